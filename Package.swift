@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Heavy dependencies (Hummingbird, AsyncHTTPClient, benchmarks) stay out of this graph until the
+// replication issue needs them, and benchmarks live in `floor bench` / Benchmarks/, so that
+// `swift test` builds only what the tests need.
+let package = Package(
+    name: "Floor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "floor", targets: ["FloorTUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The domain: plain values and pure functions. Foundation only.
+        .target(name: "MESCore"),
+        // Keystrokes to scans; label and GS1 parsing. Pure.
+        .target(name: "ScannerInput", dependencies: ["MESCore"]),
+        // SQLite (GRDB) store, the replication log, file readers.
+        .target(name: "LocalStore", dependencies: [
+            "MESCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Screens, keymaps and the `floor` command.
+        .executableTarget(name: "FloorTUI", dependencies: [
+            "MESCore", "LocalStore", "ScannerInput",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
+        .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput"]),
+        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
+        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

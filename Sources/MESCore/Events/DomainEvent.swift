@@ -1,0 +1,402 @@
+import Foundation
+
+/// The shop-floor vocabulary. Each case carries a payload struct; `type` and `version` name it in
+/// the log. An event of a type or version this build does not know decodes as `.unknown`: it is
+/// stored, flagged and passed on, never dropped and never blocking.
+public enum DomainEvent: Equatable, Sendable {
+    // Master data
+    case plantLoaded(PlantLoaded)
+    case workOrderReleased(WorkOrderReleased)
+    case workOrderHeld(WorkOrderHeld)
+    case workOrderHoldReleased(HoldReleased)
+    case workOrderCancelled(WorkOrderCancelled)
+    case workOrderPriority(WorkOrderPriority)
+    // Part travel
+    case stepStarted(StepStarted)
+    case stepPaused(StepPaused)
+    case stepResumed(StepResumed)
+    case stepCompleted(StepCompleted)
+    case stepUndone(StepUndone)
+    case measurementRecorded(MeasurementRecorded)
+    case materialConsumed(MaterialConsumed)
+    case partHeld(PartHeld)
+    case partHoldReleased(HoldReleased)
+    case dispositionDecided(DispositionDecided)
+    case scrapRecorded(ScrapRecorded)
+    // First piece
+    case fpiDesignated(FPIDesignated)
+    case fpiPassed(FPIVerdictEvent)
+    case fpiFailed(FPIVerdictEvent)
+    case fpiWaived(FPIVerdictEvent)
+    // Overrides
+    case overrideRequested(OverrideRequested)
+    case overrideApproved(OverrideApproved)
+    case overrideUsed(OverrideUsed)
+    // Machines
+    case downtimeStarted(DowntimeStarted)
+    case downtimeEnded(DowntimeEnded)
+    // Lots
+    case lotHeld(LotHeld)
+    case lotHoldReleased(HoldReleased)
+    // Anything
+    case noteAdded(NoteAdded)
+    case unknown(type: String, version: Int, payload: String)
+
+    /// Stable name in the log.
+    public var type: String {
+        switch self {
+        case .plantLoaded: return "plant.loaded"
+        case .workOrderReleased: return "wo.released"
+        case .workOrderHeld: return "wo.held"
+        case .workOrderHoldReleased: return "wo.hold_released"
+        case .workOrderCancelled: return "wo.cancelled"
+        case .workOrderPriority: return "wo.priority"
+        case .stepStarted: return "step.started"
+        case .stepPaused: return "step.paused"
+        case .stepResumed: return "step.resumed"
+        case .stepCompleted: return "step.completed"
+        case .stepUndone: return "step.undone"
+        case .measurementRecorded: return "measurement.recorded"
+        case .materialConsumed: return "material.consumed"
+        case .partHeld: return "part.held"
+        case .partHoldReleased: return "part.hold_released"
+        case .dispositionDecided: return "disposition.decided"
+        case .scrapRecorded: return "scrap.recorded"
+        case .fpiDesignated: return "fpi.designated"
+        case .fpiPassed: return "fpi.passed"
+        case .fpiFailed: return "fpi.failed"
+        case .fpiWaived: return "fpi.waived"
+        case .overrideRequested: return "override.requested"
+        case .overrideApproved: return "override.approved"
+        case .overrideUsed: return "override.used"
+        case .downtimeStarted: return "downtime.started"
+        case .downtimeEnded: return "downtime.ended"
+        case .lotHeld: return "lot.held"
+        case .lotHoldReleased: return "lot.hold_released"
+        case .noteAdded: return "note.added"
+        case .unknown(let t, _, _): return t
+        }
+    }
+
+    public var version: Int {
+        if case .unknown(_, let v, _) = self { return v }
+        return 1
+    }
+
+    /// The aggregate the event is folded into.
+    public var aggregate: AggregateID {
+        switch self {
+        case .plantLoaded: return .plant
+        case .workOrderReleased(let e): return .workOrder(e.order.number)
+        case .workOrderHeld(let e): return .workOrder(e.workOrder)
+        case .workOrderHoldReleased(let e): return .workOrder(e.subject)
+        case .workOrderCancelled(let e): return .workOrder(e.workOrder)
+        case .workOrderPriority(let e): return .workOrder(e.workOrder)
+        case .stepStarted(let e): return .part(e.serial)
+        case .stepPaused(let e): return .part(e.serial)
+        case .stepResumed(let e): return .part(e.serial)
+        case .stepCompleted(let e): return .part(e.serial)
+        case .stepUndone(let e): return .part(e.serial)
+        case .measurementRecorded(let e): return .part(e.serial)
+        case .materialConsumed(let e): return .part(e.serial)
+        case .partHeld(let e): return .part(e.serial)
+        case .partHoldReleased(let e): return .part(e.subject)
+        case .dispositionDecided(let e): return .part(e.serial)
+        case .scrapRecorded(let e): return .part(e.serial)
+        case .fpiDesignated(let e): return .fpi(e.key)
+        case .fpiPassed(let e), .fpiFailed(let e), .fpiWaived(let e): return .fpi(e.key)
+        case .overrideRequested(let e): return .part(e.serial)
+        case .overrideApproved(let e): return .part(e.serial)
+        case .overrideUsed(let e): return .part(e.serial)
+        case .downtimeStarted(let e): return .machine(e.machine)
+        case .downtimeEnded(let e): return .machine(e.machine)
+        case .lotHeld(let e): return .lot(e.material, e.lot)
+        case .lotHoldReleased(let e): return .lotKey(e.subject)
+        case .noteAdded(let e): return AggregateID(rawValue: e.aggregate)
+        case .unknown: return .unknown
+        }
+    }
+}
+
+/// What an event is about, as the string stored in the log.
+public struct AggregateID: Hashable, Sendable, CustomStringConvertible, Codable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let plant = AggregateID(rawValue: "plant")
+    public static let unknown = AggregateID(rawValue: "unknown")
+    public static func part(_ serial: String) -> AggregateID { AggregateID(rawValue: "part:" + serial) }
+    public static func workOrder(_ n: String) -> AggregateID { AggregateID(rawValue: "wo:" + n) }
+    public static func machine(_ id: String) -> AggregateID { AggregateID(rawValue: "machine:" + id) }
+    public static func fpi(_ key: FPIKey) -> AggregateID { AggregateID(rawValue: "fpi:" + key.rawValue) }
+    public static func lot(_ material: String, _ lot: String) -> AggregateID { AggregateID(rawValue: "lot:" + material + ":" + lot) }
+    public static func lotKey(_ key: String) -> AggregateID { AggregateID(rawValue: "lot:" + key) }
+    public var kind: Substring { rawValue.prefix { $0 != ":" } }
+    /// The id after `kind:`.
+    public var key: String {
+        guard let i = rawValue.firstIndex(of: ":") else { return "" }
+        return String(rawValue[rawValue.index(after: i)...])
+    }
+    public var description: String { rawValue }
+    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+}
+
+// MARK: - Payloads
+
+public struct PlantLoaded: Codable, Equatable, Sendable {
+    public var plant: Plant
+    public init(plant: Plant) { self.plant = plant }
+}
+
+public struct WorkOrderReleased: Codable, Equatable, Sendable {
+    public var order: WorkOrderSpec
+    public var routing: String
+    public var routingVersion: Int
+    public var serials: [String]
+    public init(order: WorkOrderSpec, routing: String, routingVersion: Int, serials: [String]) {
+        self.order = order; self.routing = routing; self.routingVersion = routingVersion; self.serials = serials
+    }
+}
+
+public struct WorkOrderHeld: Codable, Equatable, Sendable {
+    public var workOrder: String
+    public var hold: String
+    public var reason: String
+    public var note: String
+    public init(workOrder: String, hold: String, reason: String, note: String = "") {
+        self.workOrder = workOrder; self.hold = hold; self.reason = reason; self.note = note
+    }
+}
+
+/// Releases exactly the holds it names (observed-remove): a hold placed elsewhere meanwhile survives.
+public struct HoldReleased: Codable, Equatable, Sendable {
+    /// Serial, work-order number or `material:lot`, per the event type.
+    public var subject: String
+    public var holds: [String]
+    public var note: String
+    public init(subject: String, holds: [String], note: String = "") { self.subject = subject; self.holds = holds; self.note = note }
+}
+
+public struct WorkOrderCancelled: Codable, Equatable, Sendable {
+    public var workOrder: String
+    public var reason: String
+    public init(workOrder: String, reason: String) { self.workOrder = workOrder; self.reason = reason }
+}
+
+public struct WorkOrderPriority: Codable, Equatable, Sendable {
+    public var workOrder: String
+    public var priority: Priority
+    public init(workOrder: String, priority: Priority) { self.workOrder = workOrder; self.priority = priority }
+}
+
+public struct StepStarted: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var station: String
+    /// The machine the step runs on, if the station has one.
+    public var equipment: String?
+    public var fpiKey: FPIKey?
+    /// Overrides consumed by this start.
+    public var overrides: [String]
+    public init(serial: String, step: String, station: String, equipment: String? = nil, fpiKey: FPIKey? = nil, overrides: [String] = []) {
+        self.serial = serial; self.step = step; self.station = station; self.equipment = equipment
+        self.fpiKey = fpiKey; self.overrides = overrides
+    }
+}
+
+public struct StepPaused: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var reason: String
+    public init(serial: String, step: String, reason: String = "") { self.serial = serial; self.step = step; self.reason = reason }
+}
+
+public struct StepResumed: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var station: String
+    public init(serial: String, step: String, station: String) { self.serial = serial; self.step = step; self.station = station }
+}
+
+public struct StepCompleted: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var station: String
+    /// Good pieces passed on (1 for a serial traveler).
+    public var good: Int
+    /// Pieces scrapped at this step (batch travelers).
+    public var scrap: Int
+    public var scrapReason: String?
+    /// The inspector whose badge signed the step off, for `signoff` steps.
+    public var signoffBy: String?
+    public init(serial: String, step: String, station: String, good: Int = 1, scrap: Int = 0, scrapReason: String? = nil, signoffBy: String? = nil) {
+        self.serial = serial; self.step = step; self.station = station; self.good = good; self.scrap = scrap
+        self.scrapReason = scrapReason; self.signoffBy = signoffBy
+    }
+}
+
+public struct StepUndone: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    /// The completion being undone.
+    public var completion: EventID
+    /// The supervisor who approved it, when the undo needed approval.
+    public var approvedBy: String?
+    public var reason: String
+    public init(serial: String, step: String, completion: EventID, approvedBy: String? = nil, reason: String = "") {
+        self.serial = serial; self.step = step; self.completion = completion; self.approvedBy = approvedBy; self.reason = reason
+    }
+}
+
+public enum MeasuredValue: Codable, Equatable, Sendable, CustomStringConvertible {
+    case number(Double)
+    case passFail(Bool)
+    public var description: String {
+        switch self {
+        case .number(let v): return Tolerance.format(v)
+        case .passFail(let p): return p ? "PASS" : "FAIL"
+        }
+    }
+}
+
+public struct MeasurementRecorded: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var characteristic: String
+    public var value: MeasuredValue
+    /// The verdict at the time of recording (derived from the plant's limits, kept for the record).
+    public var inTolerance: Bool
+    public var gauge: String?
+    public var station: String
+    public init(serial: String, step: String, characteristic: String, value: MeasuredValue, inTolerance: Bool, gauge: String? = nil, station: String) {
+        self.serial = serial; self.step = step; self.characteristic = characteristic; self.value = value
+        self.inTolerance = inTolerance; self.gauge = gauge; self.station = station
+    }
+}
+
+public struct MaterialConsumed: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    public var material: String
+    public var lot: String
+    public var qty: Double
+    public var expiry: LocalDate?
+    public init(serial: String, step: String, material: String, lot: String, qty: Double, expiry: LocalDate? = nil) {
+        self.serial = serial; self.step = step; self.material = material; self.lot = lot; self.qty = qty; self.expiry = expiry
+    }
+}
+
+public struct PartHeld: Codable, Equatable, Sendable {
+    public var serial: String
+    /// Unique id of this hold (its release names it).
+    public var hold: String
+    public var reason: String
+    public var note: String
+    public var step: String?
+    /// Nonconformance record number, for OOT and FPI holds.
+    public var ncr: String?
+    public init(serial: String, hold: String, reason: String, note: String = "", step: String? = nil, ncr: String? = nil) {
+        self.serial = serial; self.hold = hold; self.reason = reason; self.note = note; self.step = step; self.ncr = ncr
+    }
+}
+
+public enum DispositionKind: String, Codable, CaseIterable, Sendable {
+    case useAsIs = "use_as_is", rework, repair, scrap, returnToSupplier = "return_to_supplier"
+    /// Use as is and repair need a customer or engineering reference.
+    public var needsReference: Bool { self == .useAsIs || self == .repair }
+}
+
+public struct DispositionDecided: Codable, Equatable, Sendable {
+    public var serial: String
+    /// The holds this disposition closes (and releases).
+    public var holds: [String]
+    public var kind: DispositionKind
+    public var reworkStep: String?
+    public var reference: String?
+    public var scrapReason: String?
+    public var note: String
+    public init(serial: String, holds: [String], kind: DispositionKind, reworkStep: String? = nil, reference: String? = nil, scrapReason: String? = nil, note: String = "") {
+        self.serial = serial; self.holds = holds; self.kind = kind; self.reworkStep = reworkStep
+        self.reference = reference; self.scrapReason = scrapReason; self.note = note
+    }
+}
+
+public struct ScrapRecorded: Codable, Equatable, Sendable {
+    public var serial: String
+    public var step: String
+    /// Pieces scrapped; for a serial traveler, 1 and the traveler is scrapped.
+    public var count: Int
+    public var reason: String
+    public var station: String
+    public init(serial: String, step: String, count: Int, reason: String, station: String) {
+        self.serial = serial; self.step = step; self.count = count; self.reason = reason; self.station = station
+    }
+}
+
+public struct FPIDesignated: Codable, Equatable, Sendable {
+    public var key: FPIKey
+    public var serial: String
+    public init(key: FPIKey, serial: String) { self.key = key; self.serial = serial }
+}
+
+public struct FPIVerdictEvent: Codable, Equatable, Sendable {
+    public var key: FPIKey
+    public var serial: String
+    public var reason: String
+    public init(key: FPIKey, serial: String, reason: String = "") { self.key = key; self.serial = serial; self.reason = reason }
+}
+
+public struct OverrideRequested: Codable, Equatable, Sendable {
+    public var id: String
+    public var serial: String
+    public var step: String
+    public var blocker: BlockerKind
+    public var reason: String
+    public init(id: String, serial: String, step: String, blocker: BlockerKind, reason: String) {
+        self.id = id; self.serial = serial; self.step = step; self.blocker = blocker; self.reason = reason
+    }
+}
+
+public struct OverrideApproved: Codable, Equatable, Sendable {
+    public var id: String
+    public var serial: String
+    /// Milliseconds since 1970; the override cannot be used after this.
+    public var expiresAt: Int64
+    public init(id: String, serial: String, expiresAt: Int64) { self.id = id; self.serial = serial; self.expiresAt = expiresAt }
+}
+
+public struct OverrideUsed: Codable, Equatable, Sendable {
+    public var id: String
+    public var serial: String
+    public init(id: String, serial: String) { self.id = id; self.serial = serial }
+}
+
+public struct DowntimeStarted: Codable, Equatable, Sendable {
+    /// An equipment id, or a station id for a station without a machine.
+    public var machine: String
+    public var reason: String
+    public var station: String
+    public init(machine: String, reason: String, station: String) { self.machine = machine; self.reason = reason; self.station = station }
+}
+
+public struct DowntimeEnded: Codable, Equatable, Sendable {
+    public var machine: String
+    public var station: String
+    public init(machine: String, station: String) { self.machine = machine; self.station = station }
+}
+
+public struct LotHeld: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var hold: String
+    public var reason: String
+    public init(material: String, lot: String, hold: String, reason: String) {
+        self.material = material; self.lot = lot; self.hold = hold; self.reason = reason
+    }
+}
+
+public struct NoteAdded: Codable, Equatable, Sendable {
+    public var aggregate: String
+    public var text: String
+    public init(aggregate: String, text: String) { self.aggregate = aggregate; self.text = text }
+}

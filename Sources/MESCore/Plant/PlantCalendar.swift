@@ -1,0 +1,97 @@
+import Foundation
+
+/// ISO-8601 with offset, the only time format Floor prints or reads.
+public enum ISO8601 {
+    public static func format(_ date: Date, timeZone: TimeZone) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = timeZone
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+    public static func parse(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}
+
+extension LocalDate {
+    public func adding(days: Int) -> LocalDate {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let d = cal.date(from: DateComponents(year: year, month: month, day: day))!
+        let n = cal.date(byAdding: .day, value: days, to: d)!
+        let c = cal.dateComponents([.year, .month, .day], from: n)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)
+    }
+    /// Weekday of this date.
+    public var weekday: Weekday {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let d = cal.date(from: DateComponents(year: year, month: month, day: day))!
+        return Weekday(gregorian: cal.component(.weekday, from: d))
+    }
+}
+
+/// Which shift an instant belongs to: a shift that runs past midnight belongs to the day it started.
+public struct ShiftInstance: Codable, Hashable, Sendable, CustomStringConvertible {
+    public var shift: String
+    public var date: LocalDate
+    public init(shift: String, date: LocalDate) { self.shift = shift; self.date = date }
+    public var description: String { "\(shift) \(date)" }
+}
+
+/// Local-time arithmetic in the plant's time zone.
+public struct PlantCalendar: Sendable {
+    public let timeZone: TimeZone
+    private let calendar: Calendar
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = timeZone
+        calendar = c
+    }
+    public init(plant: Plant) {
+        self.init(timeZone: TimeZone(identifier: plant.timezone) ?? TimeZone(identifier: "UTC")!)
+    }
+
+    public func localDate(_ instant: Date) -> LocalDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)
+    }
+    /// Minutes after local midnight.
+    public func minuteOfDay(_ instant: Date) -> Int {
+        let c = calendar.dateComponents([.hour, .minute], from: instant)
+        return c.hour! * 60 + c.minute!
+    }
+    public func startOfDay(_ date: LocalDate) -> Date {
+        calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+    }
+    public func instant(_ date: LocalDate, _ time: ClockTime) -> Date {
+        calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day,
+                                           hour: time.minutes / 60, minute: time.minutes % 60))!
+    }
+
+    /// The shift running at `instant`, or nil outside every shift.
+    public func shift(at instant: Date, shifts: [Shift]) -> ShiftInstance? {
+        let today = localDate(instant)
+        let minute = minuteOfDay(instant)
+        for s in shifts {
+            if s.crossesMidnight {
+                // Started today (after start) or started yesterday (before end).
+                if minute >= s.start.minutes, s.days.contains(today.weekday) {
+                    return ShiftInstance(shift: s.id, date: today)
+                }
+                let yesterday = today.adding(days: -1)
+                if minute < s.end.minutes, s.days.contains(yesterday.weekday) {
+                    return ShiftInstance(shift: s.id, date: yesterday)
+                }
+            } else if minute >= s.start.minutes, minute < s.end.minutes, s.days.contains(today.weekday) {
+                return ShiftInstance(shift: s.id, date: today)
+            }
+        }
+        return nil
+    }
+}

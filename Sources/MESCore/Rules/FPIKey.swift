@@ -1,0 +1,58 @@
+import Foundation
+
+/// The full scope key of a first-piece inspection (rules.md, First piece inspection): work order
+/// and step, plus the shift and its date, the machine or the person as the step's scope says.
+/// A verdict counts only for exactly this key: a pass on another shift or machine does not.
+public struct FPIKey: Codable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// nil when the step needs no first piece, or when the scope's dimension is unknown
+    /// (per_shift outside any shift still gets a key: the "no shift" of that date).
+    public static func make(scope: FirstPieceScope, workOrder: String, step: String, shift: ShiftInstance?,
+                            localDate: LocalDate, equipment: String?, person: String) -> FPIKey? {
+        let base = "\(workOrder)|\(step)"
+        switch scope {
+        case .none: return nil
+        case .perWorkOrder: return FPIKey(rawValue: base)
+        case .perShift:
+            let s = shift ?? ShiftInstance(shift: "-", date: localDate)
+            return FPIKey(rawValue: "\(base)|shift=\(s.shift)@\(s.date)")
+        case .perEquipment: return FPIKey(rawValue: "\(base)|eq=\(equipment ?? "-")")
+        case .perOperator: return FPIKey(rawValue: "\(base)|op=\(person)")
+        }
+    }
+    public var workOrder: String { String(rawValue.split(separator: "|", omittingEmptySubsequences: false)[0]) }
+    public var step: String {
+        let p = rawValue.split(separator: "|", omittingEmptySubsequences: false)
+        return p.count > 1 ? String(p[1]) : ""
+    }
+    public var description: String { rawValue }
+    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(rawValue) }
+}
+
+/// The kinds of reason a step cannot start, in the gate's order.
+public enum BlockerKind: String, Codable, CaseIterable, Sendable {
+    case notAtStep = "not_at_step"
+    case alreadyRunning = "already_running"
+    case partOnHold = "part_on_hold"
+    case partTerminal = "part_terminal"
+    case workOrderOnHold = "work_order_on_hold"
+    case workOrderCancelled = "work_order_cancelled"
+    case wrongWorkCenter = "wrong_work_center"
+    case machineDown = "machine_down"
+    case calibrationExpired = "calibration_expired"
+    case missingSkill = "missing_skill"
+    case insufficientRole = "insufficient_role"
+    case waitingFirstPiece = "waiting_first_piece"
+
+    /// Which blockers an approved override may lift. Skill and calibration never; neither do
+    /// holds (a hold is closed by a disposition), a cancelled order, or a terminal part.
+    public var overridable: Bool {
+        switch self {
+        case .notAtStep, .machineDown, .waitingFirstPiece, .workOrderOnHold: return true
+        default: return false
+        }
+    }
+}
