@@ -229,9 +229,12 @@ public struct StepCompleted: Codable, Equatable, Sendable {
     public var scrapReason: String?
     /// The inspector whose badge signed the step off, for `signoff` steps.
     public var signoffBy: String?
-    public init(serial: String, step: String, station: String, good: Int = 1, scrap: Int = 0, scrapReason: String? = nil, signoffBy: String? = nil) {
+    /// Where the part goes next, decided by the routing at completion (nil: the part is done).
+    public var next: String?
+    public init(serial: String, step: String, station: String, good: Int = 1, scrap: Int = 0, scrapReason: String? = nil,
+                signoffBy: String? = nil, next: String?) {
         self.serial = serial; self.step = step; self.station = station; self.good = good; self.scrap = scrap
-        self.scrapReason = scrapReason; self.signoffBy = signoffBy
+        self.scrapReason = scrapReason; self.signoffBy = signoffBy; self.next = next
     }
 }
 

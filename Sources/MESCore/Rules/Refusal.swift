@@ -1,0 +1,29 @@
+import Foundation
+
+/// One reason something was refused: a stable code (for scripts and tests) and words for people.
+public struct RefusalReason: Equatable, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public init(_ code: String, _ message: String) { self.code = code; self.message = message }
+    public init(_ kind: BlockerKind, _ message: String) { code = kind.rawValue; self.message = message }
+    public var blocker: BlockerKind? { BlockerKind(rawValue: code) }
+    public var description: String { message }
+}
+
+/// A refused action: every reason that applies, not only the first. Nothing changes.
+public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reasons: [RefusalReason]
+    public init(_ reasons: [RefusalReason]) { self.reasons = reasons }
+    public init(_ code: String, _ message: String) { reasons = [RefusalReason(code, message)] }
+    public init(_ kind: BlockerKind, _ message: String) { reasons = [RefusalReason(kind, message)] }
+    public var codes: [String] { reasons.map(\.code) }
+    public var description: String { reasons.map(\.message).joined(separator: "; ") }
+}
+
+/// What a decision needs besides state: the instant, and fresh ids for holds, NCRs, overrides.
+public struct DecisionEnv: Sendable {
+    public var now: Date
+    public var newID: @Sendable () -> String
+    public init(now: Date, newID: @escaping @Sendable () -> String) { self.now = now; self.newID = newID }
+    public var millis: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What starting a part at a station would do, or every reason it cannot.
+public struct StartDecision: Equatable, Sendable {
+    /// The step the station would start (nil when no step of the routing runs here).
+    public var step: Step?
+    public var blockers: [RefusalReason]
+    /// Overrides that lift blockers and are consumed by the start.
+    public var overridesUsed: [String]
+    public var fpiKey: FPIKey?
+    /// True when this start makes the part the first piece of `fpiKey`.
+    public var designatesFirstPiece: Bool
+    public var equipment: String?
+    public var allowed: Bool { blockers.isEmpty && step != nil }
+}
+
+/// The start gate (rules.md, Starting a step), in its order, listing every reason that applies.
+public enum StartGate {
+    public static func evaluate(serial: String, station: Station, person: Person, plant: PlantIndex,
+                                state: StateReader, env: DecisionEnv) throws -> StartDecision {
+        var blockers: [RefusalReason] = []
+        guard let part = try state.part(serial) else {
+            return StartDecision(step: nil, blockers: [RefusalReason("unknown_part", "no part \(serial)")], overridesUsed: [],
+                                 fpiKey: nil, designatesFirstPiece: false, equipment: nil)
+        }
+        let wo = try state.workOrder(part.workOrder)
+        let routing = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
+        let today = plant.calendar.localDate(env.now)
+
+        // 1. Routing order: which step would this station run, and is the part at it?
+        var step: Step?
+        if let routing {
+            if let current = routing.step(part.step), current.workCenter == station.workCenter {
+                step = current
+            } else if let here = routing.steps.first(where: { $0.workCenter == station.workCenter }) {
+                step = here
+                blockers.append(RefusalReason(.notAtStep, "\(serial) is at \(part.step)\(routing.step(part.step).map { " (\($0.name))" } ?? ""), not at \(here.id) (\(here.name))"))
+            } else {
+                blockers.append(RefusalReason(.wrongWorkCenter, "no step of \(part.part) runs at \(station.workCenter) (\(serial) is at \(part.step))"))
+            }
+        } else {
+            blockers.append(RefusalReason("unknown_routing", "the routing of work order \(part.workOrder) is not known here"))
+        }
+        if part.status == .running || part.status == .paused, let run = part.run {
+            blockers.append(RefusalReason(.alreadyRunning, "\(serial) is already \(part.status.rawValue) at \(run.station) (\(run.step))"))
+        }
+
+        // 2. Holds and terminal states.
+        if part.isOnHold {
+            blockers.append(RefusalReason(.partOnHold, "\(serial) is on hold (\(part.holds.map(\.reason).joined(separator: ", ")))"))
+        }
+        if part.status.isTerminal {
+            blockers.append(RefusalReason(.partTerminal, "\(serial) is \(part.status.rawValue)"))
+        }
+        if let wo {
+            if wo.cancelled { blockers.append(RefusalReason(.workOrderCancelled, "work order \(wo.spec.number) is cancelled")) }
+            if wo.isOnHold {
+                blockers.append(RefusalReason(.workOrderOnHold, "work order \(wo.spec.number) is on hold (\(wo.holds.map(\.reason).joined(separator: ", ")))"))
+            }
+        }
+
+        // 3. Station, machine, calibration.
+        let machine = plant.machine(of: station)
+        let downTarget = plant.downtimeTarget(of: station)
+        if let down = try state.machine(downTarget)?.down {
+            blockers.append(RefusalReason(.machineDown, "\(downTarget) is down (\(down.reason))"))
+        }
+        for id in station.equipment {
+            if let e = plant.equipment[id], e.kind == .machine, plant.isOutOfCalibration(e, on: today) {
+                blockers.append(RefusalReason(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))"))
+            }
+        }
+
+        // 4. Skill and role.
+        if let step {
+            if let skill = step.skill, !person.skills.contains(skill) {
+                blockers.append(RefusalReason(.missingSkill, "\(person.name) does not have the skill \(skill)"))
+            }
+            if person.role < step.role {
+                blockers.append(RefusalReason(.insufficientRole, "\(step.id) needs a(n) \(step.role.label); \(person.name) is a(n) \(person.role.label)"))
+            }
+        }
+
+        // 5. First piece on the full scope key.
+        var fpiKey: FPIKey?
+        var designates = false
+        if let step, let wo {
+            fpiKey = FPIKey.make(scope: step.firstPiece, workOrder: wo.spec.number, step: step.id,
+                                 shift: plant.calendar.shift(at: env.now, shifts: plant.plant.shifts), localDate: today,
+                                 equipment: machine?.id, person: person.badge)
+            if let key = fpiKey {
+                let f = try state.fpi(key) ?? FPIState(key: key)
+                if f.blocks(serial) {
+                    blockers.append(RefusalReason(.waitingFirstPiece, "waiting for first piece \(f.firstPiece ?? "?") (\(key.rawValue)) to be inspected"))
+                } else if f.needsDesignation {
+                    designates = true
+                }
+            }
+        }
+
+        // 6. Overrides: approved, unused, unexpired at the moment of use, for exactly this blocker.
+        var used: [String] = []
+        if let step {
+            blockers = blockers.filter { b in
+                guard let kind = b.blocker, kind.overridable else { return true }
+                if let o = part.overrides.first(where: { $0.status == .approved && $0.step == step.id && $0.blocker == kind
+                    && !used.contains($0.id) && ($0.expiresAt ?? 0) >= env.millis }) {
+                    used.append(o.id)
+                    return false
+                }
+                return true
+            }
+            // A first piece that is lifted by an override is not designated by it.
+            if used.contains(where: { id in part.overrides.first { $0.id == id }?.blocker == .waitingFirstPiece }) { designates = false }
+        }
+        return StartDecision(step: step, blockers: blockers, overridesUsed: used, fpiKey: fpiKey,
+                             designatesFirstPiece: designates && blockers.isEmpty, equipment: machine?.id)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// Read access to folded state, as the rules need it. MESCore's in-memory `PlantState`
+/// implements it for tests and simulations; LocalStore implements it over SQLite projections.
+public protocol StateReader {
+    var plant: PlantIndex? { get }
+    func part(_ serial: String) throws -> PartState?
+    func workOrder(_ number: String) throws -> WorkOrderState?
+    func machine(_ id: String) throws -> MachineState?
+    func fpi(_ key: FPIKey) throws -> FPIState?
+    func lot(material: String, lot: String) throws -> LotState?
+    /// A routing version, including versions no longer in the current plant file (a work order
+    /// keeps the version it was released with).
+    func routing(id: String, version: Int) throws -> Routing?
+    /// The 1-based piece number of `serial` at `step` of its work order: the rank of its first
+    /// start among all the order's first starts of that step, in canonical order. nil if it has
+    /// not started that step.
+    func pieceNumber(workOrder: String, step: String, serial: String) throws -> Int?
+    /// How many pieces of the work order have started `step`.
+    func startedCount(workOrder: String, step: String) throws -> Int
+}
+
+/// The plant with its lookups built once (the scan path must not search arrays).
+public final class PlantIndex: Sendable {
+    public let plant: Plant
+    public let calendar: PlantCalendar
+    public let people: [String: Person]
+    public let stations: [String: Station]
+    public let equipment: [String: Equipment]
+    public let materials: [String: Material]
+    public let materialsByGTIN: [String: Material]
+    public let parts: [String: PartDefinition]
+    public let partsByGTIN: [String: PartDefinition]
+    public let workCenters: [String: WorkCenter]
+    public let downtimeReasons: [String: Reason]
+    public let scrapReasons: [String: Reason]
+    public let holdReasons: [String: Reason]
+
+    public init(_ plant: Plant) {
+        self.plant = plant
+        calendar = PlantCalendar(plant: plant)
+        func map<T>(_ xs: [T], _ key: (T) -> String) -> [String: T] {
+            var d: [String: T] = [:]
+            for x in xs where d[key(x)] == nil { d[key(x)] = x }
+            return d
+        }
+        people = map(plant.people) { $0.badge }
+        stations = map(plant.stations) { $0.id }
+        equipment = map(plant.equipment) { $0.id }
+        materials = map(plant.materials) { $0.id }
+        materialsByGTIN = map(plant.materials.filter { $0.gtin != nil }) { $0.gtin! }
+        parts = map(plant.parts) { $0.id }
+        partsByGTIN = map(plant.parts.filter { $0.gtin != nil }) { $0.gtin! }
+        workCenters = map(plant.workCenters) { $0.id }
+        downtimeReasons = map(plant.reasons.downtime) { $0.code }
+        scrapReasons = map(plant.reasons.scrap) { $0.code }
+        holdReasons = map(plant.reasons.hold) { $0.code }
+    }
+
+    /// The routing version a new work order of `part` gets on `date`: the approved version with
+    /// the latest `effective` date that has come.
+    public func routingForRelease(part: String, on date: LocalDate) -> Routing? {
+        guard let p = parts[part] else { return nil }
+        return plant.routings
+            .filter { $0.id == p.routing && $0.status == .approved && $0.effective <= date }
+            .max { ($0.effective, $0.version) < ($1.effective, $1.version) }
+    }
+
+    /// The machine a station's work runs on: its first equipment of kind machine.
+    public func machine(of station: Station) -> Equipment? {
+        station.equipment.lazy.compactMap { self.equipment[$0] }.first { $0.kind == .machine }
+    }
+    /// What downtime is recorded against: the station's machine, or the station itself.
+    public func downtimeTarget(of station: Station) -> String { machine(of: station)?.id ?? station.id }
+
+    /// Equipment whose calibration date has passed on `date` (the due date itself is still usable).
+    public func isOutOfCalibration(_ e: Equipment, on date: LocalDate) -> Bool {
+        guard let due = e.calibrationDue else { return false }
+        return date > due
+    }
+}
+
+/// The whole plant's state folded in memory from a set of events. The same events give the same
+/// state whatever order they are given in: each aggregate is folded in canonical order.
+public struct PlantState: StateReader {
+    public var plant: PlantIndex?
+    public var routings: [String: Routing] = [:]
+    public var parts: [String: PartState] = [:]
+    public var workOrders: [String: WorkOrderState] = [:]
+    public var machines: [String: MachineState] = [:]
+    public var fpis: [FPIKey: FPIState] = [:]
+    public var lots: [String: LotState] = [:]
+    /// Events of a type this build does not know, kept and counted.
+    public var unknownEvents: Int = 0
+
+    public init() {}
+
+    public static func routingKey(_ id: String, _ version: Int) -> String { "\(id)@\(version)" }
+
+    /// Folds a set of events (any order) into state.
+    public static func fold(_ events: [RecordedEvent]) -> PlantState {
+        var s = PlantState()
+        var byAggregate: [String: [RecordedEvent]] = [:]
+        for e in events { byAggregate[e.event.aggregate.rawValue, default: []].append(e) }
+        for key in byAggregate.keys { byAggregate[key]!.sort { $0.order < $1.order } }
+
+        // Master data first: the plant (every version ever loaded feeds the routing library), then orders.
+        for e in byAggregate["plant"] ?? [] {
+            if case .plantLoaded(let p) = e.event { s.loadPlant(p.plant) }
+        }
+        for (key, evs) in byAggregate where key.hasPrefix("wo:") {
+            guard let first = evs.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
+                  case .workOrderReleased(let rel) = evs[first].event else { continue }
+            var wo = WorkOrderState(released: rel, at: evs[first].millis)
+            for e in evs where e.id != evs[first].id { wo.apply(e) }
+            s.workOrders[rel.order.number] = wo
+            for serial in rel.serials where s.parts[serial] == nil {
+                s.parts[serial] = s.initialPart(serial: serial, order: wo)
+            }
+        }
+        for (key, evs) in byAggregate {
+            let agg = AggregateID(rawValue: key)
+            switch agg.kind {
+            case "part":
+                guard var p = s.parts[agg.key] else { continue }
+                for e in evs { p.apply(e) }
+                s.parts[agg.key] = p
+            case "machine":
+                var m = MachineState(id: agg.key)
+                for e in evs { m.apply(e) }
+                s.machines[agg.key] = m
+            case "fpi":
+                let k = FPIKey(rawValue: agg.key)
+                var f = FPIState(key: k)
+                for e in evs { f.apply(e) }
+                s.fpis[k] = f
+            case "lot":
+                guard case .lotHeld(let first)? = evs.first(where: { if case .lotHeld = $0.event { return true }; return false })?.event else { continue }
+                var l = LotState(material: first.material, lot: first.lot)
+                for e in evs { l.apply(e) }
+                s.lots[agg.key] = l
+            default:
+                s.unknownEvents += evs.filter { if case .unknown = $0.event { return true }; return false }.count
+            }
+        }
+        return s
+    }
+
+    public mutating func loadPlant(_ p: Plant) {
+        plant = PlantIndex(p)
+        for r in p.routings { routings[PlantState.routingKey(r.id, r.version)] = r }
+    }
+
+    public func initialPart(serial: String, order: WorkOrderState) -> PartState {
+        let first = routings[PlantState.routingKey(order.routing, order.routingVersion)]?.steps.first?.id ?? ""
+        let qty = order.spec.tracking == .batch ? order.spec.quantity : 1
+        return PartState(serial: serial, workOrder: order.spec.number, part: order.spec.part, firstStep: first,
+                         quantity: qty, since: order.releasedAt)
+    }
+
+    // MARK: StateReader
+    public func part(_ serial: String) -> PartState? { parts[serial] }
+    public func workOrder(_ number: String) -> WorkOrderState? { workOrders[number] }
+    public func machine(_ id: String) -> MachineState? { machines[id] }
+    public func fpi(_ key: FPIKey) -> FPIState? { fpis[key] }
+    public func lot(material: String, lot: String) -> LotState? { lots[material + ":" + lot] }
+    public func routing(id: String, version: Int) -> Routing? { routings[PlantState.routingKey(id, version)] }
+    public func pieceNumber(workOrder: String, step: String, serial: String) -> Int? {
+        guard let wo = workOrders[workOrder], let mine = parts[serial]?.firstStarts[step] else { return nil }
+        return 1 + wo.serials.filter { s in (parts[s]?.firstStarts[step]).map { $0 < mine } ?? false }.count
+    }
+    public func startedCount(workOrder: String, step: String) -> Int {
+        guard let wo = workOrders[workOrder] else { return 0 }
+        return wo.serials.filter { parts[$0]?.firstStarts[step] != nil }.count
+    }
+}
+
+extension PlantState: Equatable {
+    public static func == (a: PlantState, b: PlantState) -> Bool {
+        a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
+            && a.machines == b.machines && a.fpis == b.fpis && a.lots == b.lots && a.unknownEvents == b.unknownEvents
+    }
+}
