@@ -1,11 +1,338 @@
+import Foundation
 import GRDB
 import MESCore
 
 /// Read models kept up to date in the same transaction as the events that change them.
-/// (Filled in by the projection work; the event log calls these two entry points.)
+///
+/// Each aggregate's folded state is stored as JSON in `aggregates` with the order key of the last
+/// event folded. An event that sorts after it is applied incrementally; one that sorts before it
+/// (a late arrival from another node) re-folds that aggregate alone from its events. Query tables
+/// (`parts`, `work_orders`, `step_starts`, `holds`, `down`, `fpi`, `conflicts`, `lot_uses`) are
+/// rewritten from the aggregate's new state, so they are always a function of the event set.
 public enum Projections {
-    /// Creates the projection tables (called from the migrator).
-    public static func createTables(_ db: Database) throws {}
-    /// Folds newly stored events into the read models, in the same transaction.
-    public static func apply(_ envelopes: [EventEnvelope], _ db: Database) throws {}
+    public static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE aggregates (
+                id TEXT PRIMARY KEY NOT NULL,
+                state BLOB NOT NULL,
+                hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE routings (key TEXT PRIMARY KEY NOT NULL, body BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE parts (
+                serial TEXT PRIMARY KEY NOT NULL,
+                work_order TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL, work_center TEXT NOT NULL,
+                status TEXT NOT NULL, station TEXT, since INTEGER NOT NULL,
+                quantity INTEGER NOT NULL, scrapped INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX parts_queue ON parts(work_center, status) WHERE status NOT IN ('done', 'scrapped', 'cancelled');
+            CREATE INDEX parts_by_order ON parts(work_order);
+            CREATE TABLE work_orders (
+                number TEXT PRIMARY KEY NOT NULL, part TEXT NOT NULL, quantity INTEGER NOT NULL,
+                due TEXT NOT NULL, due_at INTEGER NOT NULL, priority TEXT NOT NULL, priority_rank INTEGER NOT NULL,
+                customer TEXT NOT NULL, tracking TEXT NOT NULL, on_hold INTEGER NOT NULL, cancelled INTEGER NOT NULL,
+                released_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE step_starts (
+                work_order TEXT NOT NULL, step TEXT NOT NULL, serial TEXT NOT NULL,
+                hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL,
+                PRIMARY KEY (work_order, step, serial)
+            ) WITHOUT ROWID;
+            CREATE INDEX step_starts_order ON step_starts(work_order, step, hlc_wall, hlc_logical, node, seq);
+            CREATE TABLE holds (
+                hold TEXT PRIMARY KEY NOT NULL, aggregate TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,
+                by TEXT NOT NULL, ncr TEXT, note TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX holds_by_aggregate ON holds(aggregate);
+            CREATE TABLE down (machine TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL, station TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE fpi (
+                key TEXT PRIMARY KEY NOT NULL, work_order TEXT NOT NULL, step TEXT NOT NULL,
+                first_piece TEXT, verdict TEXT, at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX fpi_by_step ON fpi(work_order, step);
+            CREATE TABLE conflicts (
+                node TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, aggregate TEXT NOT NULL,
+                at INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (node, epoch, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE lot_uses (
+                material TEXT NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL, step TEXT NOT NULL, at INTEGER NOT NULL,
+                PRIMARY KEY (material, lot, serial, step)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Folds newly stored events into the read models, in the caller's transaction.
+    public static func apply(_ envelopes: [EventEnvelope], _ db: Database) throws {
+        for env in envelopes { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
+    }
+
+    static func apply(_ r: RecordedEvent, aggregate: String, _ db: Database) throws {
+        let agg = AggregateID(rawValue: aggregate)
+        switch agg.kind {
+        case "plant":
+            try fold(agg, r, db, initial: { PlantAggregate() }) { $0.apply($1) }
+            try rebuildRoutings(db)
+        case "wo":
+            guard let wo = try foldWorkOrder(agg, r, db) else { return }
+            try writeWorkOrder(wo, db)
+            if case .workOrderReleased = r.event { try createParts(of: wo, db) }
+        case "part":
+            guard let part: PartState = try foldPart(agg, r, db) else { return }
+            try writePart(part, db)
+        case "machine":
+            let m = try fold(agg, r, db, initial: { MachineState(id: agg.key) }) { $0.apply($1) }
+            try db.execute(sql: "DELETE FROM down WHERE machine = ?", arguments: [m.id])
+            if let d = m.down {
+                try db.execute(sql: "INSERT INTO down(machine, reason, since, station) VALUES (?, ?, ?, ?)",
+                               arguments: [m.id, d.reason, d.since, d.station])
+            }
+            try writeConflicts(m.conflicts, db)
+        case "fpi":
+            let f = try fold(agg, r, db, initial: { FPIState(key: FPIKey(rawValue: agg.key)) }) { $0.apply($1) }
+            try db.execute(sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
+            try writeConflicts(f.conflicts, db)
+        case "lot":
+            guard case .lotHeld(let e) = r.event else {
+                // A release for a lot never held here changes nothing (but stays in the log).
+                if try aggregateRow(agg.rawValue, db) == nil { return }
+                let l = try fold(agg, r, db, initial: { LotState(material: "", lot: "") }) { $0.apply($1) }
+                return try writeHolds(l.holds, aggregate: agg.rawValue, db)
+            }
+            let l = try fold(agg, r, db, initial: { LotState(material: e.material, lot: e.lot) }) { $0.apply($1) }
+            try writeHolds(l.holds, aggregate: agg.rawValue, db)
+        default:
+            break  // notes on other aggregates, unknown types: in the log, no read model
+        }
+    }
+
+    // MARK: - Folding
+
+    struct AggregateRow {
+        var state: Data
+        var order: OrderKey
+    }
+
+    static func aggregateRow(_ id: String, _ db: Database) throws -> AggregateRow? {
+        let stmt = try db.cachedStatement(sql: "SELECT state, hlc_wall, hlc_logical, node, seq FROM aggregates WHERE id = ?")
+        guard let row = try Row.fetchOne(stmt, arguments: [id]) else { return nil }
+        return AggregateRow(state: row[0], order: OrderKey(hlc: HLC(wall: row[1], logical: row[2]), node: row[3], seq: row[4]))
+    }
+
+    static func saveAggregate<S: Encodable>(_ id: String, _ state: S, _ order: OrderKey, _ db: Database) throws {
+        let stmt = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO aggregates(id, state, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [id, try encoder.encode(state), order.hlc.wall, order.hlc.logical, order.node, order.seq])
+    }
+
+    static func loadState<S: Decodable>(_ type: S.Type, _ id: String, _ db: Database) throws -> S? {
+        guard let row = try aggregateRow(id, db) else { return nil }
+        return try decoder.decode(S.self, from: row.state)
+    }
+
+    /// Applies `r` to the aggregate's stored state, or re-folds the aggregate from all its events
+    /// when `r` sorts before the last event folded.
+    @discardableResult
+    static func fold<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, initial: () -> S,
+                                 apply: (inout S, RecordedEvent) -> Void) throws -> S {
+        if let row = try aggregateRow(agg.rawValue, db) {
+            if row.order < r.order {
+                var s = try decoder.decode(S.self, from: row.state)
+                apply(&s, r)
+                try saveAggregate(agg.rawValue, s, r.order, db)
+                return s
+            }
+            if row.order == r.order { return try decoder.decode(S.self, from: row.state) }
+        }
+        var s = initial()
+        var last = r.order
+        for e in try EventLog.events(aggregate: agg.rawValue, db: db).map(RecordedEvent.init(envelope:)) {
+            apply(&s, e)
+            last = max(last, e.order)
+        }
+        try saveAggregate(agg.rawValue, s, last, db)
+        return s
+    }
+
+    static func foldWorkOrder(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> WorkOrderState? {
+        // The first release (canonical order) founds the work order; the rest are folded on it.
+        let existing = try loadState(WorkOrderState.self, agg.rawValue, db)
+        if existing == nil, case .workOrderReleased(let rel) = r.event {
+            var wo = WorkOrderState(released: rel, at: r.millis)
+            // Events that arrived before their release are folded now.
+            let others = try EventLog.events(aggregate: agg.rawValue, db: db).map(RecordedEvent.init(envelope:)).filter { $0.id != r.id }
+            for e in others { wo.apply(e) }
+            try saveAggregate(agg.rawValue, wo, max(r.order, others.last?.order ?? r.order), db)
+            return wo
+        }
+        guard existing != nil else { return nil }  // waits for its release
+        return try refoldingFrom(agg, r, db) { events in
+            guard let i = events.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
+                  case .workOrderReleased(let rel) = events[i].event else { return nil }
+            var wo = WorkOrderState(released: rel, at: events[i].millis)
+            for e in events where e.id != events[i].id { wo.apply(e) }
+            return wo
+        } apply: { $0.apply($1) }
+    }
+
+    static func foldPart(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> PartState? {
+        guard try aggregateRow(agg.rawValue, db) != nil else { return nil }  // its work order is not known yet
+        return try refoldingFrom(agg, r, db) { events in
+            guard let base = try initialPart(agg.key, db) else { return nil }
+            var p = base
+            for e in events { p.apply(e) }
+            return p
+        } apply: { $0.apply($1) }
+    }
+
+    /// Incremental when in order; otherwise `refold` over the aggregate's events in canonical order.
+    static func refoldingFrom<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database,
+                                          refold: ([RecordedEvent]) throws -> S?, apply: (inout S, RecordedEvent) -> Void) throws -> S? {
+        if let row = try aggregateRow(agg.rawValue, db), row.order < r.order {
+            var s = try decoder.decode(S.self, from: row.state)
+            apply(&s, r)
+            try saveAggregate(agg.rawValue, s, r.order, db)
+            return s
+        }
+        let events = try EventLog.events(aggregate: agg.rawValue, db: db).map(RecordedEvent.init(envelope:))
+        guard let s = try refold(events) else { return nil }
+        let last = events.last?.order ?? r.order
+        try saveAggregate(agg.rawValue, s, max(last, r.order), db)
+        return s
+    }
+
+    /// A part as its work order's release made it, before any of its own events.
+    static func initialPart(_ serial: String, _ db: Database) throws -> PartState? {
+        guard let number = try String.fetchOne(db, sql: "SELECT work_order FROM parts WHERE serial = ?", arguments: [serial]),
+              let wo = try loadState(WorkOrderState.self, AggregateID.workOrder(number).rawValue, db) else { return nil }
+        let routing = try routing(id: wo.routing, version: wo.routingVersion, db)
+        return PartState(serial: serial, workOrder: number, part: wo.spec.part, firstStep: routing?.steps.first?.id ?? "",
+                         quantity: wo.spec.tracking == .batch ? wo.spec.quantity : 1, since: wo.releasedAt)
+    }
+
+    static func createParts(of wo: WorkOrderState, _ db: Database) throws {
+        for serial in wo.serials where try aggregateRow(AggregateID.part(serial).rawValue, db) == nil {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
+                VALUES (?, ?, ?, '', '', 'queued', NULL, ?, 0, 0)
+                """, arguments: [serial, wo.spec.number, wo.spec.part, wo.releasedAt])
+            guard var p = try initialPart(serial, db) else { continue }
+            // Part events that arrived before the release are folded now.
+            let early = try EventLog.events(aggregate: AggregateID.part(serial).rawValue, db: db).map(RecordedEvent.init(envelope:))
+            for e in early { p.apply(e) }
+            try saveAggregate(AggregateID.part(serial).rawValue, p,
+                              early.last?.order ?? OrderKey(hlc: HLC(wall: wo.releasedAt, logical: -1), node: "", seq: 0), db)
+            try writePart(p, db)
+        }
+    }
+
+    // MARK: - Query tables
+
+    static func writePart(_ p: PartState, _ db: Database) throws {
+        let wc = try workCenter(ofStep: p.step, workOrder: p.workOrder, db) ?? ""
+        let stmt = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try stmt.execute(arguments: [p.serial, p.workOrder, p.part, p.step, wc, p.displayStatus.rawValue, p.run?.station,
+                                     p.since, p.quantity, p.scrapped])
+        for (step, key) in p.firstStarts {
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO step_starts(work_order, step, serial, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [p.workOrder, step, p.serial, key.hlc.wall, key.hlc.logical, key.node, key.seq])
+        }
+        try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)
+        try writeConflicts(p.conflicts, db)
+        if let run = p.run {
+            for use in run.lots.values {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO lot_uses(material, lot, serial, step, at) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [use.material, use.lot, p.serial, run.step, use.at])
+            }
+        }
+    }
+
+    static func writeWorkOrder(_ wo: WorkOrderState, _ db: Database) throws {
+        let tz = try plantTimeZone(db)
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO work_orders(number, part, quantity, due, due_at, priority, priority_rank, customer, tracking,
+                                               on_hold, cancelled, released_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [wo.spec.number, wo.spec.part, wo.spec.quantity, wo.spec.due.description,
+                                     Int64(wo.spec.due.deadline(in: tz).timeIntervalSince1970 * 1000), wo.priority.rawValue,
+                                     wo.priority.rank, wo.spec.customer, wo.spec.tracking.rawValue, wo.isOnHold, wo.cancelled,
+                                     wo.releasedAt])
+        try writeHolds(wo.holds, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
+        try writeConflicts(wo.conflicts, db)
+        if wo.cancelled {
+            try db.execute(sql: "UPDATE parts SET status = 'cancelled' WHERE work_order = ? AND status NOT IN ('done', 'scrapped')",
+                           arguments: [wo.spec.number])
+        }
+    }
+
+    static func writeHolds(_ holds: [OpenHold], aggregate: String, _ db: Database) throws {
+        let existing = try String.fetchAll(db.cachedStatement(sql: "SELECT hold FROM holds WHERE aggregate = ?"), arguments: [aggregate])
+        let now = Set(holds.map(\.id))
+        for id in existing where !now.contains(id) {
+            try db.cachedStatement(sql: "DELETE FROM holds WHERE hold = ?").execute(arguments: [id])
+        }
+        for h in holds where !existing.contains(h.id) {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO holds(hold, aggregate, reason, at, by, ncr, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [h.id, aggregate, h.reason, h.at, h.by, h.ncr, h.note])
+        }
+    }
+
+    static func writeConflicts(_ conflicts: [Conflict], _ db: Database) throws {
+        for c in conflicts {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflicts(node, epoch, seq, aggregate, at, text) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [c.event.node, c.event.epoch, c.event.seq, c.aggregate, c.at, c.text])
+        }
+    }
+
+    // MARK: - Master data
+
+    static func rebuildRoutings(_ db: Database) throws {
+        // Every routing version ever loaded stays known: work orders keep the version they were released with.
+        let loads = try EventLog.events(aggregate: "plant", db: db).map(RecordedEvent.init(envelope:))
+        for e in loads {
+            guard case .plantLoaded(let p) = e.event else { continue }
+            for r in p.plant.routings {
+                try db.execute(sql: "INSERT OR REPLACE INTO routings(key, body) VALUES (?, ?)",
+                               arguments: [PlantState.routingKey(r.id, r.version), try encoder.encode(r)])
+            }
+        }
+    }
+
+    static func routing(id: String, version: Int, _ db: Database) throws -> Routing? {
+        guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM routings WHERE key = ?"),
+                                           arguments: [PlantState.routingKey(id, version)]) else { return nil }
+        return try decoder.decode(Routing.self, from: body)
+    }
+
+    static func workCenter(ofStep step: String, workOrder: String, _ db: Database) throws -> String? {
+        guard let wo = try loadState(WorkOrderState.self, AggregateID.workOrder(workOrder).rawValue, db),
+              let r = try routing(id: wo.routing, version: wo.routingVersion, db) else { return nil }
+        return r.step(step)?.workCenter
+    }
+
+    static func plantTimeZone(_ db: Database) throws -> TimeZone {
+        let plant = try loadState(PlantAggregate.self, "plant", db)?.plant
+        return plant.flatMap { TimeZone(identifier: $0.timezone) } ?? TimeZone(identifier: "UTC")!
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+    static let decoder = JSONDecoder()
+}
+
+/// The plant aggregate: the latest plant file loaded, in canonical order.
+public struct PlantAggregate: Codable, Equatable, Sendable {
+    public var plant: Plant?
+    public var loads: Int = 0
+    public init() {}
+    public mutating func apply(_ r: RecordedEvent) {
+        if case .plantLoaded(let p) = r.event { plant = p.plant; loads += 1 }
+    }
 }

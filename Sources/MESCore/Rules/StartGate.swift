@@ -117,3 +117,11 @@ public enum StartGate {
                              designatesFirstPiece: designates && blockers.isEmpty, equipment: machine?.id)
     }
 }
+
+extension StartGate {
+    /// Whether the part's current step runs at the station's work center.
+    public static func servesStep(_ part: PartState, station: Station, state: StateReader) throws -> Bool {
+        guard let wo = try state.workOrder(part.workOrder), let r = try state.routing(id: wo.routing, version: wo.routingVersion) else { return false }
+        return r.step(part.step)?.workCenter == station.workCenter
+    }
+}

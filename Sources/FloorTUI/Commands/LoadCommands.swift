@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LocalStore
+import MESCore
+
+struct PlantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plant", abstract: "The plant file.", subcommands: [Load.self])
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load or update the plant file (all or nothing; loading the same file twice changes nothing).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The plant file (YAML).") var file: String
+
+        func run() throws {
+            try runReporting {
+                let s = try store.open()
+                switch try MasterData.loadPlant(path: file, store: s) {
+                case .loaded(let summary): print("loaded \(Sanitize.line(summary))")
+                case .unchanged: print("unchanged: this plant file is already loaded")
+                }
+            }
+        }
+    }
+}
+
+struct OrdersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Work orders.", subcommands: [Load.self])
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load work orders from CSV and release them (all or nothing; known orders with the same content are skipped).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The work-order file (CSV with header).") var file: String
+
+        func run() throws {
+            try runReporting {
+                let s = try store.open()
+                switch try MasterData.loadOrders(path: file, store: s) {
+                case .loaded(let summary): print(Sanitize.line(summary))
+                case .unchanged: print("unchanged: every work order in this file is already released")
+                }
+            }
+        }
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check the record.", subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the whole log of a store: hash chains, gaps, checksums.")
+        @OptionGroup var store: StoreOptions
+        func run() throws {
+            try runReporting {
+                let s = try store.open(create: false)
+                let report = try s.read { try Audit.verify(db: $0) }
+                for p in report.problems { print("PROBLEM \(Sanitize.line(p.description))") }
+                print("\(report.eventsChecked) events checked, \(report.problems.count) problems")
+                if !report.problems.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+}

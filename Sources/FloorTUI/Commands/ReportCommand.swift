@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import LocalStore
+import MESCore
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reports: wip, orders, conflicts, trace SERIAL|LOT.",
+        discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @Flag(help: "wip: include finished travelers too.") var all = false
+    @Argument(help: "wip | orders | conflicts | trace") var name: String
+    @Argument(help: "For trace: a serial, or a lot as MATERIAL:LOT or LOT.") var subject: String?
+
+    func run() throws {
+        try runReporting {
+            let s = try store.open(create: false)
+            try s.read { db in
+                switch name {
+                case "wip": print(Render.table(try Reports.wip(db, all: all), format))
+                case "orders": print(Render.table(try Reports.orders(db), format))
+                case "conflicts": print(Render.table(try Reports.conflicts(db), format))
+                case "trace":
+                    guard let subject else { throw ValidationError("trace needs a serial or a lot") }
+                    guard let t = try Reports.trace(subject, db) else {
+                        warn("floor: no serial or lot \(Sanitize.line(subject)) in this store")
+                        throw ExitCode(1)
+                    }
+                    if format == .json {
+                        print(Render.json(["subject": .text(t.subject), "kind": .text(t.kind)], listKey: "entries", t.table))
+                    } else {
+                        print(Render.table(t.table, format))
+                    }
+                default:
+                    throw ValidationError("unknown report \(Sanitize.line(name)): wip, orders, conflicts or trace")
+                }
+            }
+        }
+    }
+}
+
+/// Tables, CSV and JSON from a report. Every cell is sanitized for the terminal except in JSON,
+/// where the encoder escapes control characters itself.
+enum Render {
+    static func table(_ t: ReportTable, _ format: OutputFormat) -> String {
+        switch format {
+        case .json: return json(t)
+        case .csv:
+            return ([t.columns.joined(separator: ",")] + t.rows.map { $0.map { csvField($0.plain) }.joined(separator: ",") })
+                .joined(separator: "\n")
+        case .table:
+            let cells = t.rows.map { $0.map { Sanitize.line($0.plain) } }
+            var widths = t.columns.map(\.count)
+            for r in cells { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+            func line(_ xs: [String]) -> String {
+                xs.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }
+            return ([line(t.columns.map { $0.uppercased() })] + cells.map(line)).joined(separator: "\n")
+                + (cells.isEmpty ? "\n(none)" : "")
+        }
+    }
+
+    static func csvField(_ s: String) -> String {
+        let safe = Sanitize.line(s)
+        return safe.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+    }
+
+    static func jsonValue(_ c: ReportTable.Cell) -> Any {
+        switch c {
+        case .text(let s): return s
+        case .int(let i): return i
+        case .number(let d): return d
+        case .null: return NSNull()
+        }
+    }
+
+    static func objects(_ t: ReportTable) -> [[String: Any]] {
+        t.rows.map { row in Dictionary(uniqueKeysWithValues: zip(t.columns, row.map(jsonValue))) }
+    }
+
+    static func json(_ t: ReportTable) -> String { encode(objects(t)) }
+
+    static func json(_ head: [String: ReportTable.Cell], listKey: String, _ t: ReportTable) -> String {
+        var doc = head.mapValues(jsonValue)
+        doc[listKey] = objects(t)
+        return encode(doc)
+    }
+
+    static func encode(_ value: Any) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import LocalStore
+import MESCore
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The kiosk without a screen: apply codes in order at a station, as the kiosk would.",
+        discussion: """
+            Codes: EMP:<badge> WO:<number> SN:<serial> LOT:<material>:<lot> EQ:<id> CMD:<verb>[:<arg>] \
+            M:<characteristic>=<value> QTY:<good> SCRAP:<count>:<reason> NOTE:<text>. \
+            Prints one line per code, stops at the first refusal (with its reasons) and exits non-zero.
+            """)
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The station (kiosk) id.") var station: String
+    @Argument(help: "Codes, applied in order.") var codes: [String]
+
+    func run() throws {
+        try runReporting {
+            let service = FloorService(store: try store.open(create: false))
+            var session = StationSession(stationID: station)
+            for code in codes {
+                let reply = try session.handle(code, service: service)
+                print(reply.text)
+                if reply.kind == .refused { throw ExitCode(2) }
+            }
+        }
+    }
+}

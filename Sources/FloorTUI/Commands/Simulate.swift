@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import LocalStore
+import MESCore
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write realistic, reproducible (seeded) history through the same code path as real work.",
+        discussion: """
+            On a store with no plant, a generated plant with --stations stations is loaded first (at the start of the \
+            simulated period). Starts, lots, measurements (about 1% out of tolerance), holds and dispositions, first \
+            pieces, downtime and scrap, over --days days ending now.
+            """)
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Stations of the generated plant (when the store has no plant).") var stations = 10
+    @Option(help: "Days of history, ending now.") var days = 7
+    @Option(help: "Random seed: the same seed on an empty store gives the same history.") var seed: UInt64 = 1
+    @Option(help: "Actions per transaction.") var batch = 400
+
+    func run() throws {
+        try runReporting {
+            let s = try store.open()
+            let report = try Self.simulate(store: s, stations: stations, days: days, seed: seed, batch: batch, prefix: "SIM", verbose: true)
+            let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+            let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+            print("""
+                simulated \(days) days: \(report.events) events from \(report.commands) actions (\(report.refusals) refused), \
+                \(report.piecesReleased) pieces released, \(report.piecesDone) step completions
+                \(String(format: "%.1f", report.seconds)) s, \(Int(Double(report.events) / max(report.seconds, 0.001))) events/s; \
+                store \(String(format: "%.1f", Double(size + wal) / 1_048_576)) MiB
+                """)
+        }
+    }
+
+    static func simulate(store: Store, stations: Int, days: Int, seed: UInt64, batch: Int, prefix: String, verbose: Bool,
+                         end: Date = Date()) throws -> Simulator.Report {
+        let options = Simulator.Options(days: days, seed: seed, end: end, batch: batch, orderPrefix: prefix)
+        if try store.read({ try StoreState.loadPlant($0) }) == nil {
+            let plant = SimulatedPlant.make(stations: max(6, stations))
+            let start = options.start(in: PlantCalendar(plant: plant))
+            _ = try store.append([(.plantLoaded(PlantLoaded(plant: plant)), "")], now: start)
+        }
+        let sim = Simulator(store: store, options: options)
+        var lastPrint = Date()
+        return try sim.run { day, r in
+            guard verbose, Date().timeIntervalSince(lastPrint) > 5 else { return }
+            lastPrint = Date()
+            warn("  \(ISO8601.format(day, timeZone: TimeZone(identifier: "UTC")!).prefix(10)): \(r.events) events")
+        }
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a demo plant with work orders and a week of history in a throwaway store.",
+        discussion: "The store, plant file and orders file are written to --dir (default: a new temporary folder).")
+    @Option(help: "Folder for the demo store and files.") var dir: String?
+    @Option(help: "Random seed of the history.") var seed: UInt64 = 7
+
+    func run() throws {
+        try runReporting {
+            let folder = dir ?? (NSTemporaryDirectory() + "floor-demo-\(ProcessInfo.processInfo.processIdentifier)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let dbPath = folder + "/floor.db"
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+            let plantPath = folder + "/plant.yaml", ordersPath = folder + "/orders.csv"
+            try DemoPlant.yaml.write(toFile: plantPath, atomically: true, encoding: .utf8)
+            let store = try Store.open(path: dbPath, nodeID: "demo")
+            let now = Date()
+            let calendar = PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)
+            let start = calendar.startOfDay(calendar.localDate(now).adding(days: -7))
+            _ = try MasterData.loadPlant(path: plantPath, store: store, now: start)
+            let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW-4",
+                                               verbose: false, end: now.addingTimeInterval(-3600))
+            let today = calendar.localDate(now)
+            try DemoPlant.orders(today: today.adding(days: 1).description, week: today.adding(days: 7).description)
+                .write(toFile: ordersPath, atomically: true, encoding: .utf8)
+            _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
+            print("""
+                Demo store: \(dbPath)
+                  plant file \(plantPath), orders \(ordersPath)
+                  a week of history: \(report.events) events
+                Try (export FLOOR_DB=\(dbPath)):
+                  floor report orders
+                  floor scan --station K-SW1 EMP:101 SN:NW-5001-001 CMD:START LOT:TI64-6:HEAT-7731 M:OD=3.51 M:LEN=40.02 M:HEAD=2.41 CMD:COMPLETE
+                  floor scan --station K-SW1 EMP:102 SN:NW-5001-002 CMD:START      (refused: waits for the first piece)
+                  floor scan --station K-SW1 EMP:201 SN:NW-5001-001 CMD:PASS       (the inspector passes the first piece)
+                  floor report trace NW-5001-001 --format json
+                """)
+        }
+    }
+}

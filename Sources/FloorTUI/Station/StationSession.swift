@@ -1,0 +1,181 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+
+/// One station's kiosk session: who is logged in, which traveler is selected, what the next
+/// action needs (a note, counts, a gauge). It turns codes into commands; MESCore decides them.
+/// `floor scan` and the full-screen kiosk both drive this.
+public struct StationSession: Sendable {
+    public let stationID: String
+    public private(set) var person: Person?
+    public private(set) var selected: String?
+    public private(set) var gauge: String?
+    public private(set) var pendingNote: String?
+    public private(set) var pendingGood: Int?
+    public private(set) var pendingScrap: (count: Int, reason: String)?
+
+    public init(stationID: String) { self.stationID = stationID }
+
+    /// What handling one code did.
+    public struct Reply: Sendable {
+        public enum Kind: Sendable, Equatable { case info, done, refused }
+        public var kind: Kind
+        /// One line for people, already sanitized.
+        public var text: String
+        public var refusal: Refusal?
+        public var events: [EventEnvelope]
+        static func info(_ t: String) -> Reply { Reply(kind: .info, text: t, refusal: nil, events: []) }
+        static func refused(_ r: Refusal, _ what: String) -> Reply {
+            Reply(kind: .refused, text: "REFUSED \(what): " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "), refusal: r, events: [])
+        }
+        static func refused(_ code: String, _ message: String, _ what: String) -> Reply { refused(Refusal(code, message), what) }
+    }
+
+    public mutating func handle(_ code: String, service: FloorService, now: Date = Date()) throws -> Reply {
+        let shown = Sanitize.line(code)
+        guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
+        guard plant.stations[stationID] != nil else { throw ServiceError.unknownStation(stationID) }
+        let label = Label.parse(code)
+
+        // Anyone may log in; everything else needs a person.
+        switch label {
+        case .invalid(_, let why):
+            return .refused("bad_code", why, shown)
+        case .badge(let badge):
+            return login(badge, plant, shown)
+        case .command(verb: "HELP", _):
+            return .info("codes: EMP:<badge> SN:<serial> WO:<order> LOT:<material>:<lot> EQ:<gauge> M:<char>=<value> QTY:<n> "
+                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
+        case .bare(let text):
+            // No prefix: a serial, then a work order, then a badge.
+            if try service.read({ try $0.part(text) }) != nil { return try handle("SN:" + text, service: service, now: now) }
+            if try service.read({ try $0.workOrder(text) }) != nil { return try handle("WO:" + text, service: service, now: now) }
+            if plant.people[text] != nil { return login(text, plant, shown) }
+            return .refused("unknown_code", "\"\(shown)\" is not a serial, work order or badge known here", shown)
+        default:
+            break
+        }
+        guard let person else { return .refused("not_logged_in", "scan your badge first", shown) }
+
+        switch label {
+        case .serial(let serial):
+            guard let part = try service.read({ try $0.part(serial) }) else {
+                return .refused("unknown_part", "no part \(Sanitize.line(serial))", shown)
+            }
+            selected = serial
+            return .info("selected \(Sanitize.line(serial)): \(part.part) at \(part.step), \(part.displayStatus.rawValue)")
+        case .workOrder(let number):
+            guard let wo = try service.read({ try $0.workOrder(number) }) else {
+                return .refused("unknown_work_order", "no work order \(Sanitize.line(number))", shown)
+            }
+            // A batch traveler's serial is its work order number; otherwise pick its next piece waiting here.
+            let pick = try service.read { s -> String? in
+                try wo.serials.first { serial in
+                    guard let p = try s.part(serial), !p.displayStatus.isTerminal, p.displayStatus != .hold else { return false }
+                    return try StartGate.servesStep(p, station: plant.stations[stationID]!, state: s)
+                } ?? wo.serials.first
+            }
+            selected = pick
+            return .info("work order \(Sanitize.line(number)): \(wo.spec.quantity) x \(wo.spec.part), selected \(Sanitize.line(pick ?? "-"))")
+        case .equipment(let id):
+            guard let e = plant.equipment[id] else { return .refused("unknown_equipment", "no equipment \(Sanitize.line(id))", shown) }
+            if plant.isOutOfCalibration(e, on: plant.calendar.localDate(now)) {
+                return .refused("calibration_expired", "\(e.id) is past its calibration date (\(e.calibrationDue!))", shown)
+            }
+            if e.kind == .gauge { gauge = e.id; return .info("gauge \(e.id) (\(Sanitize.line(e.name))) for the next readings") }
+            return .info("equipment \(e.id) (\(Sanitize.line(e.name)))")
+        case .note(let text):
+            pendingNote = text
+            return .info("note kept for the next action")
+        case .quantity(let n):
+            pendingGood = n
+            return .info("good count \(n) for the next completion")
+        case .scrapCount(let n, let reason):
+            pendingScrap = (n, reason)
+            return .info("scrap \(n) (\(Sanitize.line(reason))) for the next completion")
+        case .measurement(let c, let v):
+            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            return try run(.record(serial: serial, characteristic: c, value: v, gauge: gauge), person, service, now, shown)
+        case .lot(let material, let lot):
+            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            return try run(.consume(serial: serial, material: material, lot: lot, expiry: nil), person, service, now, shown)
+        case .command(let verb, let arg):
+            return try command(verb, arg, person, service, now, shown)
+        default:
+            return .refused("unknown_code", "\"\(shown)\" means nothing here", shown)
+        }
+    }
+
+    private mutating func login(_ badge: String, _ plant: PlantIndex, _ shown: String) -> Reply {
+        guard let p = plant.people[badge] else { return .refused("unknown_badge", "no person with badge \(Sanitize.line(badge))", shown) }
+        person = p
+        selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil
+        return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
+    }
+
+    private mutating func command(_ verb: String, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
+                                  _ shown: String) throws -> Reply {
+        func part() -> String? { selected }
+        let note = pendingNote ?? ""
+        switch verb {
+        case "LOGOUT":
+            self = StationSession(stationID: stationID)
+            return .info("logged out")
+        case "CANCEL":
+            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil
+            return .info("cancelled")
+        case "DOWN":
+            guard let arg else { return .refused("needs_reason", "CMD:DOWN:<reason>", shown) }
+            return try run(.downtimeStart(reason: arg), person, service, now, shown)
+        case "UP":
+            return try run(.downtimeEnd, person, service, now, shown)
+        default:
+            break
+        }
+        guard let serial = part() else { return .refused("no_part", "scan a part first", shown) }
+        let command: Command
+        switch verb {
+        case "START": command = .start(serial: serial)
+        case "RESUME": command = .resume(serial: serial)
+        case "PAUSE": command = .pause(serial: serial, reason: note)
+        case "COMPLETE":
+            command = .complete(serial: serial, good: pendingGood, scrap: pendingScrap?.count ?? 0, scrapReason: pendingScrap?.reason)
+        case "PASS": command = .fpiPass(serial: serial)
+        case "FAIL": command = .fpiFail(serial: serial, note: note)
+        case "WAIVE": command = .fpiWaive(serial: serial, reason: note)
+        case "UNDO": command = .undo(serial: serial, reason: note)
+        case "SCRAP":
+            guard let arg else { return .refused("needs_reason", "CMD:SCRAP:<reason>", shown) }
+            command = .scrap(serial: serial, count: nil, reason: arg)
+        case "HOLD":
+            guard let arg else { return .refused("needs_reason", "CMD:HOLD:<reason>", shown) }
+            command = .hold(serial: serial, reason: arg, note: note)
+        case "RELEASE": command = .releaseHold(serial: serial, holds: nil, note: note)
+        case "DISPO":
+            let parts = (arg ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+            guard let kindText = parts.first, let kind = DispositionKind(rawValue: kindText.lowercased()) else {
+                return .refused("bad_disposition", "CMD:DISPO:<\(DispositionKind.allCases.map(\.rawValue).joined(separator: "|"))>[:<step or scrap reason>]", shown)
+            }
+            let extra = parts.count > 1 ? parts[1] : nil
+            command = .disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
+                                   reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note)
+        default:
+            return .refused("unknown_command", "CMD:\(verb) is not understood here", shown)
+        }
+        return try run(command, person, service, now, shown)
+    }
+
+    private mutating func run(_ command: Command, _ person: Person, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
+        switch try service.run(command, badge: person.badge, station: stationID, now: now) {
+        case .refused(let r):
+            return .refused(r, shown)
+        case .done(let envelopes):
+            // What the next action needed is used up.
+            pendingNote = nil
+            if case .complete = command { pendingGood = nil; pendingScrap = nil }
+            let text = envelopes.map { Describe.event(RecordedEvent(envelope: $0)) }.joined(separator: "; ")
+            return Reply(kind: .done, text: "OK \(shown): \(text)", refusal: nil, events: envelopes)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import MESCore
+
+/// What a store-changing request ended in.
+public enum Outcome: Sendable {
+    case done([EventEnvelope])
+    case refused(Refusal)
+
+    public var refusal: Refusal? { if case .refused(let r) = self { return r }; return nil }
+    public var events: [EventEnvelope] { if case .done(let e) = self { return e }; return [] }
+}
+
+public enum ServiceError: Error, CustomStringConvertible {
+    case noPlant
+    case unknownStation(String)
+    case unknownPerson(String)
+    public var description: String {
+        switch self {
+        case .noPlant: return "no plant is loaded in this store (run: floor plant load FILE)"
+        case .unknownStation(let s): return "no station \(Sanitize.line(s)) in the plant"
+        case .unknownPerson(let b): return "no person with badge \(Sanitize.line(b))"
+        }
+    }
+}
+
+/// Runs decisions against a store: one write transaction reads the projections, asks MESCore,
+/// appends the events and updates the projections, or changes nothing when refused.
+public final class FloorService: @unchecked Sendable {
+    public let store: Store
+    private let lock = NSLock()
+    private var cachedPlant: (version: String, index: PlantIndex)?
+
+    public init(store: Store) { self.store = store }
+
+    /// The plant index, rebuilt only when a new plant was loaded (by this or another process).
+    public func plantIndex(_ db: Database) throws -> PlantIndex? {
+        let version = try String.fetchOne(db, sql: "SELECT node || ':' || seq || ':' || hlc_wall FROM aggregates WHERE id = 'plant'")
+        guard let version else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        if let c = cachedPlant, c.version == version { return c.index }
+        guard let plant = try StoreState.loadPlant(db) else { return nil }
+        let index = PlantIndex(plant)
+        cachedPlant = (version, index)
+        return index
+    }
+
+    public func plantIndex() throws -> PlantIndex? { try store.read { try plantIndex($0) } }
+
+    /// Decides and records `command` by the person with `badge` at `station`.
+    public func run(_ command: Command, badge: String, station: String, now: Date = Date()) throws -> Outcome {
+        try store.write { db in try run(command, badge: badge, station: station, now: now, db: db) }
+    }
+
+    /// The same inside a caller's transaction (the simulator batches many).
+    public func run(_ command: Command, badge: String, station stationID: String, now: Date, db: Database) throws -> Outcome {
+        guard let plant = try plantIndex(db) else { throw ServiceError.noPlant }
+        guard let station = plant.stations[stationID] else { throw ServiceError.unknownStation(stationID) }
+        guard let person = plant.people[badge] else { throw ServiceError.unknownPerson(badge) }
+        let state = StoreState(db: db, plant: plant)
+        let env = DecisionEnv(now: now, newID: { Self.newID() })
+        switch try Decider.decide(command, by: Actor(person: person, station: station), plant: plant, state: state, env: env) {
+        case .failure(let refusal):
+            return .refused(refusal)
+        case .success(let events):
+            return .done(try EventLog.append(events.map { ($0, badge) }, now: now, db: db))
+        }
+    }
+
+    /// Runs a read against the projections with the current plant.
+    public func read<T>(_ body: (StoreState) throws -> T) throws -> T {
+        try store.read { db in try body(StoreState(db: db, plant: try plantIndex(db))) }
+    }
+
+    /// Random 12-hex id for holds, NCRs and overrides: unique across nodes without coordination.
+    public static func newID() -> String {
+        String(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF_FFFF, radix: 16, uppercase: true)
+            .leftPadded(to: 12)
+    }
+}
+
+extension String {
+    func leftPadded(to n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}

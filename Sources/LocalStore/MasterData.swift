@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import MESCore
+
+/// Loading the plant file and work-order files: all or nothing, idempotent, recorded as events so
+/// that master data travels through the same log as everything else.
+public enum MasterData {
+    public enum LoadResult: Equatable, Sendable {
+        /// The file was applied: what changed.
+        case loaded(summary: String)
+        /// The same content was loaded before: nothing changed.
+        case unchanged
+    }
+
+    /// Reads, validates and records a plant file. Throws `FileProblems` listing every problem.
+    public static func loadPlant(path: String, store: Store, actor: String = "", now: Date = Date()) throws -> LoadResult {
+        let text = try readText(path)
+        let plant = try PlantFile.load(text: text, file: path).get()
+        return try store.write { db in
+            if let current = try StoreState.loadPlant(db), current == plant { return .unchanged }
+            _ = try EventLog.append([(.plantLoaded(PlantLoaded(plant: plant)), actor)], now: now, db: db)
+            return .loaded(summary: "plant \(plant.id): \(plant.stations.count) stations, \(plant.people.count) people, "
+                + "\(plant.parts.count) parts, \(plant.routings.count) routing versions")
+        }
+    }
+
+    /// Reads, validates and releases the work orders of a CSV file. Orders already released with
+    /// the same content are skipped; a different content under a known number is an error.
+    public static func loadOrders(path: String, store: Store, actor: String = "", now: Date = Date()) throws -> LoadResult {
+        let text = try readText(path)
+        return try store.write { db in
+            guard let plant = try StoreState.loadPlant(db) else {
+                throw FileProblems([FileProblem(file: path, line: 1, field: "plant", message: "no plant is loaded in this store: load the plant file first")])
+            }
+            let existing = try existingOrders(db)
+            let specs = try WorkOrderCSV.parse(text, file: path, plant: plant, existing: existing).get()
+            let index = PlantIndex(plant)
+            let today = index.calendar.localDate(now)
+            var events: [DomainEvent] = []
+            var problems: [FileProblem] = []
+            for spec in specs where existing[spec.number] == nil {
+                guard let routing = index.routingForRelease(part: spec.part, on: today) else {
+                    problems.append(FileProblem(file: path, line: lineOf(spec.number, in: text), field: "part",
+                                                message: "part \(spec.part) has no approved routing in effect on \(today)"))
+                    continue
+                }
+                events.append(.workOrderReleased(WorkOrderReleased(order: spec, routing: routing.id, routingVersion: routing.version,
+                                                                   serials: spec.serials)))
+            }
+            if !problems.isEmpty { throw FileProblems(problems) }
+            if events.isEmpty { return .unchanged }
+            _ = try EventLog.append(events.map { ($0, actor) }, now: now, db: db)
+            let pieces = events.reduce(0) { n, e in if case .workOrderReleased(let w) = e { return n + w.serials.count }; return n }
+            return .loaded(summary: "released \(events.count) work orders (\(pieces) travelers)")
+        }
+    }
+
+    static func existingOrders(_ db: Database) throws -> [String: WorkOrderSpec] {
+        var out: [String: WorkOrderSpec] = [:]
+        let rows = try Data.fetchAll(db, sql: "SELECT state FROM aggregates WHERE id LIKE 'wo:%'")
+        for data in rows {
+            let wo = try Projections.decoder.decode(WorkOrderState.self, from: data)
+            out[wo.spec.number] = wo.spec
+        }
+        return out
+    }
+
+    static func lineOf(_ number: String, in text: String) -> Int {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.hasPrefix(number + ",") || line.hasPrefix("\"" + number + "\"") {
+            return i + 1
+        }
+        return 1
+    }
+
+    static func readText(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileProblems([FileProblem(file: path, line: 0, field: "file", message: "cannot read the file (missing or not readable)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw FileProblems([FileProblem(file: path, line: 0, field: "file", message: "the file is not UTF-8 text")])
+        }
+        return text
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import MESCore
+
+/// A report as rows of named, typed cells, so one value prints as a table, CSV or JSON.
+public struct ReportTable: Sendable {
+    public enum Cell: Sendable, Equatable {
+        case text(String), int(Int), number(Double), null
+        public var plain: String {
+            switch self {
+            case .text(let s): return s
+            case .int(let i): return String(i)
+            case .number(let d): return Tolerance.format(d)
+            case .null: return ""
+            }
+        }
+    }
+    public var columns: [String]
+    public var rows: [[Cell]]
+    public init(columns: [String], rows: [[Cell]]) { self.columns = columns; self.rows = rows }
+}
+
+public enum Reports {
+    static func iso(_ ms: Int64, _ tz: TimeZone) -> String { ISO8601.format(Date(timeIntervalSince1970: Double(ms) / 1000), timeZone: tz) }
+
+    /// `[{serial, work_order, part, step, station, state, since}]` for every traveler not finished
+    /// (`all`: finished ones too).
+    public static func wip(_ db: Database, all: Bool = false) throws -> ReportTable {
+        let tz = try Projections.plantTimeZone(db)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT serial, work_order, part, step, station, status, since FROM parts
+            \(all ? "" : "WHERE status NOT IN ('done', 'scrapped', 'cancelled')")
+            ORDER BY work_order, serial
+            """)
+        return ReportTable(columns: ["serial", "work_order", "part", "step", "station", "state", "since"], rows: rows.map { r in
+            [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), (r[4] as String?).map(ReportTable.Cell.text) ?? .null,
+             .text(r[5]), .text(iso(r[6], tz))]
+        })
+    }
+
+    /// `[{number, part, status, quantity, done, scrapped, due, priority}]`.
+    public static func orders(_ db: Database) throws -> ReportTable {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT w.number, w.part, w.quantity, w.due, w.priority, w.on_hold, w.cancelled, w.tracking,
+                   COALESCE(SUM(CASE WHEN p.status = 'done' THEN p.quantity ELSE 0 END), 0),
+                   COALESCE(SUM(p.scrapped), 0),
+                   COALESCE(SUM(CASE WHEN p.status NOT IN ('queued') OR p.since > w.released_at THEN 1 ELSE 0 END), 0),
+                   COUNT(p.serial)
+            FROM work_orders w LEFT JOIN parts p ON p.work_order = w.number
+            GROUP BY w.number ORDER BY w.priority_rank, w.due_at, w.number
+            """)
+        return ReportTable(columns: ["number", "part", "status", "quantity", "done", "scrapped", "due", "priority"], rows: rows.map { r in
+            let quantity: Int = r[2], done: Int = r[8], scrapped: Int = r[9], touched: Int = r[10]
+            let onHold: Bool = r[5], cancelled: Bool = r[6]
+            let status: String
+            if cancelled { status = "cancelled" }
+            else if onHold { status = "hold" }
+            else if done + scrapped >= quantity { status = "complete" }
+            else if touched > 0 { status = "in_progress" }
+            else { status = "released" }
+            return [.text(r[0]), .text(r[1]), .text(status), .int(quantity), .int(done), .int(scrapped), .text(r[3]), .text(r[4])]
+        })
+    }
+
+    /// Conflicts found while folding events from several nodes.
+    public static func conflicts(_ db: Database) throws -> ReportTable {
+        let tz = try Projections.plantTimeZone(db)
+        let rows = try Row.fetchAll(db, sql: "SELECT node, epoch, seq, aggregate, at, text FROM conflicts ORDER BY at")
+        return ReportTable(columns: ["event", "aggregate", "at", "decision"], rows: rows.map { r in
+            [.text("\(r[0] as String)/\(r[1] as String)/\(r[2] as Int64)"), .text(r[3]), .text(iso(r[4], tz)), .text(r[5])]
+        })
+    }
+
+    /// A serial's whole history, or for a lot every serial that consumed it.
+    public struct Trace: Sendable {
+        public var subject: String
+        public var kind: String
+        public var entries: [[String: ReportTable.Cell]]
+        public var columns: [String]
+        public var table: ReportTable { ReportTable(columns: columns, rows: entries.map { e in columns.map { e[$0] ?? .null } }) }
+    }
+
+    public static func trace(_ subject: String, _ db: Database) throws -> Trace? {
+        let tz = try Projections.plantTimeZone(db)
+        if try Projections.aggregateRow(AggregateID.part(subject).rawValue, db) != nil {
+            let events = try EventLog.events(aggregate: AggregateID.part(subject).rawValue, db: db)
+            let columns = ["at", "event", "step", "station", "by", "detail"]
+            var entries: [[String: ReportTable.Cell]] = []
+            for env in events {
+                let r = RecordedEvent(envelope: env)
+                var step = "", station = ""
+                switch r.event {
+                case .stepStarted(let e): step = e.step; station = e.station
+                case .stepPaused(let e): step = e.step
+                case .stepResumed(let e): step = e.step; station = e.station
+                case .stepCompleted(let e): step = e.step; station = e.station
+                case .stepUndone(let e): step = e.step
+                case .measurementRecorded(let e): step = e.step; station = e.station
+                case .materialConsumed(let e): step = e.step
+                case .partHeld(let e): step = e.step ?? ""
+                case .scrapRecorded(let e): step = e.step; station = e.station
+                default: break
+                }
+                entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(step), "station": .text(station),
+                                "by": .text(env.actor), "detail": .text(Describe.event(r))])
+            }
+            // FPI decisions about this piece live on their own aggregates.
+            let fpiRows = try Row.fetchAll(db, sql: "SELECT key FROM fpi WHERE first_piece = ?", arguments: [subject])
+            for row in fpiRows {
+                for env in try EventLog.events(aggregate: "fpi:" + (row[0] as String), db: db) {
+                    let r = RecordedEvent(envelope: env)
+                    entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(FPIKey(rawValue: row[0]).step),
+                                    "station": .text(""), "by": .text(env.actor), "detail": .text(Describe.event(r))])
+                }
+            }
+            entries.sort { $0["at"]!.plain < $1["at"]!.plain }
+            return Trace(subject: subject, kind: "serial", entries: entries, columns: columns)
+        }
+        // A lot: MATERIAL:LOT or just LOT.
+        let rows: [Row]
+        if let c = subject.firstIndex(of: ":") {
+            rows = try Row.fetchAll(db, sql: "SELECT material, lot, serial, step, at FROM lot_uses WHERE material = ? AND lot = ? ORDER BY at",
+                                    arguments: [String(subject[..<c]), String(subject[subject.index(after: c)...])])
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT material, lot, serial, step, at FROM lot_uses WHERE lot = ? ORDER BY at", arguments: [subject])
+        }
+        guard !rows.isEmpty else { return nil }
+        let columns = ["material", "lot", "serial", "step", "at"]
+        return Trace(subject: subject, kind: "lot", entries: rows.map { r in
+            ["material": .text(r[0]), "lot": .text(r[1]), "serial": .text(r[2]), "step": .text(r[3]), "at": .text(iso(r[4], tz))]
+        }, columns: columns)
+    }
+}

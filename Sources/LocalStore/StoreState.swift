@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import MESCore
+
+/// MESCore's `StateReader` over the projections of one open transaction.
+public struct StoreState: StateReader {
+    public let db: Database
+    public let plant: PlantIndex?
+
+    public init(db: Database, plant: PlantIndex?) { self.db = db; self.plant = plant }
+
+    public func part(_ serial: String) throws -> PartState? {
+        try Projections.loadState(PartState.self, AggregateID.part(serial).rawValue, db)
+    }
+    public func workOrder(_ number: String) throws -> WorkOrderState? {
+        try Projections.loadState(WorkOrderState.self, AggregateID.workOrder(number).rawValue, db)
+    }
+    public func machine(_ id: String) throws -> MachineState? {
+        try Projections.loadState(MachineState.self, AggregateID.machine(id).rawValue, db)
+    }
+    public func fpi(_ key: FPIKey) throws -> FPIState? {
+        try Projections.loadState(FPIState.self, AggregateID.fpi(key).rawValue, db)
+    }
+    public func lot(material: String, lot: String) throws -> LotState? {
+        try Projections.loadState(LotState.self, AggregateID.lot(material, lot).rawValue, db)
+    }
+    public func routing(id: String, version: Int) throws -> Routing? {
+        try Projections.routing(id: id, version: version, db)
+    }
+    public func pieceNumber(workOrder: String, step: String, serial: String) throws -> Int? {
+        guard let mine = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT hlc_wall, hlc_logical, node, seq FROM step_starts WHERE work_order = ? AND step = ? AND serial = ?
+            """), arguments: [workOrder, step, serial]) else { return nil }
+        let before = try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ? AND (hlc_wall, hlc_logical, node, seq) < (?, ?, ?, ?)
+            """), arguments: [workOrder, step, mine[0], mine[1], mine[2], mine[3]]) ?? 0
+        return before + 1
+    }
+    public func startedCount(workOrder: String, step: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ?"),
+                         arguments: [workOrder, step]) ?? 0
+    }
+
+    /// The plant currently loaded in the store, if any.
+    public static func loadPlant(_ db: Database) throws -> Plant? {
+        try Projections.loadState(PlantAggregate.self, "plant", db)?.plant
+    }
+}

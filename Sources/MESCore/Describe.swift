@@ -1,0 +1,43 @@
+import Foundation
+
+/// Plain words for an event, for command output, histories and traces. Sanitized.
+public enum Describe {
+    public static func event(_ r: RecordedEvent) -> String {
+        let s: String
+        switch r.event {
+        case .plantLoaded(let e): s = "plant \(e.plant.id) loaded"
+        case .workOrderReleased(let e): s = "work order \(e.order.number) released (\(e.serials.count) travelers, routing \(e.routing) v\(e.routingVersion))"
+        case .workOrderHeld(let e): s = "work order \(e.workOrder) held (\(e.reason))"
+        case .workOrderHoldReleased(let e): s = "work order \(e.subject) hold released"
+        case .workOrderCancelled(let e): s = "work order \(e.workOrder) cancelled: \(e.reason)"
+        case .workOrderPriority(let e): s = "work order \(e.workOrder) priority \(e.priority.rawValue)"
+        case .stepStarted(let e): s = "\(e.serial) started \(e.step) at \(e.station)\(e.equipment.map { " on \($0)" } ?? "")"
+        case .stepPaused(let e): s = "\(e.serial) paused at \(e.step)"
+        case .stepResumed(let e): s = "\(e.serial) resumed \(e.step) at \(e.station)"
+        case .stepCompleted(let e):
+            s = "\(e.serial) completed \(e.step)" + (e.scrap > 0 ? " (good \(e.good), scrap \(e.scrap))" : "")
+                + (e.signoffBy.map { ", signed off by \($0)" } ?? "") + (e.next.map { ", next \($0)" } ?? ", done")
+        case .stepUndone(let e): s = "\(e.serial) completion of \(e.step) undone" + (e.approvedBy.map { " (approved by \($0))" } ?? "")
+        case .measurementRecorded(let e): s = "\(e.serial) \(e.characteristic) = \(e.value) \(e.inTolerance ? "in tolerance" : "OUT OF TOLERANCE")"
+        case .materialConsumed(let e): s = "\(e.serial) consumed lot \(e.lot) of \(e.material)"
+        case .partHeld(let e): s = "\(e.serial) ON HOLD (\(e.reason))" + (e.ncr.map { " \($0)" } ?? "")
+        case .partHoldReleased(let e): s = "\(e.subject) hold released"
+        case .dispositionDecided(let e): s = "\(e.serial) dispositioned \(e.kind.rawValue)" + (e.reworkStep.map { " to \($0)" } ?? "")
+        case .scrapRecorded(let e): s = "\(e.serial) scrapped \(e.count) (\(e.reason))"
+        case .fpiDesignated(let e): s = "\(e.serial) is the FIRST PIECE for \(e.key.rawValue)"
+        case .fpiPassed(let e): s = "first piece \(e.serial) PASSED"
+        case .fpiFailed(let e): s = "first piece \(e.serial) FAILED"
+        case .fpiWaived(let e): s = "first piece \(e.serial) WAIVED: \(e.reason)"
+        case .overrideRequested(let e): s = "override \(e.id) requested for \(e.serial) (\(e.blocker.rawValue))"
+        case .overrideApproved(let e): s = "override \(e.id) approved for \(e.serial)"
+        case .overrideUsed(let e): s = "override \(e.id) used"
+        case .downtimeStarted(let e): s = "\(e.machine) DOWN (\(e.reason))"
+        case .downtimeEnded(let e): s = "\(e.machine) up"
+        case .lotHeld(let e): s = "lot \(e.lot) of \(e.material) held (\(e.reason))"
+        case .lotHoldReleased(let e): s = "lot \(e.subject) hold released"
+        case .noteAdded(let e): s = "note on \(e.aggregate): \(e.text)"
+        case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
+        }
+        return Sanitize.line(s)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// What a scanned (or typed) code means, before any lookup in the plant (`shared/spec/barcodes.md`,
+/// and the typed codes of `shared/spec/cli.md`). Prefixes are case-insensitive; what follows keeps its case.
+public enum Label: Equatable, Sendable {
+    case badge(String)
+    case workOrder(String)
+    case serial(String)
+    case lot(material: String, lot: String)
+    case equipment(String)
+    case command(verb: String, arg: String?)
+    /// `M:<characteristic>=<value>`
+    case measurement(characteristic: String, value: String)
+    /// `QTY:<good>`
+    case quantity(Int)
+    /// `SCRAP:<count>:<reason>`
+    case scrapCount(Int, reason: String)
+    /// `NOTE:<text>`
+    case note(String)
+    /// No prefix: looked up as a serial, then a work order, then a badge.
+    case bare(String)
+    /// Something that cannot mean anything (empty, malformed prefix form).
+    case invalid(String, why: String)
+
+    /// The command-card verbs a kiosk understands.
+    public static let verbs: Set<String> = ["START", "PAUSE", "RESUME", "COMPLETE", "PASS", "FAIL", "WAIVE", "SCRAP", "DOWN", "UP",
+                                            "HOLD", "RELEASE", "LOGOUT", "CANCEL", "HELP", "UNDO", "DISPO"]
+
+    public static func parse(_ raw: String) -> Label {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return .invalid(raw, why: "empty code") }
+        guard let colon = text.firstIndex(of: ":") else { return .bare(text) }
+        let prefix = text[..<colon].uppercased()
+        let rest = String(text[text.index(after: colon)...])
+        func need(_ s: String, _ what: String) -> Label? { s.isEmpty ? .invalid(raw, why: "\(prefix): needs \(what)") : nil }
+        switch prefix {
+        case "EMP": return need(rest, "a badge") ?? .badge(rest)
+        case "WO": return need(rest, "a work order number") ?? .workOrder(rest)
+        case "SN": return need(rest, "a serial") ?? .serial(rest)
+        case "EQ": return need(rest, "an equipment id") ?? .equipment(rest)
+        case "LOT":
+            guard let c = rest.firstIndex(of: ":"), c != rest.startIndex, rest.index(after: c) != rest.endIndex else {
+                return .invalid(raw, why: "LOT: needs LOT:<material>:<lot>")
+            }
+            return .lot(material: String(rest[..<c]), lot: String(rest[rest.index(after: c)...]))
+        case "CMD":
+            let parts = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let verb = parts[0].uppercased()
+            guard verbs.contains(verb) else { return .invalid(raw, why: "unknown command \(verb.isEmpty ? "(none)" : verb)") }
+            let arg = parts.count > 1 ? String(parts[1]) : nil
+            return .command(verb: verb, arg: arg?.isEmpty == true ? nil : arg)
+        case "M":
+            guard let eq = rest.firstIndex(of: "="), eq != rest.startIndex else { return .invalid(raw, why: "M: needs M:<characteristic>=<value>") }
+            return .measurement(characteristic: String(rest[..<eq]), value: String(rest[rest.index(after: eq)...]))
+        case "QTY":
+            guard let n = Int(rest), n >= 0 else { return .invalid(raw, why: "QTY: needs a whole number") }
+            return .quantity(n)
+        case "SCRAP":
+            let p = rest.split(separator: ":", maxSplits: 1)
+            guard p.count == 2, let n = Int(p[0]), n > 0 else { return .invalid(raw, why: "SCRAP: needs SCRAP:<count>:<reason>") }
+            return .scrapCount(n, reason: String(p[1]))
+        case "NOTE": return .note(rest)
+        default: return .bare(text)
+        }
+    }
+}
