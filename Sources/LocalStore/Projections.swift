@@ -291,6 +291,7 @@ public enum Projections {
     // MARK: - Master data
 
     static func rebuildRoutings(_ db: Database) throws {
+        RoutingCache.shared.clear()
         // Every routing version ever loaded stays known: work orders keep the version they were released with.
         let loads = try EventLog.events(aggregate: "plant", db: db).map(RecordedEvent.init(envelope:))
         for e in loads {
@@ -303,14 +304,20 @@ public enum Projections {
     }
 
     static func routing(id: String, version: Int, _ db: Database) throws -> Routing? {
+        let key = PlantState.routingKey(id, version)
+        if let r = RoutingCache.shared.get(key) { return r }
         guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM routings WHERE key = ?"),
                                            arguments: [PlantState.routingKey(id, version)]) else { return nil }
-        return try decoder.decode(Routing.self, from: body)
+        let r = try decoder.decode(Routing.self, from: body)
+        RoutingCache.shared.put(key, r)
+        return r
     }
 
     static func workCenter(ofStep step: String, workOrder: String, _ db: Database) throws -> String? {
+        if let key = RoutingCache.shared.routingKey(ofOrder: workOrder), let r = RoutingCache.shared.get(key) { return r.step(step)?.workCenter }
         guard let wo = try loadState(WorkOrderState.self, AggregateID.workOrder(workOrder).rawValue, db),
               let r = try routing(id: wo.routing, version: wo.routingVersion, db) else { return nil }
+        RoutingCache.shared.setRoutingKey(PlantState.routingKey(wo.routing, wo.routingVersion), ofOrder: workOrder)
         return r.step(step)?.workCenter
     }
 
@@ -335,4 +342,18 @@ public struct PlantAggregate: Codable, Equatable, Sendable {
     public mutating func apply(_ r: RecordedEvent) {
         if case .plantLoaded(let p) = r.event { plant = p.plant; loads += 1 }
     }
+}
+
+/// Routings decoded once per process. A routing version is immutable in practice; a plant load
+/// clears the cache all the same, in case a file changed a version's content.
+final class RoutingCache: @unchecked Sendable {
+    static let shared = RoutingCache()
+    private let lock = NSLock()
+    private var routings: [String: Routing] = [:]
+    private var orderRouting: [String: String] = [:]
+    func get(_ key: String) -> Routing? { lock.lock(); defer { lock.unlock() }; return routings[key] }
+    func put(_ key: String, _ r: Routing) { lock.lock(); routings[key] = r; lock.unlock() }
+    func routingKey(ofOrder n: String) -> String? { lock.lock(); defer { lock.unlock() }; return orderRouting[n] }
+    func setRoutingKey(_ k: String, ofOrder n: String) { lock.lock(); orderRouting[n] = k; lock.unlock() }
+    func clear() { lock.lock(); routings = [:]; orderRouting = [:]; lock.unlock() }
 }

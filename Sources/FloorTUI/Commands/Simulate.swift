@@ -28,6 +28,7 @@ struct Simulate: ParsableCommand {
                 \(report.piecesReleased) pieces released, \(report.piecesDone) step completions
                 \(String(format: "%.1f", report.seconds)) s, \(Int(Double(report.events) / max(report.seconds, 0.001))) events/s; \
                 store \(String(format: "%.1f", Double(size + wal) / 1_048_576)) MiB
+                refused: \(report.refusedBy.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 """)
         }
     }

@@ -47,7 +47,7 @@ public enum SimulatedPlant {
                     Characteristic(id: "FLAT", name: "Flatness", unit: "mm", upper: 0.05, balloon: "9", sample: .first(3)),
                  ], firstPiece: .perShift)
         }
-        let cut = Step(id: "OP10", name: "Saw blank", workCenter: "CUT", skill: "CUT", setupMin: 10, runMin: 6,
+        let cut = Step(id: "OP10", name: "Saw blank", workCenter: "CUT", skill: "CUT", setupMin: 10, runMin: 3,
                        materials: [MaterialRequirement(material: "BAR-25", qty: 130)])
         let turn = Step(id: "OP30", name: "Turn", workCenter: "TURN", skill: "TURN", setupMin: 20, runMin: 12,
                         measurements: [Characteristic(id: "OD", name: "Outer diameter", unit: "mm", nominal: 20, lower: 19.98, upper: 20.02, sample: .percent(25))],
@@ -67,8 +67,9 @@ public enum SimulatedPlant {
         ]
         return Plant(
             id: "SIM", name: "Simulated plant (\(n) stations)", timezone: "America/Chicago",
-            shifts: [Shift(id: "DAY", start: ClockTime("06:00")!, end: ClockTime("14:30")!, days: [.mon, .tue, .wed, .thu, .fri, .sat]),
-                     Shift(id: "SWING", start: ClockTime("14:30")!, end: ClockTime("23:00")!, days: [.mon, .tue, .wed, .thu, .fri])],
+            shifts: [Shift(id: "DAY", start: ClockTime("06:00")!, end: ClockTime("14:00")!, days: [.mon, .tue, .wed, .thu, .fri, .sat]),
+                     Shift(id: "SWING", start: ClockTime("14:00")!, end: ClockTime("22:00")!, days: [.mon, .tue, .wed, .thu, .fri, .sat]),
+                     Shift(id: "NIGHT", start: ClockTime("22:00")!, end: ClockTime("06:00")!, days: [.sun, .mon, .tue, .wed, .thu])],
             reasons: Reasons(downtime: [Reason(code: "SETUP", label: "Setup", planned: true), Reason(code: "PM", label: "Maintenance", planned: true),
                                         Reason(code: "MECH", label: "Mechanical failure"), Reason(code: "TOOL", label: "Tool breakage"),
                                         Reason(code: "MAT", label: "Waiting for material")],

@@ -29,6 +29,8 @@ public final class Simulator {
         public var piecesReleased: Int = 0
         public var piecesDone: Int = 0
         public var seconds: Double = 0
+        /// Refusals by reason code (the simulated people try things the rules refuse, as real ones do).
+        public var refusedBy: [String: Int] = [:]
     }
 
     enum Phase {
@@ -51,6 +53,9 @@ public final class Simulator {
     var queues: [String: [String]] = [:]       // work center → serials waiting
     var report = Report()
     var woCounter = 0
+    /// "work center|order" → until when its parts wait for a first piece (operators pick other orders meanwhile).
+    var waitingFirstPiece: [String: Date] = [:]
+    var orderOf: [String: String] = [:]
 
     public init(store: Store, options: Options) {
         self.store = store
@@ -75,8 +80,9 @@ public final class Simulator {
         }
         // Resume queues from what the store holds (a second run continues the first).
         try store.read { db in
-            for row in try Row.fetchAll(db, sql: "SELECT serial, work_center FROM parts WHERE status = 'queued' ORDER BY since") {
+            for row in try Row.fetchAll(db, sql: "SELECT serial, work_center, work_order FROM parts WHERE status = 'queued' ORDER BY since") {
                 queues[row[1], default: []].append(row[0])
+                orderOf[row[0]] = row[2]
             }
             woCounter = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM work_orders") ?? 0
         }
@@ -132,18 +138,23 @@ public final class Simulator {
                     return
                 }
             }
-            guard var queue = queues[s.station.workCenter], !queue.isEmpty else {
+            let wc = s.station.workCenter
+            // The first part in the queue whose order is not waiting for its first piece.
+            guard var queue = queues[wc], let index = queue.prefix(200).firstIndex(where: { serial in
+                (waitingFirstPiece["\(wc)|\(orderOf[serial] ?? "")"] ?? .distantPast) <= t
+            }) else {
                 s.next = t.addingTimeInterval(Double(5 + rng.next() % 10) * 60)
                 return
             }
-            let serial = queue.removeFirst()
-            queues[s.station.workCenter] = queue
+            let serial = queue.remove(at: index)
+            queues[wc] = queue
             switch try run(.start(serial: serial), op, s.station.id, t, db) {
             case .refused(let r):
                 if r.codes.contains(BlockerKind.waitingFirstPiece.rawValue) || r.codes.contains(BlockerKind.alreadyRunning.rawValue) {
-                    queues[s.station.workCenter, default: []].append(serial)  // try again later
+                    queues[wc, default: []].insert(serial, at: min(index, queues[wc, default: []].count))  // keeps its place
+                    waitingFirstPiece["\(wc)|\(orderOf[serial] ?? "")"] = t.addingTimeInterval(20 * 60)
                 }
-                s.next = t.addingTimeInterval(120)
+                s.next = t.addingTimeInterval(60)
             case .done(let events):
                 s.phase = .working(serial: serial, actions: try plan(serial, events, plant, db))
                 s.next = t.addingTimeInterval(60 * Double(2 + rng.next() % 4))
@@ -167,6 +178,7 @@ public final class Simulator {
                     let pass = rng.chance(0.97)
                     _ = try run(pass ? .fpiPass(serial: serial) : .fpiFail(serial: serial, note: "bore oversize"), inspector, s.station.id,
                                 t.addingTimeInterval(300), db)
+                    waitingFirstPiece["\(s.station.workCenter)|\(part.workOrder)"] = nil
                     if !pass { try disposition(serial, plant, supervisor, s.station.id, t.addingTimeInterval(900), db) }
                 }
                 s.phase = .idle
@@ -269,7 +281,9 @@ public final class Simulator {
         let o = try service.run(c, badge: badge, station: station, now: t, db: db)
         switch o {
         case .done(let e): report.events += e.count
-        case .refused: report.refusals += 1
+        case .refused(let r):
+            report.refusals += 1
+            report.refusedBy[r.codes.first ?? "?", default: 0] += 1
         }
         return o
     }
@@ -281,7 +295,7 @@ public final class Simulator {
         let firstCenters = Set(parts.compactMap { plant.routingForRelease(part: $0.id, on: plant.calendar.localDate(t))?.steps.first?.workCenter })
         let firstStations = plant.plant.stations.filter { firstCenters.contains($0.workCenter) }.count
         let queued = firstCenters.reduce(0) { $0 + (queues[$1]?.count ?? 0) }
-        var target = max(0, firstStations * 45 - queued)
+        var target = max(0, firstStations * 110 - queued)
         var events: [DomainEvent] = []
         while target > 0 {
             let part = parts[Int(rng.next() % UInt64(parts.count))]
@@ -294,6 +308,7 @@ public final class Simulator {
                                      priority: priority, customer: "Customer \(rng.next() % 20)", tracking: .serial)
             events.append(.workOrderReleased(WorkOrderReleased(order: spec, routing: routing.id, routingVersion: routing.version, serials: spec.serials)))
             queues[routing.steps[0].workCenter, default: []] += spec.serials
+            for serial in spec.serials { orderOf[serial] = spec.number }
             report.piecesReleased += qty
             target -= qty
         }

@@ -140,6 +140,9 @@ public enum Decider {
             if let ncr = open.first(where: { $0.ncr != nil }) {
                 throw Refusal("needs_disposition", "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
             }
+            if open.isEmpty, holds == nil, let ncr = part.holds.first(where: { $0.ncr != nil }) {
+                throw Refusal("needs_disposition", "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
+            }
             guard !open.isEmpty else { throw Refusal("no_hold", "\(serial) has no such open hold") }
             return [.partHoldReleased(HoldReleased(subject: serial, holds: open.map(\.id), note: note))]
 
