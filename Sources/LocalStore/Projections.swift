@@ -234,7 +234,9 @@ public enum Projections {
             INSERT OR REPLACE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [p.serial, p.workOrder, p.part, p.step, wc, p.displayStatus.rawValue, p.run?.station,
+        let cancelled = try Bool.fetchOne(db.cachedStatement(sql: "SELECT cancelled FROM work_orders WHERE number = ?"),
+                                          arguments: [p.workOrder]) ?? false
+        try stmt.execute(arguments: [p.serial, p.workOrder, p.part, p.step, wc, p.effectiveStatus(workOrderCancelled: cancelled).rawValue, p.run?.station,
                                      p.since, p.quantity, p.scrapped])
         for (step, key) in p.firstStarts {
             try db.cachedStatement(sql: """
@@ -264,7 +266,7 @@ public enum Projections {
         try writeHolds(wo.holds, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
         try writeConflicts(wo.conflicts, db)
         if wo.cancelled {
-            try db.execute(sql: "UPDATE parts SET status = 'cancelled' WHERE work_order = ? AND status NOT IN ('done', 'scrapped')",
+            try db.execute(sql: "UPDATE parts SET status = 'cancelled' WHERE work_order = ? AND status != 'scrapped'",
                            arguments: [wo.spec.number])
         }
     }

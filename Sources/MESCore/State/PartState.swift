@@ -154,6 +154,15 @@ public struct PartState: Codable, Equatable, Sendable {
     public var displayStatus: PartStatus { status.isTerminal ? status : (isOnHold ? .hold : status) }
     public var lastCompletion: Completion? { completions.last { !$0.undone } }
 
+    /// The status shown everywhere, with the work order's cancellation folded in by precedence:
+    /// scrapped > cancelled > done > hold > the rest. A function of both aggregates' states, so it
+    /// does not depend on which of their events arrived first.
+    public func effectiveStatus(workOrderCancelled: Bool) -> PartStatus {
+        if status == .scrapped { return .scrapped }
+        if workOrderCancelled { return .cancelled }
+        return displayStatus
+    }
+
     public mutating func apply(_ r: RecordedEvent) {
         let t = r.millis
         switch r.event {

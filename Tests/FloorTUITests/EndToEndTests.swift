@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// Runs the built `floor` binary as a user or a script would.
+struct FloorBinary {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    static var path: String {
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("floor"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("floor"),
+            packageRoot.appendingPathComponent(".build/debug/floor"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last!.path
+    }
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    let dir: URL
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("floor-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    var db: String { dir.appendingPathComponent("floor.db").path }
+
+    @discardableResult
+    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: FloorBinary.path)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        e["FLOOR_DB"] = db
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: r, as: UTF8.self))
+    }
+
+    func scan(_ station: String, _ codes: String...) throws -> Result { try run(["scan", "--station", station] + codes) }
+
+    func json(_ args: [String]) throws -> Any {
+        let r = try run(args)
+        #expect(r.status == 0, "\(args): \(r.err)")
+        return try JSONSerialization.jsonObject(with: Data(r.out.utf8))
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}
+
+@Suite("floor binary, end to end")
+struct EndToEndTests {
+    let plant = FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path
+    let orders = FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path
+
+    @Test func loadsThePlantAndOrdersOnceAndDrivesAPartThroughEveryStep() throws {
+        let f = try FloorBinary()
+        var r = try f.run(["plant", "load", plant])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("loaded plant ACME-B2"))
+        r = try f.run(["plant", "load", plant])
+        #expect(r.out.contains("unchanged"))
+        #expect(try f.run(["orders", "load", orders]).out.contains("released 3 work orders (53 travelers)"))
+        #expect(try f.run(["orders", "load", orders]).out.contains("unchanged"))
+
+        // A refused start names every reason and changes nothing.
+        r = try f.scan("ST-20", "EMP:1003", "SN:WO-1001-001", "CMD:START")
+        #expect(r.status != 0)
+        #expect(r.out.contains("REFUSED CMD:START"))
+        #expect(r.out.contains("is at OP10"))
+        #expect(r.out.contains("does not have the skill MILL"))
+
+        // OP10: lot scanned, complete.
+        r = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "LOT:AL6061-25:H-88121", "CMD:COMPLETE")
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("next OP20"))
+        // OP20: the first piece of the shift.
+        r = try f.scan("ST-20", "EMP:1001", "SN:WO-1001-001", "CMD:START", "M:BORE=12.004", "M:LEN=125.02", "M:FLAT=0.02", "CMD:COMPLETE")
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("FIRST PIECE"))
+        // Another part waits for it.
+        _ = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-002", "CMD:START", "LOT:AL6061-25:H-88121", "CMD:COMPLETE")
+        r = try f.scan("ST-21", "EMP:1002", "SN:WO-1001-002", "CMD:START")
+        #expect(r.status != 0)
+        #expect(r.out.contains("waiting for first piece WO-1001-001"))
+        // The operator who made it may not pass it; the inspector may.
+        #expect(try f.scan("ST-20", "EMP:1001", "SN:WO-1001-001", "CMD:PASS").status != 0)
+        #expect(try f.scan("ST-20", "EMP:2001", "SN:WO-1001-001", "CMD:PASS").out.contains("PASSED"))
+        // An out-of-tolerance bore puts the second part on hold; it cannot complete.
+        r = try f.scan("ST-20", "EMP:1002", "SN:WO-1001-002", "CMD:START", "M:BORE=12.2")
+        #expect(r.status == 0)
+        #expect(r.out.contains("ON HOLD (OOT)"))
+        r = try f.scan("ST-20", "EMP:1002", "SN:WO-1001-002", "M:FLAT=0.01", "CMD:COMPLETE")
+        #expect(r.status != 0)
+        #expect(r.out.contains("on hold"))
+
+        // OP30, OP40 (sign-off by an inspector who did not do the work), OP50.
+        #expect(try f.scan("ST-30", "EMP:1002", "SN:WO-1001-001", "CMD:START", "LOT:HELICOIL-M6:L-7", "M:EDGES=PASS", "CMD:COMPLETE").status == 0)
+        r = try f.scan("ST-40", "EMP:2001", "SN:WO-1001-001", "CMD:START", "M:BORE-F=12.003", "M:POS=0.01", "CMD:COMPLETE")
+        #expect(r.status != 0)
+        #expect(r.out.contains("sign-off"))
+        r = try f.scan("ST-40", "EMP:9001", "SN:WO-1001-001", "CMD:COMPLETE")
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("signed off by 9001"))
+        r = try f.scan("ST-50", "EMP:1003", "SN:WO-1001-001", "CMD:START", "CMD:COMPLETE")
+        #expect(r.out.contains("done"))
+
+        // Reports as JSON.
+        let wip = try #require(try f.json(["report", "wip", "--format", "json", "--all"]) as? [[String: Any]])
+        let first = try #require(wip.first { $0["serial"] as? String == "WO-1001-001" })
+        #expect(first["state"] as? String == "done")
+        let second = try #require(wip.first { $0["serial"] as? String == "WO-1001-002" })
+        #expect(second["state"] as? String == "hold")
+        #expect(second["step"] as? String == "OP20")
+        #expect((second["since"] as? String)?.contains("T") == true)
+        let ordersJSON = try #require(try f.json(["report", "orders", "--format", "json"]) as? [[String: Any]])
+        let wo = try #require(ordersJSON.first { $0["number"] as? String == "WO-1001" })
+        #expect(wo["done"] as? Int == 1)
+        #expect(wo["quantity"] as? Int == 12)
+        #expect(wo["status"] as? String == "in_progress")
+        let trace = try #require(try f.json(["report", "trace", "WO-1001-001", "--format", "json"]) as? [String: Any])
+        let entries = try #require(trace["entries"] as? [[String: Any]])
+        #expect(entries.contains { $0["event"] as? String == "material.consumed" })
+        #expect(entries.contains { $0["event"] as? String == "fpi.passed" })
+        #expect(entries.filter { $0["event"] as? String == "step.completed" }.count == 5)
+        let lot = try #require(try f.json(["report", "trace", "AL6061-25:H-88121", "--format", "json"]) as? [String: Any])
+        #expect((lot["entries"] as? [[String: Any]])?.count == 2)
+
+        // The whole log verifies.
+        r = try f.run(["audit", "verify"])
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("0 problems"))
+    }
+
+    @Test func aBrokenPlantFileListsEveryProblemAndAppliesNothing() throws {
+        let f = try FloorBinary()
+        let bad = try f.write("bad.yaml", """
+            plant: {id: X, name: X, timezone: Mars/Olympus}
+            work_centers:
+              - {id: A, name: A}
+            stations:
+              - {id: S1, name: S1, work_center: NOPE}
+            """)
+        let r = try f.run(["plant", "load", bad])
+        #expect(r.status != 0)
+        #expect(r.err.contains("bad.yaml:1"))
+        #expect(r.err.contains("timezone"))
+        #expect(r.err.contains("bad.yaml:5"))
+        #expect(r.err.contains("NOPE"))
+        #expect(r.err.contains("nothing was applied"))
+        // Nothing applied: orders cannot be loaded for lack of a plant.
+        let o = try f.run(["orders", "load", orders])
+        #expect(o.status != 0)
+        #expect(o.err.contains("no plant"))
+    }
+
+    @Test func garbageAndEscapeSequencesAreRefusedAndShownSanitized() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["plant", "load", plant]).status == 0)
+        let r = try f.scan("ST-10", "EMP:1001", "SN:\u{1B}[2J\u{1B}]0;pwned\u{07}")
+        #expect(r.status != 0)
+        #expect(!r.out.contains("\u{1B}"))
+        #expect(r.out.contains("\\u{1B}[2J"))
+        let g = try f.scan("ST-10", "EMP:1001", "CMD:EXPLODE")
+        #expect(g.status != 0)
+        #expect(g.out.contains("unknown command EXPLODE"))
+        let n = try f.scan("ST-10", "SN:WO-1001-001")
+        #expect(n.out.contains("scan your badge first"))
+        let unknownStation = try f.scan("ST-99", "EMP:1001")
+        #expect(unknownStation.status != 0)
+        #expect(unknownStation.err.contains("no station ST-99"))
+    }
+
+    @Test func aDamagedStoreGetsAClearErrorNotACrash() throws {
+        let f = try FloorBinary()
+        try Data((0..<4096).map { _ in UInt8.random(in: 0...255) }).write(to: URL(fileURLWithPath: f.db))
+        let r = try f.run(["report", "wip"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("floor:"))
+        #expect(!r.err.contains("Fatal error"))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import Testing
+@testable import LocalStore
+@testable import MESCore
+
+/// The store's incremental projections must always equal MESCore's pure fold of the same events,
+/// including when events of another node arrive late and out of order.
+@Suite struct ProjectionTests {
+    static let start = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21, a Monday
+
+    /// A store with the simulated plant, some released orders and a few days of simulated history.
+    static func simulatedStore(days: Int = 2, seed: UInt64 = 3) throws -> Store {
+        let store = try Store.inMemory(nodeID: "K1")
+        let plant = SimulatedPlant.make(stations: 8)
+        let end = start.addingTimeInterval(Double(days) * 86400)
+        let options = Simulator.Options(days: days, seed: seed, end: end, batch: 100)
+        _ = try store.append([(.plantLoaded(PlantLoaded(plant: plant)), "")], now: options.start(in: PlantCalendar(plant: plant)))
+        _ = try Simulator(store: store, options: options).run()
+        return store
+    }
+
+    static func pureFold(_ store: Store) throws -> PlantState {
+        let events = try store.read { db in try EventLog.events(after: 0, limit: Int.max, db: db) }
+        return PlantState.fold(events.map { RecordedEvent(envelope: $0.envelope) })
+    }
+
+    static func projected(_ store: Store, like pure: PlantState) throws -> (parts: [String: PartState], orders: [String: WorkOrderState],
+                                                                            fpis: [FPIKey: FPIState], machines: [String: MachineState]) {
+        try store.read { db in
+            let s = StoreState(db: db, plant: pure.plant)
+            var parts: [String: PartState] = [:], orders: [String: WorkOrderState] = [:]
+            var fpis: [FPIKey: FPIState] = [:], machines: [String: MachineState] = [:]
+            for k in pure.parts.keys { parts[k] = try s.part(k) }
+            for k in pure.workOrders.keys { orders[k] = try s.workOrder(k) }
+            for k in pure.fpis.keys { fpis[k] = try s.fpi(k) }
+            for k in pure.machines.keys { machines[k] = try s.machine(k) }
+            return (parts, orders, fpis, machines)
+        }
+    }
+
+    @Test func incrementalProjectionsEqualThePureFold() throws {
+        let store = try Self.simulatedStore()
+        let pure = try Self.pureFold(store)
+        #expect(pure.parts.count > 50)
+        #expect(pure.parts.values.contains { !$0.completions.isEmpty })
+        let p = try Self.projected(store, like: pure)
+        #expect(p.parts == pure.parts)
+        #expect(p.orders == pure.workOrders)
+        #expect(p.fpis == pure.fpis)
+        #expect(p.machines == pure.machines)
+        // The query tables agree with the folded parts.
+        let statuses = try store.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT serial, status FROM parts").map { ($0[0] as String, $0[1] as String) })
+        }
+        for (serial, part) in pure.parts { #expect(statuses[serial] == part.displayStatus.rawValue, "\(serial)") }
+    }
+
+    @Test func lateEventsFromAnotherNodeRefoldOnlyTheirAggregateAndConverge() throws {
+        // Node K1 works; node K2 did conflicting work earlier (its HLC sorts before K1's later events).
+        let store = try Self.simulatedStore(days: 1, seed: 5)
+        let pure = try Self.pureFold(store)
+        let running = try #require(pure.parts.values.first { $0.status == .running || $0.status == .queued && !$0.completions.isEmpty })
+        let t0 = try #require(running.run?.startedAt ?? running.completions.last?.at)
+        // K2: a hold on that part, dated before K1's last event on it, and a start at another station.
+        let k2Events: [DomainEvent] = [
+            .partHeld(PartHeld(serial: running.serial, hold: "K2-H1", reason: "SUSPECT", note: "offline at K2")),
+            .noteAdded(NoteAdded(aggregate: "part:" + running.serial, text: "seen at K2")),
+        ]
+        let other = try Store.inMemory(nodeID: "K2")
+        let k2 = try other.write { db in try EventLog.append(k2Events.map { ($0, "9001") }, now: Date(timeIntervalSince1970: Double(t0 - 1000) / 1000), db: db) }
+        #expect(k2.count == 2)
+        _ = try store.ingest(k2)
+        let after = try Self.pureFold(store)
+        let projectedNow = try Self.projected(store, like: after)
+        #expect(projectedNow.parts == after.parts)
+        #expect(projectedNow.parts[running.serial]?.holds.contains { $0.id == "K2-H1" } == true)
+        // Re-ingesting is a no-op.
+        let again = try store.ingest(k2)
+        #expect(again.duplicates == 2)
+        #expect(again.applied == 0)
+        #expect(try Self.projected(store, like: after).parts == after.parts)
+    }
+
+    @Test func aRefusedCommandChangesNothing() throws {
+        let store = try Self.simulatedStore(days: 1)
+        let service = FloorService(store: store)
+        let before = try store.read { try EventLog.count(db: $0) }
+        let plant = try #require(try service.plantIndex())
+        let serial = try #require(try store.read { db in try String.fetchOne(db, sql: "SELECT serial FROM parts WHERE step = 'OP10' AND status = 'queued'") })
+        // A milling station cannot start a part that waits at the saw.
+        let mill = try #require(plant.plant.stations.first { $0.workCenter == "MILL" })
+        let outcome = try service.run(.start(serial: serial), badge: "9001", station: mill.id)
+        #expect(outcome.refusal?.codes.contains(BlockerKind.notAtStep.rawValue) == true)
+        #expect(try store.read { try EventLog.count(db: $0) } == before)
+    }
+
+    @Test func simulationIsReproducible() throws {
+        let a = try Self.pureFold(try Self.simulatedStore(days: 1, seed: 11))
+        let b = try Self.pureFold(try Self.simulatedStore(days: 1, seed: 11))
+        #expect(a.parts.count == b.parts.count)
+        #expect(a.parts.mapValues(\.displayStatus) == b.parts.mapValues(\.displayStatus))
+        #expect(a.parts.mapValues { $0.run?.measurements.mapValues(\.value) } == b.parts.mapValues { $0.run?.measurements.mapValues(\.value) })
+    }
+}

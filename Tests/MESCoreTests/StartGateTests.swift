@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+@testable import MESCore
+
+/// rules.md, "Starting a step: the gate, in this order".
+@Suite struct StartGateTests {
+    let s1 = "WO-1001-001", s2 = "WO-1001-002"
+
+    @Test func aPartQueuedAtItsStepStartsAndRuns() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        let evs = try w.ok(.start(serial: s1), "1001", "ST-10")
+        guard case .stepStarted(let e)? = evs.first else { Issue.record("no step.started: \(evs)"); return }
+        #expect(e.step == "OP10" && e.station == "ST-10" && e.equipment == "SAW-01")
+        let p = try w.part(s1)
+        #expect(p.status == .running)
+        #expect(p.run?.step == "OP10")
+        #expect(p.run?.startedBy == "1001")
+    }
+
+    @Test func allApplyingReasonsAreListedInGateOrder() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.holdWorkOrder(number: "WO-1001", reason: "SUSPECT", note: "bar stock recall"), "9001", "ST-10")
+        // The part is at OP10; Chiara (DEBURR, PACK) scans it at the mill.
+        let r = try w.refused(.start(serial: s1), "1003", "ST-20")
+        #expect(r.codes == ["not_at_step", "work_order_on_hold", "missing_skill"])
+        #expect(r.message("not_at_step").contains("OP10"))
+        #expect(r.message("not_at_step").contains("OP20"))
+        #expect(r.message("work_order_on_hold").contains("WO-1001"))
+        #expect(r.message("missing_skill").contains("MILL"))
+        #expect(r.message("missing_skill").contains("Chiara"))
+    }
+
+    @Test func everyReasonOfEveryGateStageIsListedInOrder() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.hold(serial: s1, reason: "SUSPECT", note: "check bar"), "2001", "ST-10")
+        try w.ok(.holdWorkOrder(number: "WO-1001", reason: "SUSPECT", note: ""), "9001", "ST-10")
+        try w.ok(.downtimeStart(reason: "MECH"), "1001", "ST-20")
+        let r = try w.refused(.start(serial: s1), "1003", "ST-20")
+        #expect(r.codes == ["not_at_step", "part_on_hold", "work_order_on_hold", "machine_down", "missing_skill"])
+        #expect(r.message("machine_down").contains("VF2-01"))
+        #expect(r.message("part_on_hold").contains("SUSPECT"))
+    }
+
+    @Test func machineDownIsRefusedUntilTheDowntimeEnds() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.downtimeStart(reason: "MECH"), "1001", "ST-10")
+        #expect(w.state.machines["SAW-01"]?.down?.reason == "MECH")
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["machine_down"])
+        #expect(r.message("machine_down").contains("SAW-01"))
+        #expect(r.message("machine_down").contains("MECH"))
+        // A second downtime start on a machine that is down is refused too.
+        #expect(try w.refused(.downtimeStart(reason: "TOOL"), "1001", "ST-10").codes == ["already_down"])
+        w.advance(minutes: 20)
+        try w.ok(.downtimeEnd, "1001", "ST-10")
+        #expect(w.state.machines["SAW-01"]?.down == nil)
+        #expect(w.state.machines["SAW-01"]?.history.first?.to == w.state.machines["SAW-01"]!.history.first!.from + 20 * 60_000)
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+    }
+
+    @Test func aStationWithoutAMachineGoesDownItself() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.bring(s1, to: "OP30")
+        try w.ok(.downtimeStart(reason: "BREAK"), "1003", "ST-30")
+        #expect(w.state.machines["ST-30"]?.down != nil)
+        let r = try w.refused(.start(serial: s1), "1003", "ST-30")
+        #expect(r.codes == ["machine_down"])
+        #expect(r.message("machine_down").contains("ST-30"))
+    }
+
+    @Test func calibrationExpiredMachineIsRefusedAfterItsDueDate() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.bring(s1, to: "OP40")
+        // CMM-01 is due 2027-02-15: still usable on the due date, refused the day after.
+        w.now = Fixtures.date("2027-02-15T15:00:00Z")
+        let allowed = StartGate.evaluate(w, s1, "2001", "ST-40")
+        #expect(allowed.blockers.isEmpty)
+        w.now = Fixtures.date("2027-02-16T15:00:00Z")
+        let r = try w.refused(.start(serial: s1), "2001", "ST-40")
+        #expect(r.codes == ["calibration_expired"])
+        #expect(r.message("calibration_expired").contains("CMM-01"))
+        #expect(r.message("calibration_expired").contains("2027-02-15"))
+    }
+
+    @Test func calibrationExpiredInAPlantVariant() throws {
+        let plant = Fixtures.plant { p in
+            let i = p.equipment.firstIndex { $0.id == "SAW-01" }!
+            p.equipment[i].calibrationDue = Fixtures.d("2026-11-23")
+        }
+        var w = World(plant: plant)
+        w.release(Fixtures.wo())
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["calibration_expired"])
+        #expect(r.message("calibration_expired").contains("SAW-01"))
+    }
+
+    @Test func roleBelowTheStepsRoleIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.bring(s1, to: "OP40")
+        let r = try w.refused(.start(serial: s1), "1002", "ST-40")
+        #expect(r.codes == ["insufficient_role"])
+        #expect(r.message("insufficient_role").contains("inspector"))
+        // An inspector or a supervisor may start it.
+        try w.ok(.start(serial: s1), "9001", "ST-40")
+    }
+
+    @Test func missingSkillIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        let r = try w.refused(.start(serial: s1), "1002", "ST-10")
+        #expect(r.codes == ["missing_skill"])
+        #expect(r.message("missing_skill").contains("SAW"))
+    }
+
+    @Test func heldPartIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.hold(serial: s1, reason: "SUSPECT", note: "bar from a recalled heat"), "2001", "ST-10")
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["part_on_hold"])
+        #expect(r.message("part_on_hold").contains("SUSPECT"))
+        // The other parts of the order are not held.
+        try w.ok(.start(serial: s2), "1001", "ST-10")
+    }
+
+    @Test func scrappedPartIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.scrap(serial: s1, count: nil, reason: "MAT"), "1001", "ST-10")
+        #expect(try w.part(s1).status == .scrapped)
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["part_terminal"])
+        #expect(r.message("part_terminal").contains("scrapped"))
+    }
+
+    @Test func donePartIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.bring(s1, to: "OP50")
+        try w.passStep(s1)
+        #expect(try w.part(s1).status == .done)
+        let r = try w.refused(.start(serial: s1), "1003", "ST-50")
+        #expect(r.codes == ["part_terminal"])
+    }
+
+    @Test func cancelledWorkOrderStartsNothing() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.cancelWorkOrder(number: "WO-1001", reason: "customer cancelled"), "9001", "ST-10")
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["work_order_cancelled"])
+        #expect(r.message("work_order_cancelled").contains("WO-1001"))
+    }
+
+    @Test func heldWorkOrderStartsNothingUntilReleased() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.holdWorkOrder(number: "WO-1001", reason: "SUSPECT", note: ""), "9001", "ST-10")
+        #expect(try w.refused(.start(serial: s1), "1001", "ST-10").codes == ["work_order_on_hold"])
+        #expect(try w.refused(.releaseWorkOrder(number: "WO-1001"), "1001", "ST-10").codes == ["insufficient_role"])
+        try w.ok(.releaseWorkOrder(number: "WO-1001"), "9001", "ST-10")
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+    }
+
+    @Test func alreadyRunningIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+        let r = try w.refused(.start(serial: s1), "1001", "ST-10")
+        #expect(r.codes == ["already_running"])
+        #expect(r.message("already_running").contains("ST-10"))
+    }
+
+    @Test func aStationWhoseWorkCenterHasNoStepIsRefused() throws {
+        let plant = Fixtures.plant { p in
+            p.workCenters.append(WorkCenter(id: "PAINT", name: "Paint"))
+            p.stations.append(Station(id: "ST-60", name: "Paint 1", workCenter: "PAINT"))
+        }
+        var w = World(plant: plant)
+        w.release(Fixtures.wo())
+        let r = try w.refused(.start(serial: s1), "1001", "ST-60")
+        #expect(r.codes == ["wrong_work_center"])
+        #expect(r.message("wrong_work_center").contains("PAINT"))
+    }
+
+    @Test func unknownPartIsRefused() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        #expect(try w.refused(.start(serial: "WO-9999-001"), "1001", "ST-10").codes == ["unknown_part"])
+    }
+
+    @Test func pausedPartIsResumedNotRestarted() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+        try w.ok(.pause(serial: s1, reason: "lunch"), "1001", "ST-10")
+        #expect(try w.part(s1).status == .paused)
+        let evs = try w.ok(.start(serial: s1), "1001", "ST-10")
+        guard case .stepResumed? = evs.first else { Issue.record("expected a resume: \(evs)"); return }
+        #expect(try w.part(s1).status == .running)
+    }
+}
+
+extension StartGate {
+    /// Evaluates the gate against a world's state without recording anything.
+    static func evaluate(_ w: World, _ serial: String, _ badge: String, _ station: String) -> StartDecision {
+        let s = w.state
+        let ids = IDSource(prefix: "probe-")
+        return try! StartGate.evaluate(serial: serial, station: w.station(station), person: w.person(badge), plant: s.plant!,
+                                       state: s, env: DecisionEnv(now: w.now, newID: { ids.next() }))
+    }
+}
