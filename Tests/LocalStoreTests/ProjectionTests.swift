@@ -103,3 +103,31 @@ import Testing
         #expect(a.parts.mapValues { $0.run?.measurements.mapValues(\.value) } == b.parts.mapValues { $0.run?.measurements.mapValues(\.value) })
     }
 }
+
+@Suite struct QueueTests {
+    @Test func theQueueIsOrderedByPriorityThenDueAndFollowsTheParts() throws {
+        let store = try Store.inMemory(nodeID: "K1")
+        let plant = SimulatedPlant.make(stations: 6)
+        let t = ProjectionTests.start
+        _ = try store.append([(.plantLoaded(PlantLoaded(plant: plant)), "")], now: t)
+        func order(_ n: String, _ p: Priority, _ due: String) -> DomainEvent {
+            let spec = WorkOrderSpec(number: n, part: "P-A", quantity: 2, due: DueDate(due)!, priority: p)
+            return .workOrderReleased(WorkOrderReleased(order: spec, routing: "R-A", routingVersion: 1, serials: spec.serials))
+        }
+        _ = try store.append([(order("W-LOW", .low, "2026-09-22"), ""), (order("W-URG-LATE", .urgent, "2026-10-30"), ""),
+                              (order("W-URG-SOON", .urgent, "2026-09-25"), "")], now: t)
+        var q = try store.read { try Queries.queue(workCenter: "CUT", $0) }
+        #expect(q.map(\.serial) == ["W-URG-SOON-001", "W-URG-SOON-002", "W-URG-LATE-001", "W-URG-LATE-002", "W-LOW-001", "W-LOW-002"])
+        #expect(try store.read { try Queries.queue(workCenter: "MILL", $0) }.isEmpty)
+        // Completing the saw step moves the part to the milling queue.
+        let service = FloorService(store: store)
+        let cut = try #require(plant.stations.first { $0.workCenter == "CUT" })
+        let now = t.addingTimeInterval(3600 * 10)  // Monday 10:00 local is inside a shift either way
+        #expect(try service.run(.start(serial: "W-LOW-001"), badge: "9001", station: cut.id, now: now).refusal == nil)
+        #expect(try service.run(.consume(serial: "W-LOW-001", material: "BAR-25", lot: "L1", expiry: nil), badge: "9001", station: cut.id, now: now).refusal == nil)
+        #expect(try service.run(.complete(serial: "W-LOW-001", good: nil, scrap: 0, scrapReason: nil), badge: "9001", station: cut.id, now: now).refusal == nil)
+        q = try store.read { try Queries.queue(workCenter: "CUT", $0) }
+        #expect(!q.map(\.serial).contains("W-LOW-001"))
+        #expect(try store.read { try Queries.queue(workCenter: "MILL", $0) }.map(\.serial) == ["W-LOW-001"])
+    }
+}

@@ -56,6 +56,20 @@ import Testing
         try w.ok(.consume(serial: s1, material: "AL6061-25", lot: "H9", expiry: nil), "1001", "ST-10")
     }
 
+    @Test func aLotHeldAfterItWasScannedBlocksTheCompletion() throws {
+        // rules.md: a step completes only when every lot scanned is "not on hold".
+        var w = World()
+        w.release(Fixtures.wo())
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+        try w.ok(.consume(serial: s1, material: "AL6061-25", lot: "H7", expiry: nil), "1001", "ST-10")
+        w.append(.lotHeld(LotHeld(material: "AL6061-25", lot: "H7", hold: "LH7", reason: "SUSPECT")), actor: "2001")
+        let r = try w.refused(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), "1001", "ST-10")
+        #expect(r.codes == ["lot_on_hold"])
+        #expect(r.message("lot_on_hold").contains("H7"))
+        w.append(.lotHoldReleased(HoldReleased(subject: "AL6061-25:H7", holds: ["LH7"])), actor: "2001")
+        try w.ok(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), "1001", "ST-10")
+    }
+
     @Test func aSignoffStepNeedsAnInspectorWhoDidNotWorkOnIt() throws {
         var w = World(plant: Fixtures.plant { p in p.people.append(Person(badge: "2002", name: "Ines Park", role: .inspector)) })
         w.release(Fixtures.wo())
@@ -187,7 +201,7 @@ import Testing
     @Test func useAsIsAndRepairNeedAReference() throws {
         var (w, hold) = try Self.oot()
         for kind in [DispositionKind.useAsIs, .repair] {
-            for ref in [nil, "", "   "] as [String?] {
+            for ref in [nil, "", "   ", "\n\t\n"] as [String?] {
                 let r = try w.refused(dispo(kind, ref: ref), "2001", "ST-20")
                 #expect(r.codes == ["needs_reference"], "\(kind) \(String(describing: ref))")
                 #expect(r.message("needs_reference").contains(kind.rawValue))

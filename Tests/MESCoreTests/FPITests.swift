@@ -97,7 +97,7 @@ import Testing
     @Test func aWaiveNeedsAReasonOfTenCharactersOrMore() throws {
         var w = try Self.atOP20(1)
         try w.ok(.start(serial: s1), "1002", "ST-20")
-        for short in ["", "too short", "   ok ok   "] {
+        for short in ["", "too short", "   ok ok   ", "\n\n\n\n\n\n\n\n\n\n\n\n", "\t \n \t \n \t \n"] {
             let r = try w.refused(.fpiWaive(serial: s1, reason: short), "2001", "ST-20")
             #expect(r.codes == ["reason_too_short"], "reason \"\(short)\"")
             #expect(r.message("reason_too_short").contains("10"))
@@ -159,6 +159,21 @@ import Testing
         let r = try w.refused(.start(serial: s3), "1002", "ST-20")
         #expect(r.codes == ["waiting_first_piece"])
         #expect(r.message("waiting_first_piece").contains(s2))
+    }
+
+    @Test func aFirstPieceScrappedBeforeItsInspectionCanStillBeFailed() throws {
+        // rules.md: other parts wait "until the first piece is passed or waived"; a fail makes the
+        // next part started the new first piece. A first piece dropped and scrapped while waiting
+        // must still get its verdict, or every other part of the key waits for ever (for
+        // per_work_order, the whole order).
+        var w = try Self.atOP20(2)
+        try w.ok(.start(serial: s1), "1002", "ST-20")
+        try w.ok(.scrap(serial: s1, count: nil, reason: "SURF"), "1002", "ST-20")
+        #expect(try w.refused(.start(serial: s2), "1001", "ST-21").codes == ["waiting_first_piece"])
+        let fail = try w.run(.fpiFail(serial: s1, note: "scrapped before inspection"), badge: "2001", station: "ST-20")
+        #expect(fail.refusal == nil, "the inspector cannot fail the scrapped first piece: \(fail.refusal?.description ?? "")")
+        let next = try w.run(.start(serial: s2), badge: "1001", station: "ST-21")
+        #expect(next.events?.compactMap(\.designatedKey) == [Self.dayKey], "the next part becomes the first piece: \(next)")
     }
 
     @Test func perEquipmentPassOnOneMachineDoesNotCountOnAnother() throws {

@@ -100,6 +100,25 @@ import Testing
         #expect(r.message("calibration_expired").contains("SAW-01"))
     }
 
+    @Test func resumingOnAMachinePastCalibrationIsRefused() throws {
+        // plant-file.md: equipment past calibration_due cannot be used; a paused step does not
+        // carry on on it either.
+        let plant = Fixtures.plant { p in
+            let i = p.equipment.firstIndex { $0.id == "SAW-01" }!
+            p.equipment[i].calibrationDue = Fixtures.d("2026-11-24")
+        }
+        var w = World(plant: plant)
+        w.release(Fixtures.wo())
+        try w.ok(.start(serial: s1), "1001", "ST-10")
+        try w.ok(.pause(serial: s1, reason: "end of shift"), "1001", "ST-10")
+        w.now = Fixtures.date("2026-11-25T15:00:00Z")
+        for cmd in [Command.resume(serial: s1), .start(serial: s1)] {
+            let r = try w.refused(cmd, "1001", "ST-10")
+            #expect(r.codes == ["calibration_expired"])
+            #expect(r.message("calibration_expired").contains("SAW-01"))
+        }
+    }
+
     @Test func roleBelowTheStepsRoleIsRefused() throws {
         var w = World()
         w.release(Fixtures.wo())

@@ -51,6 +51,24 @@ import Testing
         #expect(try w.part(s1).displayStatus == .scrapped)
     }
 
+    @Test func effectiveStatusFoldsCancellationInByPrecedence() throws {
+        var w = World()
+        w.release(Fixtures.wo(qty: 3))
+        let (done, scrapped, queued) = ("WO-1001-001", "WO-1001-002", "WO-1001-003")
+        try w.bring(done, to: "OP50")
+        try w.passStep(done)
+        try w.ok(.scrap(serial: scrapped, count: nil, reason: "MAT"), "1001", "ST-10")
+        try w.ok(.hold(serial: queued, reason: "SUSPECT", note: ""), "2001", "ST-10")
+        try w.ok(.cancelWorkOrder(number: "WO-1001", reason: "customer cancelled"), "9001", "ST-10")
+        let s = w.state
+        let cancelled = try #require(s.workOrders["WO-1001"]?.cancelled)
+        #expect(s.parts[done]?.effectiveStatus(workOrderCancelled: cancelled) == .cancelled, "cancelled > done")
+        #expect(s.parts[scrapped]?.effectiveStatus(workOrderCancelled: cancelled) == .scrapped, "scrapped > cancelled")
+        #expect(s.parts[queued]?.effectiveStatus(workOrderCancelled: cancelled) == .cancelled, "cancelled > hold")
+        #expect(s.parts[done]?.effectiveStatus(workOrderCancelled: false) == .done)
+        #expect(s.parts[queued]?.effectiveStatus(workOrderCancelled: false) == .hold)
+    }
+
     @Test func theDeciderRefusesActionsOnTerminalParts() throws {
         var w = World()
         w.release(Fixtures.wo())

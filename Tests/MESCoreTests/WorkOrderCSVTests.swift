@@ -204,3 +204,15 @@ private func expectOne(_ text: String, line: Int, field: String, column: Int?, _
         #expect(ps.first?.description == "wo.csv:2:2: part: unknown part \"NOPE\"")
     }
 }
+
+@Test func aQuantityAboveTheLimitIsRefusedWithItsLine() throws {
+    let plant = Plant(id: "P", name: "P", timezone: "UTC",
+                      parts: [PartDefinition(id: "X", name: "X", revision: "A", routing: "R")])
+    let csv = "number,part,quantity,due\nW1,X,5,2026-12-01\nW2,X,100001,2026-12-01\n"
+    guard case .failure(let e) = WorkOrderCSV.parse(csv, file: "o.csv", plant: plant) else {
+        Issue.record("expected a failure"); return
+    }
+    #expect(e.problems.count == 1)
+    #expect(e.problems.first?.line == 3)
+    #expect(e.problems.first?.field == "quantity")
+}

@@ -45,17 +45,20 @@ public enum SimulatedPlant {
                     Characteristic(id: "BORE", name: "Bore", unit: "mm", nominal: 12, lower: 11.99, upper: 12.018, balloon: "4"),
                     Characteristic(id: "LEN", name: "Length", unit: "mm", nominal: 125, lower: 124.9, upper: 125.1, balloon: "7", sample: SamplePlan(sample2)!),
                     Characteristic(id: "FLAT", name: "Flatness", unit: "mm", upper: 0.05, balloon: "9", sample: .first(3)),
+                    Characteristic(id: "DEPTH", name: "Pocket depth", unit: "mm", nominal: 8, lower: 7.95, upper: 8.05, balloon: "11"),
                  ], firstPiece: .perShift)
         }
-        let cut = Step(id: "OP10", name: "Saw blank", workCenter: "CUT", skill: "CUT", setupMin: 10, runMin: 3,
+        let cut = Step(id: "OP10", name: "Saw blank", workCenter: "CUT", skill: "CUT", setupMin: 10, runMin: 2,
                        materials: [MaterialRequirement(material: "BAR-25", qty: 130)])
         let turn = Step(id: "OP30", name: "Turn", workCenter: "TURN", skill: "TURN", setupMin: 20, runMin: 12,
-                        measurements: [Characteristic(id: "OD", name: "Outer diameter", unit: "mm", nominal: 20, lower: 19.98, upper: 20.02, sample: .percent(25))],
+                        measurements: [Characteristic(id: "OD", name: "Outer diameter", unit: "mm", nominal: 20, lower: 19.98, upper: 20.02, sample: .percent(25)),
+                                       Characteristic(id: "RA", name: "Surface roughness Ra", unit: "um", upper: 1.6)],
                         firstPiece: .perWorkOrder)
         let deburr = Step(id: "OP40", name: "Deburr", workCenter: "DEBURR", skill: "DEBURR", runMin: 5,
                           measurements: [Characteristic(id: "EDGES", name: "Edges broken", kind: .passFail)])
         let inspect = Step(id: "OP50", name: "Final inspection", workCenter: "INSPECT", skill: "INSPECT", role: .inspector, runMin: 8,
-                           measurements: [Characteristic(id: "POS", name: "True position", unit: "mm", upper: 0.025)])
+                           measurements: [Characteristic(id: "POS", name: "True position", unit: "mm", upper: 0.025),
+                                          Characteristic(id: "VIS", name: "Visual", kind: .passFail)])
         let pack = Step(id: "OP60", name: "Pack", workCenter: "PACK", skill: "PACK", runMin: 3)
         let routings = [
             Routing(id: "R-A", version: 1, status: .approved, effective: LocalDate(year: 2020, month: 1, day: 1),

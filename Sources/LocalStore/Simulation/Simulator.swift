@@ -91,23 +91,23 @@ public final class Simulator {
             let dayStart = cal.startOfDay(day)
             let dayEnd = min(cal.startOfDay(day.adding(days: 1)), options.end)
             if dayStart >= options.end { break }
-            let shifts = plant.plant.shifts.filter { $0.days.contains(day.weekday) }
-            if !shifts.isEmpty {
-                try releaseOrders(plant: plant, at: cal.instant(day, shifts.map(\.start).min()!).addingTimeInterval(-600), stations: sims.count)
-                for i in sims.indices { sims[i].next = max(sims[i].next, cal.instant(day, shifts.map(\.start).min()!)) }
-                // Commit in batches of `batch` actions until every station is past the day's end.
-                while sims.contains(where: { $0.next < dayEnd }) {
-                    try store.write { db in
-                        var n = 0
-                        while n < options.batch, let i = sims.indices.min(by: { sims[$0].next < sims[$1].next }), sims[i].next < dayEnd {
-                            let t = sims[i].next
-                            if cal.shift(at: t, shifts: plant.plant.shifts) == nil {
-                                sims[i].next = t.addingTimeInterval(15 * 60)
-                                continue
-                            }
-                            try step(&sims[i], at: t, plant: plant, inspectors: inspectors, supervisor: supervisor, db: db)
-                            n += 1
+            // Orders are released at midnight (before any of the day's work, night-shift tail included).
+            if plant.plant.shifts.contains(where: { $0.days.contains(day.weekday) }) {
+                try releaseOrders(plant: plant, at: dayStart, stations: sims.count)
+            }
+            for i in sims.indices { sims[i].next = max(sims[i].next, dayStart) }
+            // Commit in batches of `batch` actions until every station is past the day's end.
+            while sims.contains(where: { $0.next < dayEnd }) {
+                try store.write { db in
+                    var n = 0
+                    while n < options.batch, let i = sims.indices.min(by: { sims[$0].next < sims[$1].next }), sims[i].next < dayEnd {
+                        let t = sims[i].next
+                        if cal.shift(at: t, shifts: plant.plant.shifts) == nil {
+                            sims[i].next = t.addingTimeInterval(15 * 60)
+                            continue
                         }
+                        try step(&sims[i], at: t, plant: plant, inspectors: inspectors, supervisor: supervisor, db: db)
+                        n += 1
                     }
                 }
             }
@@ -210,7 +210,7 @@ public final class Simulator {
                 // The run time of the piece passes before completing.
                 if let part = try state.part(serial), let wo = try state.workOrder(part.workOrder),
                    let r = try state.routing(id: wo.routing, version: wo.routingVersion), let st = r.step(part.step) {
-                    s.next = s.next.addingTimeInterval(max(60, rng.normal(st.runMin, st.runMin / 6)) * 60)
+                    s.next = s.next.addingTimeInterval(max(0.5, rng.normal(st.runMin, st.runMin / 6)) * 60)
                 }
             }
         }
@@ -295,7 +295,7 @@ public final class Simulator {
         let firstCenters = Set(parts.compactMap { plant.routingForRelease(part: $0.id, on: plant.calendar.localDate(t))?.steps.first?.workCenter })
         let firstStations = plant.plant.stations.filter { firstCenters.contains($0.workCenter) }.count
         let queued = firstCenters.reduce(0) { $0 + (queues[$1]?.count ?? 0) }
-        var target = max(0, firstStations * 110 - queued)
+        var target = max(0, firstStations * 150 - queued)
         var events: [DomainEvent] = []
         while target > 0 {
             let part = parts[Int(rng.next() % UInt64(parts.count))]

@@ -7,6 +7,8 @@ public enum WorkOrderCSV {
     public static let columns = ["number", "part", "quantity", "due", "priority", "customer", "tracking", "note"]
     /// Columns that must be in the header; the others default (priority normal, tracking serial, empty text).
     public static let requiredColumns = ["number", "part", "quantity", "due"]
+    /// The largest quantity one work order may carry.
+    public static let maxQuantity = 100_000
 
     public static func parse(_ text: String, file: String, plant: Plant,
                              existing: [String: WorkOrderSpec] = [:]) -> Result<[WorkOrderSpec], FileProblems> {
@@ -96,7 +98,11 @@ public enum WorkOrderCSV {
 
             let quantityText = value("quantity")
             let quantity = Int(quantityText)
-            if let quantity, quantity > 0 {
+            if let quantity, quantity > maxQuantity {
+                report(line, column("quantity"), "quantity",
+                       "quantity \(quantity) is more than \(maxQuantity): split the order (each piece of a serial order is a traveler)")
+                ok = false
+            } else if let quantity, quantity > 0 {
                 // fine
             } else {
                 if index["quantity"] != nil {

@@ -161,7 +161,7 @@ public enum Decider {
             return [.fpiPassed(FPIVerdictEvent(key: key, serial: serial))]
         case .fpiWaive(let serial, let reason):
             let (key, _) = try pendingFirstPiece(serial, person, state)
-            guard reason.trimmingCharacters(in: .whitespaces).count >= minWaiveReason else {
+            guard reason.trimmingCharacters(in: .whitespacesAndNewlines).count >= minWaiveReason else {
                 throw Refusal("reason_too_short", "a waive needs a written reason of \(minWaiveReason) characters or more")
             }
             return [.fpiWaived(FPIVerdictEvent(key: key, serial: serial, reason: reason))]
@@ -178,7 +178,7 @@ public enum Decider {
             let holds = open.isEmpty ? part.holds : open
             guard !holds.isEmpty else { throw Refusal("no_hold", "\(serial) has no open hold or nonconformance to disposition") }
             var reasons: [RefusalReason] = []
-            if kind.needsReference, (reference ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            if kind.needsReference, (reference ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 reasons.append(RefusalReason("needs_reference", "\(kind.rawValue) needs a customer or engineering reference"))
             }
             if kind == .rework {
@@ -286,6 +286,11 @@ public enum Decider {
         if !lotsMissing.isEmpty {
             reasons.append(RefusalReason("lots_missing", "scan a lot of \(lotsMissing.map(\.material).joined(separator: ", "))"))
         }
+        for use in run.lots.values.sorted(by: { $0.material < $1.material }) {
+            if let l = try state.lot(material: use.material, lot: use.lot), !l.holds.isEmpty {
+                reasons.append(RefusalReason("lot_on_hold", "lot \(use.lot) of \(use.material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))"))
+            }
+        }
         var signoff: String?
         if step.signoff {
             let workers = Set(part.labour.filter { $0.step == step.id }.map(\.person))
@@ -360,6 +365,11 @@ public enum Decider {
         }
         let target = plant.downtimeTarget(of: a.station)
         if let down = try state.machine(target)?.down { r.append(RefusalReason(.machineDown, "\(target) is down (\(down.reason))")) }
+        for id in a.station.equipment {
+            if let e = plant.equipment[id], e.kind == .machine, plant.isOutOfCalibration(e, on: plant.calendar.localDate(env.now)) {
+                r.append(RefusalReason(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))"))
+            }
+        }
         return r
     }
 
