@@ -137,6 +137,19 @@ public final class Store: Sendable {
         try writer.close()
     }
 
+    /// Copies what it can of the WAL back into the database file without blocking readers or
+    /// writers (`PRAGMA wal_checkpoint(PASSIVE)`). SQLite also does this automatically every
+    /// 1000 WAL pages on the committing connection, which costs that commit a few ms (an fsync);
+    /// a process can take that off the scan path by calling this when idle.
+    public func checkpoint() throws {
+        guard path != Store.memoryPath else { return }
+        do {
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
     // MARK: Access
 
     /// A read-only access to a consistent snapshot (concurrent with writes on a file store).

@@ -380,7 +380,7 @@ import Testing
         let path = dir.appendingPathComponent("real-\(UUID().uuidString).sqlite").path
         let store = try Store.open(path: path)
         _ = try store.append((0..<300).map { note("P\($0)", String(repeating: "x", count: 100)) }, now: t0)
-        _ = try store.writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try store.checkpoint()
         try store.close()
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
@@ -491,6 +491,11 @@ import Testing
         print("SHARED pid=\(me) seq=\(try store.nodeState().seq) clean=\(report.isClean)")
     }
 
+    static func loadAverage() -> Double {
+        var l = [Double](repeating: 0, count: 3)
+        return getloadavg(&l, 3) > 0 ? l[0] : -1
+    }
+
     // MARK: Performance (opt-in: FLOOR_PERF_EVENTS=5000000 swift test --filter appendLatency;
     // FLOOR_PERF_PATH=/some/file.sqlite keeps the filled store for the next run)
 
@@ -502,6 +507,9 @@ import Testing
         let path = env["FLOOR_PERF_PATH"] ?? dir.appendingPathComponent("perf.sqlite").path
         defer { if env["FLOOR_PERF_PATH"] == nil { try? FileManager.default.removeItem(at: dir) } }
         let store = try Store.open(path: path, nodeID: "kiosk-1")
+        if let pragma = env["FLOOR_PERF_PRAGMA"] {
+            try store.writer.writeWithoutTransaction { db in try db.execute(sql: pragma) }
+        }
         var done = try store.read { db in try EventLog.count(db: db) }
         let fillStart = Date()
         let filled = max(0, total - done)
@@ -514,19 +522,31 @@ import Testing
             done += n
         }
         let fill = Date().timeIntervalSince(fillStart)
+        // Wall time, and this thread's CPU time (wall minus waiting: tells a slow append from a
+        // busy machine preempting the test).
+        func cpuNanos() -> UInt64 {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+        }
         var samples: [Double] = []
+        var cpu: [Double] = []
         for i in 0..<5000 {
-            let t = DispatchTime.now().uptimeNanoseconds
+            let t = DispatchTime.now().uptimeNanoseconds, c = cpuNanos()
             _ = try store.append([(.noteAdded(NoteAdded(aggregate: "part:P-\(i % 50)", text: "scan \(i)")), "B1234")], now: Date())
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+            cpu.append(Double(cpuNanos() - c) / 1e6)
         }
         samples.sort()
-        func q(_ f: Double) -> String { String(format: "%.3f", samples[Int(Double(samples.count - 1) * f)]) }
+        cpu.sort()
+        func q(_ f: Double, _ a: [Double] = samples) -> String { String(format: "%.3f", a[Int(Double(a.count - 1) * f)]) }
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print("""
             PERF events=\(done) filled=\(filled) in \(String(format: "%.1f", fill))s \
             file=\(size / 1_048_576)MB (\(size / max(done, 1)) B/event) \
-            append p50=\(q(0.5))ms p90=\(q(0.9))ms p99=\(q(0.99))ms p99.9=\(q(0.999))ms max=\(q(1))ms
+            append wall p50=\(q(0.5))ms p90=\(q(0.9))ms p99=\(q(0.99))ms p99.9=\(q(0.999))ms max=\(q(1))ms \
+            cpu p50=\(q(0.5, cpu))ms p99=\(q(0.99, cpu))ms p99.9=\(q(0.999, cpu))ms max=\(q(1, cpu))ms \
+            load=\(String(format: "%.1f", ProcessInfo.processInfo.systemUptime > 0 ? Self.loadAverage() : 0))
             """)
         if env["FLOOR_PERF_AUDIT"] != nil {
             let auditStart = Date()

@@ -58,7 +58,8 @@ import Testing
         w.advance(minutes: 20)
         try w.ok(.downtimeEnd, "1001", "ST-10")
         #expect(w.state.machines["SAW-01"]?.down == nil)
-        #expect(w.state.machines["SAW-01"]?.history.first?.to == w.state.machines["SAW-01"]!.history.first!.from + 20 * 60_000)
+        let span = try #require(w.state.machines["SAW-01"]?.lastDown)
+        #expect(span.reason == "MECH" && span.to - span.from == 20 * 60_000)
         try w.ok(.start(serial: s1), "1001", "ST-10")
     }
 

@@ -146,6 +146,21 @@ import Testing
         #expect(try w.refused(.undo(serial: s1, reason: ""), "9001", "ST-10").codes == ["moved_on"])
     }
 
+    @Test func undoOfABatchCompletionRestoresItsCounts() throws {
+        var w = World()
+        w.release(Fixtures.wo("WO-2001", qty: 10, tracking: .batch))
+        try w.ok(.start(serial: "WO-2001"), "1001", "ST-10")
+        try w.fillStep("WO-2001", "1001", "ST-10")
+        try w.ok(.complete(serial: "WO-2001", good: 8, scrap: 2, scrapReason: "DIM"), "1001", "ST-10")
+        #expect(try w.part("WO-2001").quantity == 8)
+        try w.ok(.undo(serial: "WO-2001", reason: "counted wrong"), "1001", "ST-10")
+        let p = try w.part("WO-2001")
+        #expect(p.quantity == 10 && p.scrapped == 0 && p.step == "OP10" && p.status == .paused)
+        try w.ok(.resume(serial: "WO-2001"), "1001", "ST-10")
+        try w.ok(.complete(serial: "WO-2001", good: 9, scrap: 1, scrapReason: "SURF"), "1001", "ST-10")
+        #expect(try w.part("WO-2001").quantity == 9)
+    }
+
     @Test func nothingToUndo() throws {
         var w = World()
         w.release(Fixtures.wo())

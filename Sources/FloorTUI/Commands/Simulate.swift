@@ -34,8 +34,8 @@ struct Simulate: ParsableCommand {
     }
 
     static func simulate(store: Store, stations: Int, days: Int, seed: UInt64, batch: Int, prefix: String, verbose: Bool,
-                         end: Date = Date()) throws -> Simulator.Report {
-        let options = Simulator.Options(days: days, seed: seed, end: end, batch: batch, orderPrefix: prefix)
+                         end: Date = Date(), load: Int = 150) throws -> Simulator.Report {
+        let options = Simulator.Options(days: days, seed: seed, end: end, batch: batch, orderPrefix: prefix, loadPerStation: load)
         if try store.read({ try StoreState.loadPlant($0) }) == nil {
             let plant = SimulatedPlant.make(stations: max(6, stations))
             let start = options.start(in: PlantCalendar(plant: plant))
@@ -71,8 +71,8 @@ struct Demo: ParsableCommand {
             let calendar = PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)
             let start = calendar.startOfDay(calendar.localDate(now).adding(days: -7))
             _ = try MasterData.loadPlant(path: plantPath, store: store, now: start)
-            let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW-4",
-                                               verbose: false, end: now.addingTimeInterval(-3600))
+            let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
+                                               verbose: false, end: now.addingTimeInterval(-3600), load: 12)
             let today = calendar.localDate(now)
             try DemoPlant.orders(today: today.adding(days: 1).description, week: today.adding(days: 7).description)
                 .write(toFile: ordersPath, atomically: true, encoding: .utf8)

@@ -15,8 +15,11 @@ public final class Simulator {
         public var batch: Int
         /// Work orders the simulation releases are numbered PREFIX-000001 ...
         public var orderPrefix: String
-        public init(days: Int, seed: UInt64 = 1, end: Date = Date(), batch: Int = 400, orderPrefix: String = "SIM") {
+        /// Pieces kept waiting per first-step station each morning (the plant's load).
+        public var loadPerStation: Int
+        public init(days: Int, seed: UInt64 = 1, end: Date = Date(), batch: Int = 400, orderPrefix: String = "SIM", loadPerStation: Int = 150) {
             self.days = days; self.seed = seed; self.end = end; self.batch = batch; self.orderPrefix = orderPrefix
+            self.loadPerStation = loadPerStation
         }
         /// When the simulated history starts (midnight, plant time, `days` before `end`).
         public func start(in calendar: PlantCalendar) -> Date { calendar.startOfDay(calendar.localDate(end).adding(days: -days)) }
@@ -295,7 +298,7 @@ public final class Simulator {
         let firstCenters = Set(parts.compactMap { plant.routingForRelease(part: $0.id, on: plant.calendar.localDate(t))?.steps.first?.workCenter })
         let firstStations = plant.plant.stations.filter { firstCenters.contains($0.workCenter) }.count
         let queued = firstCenters.reduce(0) { $0 + (queues[$1]?.count ?? 0) }
-        var target = max(0, firstStations * 150 - queued)
+        var target = max(0, firstStations * options.loadPerStation - queued)
         var events: [DomainEvent] = []
         while target > 0 {
             let part = parts[Int(rng.next() % UInt64(parts.count))]

@@ -58,11 +58,12 @@ public struct MachineState: Codable, Equatable, Sendable {
     }
     public var id: String
     public var down: Down?
-    /// Closed downtime, newest last: (reason, from, to).
-    public var history: [DowntimeSpan]
+    /// The last closed downtime. The full history is in the log (the state stays small: every
+    /// start at this machine reads it).
+    public var lastDown: DowntimeSpan?
     public var conflicts: [Conflict]
 
-    public init(id: String) { self.id = id; down = nil; history = []; conflicts = [] }
+    public init(id: String) { self.id = id; down = nil; lastDown = nil; conflicts = [] }
 
     public mutating func apply(_ r: RecordedEvent) {
         switch r.event {
@@ -72,7 +73,7 @@ public struct MachineState: Codable, Equatable, Sendable {
                                              text: "down (\(e.reason)) while already down; the earlier start stands")) }
         case .downtimeEnded:
             if let d = down {
-                history.append(DowntimeSpan(reason: d.reason, from: d.since, to: max(r.millis, d.since)))
+                lastDown = DowntimeSpan(reason: d.reason, from: d.since, to: max(r.millis, d.since))
                 down = nil
             }
         default:
