@@ -161,17 +161,17 @@ import Testing
         #expect(r.message("waiting_first_piece").contains(s2))
     }
 
-    @Test func aFirstPieceScrappedBeforeItsInspectionCanStillBeFailed() throws {
+    @Test func aFirstPieceScrappedBeforeItsInspectionFailsAndTheNextPartBecomesTheFirstPiece() throws {
         // rules.md: other parts wait "until the first piece is passed or waived"; a fail makes the
-        // next part started the new first piece. A first piece dropped and scrapped while waiting
-        // must still get its verdict, or every other part of the key waits for ever (for
-        // per_work_order, the whole order).
+        // next part started the new first piece. A first piece scrapped while waiting has failed:
+        // the scrap records it, or every other part of the key would wait for ever.
         var w = try Self.atOP20(2)
         try w.ok(.start(serial: s1), "1002", "ST-20")
-        try w.ok(.scrap(serial: s1, count: nil, reason: "SURF"), "1002", "ST-20")
-        #expect(try w.refused(.start(serial: s2), "1001", "ST-21").codes == ["waiting_first_piece"])
-        let fail = try w.run(.fpiFail(serial: s1, note: "scrapped before inspection"), badge: "2001", station: "ST-20")
-        #expect(fail.refusal == nil, "the inspector cannot fail the scrapped first piece: \(fail.refusal?.description ?? "")")
+        let scrap = try w.ok(.scrap(serial: s1, count: nil, reason: "SURF"), "1002", "ST-20")
+        #expect(scrap.contains { if case .fpiFailed(let e) = $0 { return e.serial == s1 && e.key == Self.dayKey }; return false })
+        #expect(w.state.fpis[Self.dayKey]?.verdict == .failed)
+        // Nothing is left to decide on it.
+        #expect(try w.refused(.fpiFail(serial: s1, note: "again"), "2001", "ST-20").codes == ["not_first_piece"])
         let next = try w.run(.start(serial: s2), badge: "1001", station: "ST-21")
         #expect(next.events?.compactMap(\.designatedKey) == [Self.dayKey], "the next part becomes the first piece: \(next)")
     }

@@ -61,7 +61,8 @@ import Testing
         try w.ok(.hold(serial: queued, reason: "SUSPECT", note: ""), "2001", "ST-10")
         try w.ok(.cancelWorkOrder(number: "WO-1001", reason: "customer cancelled"), "9001", "ST-10")
         let s = w.state
-        let cancelled = try #require(s.workOrders["WO-1001"]?.cancelled)
+        let cancelled = try #require(s.workOrders["WO-1001"]).cancelled
+        #expect(cancelled)
         #expect(s.parts[done]?.effectiveStatus(workOrderCancelled: cancelled) == .cancelled, "cancelled > done")
         #expect(s.parts[scrapped]?.effectiveStatus(workOrderCancelled: cancelled) == .scrapped, "scrapped > cancelled")
         #expect(s.parts[queued]?.effectiveStatus(workOrderCancelled: cancelled) == .cancelled, "cancelled > hold")

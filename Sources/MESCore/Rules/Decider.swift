@@ -58,7 +58,7 @@ public enum Decider {
         switch command {
         case .start(let serial):
             let part = try requirePart(serial, state)
-            if part.status == .paused, part.run?.station == station.id || part.run.map({ plant.stations[$0.station]?.workCenter == station.workCenter }) == true {
+            if part.status == .paused, part.run.map({ plant.stations[$0.station]?.workCenter == station.workCenter }) == true {
                 return try events(.resume(serial: serial), a, plant, state, env)
             }
             let d = try StartGate.evaluate(serial: serial, station: station, person: person, plant: plant, state: state, env: env)
@@ -78,8 +78,9 @@ public enum Decider {
             let part = try requirePart(serial, state)
             guard part.status == .paused, let run = part.run else { throw Refusal("not_paused", "\(serial) is not paused (\(part.displayStatus.rawValue))") }
             var reasons = try resumeBlockers(part, run, a, plant, state, env)
-            if plant.stations[run.station]?.workCenter != station.workCenter {
-                reasons.insert(RefusalReason(.wrongWorkCenter, "\(serial) is paused at \(run.station), not a \(station.workCenter) station"), at: 0)
+            if run.station != station.id {
+                // Its machine, first-piece key and setup belong to that station.
+                reasons.insert(RefusalReason("paused_elsewhere", "\(serial) is paused at \(run.station): resume it there"), at: 0)
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
             return [.stepResumed(StepResumed(serial: serial, step: run.step, station: station.id))]
@@ -155,6 +156,7 @@ public enum Decider {
             let n = count ?? part.quantity
             guard n > 0, n <= part.quantity else { throw Refusal("bad_count", "scrap count must be 1 to \(part.quantity)") }
             return [.scrapRecorded(ScrapRecorded(serial: serial, step: part.step, count: n, reason: reason, station: station.id))]
+                + (n == part.quantity ? try firstPieceScrapped(part, state) : [])
 
         case .fpiPass(let serial):
             let (key, _) = try pendingFirstPiece(serial, person, state)
@@ -194,6 +196,7 @@ public enum Decider {
             guard reasons.isEmpty else { throw Refusal(reasons) }
             return [.dispositionDecided(DispositionDecided(serial: serial, holds: holds.map(\.id), kind: kind, reworkStep: reworkStep,
                                                            reference: reference, scrapReason: scrapReason, note: note))]
+                + (kind == .scrap || kind == .returnToSupplier ? try firstPieceScrapped(part, state) : [])
 
         case .undo(let serial, let reason):
             let part = try requirePart(serial, state)
@@ -304,8 +307,8 @@ public enum Decider {
         }
         let qty = part.quantity
         let goodCount = good ?? (qty - scrap)
-        if scrap < 0 || goodCount < 0 || goodCount + scrap > qty {
-            reasons.append(RefusalReason("bad_count", "good \(goodCount) + scrap \(scrap) must be at most \(qty)"))
+        if scrap < 0 || goodCount < 0 || goodCount + scrap != qty {
+            reasons.append(RefusalReason("bad_count", "every piece is accounted for: good \(goodCount) + scrap \(scrap) must equal \(qty)"))
         }
         if scrap > 0, plant.scrapReasons[scrapReason ?? ""] == nil {
             reasons.append(RefusalReason("unknown_reason", "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
@@ -373,15 +376,25 @@ public enum Decider {
         return r
     }
 
+    /// The first-piece keys on which the part is the pending first piece.
+    static func pendingKeys(_ part: PartState, _ state: StateReader) throws -> [FPIKey] {
+        var keys: [FPIKey] = []
+        for k in ([part.run?.fpiKey] + part.completions.reversed().map { $0.run.fpiKey }).compactMap({ $0 }) where !keys.contains(k) {
+            if let f = try state.fpi(k), f.firstPiece == part.serial, f.verdict == .pending { keys.append(k) }
+        }
+        return keys
+    }
+
+    /// A first piece scrapped before its inspection has failed: recorded with the scrap, so the
+    /// next part started under its key becomes the new first piece instead of everyone waiting.
+    static func firstPieceScrapped(_ part: PartState, _ state: StateReader) throws -> [DomainEvent] {
+        try pendingKeys(part, state).map { .fpiFailed(FPIVerdictEvent(key: $0, serial: part.serial, reason: "scrapped before inspection")) }
+    }
+
     /// The first-piece key on which `serial` is the pending first piece, checked for who may decide.
     static func pendingFirstPiece(_ serial: String, _ person: Person, _ state: StateReader) throws -> (FPIKey, PartState) {
         let part = try requirePart(serial, state)
-        let keys = ([part.run?.fpiKey] + part.completions.reversed().map { $0.run.fpiKey }).compactMap { $0 }
-        var pending: FPIKey?
-        for k in keys where pending == nil {
-            if let f = try state.fpi(k), f.firstPiece == serial, f.verdict == .pending { pending = k }
-        }
-        guard let key = pending else { throw Refusal("not_first_piece", "\(serial) is not a first piece waiting for inspection") }
+        guard let key = try pendingKeys(part, state).first else { throw Refusal("not_first_piece", "\(serial) is not a first piece waiting for inspection") }
         var reasons: [RefusalReason] = []
         if person.role < .inspector {
             reasons.append(RefusalReason("insufficient_role", "first-piece decisions need an inspector or higher; \(person.name) is a(n) \(person.role.label)"))

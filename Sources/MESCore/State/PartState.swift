@@ -251,7 +251,7 @@ public struct PartState: Codable, Equatable, Sendable {
         case .partHoldReleased(let e):
             let before = holds.count
             holds.removeAll { e.holds.contains($0.id) }
-            if holds.count != before { since = t }
+            if holds.count != before { since = t; reopenLabour(at: t) }
         case .dispositionDecided(let e):
             let open = ncrs.indices.filter { e.holds.contains(ncrs[$0].hold) && ncrs[$0].disposition == nil }
             guard !open.isEmpty || holds.contains(where: { e.holds.contains($0.id) }) else {
@@ -264,7 +264,7 @@ public struct PartState: Codable, Equatable, Sendable {
             holds.removeAll { e.holds.contains($0.id) }
             switch e.kind {
             case .useAsIs, .repair:
-                break  // the part carries on where it was
+                reopenLabour(at: t)  // the part carries on where it was
             case .rework:
                 if let to = e.reworkStep, !status.isTerminal {
                     if status == .running { closeLabour(at: t) }
@@ -301,6 +301,12 @@ public struct PartState: Codable, Equatable, Sendable {
             break
         }
         lastEvent = r.id
+    }
+
+    /// Work goes on after a hold is lifted from a running part: its operator's time counts again.
+    private mutating func reopenLabour(at t: Int64) {
+        guard status == .running, holds.isEmpty, let run, !labour.contains(where: { $0.to == nil }) else { return }
+        labour.append(LabourSegment(person: run.operator_, serial: serial, step: run.step, from: t))
     }
 
     private mutating func closeLabour(at t: Int64) {
