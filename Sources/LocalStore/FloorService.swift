@@ -35,7 +35,7 @@ public final class FloorService: @unchecked Sendable {
 
     /// The plant index, rebuilt only when a new plant was loaded (by this or another process).
     public func plantIndex(_ db: Database) throws -> PlantIndex? {
-        let version = try String.fetchOne(db, sql: "SELECT node || ':' || seq || ':' || hlc_wall FROM aggregates WHERE id = 'plant'")
+        let version = try String.fetchOne(db.cachedStatement(sql: "SELECT node || ':' || seq || ':' || hlc_wall FROM aggregates WHERE id = 'plant'"))
         guard let version else { return nil }
         lock.lock(); defer { lock.unlock() }
         if let c = cachedPlant, c.version == version { return c.index }

@@ -202,9 +202,15 @@ public enum Projections {
     }
 
     /// A part as its work order's release made it, before any of its own events.
-    static func initialPart(_ serial: String, _ db: Database) throws -> PartState? {
-        guard let number = try String.fetchOne(db, sql: "SELECT work_order FROM parts WHERE serial = ?", arguments: [serial]),
-              let wo = try loadState(WorkOrderState.self, AggregateID.workOrder(number).rawValue, db) else { return nil }
+    static func initialPart(_ serial: String, _ db: Database, order: WorkOrderState? = nil) throws -> PartState? {
+        var wo = order
+        if wo == nil {
+            guard let number = try String.fetchOne(db.cachedStatement(sql: "SELECT work_order FROM parts WHERE serial = ?"), arguments: [serial])
+            else { return nil }
+            wo = try loadState(WorkOrderState.self, AggregateID.workOrder(number).rawValue, db)
+        }
+        guard let wo else { return nil }
+        let number = wo.spec.number
         let routing = try routing(id: wo.routing, version: wo.routingVersion, db)
         return PartState(serial: serial, workOrder: number, part: wo.spec.part, firstStep: routing?.steps.first?.id ?? "",
                          quantity: wo.spec.tracking == .batch ? wo.spec.quantity : 1, since: wo.releasedAt)
@@ -212,11 +218,11 @@ public enum Projections {
 
     static func createParts(of wo: WorkOrderState, _ db: Database) throws {
         for serial in wo.serials where try aggregateRow(AggregateID.part(serial).rawValue, db) == nil {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
                 VALUES (?, ?, ?, '', '', 'queued', NULL, ?, 0, 0)
-                """, arguments: [serial, wo.spec.number, wo.spec.part, wo.releasedAt])
-            guard var p = try initialPart(serial, db) else { continue }
+                """).execute(arguments: [serial, wo.spec.number, wo.spec.part, wo.releasedAt])
+            guard var p = try initialPart(serial, db, order: wo) else { continue }
             // Part events that arrived before the release are folded now.
             let early = try EventLog.events(aggregate: AggregateID.part(serial).rawValue, db: db).map(RecordedEvent.init(envelope:))
             for e in early { p.apply(e) }

@@ -175,7 +175,7 @@ public final class Simulator {
                     if let next = c.next, let wc = try workCenter(serial, next, state) { queues[wc, default: []].append(serial) }
                 }
                 // First piece: an inspector decides right after the piece is made.
-                if let part = try state.part(serial), let key = part.lastCompletion?.run.fpiKey, let f = try state.fpi(key),
+                if let part = try state.part(serial), let key = part.lastCompletion?.fpiKey, let f = try state.fpi(key),
                    f.firstPiece == serial, f.verdict == .pending, !inspectors.isEmpty {
                     let inspector = inspectors[Int(rng.next() % UInt64(inspectors.count))]
                     let pass = rng.chance(0.97)

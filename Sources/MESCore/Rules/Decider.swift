@@ -379,7 +379,7 @@ public enum Decider {
     /// The first-piece keys on which the part is the pending first piece.
     static func pendingKeys(_ part: PartState, _ state: StateReader) throws -> [FPIKey] {
         var keys: [FPIKey] = []
-        for k in ([part.run?.fpiKey] + part.completions.reversed().map { $0.run.fpiKey }).compactMap({ $0 }) where !keys.contains(k) {
+        for k in ([part.run?.fpiKey] + part.completions.reversed().map { $0.fpiKey }).compactMap({ $0 }) where !keys.contains(k) {
             if let f = try state.fpi(k), f.firstPiece == part.serial, f.verdict == .pending { keys.append(k) }
         }
         return keys

@@ -85,8 +85,8 @@ public struct Completion: Codable, Equatable, Sendable {
     public var next: String?
     public var signoffBy: String?
     public var undone: Bool
-    /// The run as it was, so that an undo puts the part back where it was.
-    public var run: StepRun
+    /// The first-piece key the step ran under.
+    public var fpiKey: FPIKey?
 }
 
 public struct NonConformance: Codable, Equatable, Sendable {
@@ -137,6 +137,9 @@ public struct PartState: Codable, Equatable, Sendable {
     public var conflicts: [Conflict]
     /// The last event folded (undo needs "nothing happened since").
     public var lastEvent: EventID?
+    /// The run of the last completion, so that an undo puts the part back where it was (only the
+    /// last completion can be undone; older runs are in the log).
+    public var undoRun: StepRun?
     /// When the part entered its current state (ms).
     public var since: Int64
     /// Steps this part has started at least once: step → the order key of its first start
@@ -146,7 +149,7 @@ public struct PartState: Codable, Equatable, Sendable {
     public init(serial: String, workOrder: String, part: String, firstStep: String, quantity: Int, since: Int64) {
         self.serial = serial; self.workOrder = workOrder; self.part = part; self.step = firstStep
         status = .queued; self.quantity = quantity; scrapped = 0; run = nil; holds = []; completions = []
-        ncrs = []; overrides = []; labour = []; conflicts = []; lastEvent = nil; self.since = since; firstStarts = [:]
+        ncrs = []; overrides = []; labour = []; conflicts = []; lastEvent = nil; undoRun = nil; self.since = since; firstStarts = [:]
     }
 
     public var isOnHold: Bool { !holds.isEmpty }
@@ -203,7 +206,8 @@ public struct PartState: Codable, Equatable, Sendable {
             }
             closeLabour(at: t)
             completions.append(Completion(step: e.step, event: r.id, by: r.actor, at: t, station: e.station, good: e.good,
-                                          scrap: e.scrap, next: e.next, signoffBy: e.signoffBy, undone: false, run: current))
+                                          scrap: e.scrap, next: e.next, signoffBy: e.signoffBy, undone: false, fpiKey: current.fpiKey))
+            undoRun = current
             scrapped += e.scrap
             quantity = max(0, e.good)
             run = nil
@@ -217,7 +221,7 @@ public struct PartState: Codable, Equatable, Sendable {
             }
             since = t
         case .stepUndone(let e):
-            guard let i = completions.lastIndex(where: { !$0.undone }), completions[i].event == e.completion,
+            guard let i = completions.lastIndex(where: { !$0.undone }), completions[i].event == e.completion, let before = undoRun,
                   !status.isTerminal || status == .done, status != .running, status != .paused else {
                 return conflict(r, "undo of \(e.step) does not match the part's last completion or the part moved on")
             }
@@ -226,9 +230,10 @@ public struct PartState: Codable, Equatable, Sendable {
             scrapped -= c.scrap
             quantity += c.scrap
             step = c.step
-            var restored = c.run
+            var restored = before
             restored.pausedAt = t
             run = restored
+            undoRun = nil
             status = .paused
             since = t
         case .measurementRecorded(let e):
