@@ -30,8 +30,13 @@ public final class FloorService: @unchecked Sendable {
     public let store: Store
     private let lock = NSLock()
     private var cachedPlant: (version: String, index: PlantIndex)?
+    /// Fresh ids for holds, NCRs and overrides (the simulator seeds it for reproducible history).
+    public let newID: @Sendable () -> String
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, newID: @escaping @Sendable () -> String = FloorService.newID) {
+        self.store = store
+        self.newID = newID
+    }
 
     /// The plant index, rebuilt only when a new plant was loaded (by this or another process).
     public func plantIndex(_ db: Database) throws -> PlantIndex? {
@@ -58,7 +63,7 @@ public final class FloorService: @unchecked Sendable {
         guard let station = plant.stations[stationID] else { throw ServiceError.unknownStation(stationID) }
         guard let person = plant.people[badge] else { throw ServiceError.unknownPerson(badge) }
         let state = StoreState(db: db, plant: plant)
-        let env = DecisionEnv(now: now, newID: { Self.newID() })
+        let env = DecisionEnv(now: now, newID: newID)
         switch try Decider.decide(command, by: Actor(person: person, station: station), plant: plant, state: state, env: env) {
         case .failure(let refusal):
             return .refused(refusal)

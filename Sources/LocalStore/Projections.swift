@@ -122,12 +122,23 @@ public enum Projections {
         let stmt = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO aggregates(id, state, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        try stmt.execute(arguments: [id, try encoder.encode(state), order.hlc.wall, order.hlc.logical, order.node, order.seq])
+        let data = try encoder.encode(state)
+        try stmt.execute(arguments: [id, data, order.hlc.wall, order.hlc.logical, order.node, order.seq])
+        StateCache.shared.put(id, data, state)
+    }
+
+    /// Decodes a stored state, or returns the value this process last wrote or read for exactly
+    /// these bytes (a hit needs byte-identical JSON, so it can never be stale).
+    static func decodeState<S: Decodable>(_ type: S.Type, _ id: String, _ data: Data) throws -> S {
+        if let s: S = StateCache.shared.get(id, data) { return s }
+        let s = try decoder.decode(S.self, from: data)
+        StateCache.shared.put(id, data, s)
+        return s
     }
 
     static func loadState<S: Decodable>(_ type: S.Type, _ id: String, _ db: Database) throws -> S? {
         guard let row = try aggregateRow(id, db) else { return nil }
-        return try decoder.decode(S.self, from: row.state)
+        return try decodeState(S.self, id, row.state)
     }
 
     /// Applies `r` to the aggregate's stored state, or re-folds the aggregate from all its events
@@ -137,12 +148,12 @@ public enum Projections {
                                  apply: (inout S, RecordedEvent) -> Void) throws -> S {
         if let row = try aggregateRow(agg.rawValue, db) {
             if row.order < r.order {
-                var s = try decoder.decode(S.self, from: row.state)
+                var s = try decodeState(S.self, agg.rawValue, row.state)
                 apply(&s, r)
                 try saveAggregate(agg.rawValue, s, r.order, db)
                 return s
             }
-            if row.order == r.order { return try decoder.decode(S.self, from: row.state) }
+            if row.order == r.order { return try decodeState(S.self, agg.rawValue, row.state) }
         }
         var s = initial()
         var last = r.order
@@ -189,7 +200,7 @@ public enum Projections {
     static func refoldingFrom<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database,
                                           refold: ([RecordedEvent]) throws -> S?, apply: (inout S, RecordedEvent) -> Void) throws -> S? {
         if let row = try aggregateRow(agg.rawValue, db), row.order < r.order {
-            var s = try decoder.decode(S.self, from: row.state)
+            var s = try decodeState(S.self, agg.rawValue, row.state)
             apply(&s, r)
             try saveAggregate(agg.rawValue, s, r.order, db)
             return s
@@ -364,4 +375,23 @@ final class RoutingCache: @unchecked Sendable {
     func routingKey(ofOrder n: String) -> String? { lock.lock(); defer { lock.unlock() }; return orderRouting[n] }
     func setRoutingKey(_ k: String, ofOrder n: String) { lock.lock(); orderRouting[n] = k; lock.unlock() }
     func clear() { lock.lock(); routings = [:]; orderRouting = [:]; lock.unlock() }
+}
+
+/// Decoded aggregate states by id, with the exact bytes they were decoded from or encoded to.
+final class StateCache: @unchecked Sendable {
+    static let shared = StateCache()
+    private let lock = NSLock()
+    private var entries: [String: (data: Data, value: Any)] = [:]
+    private let capacity = 4096
+
+    func get<S>(_ id: String, _ data: Data) -> S? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[id], e.data == data else { return nil }
+        return e.value as? S
+    }
+    func put(_ id: String, _ data: Data, _ value: Any) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= capacity, entries[id] == nil { entries.removeAll(keepingCapacity: true) }
+        entries[id] = (data, value)
+    }
 }

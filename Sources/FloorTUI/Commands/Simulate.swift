@@ -16,11 +16,21 @@ struct Simulate: ParsableCommand {
     @Option(help: "Days of history, ending now.") var days = 7
     @Option(help: "Random seed: the same seed on an empty store gives the same history.") var seed: UInt64 = 1
     @Option(help: "Actions per transaction.") var batch = 400
+    @Option(help: "End of the simulated period (ISO-8601, e.g. 2026-11-24T00:00:00Z); default now. With --seed on an empty store it makes the history reproducible.")
+    var end: String?
 
     func run() throws {
         try runReporting {
+            let endDate: Date
+            if let end {
+                guard let d = ISO8601.parse(end) else { throw ValidationError("--end takes an ISO-8601 instant such as 2026-11-24T00:00:00Z") }
+                endDate = d
+            } else {
+                endDate = Date()
+            }
             let s = try store.open()
-            let report = try Self.simulate(store: s, stations: stations, days: days, seed: seed, batch: batch, prefix: "SIM", verbose: true)
+            let report = try Self.simulate(store: s, stations: stations, days: days, seed: seed, batch: batch, prefix: "SIM", verbose: true,
+                                           end: endDate)
             let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
             let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
             print("""

@@ -62,7 +62,8 @@ public final class Simulator {
 
     public init(store: Store, options: Options) {
         self.store = store
-        self.service = FloorService(store: store)
+        let ids = SeededIDs(seed: options.seed)
+        self.service = FloorService(store: store, newID: { ids.next() })
         self.options = options
         self.rng = SeededRandom(seed: options.seed)
     }
@@ -318,5 +319,16 @@ public final class Simulator {
         guard !events.isEmpty else { return }
         let appended = try store.write { db in try EventLog.append(events.map { ($0, "") }, now: t, db: db) }
         report.events += appended.count
+    }
+}
+
+/// Seeded ids for the simulated history, so that a seed and an end give the same store.
+final class SeededIDs: @unchecked Sendable {
+    private var rng: SeededRandom
+    private let lock = NSLock()
+    init(seed: UInt64) { rng = SeededRandom(seed: seed ^ 0x5EED_1D5) }
+    func next() -> String {
+        lock.lock(); defer { lock.unlock() }
+        return String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 16, uppercase: true).leftPadded(to: 12)
     }
 }
