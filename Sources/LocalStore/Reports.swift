@@ -51,14 +51,9 @@ public enum Reports {
             """)
         return ReportTable(columns: ["number", "part", "status", "quantity", "done", "scrapped", "due", "priority"], rows: rows.map { r in
             let quantity: Int = r[2], done: Int = r[8], scrapped: Int = r[9], touched: Int = r[10]
-            let onHold: Bool = r[5], cancelled: Bool = r[6]
-            let status: String
-            if cancelled { status = "cancelled" }
-            else if onHold { status = "hold" }
-            else if done + scrapped >= quantity { status = "complete" }
-            else if touched > 0 { status = "in_progress" }
-            else { status = "released" }
-            return [.text(r[0]), .text(r[1]), .text(status), .int(quantity), .int(done), .int(scrapped), .text(r[3]), .text(r[4])]
+            let status = WorkOrderProgress.status(cancelled: r[6], onHold: r[5], quantity: quantity, done: done, scrapped: scrapped,
+                                                  touched: touched)
+            return [.text(r[0]), .text(r[1]), .text(status.rawValue), .int(quantity), .int(done), .int(scrapped), .text(r[3]), .text(r[4])]
         })
     }
 

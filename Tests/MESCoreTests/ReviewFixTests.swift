@@ -49,3 +49,11 @@ import Testing
         #expect(try w.ok(.start(serial: s), "1002", "ST-20").first.map { if case .stepResumed = $0 { return true }; return false } == true)
     }
 }
+
+@Test func workOrderStatusFollowsItsTravelers() {
+    #expect(WorkOrderProgress.status(cancelled: false, onHold: false, quantity: 10, done: 0, scrapped: 0, touched: 0) == .released)
+    #expect(WorkOrderProgress.status(cancelled: false, onHold: false, quantity: 10, done: 0, scrapped: 0, touched: 1) == .inProgress)
+    #expect(WorkOrderProgress.status(cancelled: false, onHold: false, quantity: 10, done: 9, scrapped: 1, touched: 10) == .complete)
+    #expect(WorkOrderProgress.status(cancelled: false, onHold: true, quantity: 10, done: 9, scrapped: 1, touched: 10) == .hold)
+    #expect(WorkOrderProgress.status(cancelled: true, onHold: true, quantity: 10, done: 2, scrapped: 0, touched: 3) == .cancelled)
+}

@@ -167,3 +167,16 @@ public struct LotState: Codable, Equatable, Sendable {
         }
     }
 }
+
+/// Where a work order stands, from its own state and its travelers' counts
+/// (rules.md, States: released → in progress → complete; hold and cancelled at any time).
+public enum WorkOrderProgress {
+    /// - Parameters: `done`/`scrapped` in pieces; `touched`: travelers that have moved since release.
+    public static func status(cancelled: Bool, onHold: Bool, quantity: Int, done: Int, scrapped: Int, touched: Int) -> WorkOrderStatus {
+        if cancelled { return .cancelled }
+        if onHold { return .hold }
+        if done + scrapped >= quantity { return .complete }
+        if touched > 0 || done + scrapped > 0 { return .inProgress }
+        return .released
+    }
+}
