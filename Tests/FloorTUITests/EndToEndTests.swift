@@ -256,3 +256,27 @@ struct KilledProcessTests {
         #expect(try f.run(["audit", "verify"]).out.contains("0 problems"))
     }
 }
+
+@Suite("GS1 labels at the station")
+struct GS1ScanTests {
+    @Test func aSupplierLabelIsALotScanAndAnExpiredLotIsRefused() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["plant", "load", FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path]).status == 0)
+        // AL6061-25 has GTIN 00614141000029. Expired lot first (2020), then a good one (GS-separated, AIM identifier).
+        let expired = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "(01)00614141000029(17)200101(10)OLD-1")
+        #expect(expired.status != 0)
+        #expect(expired.out.contains("expired on 2020-01-01"))
+        let good = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "]C101006141410000291735123110H-4471\u{1D}", "CMD:COMPLETE")
+        #expect(good.status == 0, "\(good.out)")
+        #expect(good.out.contains("consumed lot H-4471 of AL6061-25"))
+        // A bad check digit is refused with what was read.
+        let bad = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-002", "CMD:START", "(01)00614141000028(10)X")
+        #expect(bad.status != 0)
+        #expect(bad.out.lowercased().contains("check digit"))
+        // A numeric badge typed through the wrong keyboard layout is named as such.
+        let azerty = try f.scan("ST-10", "&à&&")
+        #expect(azerty.status != 0)
+        #expect(azerty.out.contains("keyboard-layout mismatch"))
+    }
+}

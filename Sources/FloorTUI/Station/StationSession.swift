@@ -48,10 +48,16 @@ public struct StationSession: Sendable {
             return .info("codes: EMP:<badge> SN:<serial> WO:<order> LOT:<material>:<lot> EQ:<gauge> M:<char>=<value> QTY:<n> "
                          + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
         case .bare(let text):
-            // No prefix: a serial, then a work order, then a badge.
+            // AIM-identified or parenthesised: a GS1 label. Otherwise a serial, a work order, a
+            // badge (barcodes.md), and last a GS1 element string without identifier.
+            if text.hasPrefix("]") || text.hasPrefix("(") { return try gs1(text, plant, service, now, shown) }
             if try service.read({ try $0.part(text) }) != nil { return try handle("SN:" + text, service: service, now: now) }
             if try service.read({ try $0.workOrder(text) }) != nil { return try handle("WO:" + text, service: service, now: now) }
             if plant.people[text] != nil { return login(text, plant, shown) }
+            if case .success = GS1.parse(text) { return try gs1(text, plant, service, now, shown) }
+            if GS1.looksLikeLayoutMismatch(text) {
+                return .refused("layout_mismatch", "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
+            }
             return .refused("unknown_code", "\"\(shown)\" is not a serial, work order or badge known here", shown)
         default:
             break
@@ -105,6 +111,28 @@ public struct StationSession: Sendable {
         default:
             return .refused("unknown_code", "\"\(shown)\" means nothing here", shown)
         }
+    }
+
+    /// A supplier's or customer's GS1 label: a GTIN of a material makes it a lot scan (expiry
+    /// checked by the rules), a GTIN of a part selects that part's serial.
+    private mutating func gs1(_ text: String, _ plant: PlantIndex, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
+        let data: GS1Data
+        switch GS1.parse(text) {
+        case .failure(let e): return .refused("bad_gs1", e.message, shown)
+        case .success(let d): data = d
+        }
+        guard let gtin = data.gtin else { return .refused("no_gtin", "the GS1 label carries no GTIN (01)", shown) }
+        if let material = plant.materialsByGTIN[gtin] {
+            guard let person else { return .refused("not_logged_in", "scan your badge first", shown) }
+            guard let lot = data.lot else { return .refused("no_lot", "the label of \(material.id) carries no lot (10)", shown) }
+            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            return try run(.consume(serial: serial, material: material.id, lot: lot, expiry: data.expiry), person, service, now, shown)
+        }
+        if let part = plant.partsByGTIN[gtin] {
+            guard let serial = data.serial else { return .refused("no_serial", "the label of \(part.id) carries no serial (21)", shown) }
+            return try handle("SN:" + serial, service: service, now: now)
+        }
+        return .refused("unknown_gtin", "GTIN \(gtin) is not a material or part of this plant", shown)
     }
 
     private mutating func login(_ badge: String, _ plant: PlantIndex, _ shown: String) -> Reply {
