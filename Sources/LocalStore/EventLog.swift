@@ -118,7 +118,6 @@ public enum EventLog {
                 UNIQUE (node, epoch, seq)
             );
             CREATE INDEX events_aggregate ON events(aggregate, hlc_wall, hlc_logical, node, seq);
-            CREATE INDEX events_type ON events(type);
             """)
     }
 

@@ -30,6 +30,7 @@ public final class FloorService: @unchecked Sendable {
     public let store: Store
     private let lock = NSLock()
     private var cachedPlant: (version: String, index: PlantIndex)?
+    private var commitsSinceCheckpoint = 0
     /// Fresh ids for holds, NCRs and overrides (the simulator seeds it for reproducible history).
     public let newID: @Sendable () -> String
 
@@ -68,8 +69,22 @@ public final class FloorService: @unchecked Sendable {
         case .failure(let refusal):
             return .refused(refusal)
         case .success(let events):
-            return .done(try EventLog.append(events.map { ($0, badge) }, now: now, db: db))
+            let out = try EventLog.append(events.map { ($0, badge) }, now: now, db: db)
+            lock.lock(); commitsSinceCheckpoint += 1; lock.unlock()
+            return .done(out)
         }
+    }
+
+    /// Copies the WAL back into the database when `every` commits have passed since the last time.
+    /// Call it outside a scan (idle tick, exit); returns whether it checkpointed.
+    @discardableResult
+    public func checkpointIfDue(every: Int = 100) throws -> Bool {
+        lock.lock()
+        let due = commitsSinceCheckpoint >= every
+        if due { commitsSinceCheckpoint = 0 }
+        lock.unlock()
+        if due { try store.checkpoint() }
+        return due
     }
 
     /// Runs a read against the projections with the current plant.

@@ -256,8 +256,13 @@ public enum Projections {
         try stmt.execute(arguments: [p.serial, p.workOrder, p.part, p.step, wc, p.effectiveStatus(workOrderCancelled: cancelled).rawValue, p.run?.station,
                                      p.since, p.quantity, p.scrapped])
         for (step, key) in p.firstStarts {
+            // Written only when new or changed (a late event can move a first start): an unchanged
+            // row costs no page write in the commit.
             try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO step_starts(work_order, step, serial, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO step_starts(work_order, step, serial, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(work_order, step, serial) DO UPDATE SET
+                    hlc_wall = excluded.hlc_wall, hlc_logical = excluded.hlc_logical, node = excluded.node, seq = excluded.seq
+                WHERE (hlc_wall, hlc_logical, node, seq) IS NOT (excluded.hlc_wall, excluded.hlc_logical, excluded.node, excluded.seq)
                 """).execute(arguments: [p.workOrder, step, p.serial, key.hlc.wall, key.hlc.logical, key.node, key.seq])
         }
         try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)

@@ -67,14 +67,22 @@ public final class Store: Sendable {
     static let memoryPath = ":memory:"
     static let busyTimeout: TimeInterval = 5
 
-    static func configuration() -> Configuration {
+    /// SQLite's automatic checkpoint threshold (pages) for interactive processes: high enough that
+    /// it rarely lands on a scan, low enough that the WAL cannot grow without bound if the process
+    /// never checkpoints by itself.
+    public static let interactiveCheckpointPages = 10_000
+
+    static func configuration(autoCheckpointPages: Int? = nil) -> Configuration {
         var config = Configuration()
         config.label = "Floor"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
         config.journalMode = .wal
         // GRDB sets NORMAL on the writer when it enables WAL; say it for every connection.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let pages = autoCheckpointPages { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+        }
         return config
     }
 
@@ -84,7 +92,10 @@ public final class Store: Sendable {
     /// - Parameter nodeID: the node this store belongs to. On creation it becomes the node id
     ///   (default "local"); on an existing store with no events yet it replaces the stored one;
     ///   on an existing store that already has events it must match (`StoreError.nodeIDMismatch`).
-    public static func open(path: String, create: Bool = true, nodeID: String? = nil) throws -> Store {
+    /// - Parameter interactive: for processes that scan (kiosk, `floor scan`): SQLite's automatic
+    ///   checkpoint, which costs the commit that triggers it ~10 ms of fsync, is pushed to
+    ///   `interactiveCheckpointPages`, and the process calls `checkpoint()` when idle or on exit.
+    public static func open(path: String, create: Bool = true, nodeID: String? = nil, interactive: Bool = false) throws -> Store {
         if let nodeID { try validate(nodeID: nodeID) }
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -106,7 +117,7 @@ public final class Store: Sendable {
 
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration())
+            pool = try DatabasePool(path: path, configuration: configuration(autoCheckpointPages: interactive ? interactiveCheckpointPages : nil))
         } catch {
             throw map(error, path: path, opening: true)
         }

@@ -27,11 +27,11 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["FLOOR_DB"] ?? StoreOptions.defaultPath }
 
-    func open(create: Bool = true) throws -> Store {
+    func open(create: Bool = true, interactive: Bool = false) throws -> Store {
         let p = path
         let dir = (p as NSString).deletingLastPathComponent
         if create, !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        return try Store.open(path: p, create: create)
+        return try Store.open(path: p, create: create, interactive: interactive)
     }
 }
 

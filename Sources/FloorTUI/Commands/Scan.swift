@@ -17,7 +17,9 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let service = FloorService(store: try store.open(create: false))
+            let service = FloorService(store: try store.open(create: false, interactive: true))
+            // The WAL is copied back once the codes are done, not inside a scan.
+            defer { try? service.checkpointIfDue(every: 1) }
             var session = StationSession(stationID: station)
             for code in codes {
                 let reply = try session.handle(code, service: service)

@@ -18,9 +18,16 @@ public enum ISO8601 {
 }
 
 extension LocalDate {
-    public func adding(days: Int) -> LocalDate {
+    /// Date arithmetic on plain dates happens in UTC; one calendar serves every call (building a
+    /// Foundation Calendar is expensive, and this runs on the scan path).
+    static let utc: Calendar = {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
+        return cal
+    }()
+
+    public func adding(days: Int) -> LocalDate {
+        let cal = LocalDate.utc
         let d = cal.date(from: DateComponents(year: year, month: month, day: day))!
         let n = cal.date(byAdding: .day, value: days, to: d)!
         let c = cal.dateComponents([.year, .month, .day], from: n)
@@ -28,8 +35,7 @@ extension LocalDate {
     }
     /// Weekday of this date.
     public var weekday: Weekday {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
+        let cal = LocalDate.utc
         let d = cal.date(from: DateComponents(year: year, month: month, day: day))!
         return Weekday(gregorian: cal.component(.weekday, from: d))
     }
