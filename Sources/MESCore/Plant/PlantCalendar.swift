@@ -2,10 +2,24 @@ import Foundation
 
 /// ISO-8601 with offset, the only time format Floor prints or reads.
 public enum ISO8601 {
+    /// Formatters are costly to build; one per time zone is kept (reports format every row).
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var formatters: [String: ISO8601DateFormatter] = [:]
+    }
+    private static let cache = Cache()
+
     public static func format(_ date: Date, timeZone: TimeZone) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = timeZone
-        f.formatOptions = [.withInternetDateTime]
+        cache.lock.lock(); defer { cache.lock.unlock() }
+        let f: ISO8601DateFormatter
+        if let cached = cache.formatters[timeZone.identifier] {
+            f = cached
+        } else {
+            f = ISO8601DateFormatter()
+            f.timeZone = timeZone
+            f.formatOptions = [.withInternetDateTime]
+            cache.formatters[timeZone.identifier] = f
+        }
         return f.string(from: date)
     }
     public static func parse(_ text: String) -> Date? {
