@@ -72,6 +72,10 @@ public enum Reports {
         public var kind: String
         public var entries: [[String: ReportTable.Cell]]
         public var columns: [String]
+        /// Each entry's event payload (its canonical JSON text), for integrations that want the facts.
+        public var payloads: [String] = []
+        /// For a serial: work order, part, state, step.
+        public var summary: [String: ReportTable.Cell] = [:]
         public var table: ReportTable { ReportTable(columns: columns, rows: entries.map { e in columns.map { e[$0] ?? .null } }) }
     }
 
@@ -81,6 +85,7 @@ public enum Reports {
             let events = try EventLog.events(aggregate: AggregateID.part(subject).rawValue, db: db)
             let columns = ["at", "event", "step", "station", "by", "detail"]
             var entries: [[String: ReportTable.Cell]] = []
+            var payloads: [String] = []
             for env in events {
                 let r = RecordedEvent(envelope: env)
                 var step = "", station = ""
@@ -98,6 +103,7 @@ public enum Reports {
                 }
                 entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(step), "station": .text(station),
                                 "by": .text(env.actor), "detail": .text(Describe.event(r))])
+                payloads.append(env.payload)
             }
             // FPI decisions about this piece live on their own aggregates.
             let fpiRows = try Row.fetchAll(db, sql: "SELECT key FROM fpi WHERE first_piece = ?", arguments: [subject])
@@ -106,10 +112,17 @@ public enum Reports {
                     let r = RecordedEvent(envelope: env)
                     entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(FPIKey(rawValue: row[0]).step),
                                     "station": .text(""), "by": .text(env.actor), "detail": .text(Describe.event(r))])
+                    payloads.append(env.payload)
                 }
             }
-            entries.sort { $0["at"]!.plain < $1["at"]!.plain }
-            return Trace(subject: subject, kind: "serial", entries: entries, columns: columns)
+            let order = entries.indices.sorted { (entries[$0]["at"]!.plain, $0) < (entries[$1]["at"]!.plain, $1) }
+            var trace = Trace(subject: subject, kind: "serial", entries: order.map { entries[$0] }, columns: columns,
+                              payloads: order.map { payloads[$0] })
+            if let row = try Row.fetchOne(db, sql: "SELECT work_order, part, status, step, station FROM parts WHERE serial = ?", arguments: [subject]) {
+                trace.summary = ["work_order": .text(row[0]), "part": .text(row[1]), "state": .text(row[2]), "step": .text(row[3]),
+                                 "station": (row[4] as String?).map(ReportTable.Cell.text) ?? .null]
+            }
+            return trace
         }
         // A lot: MATERIAL:LOT or just LOT.
         let rows: [Row]

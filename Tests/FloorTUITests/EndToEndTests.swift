@@ -131,6 +131,15 @@ struct EndToEndTests {
         #expect(entries.contains { $0["event"] as? String == "material.consumed" })
         #expect(entries.contains { $0["event"] as? String == "fpi.passed" })
         #expect(entries.filter { $0["event"] as? String == "step.completed" }.count == 5)
+        #expect(trace["state"] as? String == "done")
+        #expect(trace["work_order"] as? String == "WO-1001")
+        // The structured facts: the machine a step ran on, a measured value, the lot.
+        let started = entries.filter { $0["event"] as? String == "step.started" }.compactMap { $0["payload"] as? [String: Any] }
+        #expect(started.contains { $0["equipment"] as? String == "VF2-01" })
+        let bore = entries.compactMap { $0["payload"] as? [String: Any] }.first { $0["characteristic"] as? String == "BORE" }
+        #expect(bore?["value"] as? Double == 12.004)
+        #expect(bore?["inTolerance"] as? Bool == true)
+        #expect(entries.compactMap { $0["payload"] as? [String: Any] }.contains { $0["lot"] as? String == "H-88121" })
         let lot = try #require(try f.json(["report", "trace", "AL6061-25:H-88121", "--format", "json"]) as? [String: Any])
         #expect((lot["entries"] as? [[String: Any]])?.count == 2)
 

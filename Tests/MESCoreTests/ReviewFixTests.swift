@@ -57,3 +57,13 @@ import Testing
     #expect(WorkOrderProgress.status(cancelled: false, onHold: true, quantity: 10, done: 9, scrapped: 1, touched: 10) == .hold)
     #expect(WorkOrderProgress.status(cancelled: true, onHold: true, quantity: 10, done: 2, scrapped: 0, touched: 3) == .cancelled)
 }
+
+@Test func measuredValuesAreJSONNumbersOrBooleansAndRoundTrip() throws {
+    for v in [MeasuredValue.number(1), .number(0), .number(12.004), .number(-0.5), .passFail(true), .passFail(false)] {
+        let e = MeasurementRecorded(serial: "S", step: "OP", characteristic: "C", value: v, inTolerance: true, station: "ST")
+        let payload = EventCodec.payload(of: .measurementRecorded(e))
+        #expect(EventCodec.decode(type: "measurement.recorded", version: 1, payload: payload) == .measurementRecorded(e), "\(payload)")
+    }
+    #expect(EventCodec.payload(of: .measurementRecorded(MeasurementRecorded(serial: "S", step: "OP", characteristic: "C", value: .number(12.5),
+                                                                            inTolerance: false, station: "ST"))).contains("\"value\":12.5"))
+}

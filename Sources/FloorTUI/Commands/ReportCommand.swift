@@ -29,7 +29,15 @@ struct ReportCommand: ParsableCommand {
                         throw ExitCode(1)
                     }
                     if format == .json {
-                        print(Render.json(["subject": .text(t.subject), "kind": .text(t.kind)], listKey: "entries", t.table))
+                        var doc = t.summary.mapValues(Render.jsonValue)
+                        doc["subject"] = t.subject
+                        doc["kind"] = t.kind
+                        var entries = Render.objects(t.table)
+                        for (i, payload) in t.payloads.enumerated() where i < entries.count {
+                            entries[i]["payload"] = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) ?? payload
+                        }
+                        doc["entries"] = entries
+                        print(Render.encode(doc))
                     } else {
                         print(Render.table(t.table, format))
                     }
@@ -82,12 +90,6 @@ enum Render {
     }
 
     static func json(_ t: ReportTable) -> String { encode(objects(t)) }
-
-    static func json(_ head: [String: ReportTable.Cell], listKey: String, _ t: ReportTable) -> String {
-        var doc = head.mapValues(jsonValue)
-        doc[listKey] = objects(t)
-        return encode(doc)
-    }
 
     static func encode(_ value: Any) -> String {
         let data = try! JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -144,7 +144,6 @@ public struct StationSession: Sendable {
 
     private mutating func command(_ verb: String, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
                                   _ shown: String) throws -> Reply {
-        func part() -> String? { selected }
         let note = pendingNote ?? ""
         switch verb {
         case "LOGOUT":
@@ -161,7 +160,7 @@ public struct StationSession: Sendable {
         default:
             break
         }
-        guard let serial = part() else { return .refused("no_part", "scan a part first", shown) }
+        guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
         let command: Command
         switch verb {
         case "START": command = .start(serial: serial)

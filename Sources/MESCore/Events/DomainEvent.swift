@@ -260,6 +260,20 @@ public enum MeasuredValue: Codable, Equatable, Sendable, CustomStringConvertible
         case .passFail(let p): return p ? "PASS" : "FAIL"
         }
     }
+
+    /// In the log: a JSON number for a variable, true/false for a pass/fail check.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .passFail(b); return }
+        self = .number(try c.decode(Double.self))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let v): try c.encode(v)
+        case .passFail(let p): try c.encode(p)
+        }
+    }
 }
 
 public struct MeasurementRecorded: Codable, Equatable, Sendable {
