@@ -34,7 +34,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
-        .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput"]),
+        .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
         .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore"]),
     ],

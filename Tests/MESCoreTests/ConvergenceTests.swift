@@ -2,22 +2,6 @@ import Foundation
 import Testing
 @testable import MESCore
 
-/// A small, seedable generator (SplitMix64), so every run of a seed is the same.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { Int.random(in: r, using: &self) }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
-}
-
 /// rules.md, "Offline": the same set of events gives the same state whatever order it arrives in.
 @Suite struct ConvergenceTests {
     static let stationsOf: [String: [String]] = [

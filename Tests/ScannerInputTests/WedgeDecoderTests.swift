@@ -1,4 +1,5 @@
 import Foundation
+import MESCore
 import Testing
 @testable import ScannerInput
 

@@ -28,7 +28,7 @@ struct Bench: ParsableCommand {
                     .map { (serial: $0[0] as String, wc: $0[1] as String) }
             }
             guard !candidates.isEmpty else { throw ValidationError("no queued part in this store") }
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(simulationSeed: seed)
             var picked: [(serial: String, station: String)] = []
             var used = Set<String>()
             while picked.count < min(2 * samples, candidates.count) {

@@ -90,22 +90,7 @@ public enum SimulatedPlant {
     }
 }
 
-/// A small, fast, seedable random generator (SplitMix64): the same seed gives the same history.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    public mutating func chance(_ p: Double) -> Bool { unit() < p }
-    /// Normal deviate (Box–Muller).
-    public mutating func normal(_ mean: Double, _ sd: Double) -> Double {
-        let u1 = max(unit(), 1e-12), u2 = unit()
-        return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
+extension SplitMix64 {
+    /// The simulator's seeding (kept so that a documented seed reproduces the same history).
+    public init(simulationSeed seed: UInt64) { self.init(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 }

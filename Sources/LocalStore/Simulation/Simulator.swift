@@ -51,7 +51,7 @@ public final class Simulator {
 
     let service: FloorService
     let store: Store
-    var rng: SeededRandom
+    var rng: SplitMix64
     let options: Options
     var queues: [String: [String]] = [:]       // work center → serials waiting
     var report = Report()
@@ -65,7 +65,7 @@ public final class Simulator {
         let ids = SeededIDs(seed: options.seed)
         self.service = FloorService(store: store, newID: { ids.next() })
         self.options = options
-        self.rng = SeededRandom(seed: options.seed)
+        self.rng = SplitMix64(simulationSeed: options.seed)
     }
 
     public func run(progress: ((Date, Report) -> Void)? = nil) throws -> Report {
@@ -324,9 +324,9 @@ public final class Simulator {
 
 /// Seeded ids for the simulated history, so that a seed and an end give the same store.
 final class SeededIDs: @unchecked Sendable {
-    private var rng: SeededRandom
+    private var rng: SplitMix64
     private let lock = NSLock()
-    init(seed: UInt64) { rng = SeededRandom(seed: seed ^ 0x5EED_1D5) }
+    init(seed: UInt64) { rng = SplitMix64(simulationSeed: seed ^ 0x5EED_1D5) }
     func next() -> String {
         lock.lock(); defer { lock.unlock() }
         return String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 16, uppercase: true).leftPadded(to: 12)
