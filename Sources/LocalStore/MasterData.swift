@@ -39,13 +39,12 @@ public enum MasterData {
             var events: [DomainEvent] = []
             var problems: [FileProblem] = []
             for spec in specs where existing[spec.number] == nil {
-                guard let routing = index.routingForRelease(part: spec.part, on: today) else {
+                guard let release = spec.release(plant: index, on: today) else {
                     problems.append(FileProblem(file: path, line: lineOf(spec.number, in: text), field: "part",
                                                 message: "part \(spec.part) has no approved routing in effect on \(today)"))
                     continue
                 }
-                events.append(.workOrderReleased(WorkOrderReleased(order: spec, routing: routing.id, routingVersion: routing.version,
-                                                                   serials: spec.serials)))
+                events.append(.workOrderReleased(release))
             }
             if !problems.isEmpty { throw FileProblems(problems) }
             if events.isEmpty { return .unchanged }

@@ -146,44 +146,17 @@ public enum Projections {
     @discardableResult
     static func fold<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, initial: () -> S,
                                  apply: (inout S, RecordedEvent) -> Void) throws -> S {
-        if let row = try aggregateRow(agg.rawValue, db) {
-            if row.order < r.order {
-                var s = try decodeState(S.self, agg.rawValue, row.state)
-                apply(&s, r)
-                try saveAggregate(agg.rawValue, s, r.order, db)
-                return s
-            }
-            if row.order == r.order { return try decodeState(S.self, agg.rawValue, row.state) }
-        }
-        var s = initial()
-        var last = r.order
-        for e in try EventLog.events(aggregate: agg.rawValue, db: db).map(RecordedEvent.init(envelope:)) {
-            apply(&s, e)
-            last = max(last, e.order)
-        }
-        try saveAggregate(agg.rawValue, s, last, db)
-        return s
+        try refoldingFrom(agg, r, db, refold: { events in
+            var s = initial()
+            for e in events { apply(&s, e) }
+            return s
+        }, apply: apply)!
     }
 
+    /// The first release (canonical order) founds the work order; events that arrived before it
+    /// are folded then. Until a release is known, nothing is projected.
     static func foldWorkOrder(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> WorkOrderState? {
-        // The first release (canonical order) founds the work order; the rest are folded on it.
-        let existing = try loadState(WorkOrderState.self, agg.rawValue, db)
-        if existing == nil, case .workOrderReleased(let rel) = r.event {
-            var wo = WorkOrderState(released: rel, at: r.millis)
-            // Events that arrived before their release are folded now.
-            let others = try EventLog.events(aggregate: agg.rawValue, db: db).map(RecordedEvent.init(envelope:)).filter { $0.id != r.id }
-            for e in others { wo.apply(e) }
-            try saveAggregate(agg.rawValue, wo, max(r.order, others.last?.order ?? r.order), db)
-            return wo
-        }
-        guard existing != nil else { return nil }  // waits for its release
-        return try refoldingFrom(agg, r, db) { events in
-            guard let i = events.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
-                  case .workOrderReleased(let rel) = events[i].event else { return nil }
-            var wo = WorkOrderState(released: rel, at: events[i].millis)
-            for e in events where e.id != events[i].id { wo.apply(e) }
-            return wo
-        } apply: { $0.apply($1) }
+        try refoldingFrom(agg, r, db, refold: WorkOrderState.fold) { $0.apply($1) }
     }
 
     static func foldPart(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> PartState? {
@@ -221,10 +194,7 @@ public enum Projections {
             wo = try loadState(WorkOrderState.self, AggregateID.workOrder(number).rawValue, db)
         }
         guard let wo else { return nil }
-        let number = wo.spec.number
-        let routing = try routing(id: wo.routing, version: wo.routingVersion, db)
-        return PartState(serial: serial, workOrder: number, part: wo.spec.part, firstStep: routing?.steps.first?.id ?? "",
-                         quantity: wo.spec.tracking == .batch ? wo.spec.quantity : 1, since: wo.releasedAt)
+        return PartState.released(serial: serial, order: wo, routing: try routing(id: wo.routing, version: wo.routingVersion, db))
     }
 
     static func createParts(of wo: WorkOrderState, _ db: Database) throws {
@@ -356,16 +326,6 @@ public enum Projections {
         return e
     }()
     static let decoder = JSONDecoder()
-}
-
-/// The plant aggregate: the latest plant file loaded, in canonical order.
-public struct PlantAggregate: Codable, Equatable, Sendable {
-    public var plant: Plant?
-    public var loads: Int = 0
-    public init() {}
-    public mutating func apply(_ r: RecordedEvent) {
-        if case .plantLoaded(let p) = r.event { plant = p.plant; loads += 1 }
-    }
 }
 
 /// Routings decoded once per process. A routing version is immutable in practice; a plant load

@@ -13,12 +13,8 @@ struct PlantCommand: ParsableCommand {
         @Argument(help: "The plant file (YAML).") var file: String
 
         func run() throws {
-            try runReporting {
-                let s = try store.open()
-                switch try MasterData.loadPlant(path: file, store: s) {
-                case .loaded(let summary): print("loaded \(Sanitize.line(summary))")
-                case .unchanged: print("unchanged: this plant file is already loaded")
-                }
+            try load(store, loaded: "loaded ", unchanged: "this plant file is already loaded") {
+                try MasterData.loadPlant(path: file, store: $0)
             }
         }
     }
@@ -34,13 +30,19 @@ struct OrdersCommand: ParsableCommand {
         @Argument(help: "The work-order file (CSV with header).") var file: String
 
         func run() throws {
-            try runReporting {
-                let s = try store.open()
-                switch try MasterData.loadOrders(path: file, store: s) {
-                case .loaded(let summary): print(Sanitize.line(summary))
-                case .unchanged: print("unchanged: every work order in this file is already released")
-                }
+            try load(store, loaded: "", unchanged: "every work order in this file is already released") {
+                try MasterData.loadOrders(path: file, store: $0)
             }
+        }
+    }
+}
+
+/// Opens the store, loads a master-data file, and says what changed.
+private func load(_ store: StoreOptions, loaded: String, unchanged: String, _ body: (Store) throws -> MasterData.LoadResult) throws {
+    try runReporting {
+        switch try body(try store.open()) {
+        case .loaded(let summary): print(loaded + Sanitize.line(summary))
+        case .unchanged: print("unchanged: " + unchanged)
         }
     }
 }

@@ -19,7 +19,7 @@ struct Scan: ParsableCommand {
         try runReporting {
             let service = FloorService(store: try store.open(create: false, interactive: true))
             // The WAL is copied back once the codes are done, not inside a scan.
-            defer { try? service.checkpointIfDue(every: 1) }
+            defer { _ = try? service.checkpointIfDue(every: 1) }
             var session = StationSession(stationID: station)
             for code in codes {
                 let reply = try session.handle(code, service: service)

@@ -296,22 +296,25 @@ public final class Simulator {
     func releaseOrders(plant: PlantIndex, at t: Date, stations: Int) throws {
         let parts = plant.plant.parts
         guard !parts.isEmpty else { return }
-        let firstCenters = Set(parts.compactMap { plant.routingForRelease(part: $0.id, on: plant.calendar.localDate(t))?.steps.first?.workCenter })
+        let today = plant.calendar.localDate(t)
+        let firstCenters = Set(parts.compactMap { plant.routingForRelease(part: $0.id, on: today)?.steps.first?.workCenter })
         let firstStations = plant.plant.stations.filter { firstCenters.contains($0.workCenter) }.count
         let queued = firstCenters.reduce(0) { $0 + (queues[$1]?.count ?? 0) }
         var target = max(0, firstStations * options.loadPerStation - queued)
         var events: [DomainEvent] = []
         while target > 0 {
             let part = parts[Int(rng.next() % UInt64(parts.count))]
-            guard let routing = plant.routingForRelease(part: part.id, on: plant.calendar.localDate(t)) else { break }
-            woCounter += 1
             let qty = min(target, 5 + Int(rng.next() % 26))
-            let due = plant.calendar.localDate(t).adding(days: 3 + Int(rng.next() % 10))
+            let due = today.adding(days: 3 + Int(rng.next() % 10))
             let priority = Priority.allCases[Int(rng.next() % 4)]
-            let spec = WorkOrderSpec(number: options.orderPrefix + String(format: "-%06d", woCounter), part: part.id, quantity: qty, due: .date(due),
-                                     priority: priority, customer: "Customer \(rng.next() % 20)", tracking: .serial)
-            events.append(.workOrderReleased(WorkOrderReleased(order: spec, routing: routing.id, routingVersion: routing.version, serials: spec.serials)))
-            queues[routing.steps[0].workCenter, default: []] += spec.serials
+            let spec = WorkOrderSpec(number: options.orderPrefix + String(format: "-%06d", woCounter + 1), part: part.id, quantity: qty,
+                                     due: .date(due), priority: priority, customer: "Customer \(rng.next() % 20)", tracking: .serial)
+            guard let release = spec.release(plant: plant, on: today),
+                  let firstCenter = plant.plant.routings.first(where: { $0.id == release.routing && $0.version == release.routingVersion })?
+                    .steps.first?.workCenter else { break }
+            woCounter += 1
+            events.append(.workOrderReleased(release))
+            queues[firstCenter, default: []] += spec.serials
             for serial in spec.serials { orderOf[serial] = spec.number }
             report.piecesReleased += qty
             target -= qty

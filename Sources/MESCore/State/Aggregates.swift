@@ -25,6 +25,16 @@ public struct WorkOrderState: Codable, Equatable, Sendable {
         priority = e.order.priority; holds = []; cancelled = false; cancelReason = nil; releasedAt = t; conflicts = []
     }
 
+    /// A work order from its events in canonical order: the first release founds it, every other
+    /// event (a second release included) is folded on it. nil until a release is among them.
+    public static func fold(_ events: [RecordedEvent]) -> WorkOrderState? {
+        guard let i = events.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
+              case .workOrderReleased(let rel) = events[i].event else { return nil }
+        var wo = WorkOrderState(released: rel, at: events[i].millis)
+        for e in events where e.id != events[i].id { wo.apply(e) }
+        return wo
+    }
+
     public mutating func apply(_ r: RecordedEvent) {
         switch r.event {
         case .workOrderReleased(let e):
@@ -178,5 +188,15 @@ public enum WorkOrderProgress {
         if done + scrapped >= quantity { return .complete }
         if touched > 0 || done + scrapped > 0 { return .inProgress }
         return .released
+    }
+}
+
+/// The plant aggregate: the latest plant file loaded, in canonical order.
+public struct PlantAggregate: Codable, Equatable, Sendable {
+    public var plant: Plant?
+    public var loads: Int = 0
+    public init() {}
+    public mutating func apply(_ r: RecordedEvent) {
+        if case .plantLoaded(let p) = r.event { plant = p.plant; loads += 1 }
     }
 }

@@ -152,6 +152,13 @@ public struct PartState: Codable, Equatable, Sendable {
         ncrs = []; overrides = []; labour = []; conflicts = []; lastEvent = nil; undoRun = nil; self.since = since; firstStarts = [:]
     }
 
+    /// A traveler as its work order's release makes it, before any of its own events: at the
+    /// routing's first step, one piece (serial) or the order's whole quantity (batch).
+    public static func released(serial: String, order: WorkOrderState, routing: Routing?) -> PartState {
+        PartState(serial: serial, workOrder: order.spec.number, part: order.spec.part, firstStep: routing?.steps.first?.id ?? "",
+                  quantity: order.spec.tracking == .batch ? order.spec.quantity : 1, since: order.releasedAt)
+    }
+
     public var isOnHold: Bool { !holds.isEmpty }
     /// What a screen or report shows: hold wins over queued/running/paused, terminal wins over all.
     public var displayStatus: PartStatus { status.isTerminal ? status : (isOnHold ? .hold : status) }

@@ -109,12 +109,9 @@ public struct PlantState: StateReader {
             if case .plantLoaded(let p) = e.event { s.loadPlant(p.plant) }
         }
         for (key, evs) in byAggregate where key.hasPrefix("wo:") {
-            guard let first = evs.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
-                  case .workOrderReleased(let rel) = evs[first].event else { continue }
-            var wo = WorkOrderState(released: rel, at: evs[first].millis)
-            for e in evs where e.id != evs[first].id { wo.apply(e) }
-            s.workOrders[rel.order.number] = wo
-            for serial in rel.serials where s.parts[serial] == nil {
+            guard let wo = WorkOrderState.fold(evs) else { continue }
+            s.workOrders[wo.spec.number] = wo
+            for serial in wo.serials where s.parts[serial] == nil {
                 s.parts[serial] = s.initialPart(serial: serial, order: wo)
             }
         }
@@ -152,10 +149,7 @@ public struct PlantState: StateReader {
     }
 
     public func initialPart(serial: String, order: WorkOrderState) -> PartState {
-        let first = routings[PlantState.routingKey(order.routing, order.routingVersion)]?.steps.first?.id ?? ""
-        let qty = order.spec.tracking == .batch ? order.spec.quantity : 1
-        return PartState(serial: serial, workOrder: order.spec.number, part: order.spec.part, firstStep: first,
-                         quantity: qty, since: order.releasedAt)
+        PartState.released(serial: serial, order: order, routing: routing(id: order.routing, version: order.routingVersion))
     }
 
     // MARK: StateReader
