@@ -289,3 +289,35 @@ struct GS1ScanTests {
         #expect(azerty.out.contains("keyboard-layout mismatch"))
     }
 }
+
+@Suite("floor demo")
+struct DemoTests {
+    @Test func theDemoBuildsAPlantWithOrdersAndAWeekOfHistoryAndItsScansWork() throws {
+        let f = try FloorBinary()
+        let dir = f.dir.appendingPathComponent("demo").path
+        let r = try f.run(["demo", "--dir", dir])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Demo store: \(dir)/floor.db"))
+        let db = dir + "/floor.db"
+        let orders = try #require(try JSONSerialization.jsonObject(with: Data(try f.run(["report", "orders", "--db", db, "--format", "json"]).out.utf8))
+                                  as? [[String: Any]])
+        #expect(orders.contains { $0["number"] as? String == "NW-5001" && $0["priority"] as? String == "urgent" })
+        // A week of history: many orders already complete.
+        #expect(orders.filter { $0["status"] as? String == "complete" }.count >= 3)
+        // The first scan the demo suggests works as printed.
+        let scan = try f.run(["scan", "--db", db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
+                              "M:OD=3.51", "M:LEN=40.02", "M:HEAD=2.41", "CMD:COMPLETE"])
+        #expect(scan.status == 0, "\(scan.out)")
+        #expect(scan.out.contains("next OP20"))
+        #expect(try f.run(["audit", "verify", "--db", db]).out.contains("0 problems"))
+    }
+
+    @Test func reportsPrintCSVWithAHeader() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["plant", "load", FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path]).status == 0)
+        let lines = try f.run(["report", "orders", "--format", "csv"]).out.split(separator: "\n")
+        #expect(lines.first == "number,part,status,quantity,done,scrapped,due,priority")
+        #expect(lines.contains("WO-1003,BRK-7741,released,200,0,0,2026-12-18,low"))
+    }
+}

@@ -118,6 +118,16 @@ public final class Simulator {
             progress?(dayStart, report)
             day = day.adding(days: 1)
         }
+        // The simulated period ends with every machine back up: a store handed over (the demo)
+        // has no downtime nobody is there to end.
+        try store.write { db in
+            for i in sims.indices {
+                guard case .down = sims[i].phase else { continue }
+                let op = sims[i].operators.first ?? supervisor
+                _ = try run(.downtimeEnd, op, sims[i].station.id, options.end, db)
+                sims[i].phase = .idle
+            }
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
