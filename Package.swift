@@ -28,15 +28,18 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // ncursesw for Swift 6: macros and C globals wrapped, NCURSES_WIDECHAR defined.
+        .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Screens, keymaps and the `floor` command.
         .executableTarget(name: "FloorTUI", dependencies: [
-            "MESCore", "LocalStore", "ScannerInput",
+            "MESCore", "LocalStore", "ScannerInput", "CNCurses",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
-        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore"]),
+        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore", "ScannerInput"]),
     ],
     swiftLanguageModes: [.v6]
 )

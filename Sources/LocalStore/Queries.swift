@@ -43,3 +43,10 @@ public enum Queries {
         try Row.fetchAll(db, sql: "SELECT machine, reason, since, station FROM down ORDER BY since").map { ($0[0], $0[1], $0[2], $0[3]) }
     }
 }
+
+extension Queries {
+    /// The highest event rowid: a cheap change detector for screens (a higher value means new events).
+    public static func lastEventRowID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(rowid), 0) FROM events")) ?? 0
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+import LocalStore
+import MESCore
+
+/// Everything the kiosk screens show, read from the store in one transaction and decided by
+/// MESCore (start gate, FPI status, sampling, due risk). The view only draws it.
+struct KioskData: Equatable, Sendable {
+    struct QueueRow: Equatable, Sendable {
+        var serial: String
+        var workOrder: String
+        var part: String
+        var step: String
+        var stepName: String
+        var status: PartStatus
+        var quantity: Int
+        var priority: Priority
+        var due: String
+        var risk: DueRisk
+        /// Why it cannot start now (evaluated for the rows near the top; nil = not evaluated).
+        var blockers: [RefusalReason]?
+        var isFirstPiece: Bool
+    }
+    struct RunRow: Equatable, Sendable {
+        var serial: String
+        var workOrder: String
+        var step: String
+        var status: PartStatus
+        var operatorBadge: String
+        var operatorName: String
+        var since: Int64
+        var mine: Bool
+    }
+    struct PartDetail: Equatable, Sendable {
+        var part: PartState
+        var partName: String
+        var step: Step?
+        var instructions: [String]
+        var materials: [MaterialDue]
+        var measurements: [DueMeasurement]
+        var blockers: [RefusalReason]
+        var dueRisk: DueRisk?
+        var due: String
+    }
+
+    var plantName = ""
+    var stationID = ""
+    var stationName = ""
+    var workCenter = ""
+    var shift: String?
+    var queue: [QueueRow] = []
+    var running: [RunRow] = []
+    var banners: [FirstPieceBanner] = []
+    /// The station's machine (or the station) when down: reason label and since.
+    var down: (target: String, reason: String, since: Int64)?
+    var part: PartDetail?
+    var reasons = Reasons()
+    var timeZone = TimeZone(identifier: "UTC")!
+    var people: [String: String] = [:]
+    /// The highest event rowid seen: a change in the store shows as a higher one.
+    var lastEvent: Int64 = 0
+    var loadedAt: Int64 = 0
+    var problem: String?
+
+    static func == (a: KioskData, b: KioskData) -> Bool {
+        a.queue == b.queue && a.running == b.running && a.banners == b.banners && a.part == b.part
+            && a.down?.target == b.down?.target && a.down?.since == b.down?.since && a.lastEvent == b.lastEvent
+            && a.shift == b.shift && a.problem == b.problem && a.stationName == b.stationName
+    }
+}
+
+/// Reads a `KioskData` for a station, a person and an optional selected part.
+enum KioskLoader {
+    /// Rows of the queue whose start gate is evaluated (the rest show without a reason until scrolled to).
+    static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
+                     evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date()) throws -> KioskData {
+        try service.store.read { db in
+            var d = KioskData()
+            d.stationID = stationID
+            d.loadedAt = Int64(now.timeIntervalSince1970 * 1000)
+            d.lastEvent = try Queries.lastEventRowID(db)
+            guard let plant = try service.plantIndex(db) else { d.problem = "no plant loaded in this store"; return d }
+            guard let station = plant.stations[stationID] else { d.problem = "station \(stationID) is not in plant \(plant.plant.id)"; return d }
+            let state = StoreState(db: db, plant: plant)
+            let millis = d.loadedAt
+            d.plantName = plant.plant.name
+            d.stationName = station.name
+            d.workCenter = station.workCenter
+            d.reasons = plant.plant.reasons
+            d.timeZone = plant.calendar.timeZone
+            d.shift = plant.calendar.shift(at: now, shifts: plant.plant.shifts)?.shift
+            let target = plant.downtimeTarget(of: station)
+            if let down = try state.machine(target)?.down {
+                let label = plant.plant.reasons.downtime.first { $0.code == down.reason }?.label ?? down.reason
+                d.down = (target, label, down.since)
+            }
+            let env = DecisionEnv(now: now, newID: { "" })
+            let entries = try Queries.queue(workCenter: station.workCenter, limit: queueLimit, db)
+            var routings: [String: Routing] = [:]
+            func routing(_ wo: WorkOrderState) throws -> Routing? {
+                let k = "\(wo.routing)@\(wo.routingVersion)"
+                if let r = routings[k] { return r }
+                let r = try state.routing(id: wo.routing, version: wo.routingVersion)
+                routings[k] = r
+                return r
+            }
+            var pairs: [(workOrder: String, step: String)] = []
+            for (i, e) in entries.enumerated() {
+                let wo = try state.workOrder(e.workOrder)
+                let r = try wo.flatMap(routing)
+                let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: e.step, quantity: e.quantity) } ?? 0
+                pairs.append((e.workOrder, e.step))
+                if e.status == .running || e.status == .paused {
+                    if let p = try state.part(e.serial), let run = p.run, run.station == stationID {
+                        d.running.append(KioskData.RunRow(serial: e.serial, workOrder: e.workOrder, step: e.step, status: e.status,
+                                                          operatorBadge: run.operator_, operatorName: plant.people[run.operator_]?.name ?? run.operator_,
+                                                          since: run.pausedAt ?? run.startedAt, mine: run.operator_ == person?.badge))
+                        continue
+                    }
+                }
+                var blockers: [RefusalReason]?
+                if let person, i < evaluateRows {
+                    blockers = try StartGate.evaluate(serial: e.serial, station: station, person: person, plant: plant,
+                                                      state: state, env: env).blockers
+                }
+                d.queue.append(KioskData.QueueRow(serial: e.serial, workOrder: e.workOrder, part: e.part, step: e.step,
+                                                  stepName: r?.step(e.step)?.name ?? e.step, status: e.status, quantity: e.quantity,
+                                                  priority: e.priority, due: e.due,
+                                                  risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
+                                                  blockers: blockers, isFirstPiece: false))
+            }
+            d.banners = try StationBoard.firstPieceBanners(pairs: pairs, station: station, person: person, plant: plant, state: state, now: now)
+            let firstPieces = Set(d.banners.compactMap { b -> String? in
+                if case .pending(let s) = b.status { return s }
+                return nil
+            })
+            for i in d.queue.indices where firstPieces.contains(d.queue[i].serial) { d.queue[i].isFirstPiece = true }
+            d.people = plant.people.mapValues(\.name)
+
+            if let selected, let part = try state.part(selected) {
+                let wo = try state.workOrder(part.workOrder)
+                let r = try wo.flatMap(routing)
+                let step = r?.step(part.run?.step ?? part.step)
+                var blockers: [RefusalReason] = []
+                if let person, part.status == .queued || part.status == .hold {
+                    blockers = try StartGate.evaluate(serial: selected, station: station, person: person, plant: plant,
+                                                      state: state, env: env).blockers
+                }
+                let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
+                d.part = KioskData.PartDetail(
+                    part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
+                    instructions: step.map { Sanitize.multiline($0.instructions) } ?? [],
+                    materials: step.map { StationBoard.materialsDue(part, step: $0, plant: plant) } ?? [],
+                    measurements: try step.map { try StationBoard.measurementsDue(part, step: $0, state: state) } ?? [],
+                    blockers: blockers,
+                    dueRisk: wo.map { DueRisk.classify(dueAt: Int64($0.spec.due.deadline(in: plant.calendar.timeZone).timeIntervalSince1970 * 1000),
+                                                      now: millis, remainingMinutes: remaining) },
+                    due: wo?.spec.due.description ?? "")
+            }
+            return d
+        }
+    }
+}

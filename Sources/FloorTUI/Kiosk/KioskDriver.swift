@@ -1,0 +1,103 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+
+/// Runs the kiosk's effects against a store: the imperative shell around `KioskUpdate`. The
+/// terminal loop feeds it keys and scans; tests drive it directly and read `screen`.
+final class KioskDriver {
+    private(set) var model: KioskModel
+    let service: FloorService
+    /// The wall clock (injected in tests).
+    var clock: () -> Date
+    private(set) var quitRequested = false
+    /// Set when an effect asked for a full repaint; the terminal layer clears it.
+    var repaintRequested = false
+
+    init(model: KioskModel, service: FloorService, clock: @escaping () -> Date = Date.init) {
+        self.model = model
+        self.service = service
+        self.clock = clock
+    }
+
+    var screen: Screen { KioskView.draw(model) }
+
+    func send(_ msg: KioskMsg) {
+        var pending = KioskUpdate.update(&model, msg)
+        while !pending.isEmpty {
+            let effect = pending.removeFirst()
+            if let next = run(effect) { pending += KioskUpdate.update(&model, next) }
+        }
+    }
+
+    /// Scanned text, as the wedge decoder would deliver it.
+    func scan(_ code: String) { send(.scan(code, symbology: nil)) }
+    /// Keys typed by a person.
+    func type(_ keys: [Key]) { for k in keys { send(.key(k)) } }
+    func type(_ text: String) { type(Key.keys(text)) }
+
+    /// Reloads when another process (a supervisor, replication) changed the store.
+    @discardableResult
+    func reloadIfChanged() -> Bool {
+        guard let last = try? service.store.read({ db in try Queries.lastEventRowID(db) }), last != model.data.lastEvent else { return false }
+        send(.tick(clock()))
+        if let msg = load() { send(msg) }
+        return true
+    }
+
+    /// Loads the station's data now.
+    func forceLoad() { if let msg = load() { send(msg) } }
+
+    private func load() -> KioskMsg? {
+        do {
+            return .loaded(try KioskLoader.load(service: service, station: model.stationID, person: model.person,
+                                                selected: model.base == .queue ? nil : model.session.selected,
+                                                evaluateRows: model.selection + 40, now: clock()))
+        } catch {
+            return .failed("cannot read the store: \(error)")
+        }
+    }
+
+    private func run(_ effect: KioskEffect) -> KioskMsg? {
+        switch effect {
+        case .quit:
+            quitRequested = true
+            return nil
+        case .redraw:
+            repaintRequested = true
+            return nil
+        case .load:
+            return load()
+        case .saveWedge(let settings):
+            do {
+                let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+                try service.store.setMeta(KioskDriver.wedgeKey(model.stationID), json)
+                return nil
+            } catch {
+                return .failed("cannot save the scanner settings: \(error)")
+            }
+        case .handle(let codes, let open):
+            var session = model.session
+            var replies: [StationSession.Reply] = []
+            do {
+                for code in codes {
+                    let reply = try session.handle(code, service: service, now: clock())
+                    replies.append(reply)
+                    if reply.kind == .refused { break }
+                }
+            } catch {
+                return .failed("\(error)")
+            }
+            return .handled(session, replies, opened: open)
+        }
+    }
+
+    static func wedgeKey(_ station: String) -> String { "station.\(station).scanner" }
+
+    /// The station's saved scanner thresholds, or the defaults.
+    static func savedWedge(_ store: Store, station: String) -> WedgeSettings {
+        guard let text = try? store.meta(wedgeKey(station)),
+              let s = try? JSONDecoder().decode(WedgeSettings.self, from: Data(text.utf8)) else { return .defaults }
+        return s
+    }
+}

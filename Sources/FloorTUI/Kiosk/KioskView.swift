@@ -1,0 +1,446 @@
+import Foundation
+import MESCore
+
+/// `view(state)`: draws the kiosk model into a virtual screen. Pure: the same model always draws
+/// the same screen, so screens are tested as text (golden files) without a terminal.
+enum KioskView {
+    static func draw(_ m: KioskModel) -> Screen {
+        var s = Screen(width: m.width, height: m.height, glyphs: m.glyphs)
+        if m.tooSmall { tooSmall(&s, m); return s }
+        statusLine(&s, m)
+        var y = 1
+        if let problem = m.data.problem {
+            s.put("Cannot show this station: \(problem)", x: 1, y: 3, role: .stop, bold: true)
+            s.put("Load the plant (floor plant load FILE) or check --station.", x: 1, y: 5)
+            footer(&s, m)
+            return s
+        }
+        if m.person == nil {
+            login(&s, m)
+        } else {
+            y = banners(&s, m, y: y)
+            switch m.base {
+            case .queue: queue(&s, m, top: y)
+            case .part: part(&s, m, top: y, measuring: false)
+            case .measure: part(&s, m, top: y, measuring: true)
+            }
+        }
+        footer(&s, m)
+        switch m.overlay {
+        case .picker(let p)?: picker(&s, m, p)
+        case .entry(let e)?: entry(&s, e)
+        case .help(let scroll)?: help(&s, m, scroll: scroll)
+        case .calibrate(let c)?: calibrate(&s, m, c)
+        case nil: break
+        }
+        return s
+    }
+
+    // MARK: frame
+
+    static func clock(_ m: KioskModel, _ millis: Int64? = nil) -> String {
+        let d = millis.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? m.now
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = m.timeZone
+        let k = c.dateComponents([.hour, .minute], from: d)
+        return String(format: "%02d:%02d", k.hour ?? 0, k.minute ?? 0)
+    }
+
+    static func duration(_ ms: Int64) -> String {
+        let min = max(0, ms) / 60_000
+        return min < 60 ? "\(min)m" : "\(min / 60)h\(String(format: "%02d", min % 60))m"
+    }
+
+    private static func statusLine(_ s: inout Screen, _ m: KioskModel) {
+        s.fill(y: 0, role: .header)
+        let who = m.person.map { "\($0.name) (\($0.role.label))" } ?? "nobody logged in"
+        let station = m.data.stationName.isEmpty ? m.stationID : "\(m.stationID) \(m.data.stationName)"
+        let left = " FLOOR │ \(station) │ \(who)"
+        let right = "shift \(m.data.shift ?? "-") │ \(clock(m)) │ \(m.syncText) "
+        s.put(left, x: 0, y: 0, role: .header, bold: true, maxWidth: s.width - s.columns(of: right) - 1)
+        s.put(right, x: s.width - s.columns(of: right), y: 0, role: .header)
+    }
+
+    private static func footer(_ s: inout Screen, _ m: KioskModel) {
+        let y = s.height - 2
+        if let msg = m.message {
+            let role: Role = msg.kind == .refused ? .stop : (msg.kind == .ok ? .ok : (msg.kind == .warning ? .warn : .info))
+            let word = msg.kind == .refused ? "✖ " : (msg.kind == .ok ? "✔ " : (msg.kind == .warning ? "⚠ " : ""))
+            s.fill(y: y, role: role)
+            s.put(" " + (s.glyphs == .ascii ? (msg.kind == .refused ? "! " : "") : word) + msg.text, x: 0, y: y, role: role, bold: msg.kind == .refused)
+        }
+        s.fill(y: s.height - 1, role: .dim)
+        var x = 1
+        for (keys, title) in hints(m) {
+            let kw = s.put(keys, x: x, y: s.height - 1, role: .key, bold: true)
+            let tw = s.put(" " + title + "  ", x: x + kw, y: s.height - 1, role: .dim)
+            x += kw + tw
+            if x >= s.width - 8 { break }
+        }
+    }
+
+    /// The most useful bindings of the context, for the bottom line.
+    static func hints(_ m: KioskModel) -> [(String, String)] {
+        let wanted: [Action]
+        switch m.context {
+        case .login: wanted = [.help, .manualEntry, .calibrate]
+        case .queue: wanted = [.help, .open, .start, .pause, .resume, .downtime, .manualEntry, .logout]
+        case .part: wanted = [.help, .start, .pause, .measure, .complete, .hold, .scrap, .undo, .downtime, .back]
+        case .measure: wanted = [.accept, .nextField, .complete, .back, .help]
+        case .picker: wanted = [.up, .down, .accept, .back]
+        case .entry: wanted = [.accept, .erase, .back]
+        case .help: wanted = [.back]
+        case .calibrate: wanted = [.accept, .back]
+        case .global: wanted = []
+        }
+        return wanted.compactMap { a in
+            guard !(m.readOnly && a.mutating), let k = m.keymap.keys(for: a, in: m.context).first else { return nil }
+            return (KeyName.name(k), a.title)
+        }
+    }
+
+    private static func tooSmall(_ s: inout Screen, _ m: KioskModel) {
+        let lines = ["Terminal too small", "\(m.width)x\(m.height): Floor needs \(KioskModel.minWidth)x\(KioskModel.minHeight)",
+                     "Enlarge the window or use a smaller font."]
+        for (i, l) in lines.enumerated() where i < s.height {
+            s.put(l, x: max(0, (s.width - l.count) / 2), y: max(0, s.height / 2 - 1) + i, role: i == 0 ? .warn : .normal, bold: i == 0)
+        }
+    }
+
+    // MARK: login
+
+    private static func login(_ s: inout Screen, _ m: KioskModel) {
+        let mid = s.height / 2 - 3
+        let title = "SCAN YOUR BADGE"
+        s.put(title, x: (s.width - title.count) / 2, y: mid, role: .title, bold: true)
+        let sub = "to work at \(m.stationID)\(m.data.stationName.isEmpty ? "" : " · " + m.data.stationName)"
+        s.put(sub, x: max(0, (s.width - s.columns(of: sub)) / 2), y: mid + 2)
+        if let down = m.data.down {
+            let t = "■ DOWN since \(clock(m, down.since)): \(down.reason)"
+            s.put(t, x: max(0, (s.width - s.columns(of: t)) / 2), y: mid + 4, role: .stop, bold: true)
+        }
+        let q = "\(m.data.queue.count + m.data.running.count) part(s) waiting or running at this station"
+        s.put(q, x: max(0, (s.width - q.count) / 2), y: mid + 6, role: .dim)
+    }
+
+    // MARK: banners
+
+    /// FPI and downtime banners; returns the next free row.
+    private static func banners(_ s: inout Screen, _ m: KioskModel, y top: Int) -> Int {
+        var y = top
+        if let down = m.data.down {
+            s.fill(y: y, role: .stop)
+            s.put(" ■ DOWN  \(down.target) since \(clock(m, down.since)) (\(duration(m.millis - down.since))): \(down.reason). Nothing starts here.",
+                  x: 0, y: y, role: .stop, bold: true)
+            y += 1
+        }
+        // Keys waiting for their first piece to start share one line; every other state gets its own.
+        let required = m.data.banners.filter { $0.status == .required }
+        if !required.isEmpty {
+            let keys = required.prefix(4).map { "\($0.workOrder) \($0.step)" }.joined(separator: ", ") + (required.count > 4 ? " +\(required.count - 4)" : "")
+            s.fill(y: y, role: .banner)
+            s.put(" \(s.glyphs.arrow) FIRST PIECE REQUIRED · \(keys): the next part started is the first piece", x: 0, y: y, role: .banner, bold: true)
+            y += 1
+        }
+        let others = m.data.banners.filter { $0.status != .required && (!$0.status.unlocked || m.base != .queue) }
+        let shown = others.prefix(3)
+        for b in shown {
+            let role: Role
+            let text: String
+            switch b.status {
+            case .required:
+                continue
+            case .pending(let first):
+                role = .banner
+                text = "FIRST PIECE PENDING · \(b.workOrder) \(b.step): \(first) waits for \(b.decidedBy); other parts wait"
+            case .failed(let last):
+                role = .stop
+                text = "FIRST PIECE FAILED · \(b.workOrder) \(b.step): \(last) failed; the next part started is the new first piece"
+            case .passed(let first, let by):
+                role = .ok
+                text = "FIRST PIECE PASSED · \(b.workOrder) \(b.step): \(first) passed by \(m.data.people[by] ?? by)"
+            case .waived(_, let by, let reason):
+                role = .ok
+                text = "FIRST PIECE WAIVED · \(b.workOrder) \(b.step) by \(m.data.people[by] ?? by): \(reason)"
+            }
+            s.fill(y: y, role: role)
+            s.put(" \(s.glyphs.arrow) " + text, x: 0, y: y, role: role, bold: true)
+            y += 1
+        }
+        if others.count > shown.count {
+            s.put("  + \(others.count - shown.count) more first-piece key(s)", x: 0, y: y, role: .banner)
+            y += 1
+        }
+        return y
+    }
+
+    // MARK: queue
+
+    static func stateWord(_ q: KioskData.QueueRow) -> (String, Role) {
+        if q.status == .hold { return ("HOLD", .stop) }
+        if q.isFirstPiece { return ("FIRST PIECE", .banner) }
+        if q.status == .paused { return ("PAUSED", .warn) }
+        guard let blockers = q.blockers else { return ("", .normal) }
+        if blockers.isEmpty { return ("READY", .ok) }
+        let b = blockers[0]
+        let word: String
+        switch b.blocker {
+        case .waitingFirstPiece?: word = "WAIT FPI"
+        case .machineDown?: word = "DOWN"
+        case .missingSkill?: word = "SKILL"
+        case .insufficientRole?: word = "ROLE"
+        case .calibrationExpired?: word = "CALIB"
+        case .workOrderOnHold?: word = "WO HOLD"
+        case .notAtStep?: word = "NOT HERE"
+        default: word = "BLOCKED"
+        }
+        return (word, .warn)
+    }
+
+    private static func queue(_ s: inout Screen, _ m: KioskModel, top: Int) {
+        var y = top
+        let rows = m.rows
+        let listBottom = s.height - 4  // leave room for detail line, message and hints
+        let w = s.width
+        // Header
+        s.put(" Queue at \(m.data.workCenter): \(m.data.queue.count) waiting · \(m.data.running.count) running here", x: 0, y: y, role: .title, bold: true)
+        y += 1
+        let header = "  " + "WORK ORDER".fit(10) + " " + "SERIAL".fit(14) + " " + "PART".fit(9) + " " + "STEP".fit(14) + " "
+            + "QTY".right(4) + " " + "DUE".fit(10) + " " + "STATE"
+        s.put(header, x: 0, y: y, role: .dim, bold: true)
+        y += 1
+        let visible = max(1, listBottom - y)
+        let first = max(0, min(m.selection - visible / 2, rows.count - visible))
+        if rows.isEmpty {
+            s.put("  Nothing waiting at this station.", x: 0, y: y, role: .dim)
+        }
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(visible) {
+            let sel = i == m.selection
+            let mark = sel ? String(s.glyphs.arrow) + " " : "  "
+            switch row {
+            case .running(let r):
+                let line = mark + r.workOrder.fit(10) + " " + r.serial.fit(14) + " " + "".fit(9) + " " + r.step.fit(14) + " "
+                    + "".right(4) + " " + "".fit(10) + " "
+                s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
+                let word = r.status == .running ? "RUNNING" : "PAUSED"
+                let x = s.columns(of: line)
+                let n = s.put(word, x: x, y: y, role: r.status == .running ? .ok : .warn, bold: true)
+                s.put(" \(duration(m.millis - r.since)) · \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
+                      role: sel ? .selected : .normal)
+            case .queued(let q):
+                let line = mark + q.workOrder.fit(10) + " " + q.serial.fit(14) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(14) + " "
+                    + String(q.quantity).right(4) + " "
+                s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
+                var x = s.columns(of: line)
+                let dueRole: Role = q.risk == .late ? .stop : (q.risk == .atRisk ? .warn : (sel ? .selected : .normal))
+                let due = q.due.prefix(10) + (q.risk == .late ? "!" : (q.risk == .atRisk ? "~" : ""))
+                s.put(String(due).fit(11), x: x, y: y, role: dueRole, bold: q.risk == .late)
+                x += 11
+                let (word, role) = stateWord(q)
+                let n = s.put(word, x: x, y: y, role: role, bold: true)
+                if q.priority != .normal { s.put(" " + q.priority.rawValue.uppercased(), x: x + n, y: y, role: q.priority == .urgent ? .stop : (q.priority == .low ? .dim : .warn)) }
+            }
+            if sel { s.paint(x: 0, y: y, width: 2, role: .selected, bold: true) }
+            y += 1
+        }
+        if rows.count > visible {
+            s.put("\(first + 1)-\(min(rows.count, first + visible)) of \(rows.count)", x: w - 16, y: top, role: .dim)
+        }
+        // What the highlighted row waits for, in words.
+        let detailY = s.height - 3
+        if rows.indices.contains(m.selection), case .queued(let q) = rows[m.selection] {
+            let riskText = q.risk == .late ? "LATE (due \(q.due))" : (q.risk == .atRisk ? "AT RISK (due \(q.due))" : "")
+            if let b = q.blockers, !b.isEmpty {
+                s.put(" Cannot start: " + b.map(\.message).joined(separator: "; "), x: 0, y: detailY, role: .warn)
+            } else if q.status == .hold {
+                s.put(" On hold: release by an inspector or supervisor (disposition)", x: 0, y: detailY, role: .stop)
+            } else if !riskText.isEmpty {
+                s.put(" " + riskText, x: 0, y: detailY, role: q.risk == .late ? .stop : .warn)
+            }
+        }
+    }
+
+    // MARK: part
+
+    private static func part(_ s: inout Screen, _ m: KioskModel, top: Int, measuring: Bool) {
+        guard let d = m.data.part else {
+            s.put(" Loading \(m.session.selected ?? "")…", x: 0, y: top + 1, role: .dim)
+            return
+        }
+        var y = top
+        let p = d.part
+        let status = p.displayStatus
+        s.put(" \(p.serial)", x: 0, y: y, role: .title, bold: true)
+        var x = s.columns(of: " \(p.serial)")
+        x += s.put("  \(p.part) \(d.partName) · WO \(p.workOrder) · qty \(p.quantity) · due \(d.due)", x: x, y: y)
+        if d.dueRisk == .late { s.put(" LATE", x: x, y: y, role: .stop, bold: true) } else if d.dueRisk == .atRisk { s.put(" AT RISK", x: x, y: y, role: .warn, bold: true) }
+        y += 1
+        let word = status.rawValue.uppercased()
+        let role: Role = status == .hold || status == .scrapped ? .stop : (status == .running ? .ok : (status == .paused ? .warn : .normal))
+        let stepText = d.step.map { " Step \($0.id) \($0.name) (\($0.workCenter))" } ?? " Step \(p.step)"
+        let n = s.put(stepText + " · ", x: 0, y: y)
+        var x2 = n + s.put(word, x: n, y: y, role: role, bold: true)
+        if let run = p.run {
+            x2 += s.put(" since \(clock(m, run.pausedAt ?? run.startedAt)) (\(duration(m.millis - (run.pausedAt ?? run.startedAt)))) by \(m.data.people[run.operator_] ?? run.operator_)",
+                        x: x2, y: y)
+        }
+        if m.data.queue.contains(where: { $0.serial == p.serial && $0.isFirstPiece }) || isPendingFirstPiece(m, p.serial) {
+            s.put("  FIRST PIECE", x: x2, y: y, role: .banner, bold: true)
+        }
+        y += 1
+        for h in p.holds.prefix(2) {
+            s.put(" HOLD \(h.reason)\(h.note.isEmpty ? "" : ": " + h.note) (by \(m.data.people[h.by] ?? h.by))", x: 0, y: y, role: .stop, bold: true)
+            y += 1
+        }
+        if !d.blockers.isEmpty {
+            s.put(" Cannot start: " + d.blockers.map(\.message).joined(separator: "; "), x: 0, y: y, role: .warn)
+            y += 1
+        }
+        let bottom = s.height - 3
+        let w = s.width
+        // Measurements box: one line per characteristic due.
+        let ms = d.measurements
+        let measureRows = ms.isEmpty ? 1 : ms.count
+        let matRows = d.materials.isEmpty ? 0 : d.materials.count + 2
+        let measureHeight = min(measureRows + 2, max(3, (bottom - y) / 2))
+        let instrHeight = max(3, bottom - y - measureHeight - matRows)
+        if !measuring {
+            s.box(x: 0, y: y, width: w, height: instrHeight, title: "Instructions" + (d.instructions.count > instrHeight - 2 ? " (\(m.instructionScroll + 1)/\(d.instructions.count))" : ""))
+            for (i, line) in d.instructions.dropFirst(m.instructionScroll).prefix(instrHeight - 2).enumerated() {
+                s.put(line, x: 2, y: y + 1 + i, maxWidth: w - 4)
+            }
+            if d.instructions.isEmpty { s.put("(no instructions for this step)", x: 2, y: y + 1, role: .dim) }
+            y += instrHeight
+            if matRows > 0 {
+                s.box(x: 0, y: y, width: w, height: matRows, title: "Materials to scan")
+                for (i, mat) in d.materials.enumerated() {
+                    let line = "\(mat.requirement.material) \(mat.name) × \(Tolerance.format(mat.requirement.qty))"
+                    s.put(line.fit(44), x: 2, y: y + 1 + i, maxWidth: w - 4)
+                    if let lot = mat.scanned {
+                        s.put("✔ lot \(lot.lot)", x: 48, y: y + 1 + i, role: .ok, bold: true, maxWidth: w - 50)
+                    } else {
+                        s.put(p.run == nil ? "scan the lot after start" : "SCAN LOT", x: 48, y: y + 1 + i, role: p.run == nil ? .dim : .warn, bold: p.run != nil)
+                    }
+                }
+                y += matRows
+            }
+        }
+        let height = measuring ? bottom - y : measureHeight
+        measurementBox(&s, m, d, y: y, height: height, measuring: measuring)
+    }
+
+    private static func isPendingFirstPiece(_ m: KioskModel, _ serial: String) -> Bool {
+        m.data.banners.contains { if case .pending(let s) = $0.status { return s == serial }; return false }
+    }
+
+    private static func measurementBox(_ s: inout Screen, _ m: KioskModel, _ d: KioskData.PartDetail, y: Int, height: Int, measuring: Bool) {
+        let w = s.width
+        let title = measuring ? "Measurements: type a value or read a gauge, Enter records" : "Measurements due on this piece"
+        s.box(x: 0, y: y, width: w, height: height, title: title, role: measuring ? .field : .dim)
+        if d.measurements.isEmpty {
+            s.put(d.part.run == nil ? "(start the part to see the measurements due)" : "(no measurement due on this piece)", x: 2, y: y + 1, role: .dim)
+            return
+        }
+        for (i, due) in d.measurements.enumerated() where i < height - 2 {
+            let c = due.characteristic
+            let row = y + 1 + i
+            let focus = measuring && i == m.measureFocus
+            let balloon = c.balloon.map { "(\($0))" } ?? ""
+            let nominal = c.nominal.map { Tolerance.format($0) } ?? ""
+            var x = 2
+            if focus { s.put(String(s.glyphs.arrow), x: 1, y: row, role: .field, bold: true) }
+            x += s.put(balloon.fit(5) + " " + c.name.fit(20) + " " + nominal.right(8) + "  " + Tolerance.limitsText(c).fit(24), x: x, y: row)
+            x += 1
+            if let rec = due.recorded, !(focus && !(m.fields[c.id] ?? "").isEmpty) {
+                let v = Tolerance.verdict(c, rec.value)
+                x += s.put(rec.value.description.right(9), x: x, y: row, bold: true) + 1
+                s.put(v.word, x: x, y: row, role: v.isGood ? .ok : .stop, bold: true)
+            } else if measuring {
+                let text = m.fields[c.id] ?? ""
+                let field = "[" + text.fit(8, ellipsis: "…") + "]"
+                x += s.put(field, x: x, y: row, role: focus ? .field : .dim, bold: focus) + 1
+                if let v = Tolerance.parseValue(text, kind: c.kind) {
+                    let verdict = Tolerance.verdict(c, v)
+                    s.put(verdict.word, x: x, y: row, role: verdict.isGood ? .ok : .stop, bold: true)
+                } else if !text.isEmpty {
+                    s.put(c.kind == .passFail ? "type PASS or FAIL" : "not a number", x: x, y: row, role: .warn)
+                }
+            } else {
+                s.put("due", x: x + 4, y: row, role: .warn)
+            }
+        }
+        if d.measurements.contains(where: { $0.verdict.map { !$0.isGood } ?? false }) {
+            s.put(" OUT OF TOLERANCE: the part goes on hold ", x: 2, y: y + height - 1, role: .stop, bold: true)
+        }
+    }
+
+    // MARK: overlays
+
+    private static func centeredBox(_ s: inout Screen, width: Int, height: Int, title: String) -> (x: Int, y: Int, w: Int, h: Int) {
+        let w = min(s.width - 4, width), h = min(s.height - 2, height)
+        let x = (s.width - w) / 2, y = max(1, (s.height - h) / 2)
+        s.fill(x: x, y: y, width: w, height: h, role: .normal)
+        s.box(x: x, y: y, width: w, height: h, title: title, role: .title)
+        return (x, y, w, h)
+    }
+
+    private static func picker(_ s: inout Screen, _ m: KioskModel, _ p: KioskModel.Picker) {
+        let b = centeredBox(&s, width: 50, height: min(p.items.count, 14) + 4, title: p.title)
+        if p.items.isEmpty { s.put("(the plant lists no reasons for this)", x: b.x + 2, y: b.y + 2, role: .dim) }
+        let visible = b.h - 4
+        let first = max(0, min(p.selection - visible / 2, p.items.count - visible))
+        for (i, r) in p.items.enumerated().dropFirst(first).prefix(visible) {
+            let sel = i == p.selection
+            let row = b.y + 2 + i - first
+            s.put((sel ? String(s.glyphs.arrow) + " " : "  ") + r.code.fit(14) + " " + r.label, x: b.x + 1, y: row,
+                  role: sel ? .selected : .normal, bold: sel, maxWidth: b.w - 2)
+            if sel { s.paint(x: b.x + 1, y: row, width: b.w - 2, role: .selected) }
+        }
+    }
+
+    private static func entry(_ s: inout Screen, _ e: KioskModel.Entry) {
+        let b = centeredBox(&s, width: 64, height: 7, title: e.title)
+        s.put(e.prompt, x: b.x + 2, y: b.y + 2, maxWidth: b.w - 4)
+        let field = String(e.text.suffix(b.w - 8)) + "_"
+        s.fill(x: b.x + 2, y: b.y + 3, width: b.w - 4, role: .field)
+        s.put(field, x: b.x + 3, y: b.y + 3, role: .field, bold: true, maxWidth: b.w - 6)
+        s.put("Enter: confirm", x: b.x + 2, y: b.y + 5, role: .dim)
+    }
+
+    private static func help(_ s: inout Screen, _ m: KioskModel, scroll: Int) {
+        var under = m
+        under.overlay = nil
+        let context = under.context
+        var lines: [(String, String, Role)] = [("Keymap", m.keymap.name, .title)]
+        for (keys, title) in m.keymap.help(for: context, readOnly: m.readOnly) { lines.append((keys, title, .normal)) }
+        lines.append(("", "", .normal))
+        lines.append(("Scan", "EMP: badge · SN:/WO: traveler · LOT:mat:lot · EQ: gauge · CMD: cards", .dim))
+        for extra in m.helpExtra { lines.append(("", extra, .info)) }
+        let b = centeredBox(&s, width: 76, height: min(lines.count + 3, s.height - 2), title: "Help · \(context.rawValue)")
+        let visible = b.h - 3
+        let first = min(scroll, max(0, lines.count - visible))
+        for (i, l) in lines.dropFirst(first).prefix(visible).enumerated() {
+            s.put(l.0.fit(16), x: b.x + 2, y: b.y + 1 + i, role: l.2 == .normal ? .key : l.2, bold: true)
+            s.put(l.1, x: b.x + 19, y: b.y + 1 + i, role: l.2 == .title ? .title : l.2, maxWidth: b.w - 21)
+        }
+    }
+
+    private static func calibrate(_ s: inout Screen, _ m: KioskModel, _ c: KioskModel.Calibration) {
+        let b = centeredBox(&s, width: 70, height: 12, title: "Scanner calibration")
+        s.put("Scan the test label (any barcode) at least 3 times.", x: b.x + 2, y: b.y + 2)
+        s.put("Scans read: \(c.samples.count)", x: b.x + 2, y: b.y + 3, bold: true)
+        for (i, g) in c.samples.suffix(3).enumerated() {
+            let avg = g.isEmpty ? 0 : g.reduce(0, +) / g.count
+            s.put("  gaps: max \(g.max() ?? 0) ms, average \(avg) ms over \(g.count + 1) characters", x: b.x + 2, y: b.y + 4 + i)
+        }
+        s.put("now: max gap \(m.wedge.maxGap) ms · average \(m.wedge.maxAverageGap) ms · settle \(m.wedge.settle) ms", x: b.x + 2, y: b.y + 8, role: .dim)
+        if let p = c.proposed {
+            s.put("new: max gap \(p.maxGap) ms · average \(p.maxAverageGap) ms · settle \(p.settle) ms  (Enter saves)", x: b.x + 2, y: b.y + 9, role: .ok, bold: true)
+        }
+    }
+}
+
+extension KioskModel {
+    var millis: Int64 { Int64(now.timeIntervalSince1970 * 1000) }
+    var timeZone: TimeZone { data.timeZone }
+}
