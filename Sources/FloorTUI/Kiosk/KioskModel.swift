@@ -58,7 +58,7 @@ struct KioskModel: Sendable {
     var lastInput: Date
     /// Log out after this long without a key or scan (nil: never).
     var idleLogout: TimeInterval? = 600
-    var syncText = "store: local only"
+    var syncText = "local store"
     /// Extra lines for the help overlay (the demo's codes to try).
     var helpExtra: [String] = []
     var wedge: WedgeSettings = .defaults

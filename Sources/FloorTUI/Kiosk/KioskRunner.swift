@@ -1,5 +1,6 @@
 import CNCurses
 import Foundation
+import MESCore
 import ScannerInput
 
 #if canImport(Glibc)
@@ -17,6 +18,10 @@ final class KioskRunner {
     private let storeDirectory: String
     /// Instants of the keys since the decoder last emitted, for scan timing (calibration).
     private var calibrationKeys: [(Key, Int64)] = []
+    /// `FLOOR_TRACE_FD=n`: a descriptor where the loop writes what it received and when each frame
+    /// reached the terminal (CLOCK_MONOTONIC µs), for `floor bench kiosk` and the end-to-end tests.
+    private let traceFD: Int32 = ProcessInfo.processInfo.environment["FLOOR_TRACE_FD"].flatMap { Int32($0) } ?? -1
+    private var frames = 0
 
     init(driver: KioskDriver, terminal: Terminal, storePath: String) {
         self.driver = driver
@@ -100,7 +105,23 @@ final class KioskRunner {
 
     private func render() {
         if driver.repaintRequested { terminal.invalidate(); driver.repaintRequested = false }
-        terminal.draw(driver.screen)
+        let screen = driver.screen
+        let changed = terminal.draw(screen)
+        if traceFD >= 0 && (changed || frames == 0) {
+            frames += 1
+            let m = driver.model
+            var field = "-"
+            if case .entry(let e)? = m.overlay { field = e.text } else if m.base == .measure, m.measurements.indices.contains(m.measureFocus) {
+                field = m.fields[m.measurements[m.measureFocus].characteristic.id] ?? ""
+            }
+            trace("frame \(m.context.rawValue) [\(Sanitize.line(field))] \(Sanitize.line(m.message?.text ?? ""))")
+        }
+    }
+
+    private func trace(_ line: String) {
+        guard traceFD >= 0 else { return }
+        let text = "\(DispatchTime.now().uptimeNanoseconds / 1000) \(line)\n"
+        _ = text.withCString { write(traceFD, $0, strlen($0)) }
     }
 
     private func feed(_ key: Key, at: Int64) {
@@ -130,8 +151,12 @@ final class KioskRunner {
 
     private func deliver(_ out: WedgeOutput) {
         switch out {
-        case .typed(let k): driver.send(.key(k))
-        case .scan(let code, let symbology): driver.send(.scan(code, symbology: symbology))
+        case .typed(let k):
+            if traceFD >= 0 { trace("key \(KeyName.name(k))") }
+            driver.send(.key(k))
+        case .scan(let code, let symbology):
+            if traceFD >= 0 { trace("scan \(Sanitize.line(code))") }
+            driver.send(.scan(code, symbology: symbology))
         }
         if decoder.settings != driver.model.wedge { decoder.settings = driver.model.wedge }
     }

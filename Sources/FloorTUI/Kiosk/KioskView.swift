@@ -56,7 +56,7 @@ enum KioskView {
         let who = m.person.map { "\($0.name) (\($0.role.label))" } ?? "nobody logged in"
         let station = m.data.stationName.isEmpty ? m.stationID : "\(m.stationID) \(m.data.stationName)"
         let left = " FLOOR │ \(station) │ \(who)"
-        let right = "shift \(m.data.shift ?? "-") │ \(clock(m)) │ \(m.syncText) "
+        let right = "\(m.data.shift ?? "no shift") │ \(clock(m)) │ \(m.syncText) "
         s.put(left, x: 0, y: 0, role: .header, bold: true, maxWidth: s.width - s.columns(of: right) - 1)
         s.put(right, x: s.width - s.columns(of: right), y: 0, role: .header)
     }
@@ -139,7 +139,7 @@ enum KioskView {
         if !required.isEmpty {
             let keys = required.prefix(4).map { "\($0.workOrder) \($0.step)" }.joined(separator: ", ") + (required.count > 4 ? " +\(required.count - 4)" : "")
             s.fill(y: y, role: .banner)
-            s.put(" \(s.glyphs.arrow) FIRST PIECE REQUIRED · \(keys): the next part started is the first piece", x: 0, y: y, role: .banner, bold: true)
+            s.put(" \(s.glyphs.arrow) FIRST PIECE REQUIRED \(keys): next part started is the first piece", x: 0, y: y, role: .banner, bold: true)
             y += 1
         }
         let others = m.data.banners.filter { $0.status != .required && (!$0.status.unlocked || m.base != .queue) }
@@ -152,16 +152,16 @@ enum KioskView {
                 continue
             case .pending(let first):
                 role = .banner
-                text = "FIRST PIECE PENDING · \(b.workOrder) \(b.step): \(first) waits for \(b.decidedBy); other parts wait"
+                text = "FIRST PIECE PENDING \(b.workOrder) \(b.step): \(first) awaits \(b.decidedBy); others wait"
             case .failed(let last):
                 role = .stop
-                text = "FIRST PIECE FAILED · \(b.workOrder) \(b.step): \(last) failed; the next part started is the new first piece"
+                text = "FIRST PIECE FAILED \(b.workOrder) \(b.step): \(last) failed; next part started is the new one"
             case .passed(let first, let by):
                 role = .ok
-                text = "FIRST PIECE PASSED · \(b.workOrder) \(b.step): \(first) passed by \(m.data.people[by] ?? by)"
+                text = "FIRST PIECE PASSED \(b.workOrder) \(b.step): \(first) by \(m.data.people[by] ?? by)"
             case .waived(_, let by, let reason):
                 role = .ok
-                text = "FIRST PIECE WAIVED · \(b.workOrder) \(b.step) by \(m.data.people[by] ?? by): \(reason)"
+                text = "FIRST PIECE WAIVED \(b.workOrder) \(b.step) by \(m.data.people[by] ?? by): \(reason)"
             }
             s.fill(y: y, role: role)
             s.put(" \(s.glyphs.arrow) " + text, x: 0, y: y, role: role, bold: true)
@@ -178,7 +178,7 @@ enum KioskView {
 
     static func stateWord(_ q: KioskData.QueueRow) -> (String, Role) {
         if q.status == .hold { return ("HOLD", .stop) }
-        if q.isFirstPiece { return ("FIRST PIECE", .banner) }
+        if q.isFirstPiece { return ("1ST PIECE", .banner) }
         if q.status == .paused { return ("PAUSED", .warn) }
         guard let blockers = q.blockers else { return ("", .normal) }
         if blockers.isEmpty { return ("READY", .ok) }
@@ -205,8 +205,10 @@ enum KioskView {
         // Header
         s.put(" Queue at \(m.data.workCenter): \(m.data.queue.count) waiting · \(m.data.running.count) running here", x: 0, y: y, role: .title, bold: true)
         y += 1
-        let header = "  " + "WORK ORDER".fit(10) + " " + "SERIAL".fit(14) + " " + "PART".fit(9) + " " + "STEP".fit(14) + " "
-            + "QTY".right(4) + " " + "DUE".fit(10) + " " + "STATE"
+        // Columns: the STEP column takes what the state column does not need.
+        let stepWidth = max(12, min(30, w - 68))
+        let header = "  " + "ORDER".fit(9) + " " + "SERIAL".fit(13) + " " + "PART".fit(9) + " " + "STEP".fit(stepWidth) + " "
+            + "QTY".right(4) + " " + "DUE".fit(11) + "PRI " + "STATE"
         s.put(header, x: 0, y: y, role: .dim, bold: true)
         y += 1
         let visible = max(1, listBottom - y)
@@ -219,16 +221,16 @@ enum KioskView {
             let mark = sel ? String(s.glyphs.arrow) + " " : "  "
             switch row {
             case .running(let r):
-                let line = mark + r.workOrder.fit(10) + " " + r.serial.fit(14) + " " + "".fit(9) + " " + r.step.fit(14) + " "
-                    + "".right(4) + " " + "".fit(10) + " "
+                let line = mark + r.workOrder.fit(9) + " " + r.serial.fit(13) + " " + "".fit(9) + " " + r.step.fit(stepWidth) + " "
+                    + "".right(4) + " " + "".fit(11) + "    "
                 s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
                 let word = r.status == .running ? "RUNNING" : "PAUSED"
                 let x = s.columns(of: line)
                 let n = s.put(word, x: x, y: y, role: r.status == .running ? .ok : .warn, bold: true)
-                s.put(" \(duration(m.millis - r.since)) · \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
+                s.put(" \(duration(m.millis - r.since)) \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
                       role: sel ? .selected : .normal)
             case .queued(let q):
-                let line = mark + q.workOrder.fit(10) + " " + q.serial.fit(14) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(14) + " "
+                let line = mark + q.workOrder.fit(9) + " " + q.serial.fit(13) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(stepWidth) + " "
                     + String(q.quantity).right(4) + " "
                 s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
                 var x = s.columns(of: line)
@@ -236,9 +238,11 @@ enum KioskView {
                 let due = q.due.prefix(10) + (q.risk == .late ? "!" : (q.risk == .atRisk ? "~" : ""))
                 s.put(String(due).fit(11), x: x, y: y, role: dueRole, bold: q.risk == .late)
                 x += 11
+                let pri: (String, Role) = q.priority == .urgent ? ("URG", .stop) : (q.priority == .high ? ("HI", .warn) : (q.priority == .low ? ("LO", .dim) : ("", .normal)))
+                s.put(pri.0, x: x, y: y, role: pri.1, bold: q.priority == .urgent)
+                x += 4
                 let (word, role) = stateWord(q)
-                let n = s.put(word, x: x, y: y, role: role, bold: true)
-                if q.priority != .normal { s.put(" " + q.priority.rawValue.uppercased(), x: x + n, y: y, role: q.priority == .urgent ? .stop : (q.priority == .low ? .dim : .warn)) }
+                s.put(word, x: x, y: y, role: role, bold: true)
             }
             if sel { s.paint(x: 0, y: y, width: 2, role: .selected, bold: true) }
             y += 1
@@ -349,11 +353,12 @@ enum KioskView {
             let nominal = c.nominal.map { Tolerance.format($0) } ?? ""
             var x = 2
             if focus { s.put(String(s.glyphs.arrow), x: 1, y: row, role: .field, bold: true) }
-            x += s.put(balloon.fit(5) + " " + c.name.fit(20) + " " + nominal.right(8) + "  " + Tolerance.limitsText(c).fit(24), x: x, y: row)
+            let nameWidth = max(18, w - 62)
+            x += s.put(balloon.fit(4) + " " + c.name.fit(nameWidth) + " " + nominal.right(7) + "  " + Tolerance.limitsText(c).fit(20), x: x, y: row)
             x += 1
             if let rec = due.recorded, !(focus && !(m.fields[c.id] ?? "").isEmpty) {
                 let v = Tolerance.verdict(c, rec.value)
-                x += s.put(rec.value.description.right(9), x: x, y: row, bold: true) + 1
+                x += s.put(rec.value.description.right(10), x: x, y: row, bold: true) + 1
                 s.put(v.word, x: x, y: row, role: v.isGood ? .ok : .stop, bold: true)
             } else if measuring {
                 let text = m.fields[c.id] ?? ""

@@ -121,8 +121,11 @@ final class Terminal {
         floor_clear()
     }
 
-    /// Copies the rows that changed since the last draw to ncurses (which diffs again), then refreshes.
-    func draw(_ screen: Screen) {
+    /// Copies the rows that changed since the last draw to ncurses (which diffs again), then
+    /// refreshes. Returns false when nothing changed (nothing is written then).
+    @discardableResult
+    func draw(_ screen: Screen) -> Bool {
+        if let last, last == screen { return false }
         let previous = (last?.width == screen.width && last?.height == screen.height) ? last : nil
         if previous == nil { floor_clear() }
         for y in 0..<screen.height {
@@ -146,6 +149,7 @@ final class Terminal {
         }
         floor_refresh()
         last = screen
+        return true
     }
 
     // MARK: keys

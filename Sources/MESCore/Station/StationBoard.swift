@@ -66,8 +66,8 @@ public struct FirstPieceBanner: Equatable, Sendable {
     public var stepName: String
     public var key: FPIKey
     public var status: FirstPieceStatus
-    /// Who may decide: the rules' role, in words.
-    public var decidedBy: String { "an inspector or higher" }
+    /// Who may decide: the rules' role (an inspector or higher), in a word.
+    public var decidedBy: String { Role.inspector.label }
 }
 
 /// One characteristic due on a running piece, with what has been recorded.

@@ -1,0 +1,180 @@
+import Foundation
+import MESCore
+import ScannerInput
+import Testing
+@testable import FloorTUI
+
+/// Screens on the virtual screen, against golden copies (text and roles).
+@Suite("kiosk screens")
+struct KioskScreenTests {
+    @Test func loginScreen() throws {
+        let k = try KioskHarness()
+        #expect(k.text.contains("SCAN YOUR BADGE"))
+        #expect(k.text.contains("nobody logged in"))
+        try assertGolden(k.screen, "login-80x24")
+    }
+
+    @Test func queueWithBlockedWorkAndPendingFirstPiece() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        #expect(k.text.contains("Lena Vogel (operator)"))
+        // Before any start: first piece required for each order's OP10 on this shift.
+        #expect(k.text.contains("FIRST PIECE REQUIRED"))
+        k.scan("SN:NW-5001-001")
+        k.key(.function(5))   // start
+        #expect(k.driver.model.message?.kind == .ok)
+        k.key(.escape)        // back to the queue
+        // Another session holds a part of the other order.
+        try k.elsewhere("K-SW2", "EMP:201", "SN:NW-5002-003", "CMD:HOLD:SUSPECT")
+        k.driver.reloadIfChanged()
+        let text = k.text
+        #expect(text.contains("FIRST PIECE PENDING NW-5001 OP10: NW-5001-001 awaits inspector; others wait"))
+        #expect(text.contains("RUNNING"))
+        #expect(text.contains("WAIT FPI"))
+        #expect(text.contains("HOLD"))
+        try assertGolden(k.screen, "queue-blocked-80x24")
+    }
+
+    @Test func firstPieceBannerStates() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        #expect(k.text.contains("FIRST PIECE PENDING"))
+        // The inspector fails it at their own kiosk session: the banner turns FAILED.
+        try k.elsewhere("K-SW1", "EMP:201", "SN:NW-5001-001", "NOTE:thread form", "CMD:FAIL")
+        k.driver.reloadIfChanged()
+        #expect(k.text.contains("FIRST PIECE FAILED NW-5001 OP10: NW-5001-001 failed"))
+        try assertGolden(k.screen, "fpi-failed-80x24")
+        // The next part started becomes the new first piece; an inspector passes it.
+        k.key(.escape)
+        k.scan("SN:NW-5001-002"); k.key(.function(5))
+        try k.elsewhere("K-SW1", "EMP:201", "SN:NW-5001-002", "CMD:PASS")
+        k.driver.reloadIfChanged()
+        #expect(k.text.contains("FIRST PIECE PASSED NW-5001 OP10: NW-5001-002 by Sofia Marino"))
+    }
+
+    @Test func inspectorDecidesAtTheKiosk() throws {
+        let k = try KioskHarness()
+        try k.elsewhere("K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START")
+        k.scan("EMP:201")
+        k.scan("SN:NW-5001-001")
+        k.type("w")   // waive: asks for a reason
+        #expect(k.driver.model.context == .entry)
+        k.type("customer deviation D-17")
+        k.key(.enter)
+        #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
+        #expect(k.text.contains("FIRST PIECE WAIVED"))
+    }
+
+    @Test func operatorCannotPassFirstPiece() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.type("i")
+        #expect(k.driver.model.message?.kind == .refused)
+        #expect(k.text.contains("first-piece decisions need an inspector"))
+    }
+
+    @Test func measurementVerdictsAndHold() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.scan("LOT:TI64-6:HEAT-7731")
+        k.key(.function(3))
+        #expect(k.driver.model.context == .measure)
+        k.type("3.51")
+        // Instant verdict while typing, in a word and a colour.
+        #expect(k.text.contains("[3.51    ] IN TOL"))
+        try assertGolden(k.screen, "measure-typing-80x24")
+        k.key(.enter)
+        #expect(k.text.contains("3.51 IN TOL"))
+        k.type("2.6")
+        #expect(k.text.contains("HIGH - OUT"))
+        k.key(.enter)
+        #expect(k.driver.model.message?.kind == .warning)
+        #expect(k.text.contains("ON HOLD"))
+        #expect(k.text.contains("HOLD OOT"))
+        #expect(k.text.contains("OUT OF TOLERANCE: the part goes on hold"))
+        try assertGolden(k.screen, "measure-oot-hold-80x24")
+    }
+
+    @Test func completeMovesThePartOnAndTheQueueChanges() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.scan("LOT:TI64-6:HEAT-7731")
+        k.key(.function(3))
+        k.type("3.5"); k.key(.enter)
+        k.type("2.4"); k.key(.enter)
+        #expect(k.driver.model.data.part?.measurements.allSatisfy { $0.recorded != nil } == true)
+        // The first piece must be passed before it completes? It completes; the decision gates the others.
+        k.key(.function(4))
+        #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
+        k.key(.escape); k.key(.escape)
+        #expect(!k.driver.model.rows.contains { $0.serial == "NW-5001-001" })
+        #expect(k.driver.model.data.queue.count == 8 + 20 + 1 - 1)
+    }
+
+    @Test func downtimePickerAndBanner() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        k.key(.function(8))
+        #expect(k.driver.model.context == .picker)
+        try assertGolden(k.screen, "downtime-picker-80x24")
+        k.key(.down); k.key(.enter)
+        #expect(k.text.contains("■ DOWN  SW-1 since 09:00"))
+        #expect(k.text.contains("DOWN"))
+        k.advance(300)
+        #expect(k.text.contains("(5m)"))
+        try assertGolden(k.screen, "queue-down-80x24")
+        k.key(.function(8))  // up again
+        #expect(!k.text.contains("■ DOWN"))
+    }
+
+    @Test func tooSmallTerminal() throws {
+        let k = try KioskHarness(width: 60, height: 20)
+        #expect(k.text.contains("Terminal too small"))
+        try assertGolden(k.screen, "too-small-60x20")
+        k.driver.send(.resize(width: 80, height: 24))
+        #expect(k.text.contains("SCAN YOUR BADGE"))
+    }
+
+    @Test func largeTerminalShowsMoreRows() throws {
+        let k = try KioskHarness(width: 160, height: 50)
+        k.scan("EMP:102")
+        #expect(!k.text.contains("of 29"))   // everything fits: no "1-n of m" pager
+        try assertGolden(k.screen, "queue-160x50")
+    }
+
+    @Test func helpOverlayIsGeneratedFromTheKeymap() throws {
+        for name in ["default", "kiosk", "vi"] {
+            let k = try KioskHarness(keymap: name)
+            k.scan("EMP:101")
+            let helpKey = k.driver.model.keymap.keys(for: .help, in: .queue).first!
+            k.key(helpKey)
+            #expect(k.driver.model.context == .help)
+            for (keys, title) in k.driver.model.keymap.help(for: .queue) where !keys.isEmpty {
+                _ = title
+                #expect(k.text.contains(keys), "\(name): \(keys)")
+            }
+            if name == "default" { try assertGolden(k.screen, "help-default-80x24") }
+        }
+    }
+
+    @Test func asciiGlyphsAndHostileTextNeverReachTheScreenRaw() throws {
+        var s = Screen(width: 40, height: 3, glyphs: .ascii)
+        s.box(x: 0, y: 0, width: 40, height: 3, title: "Ünïcode")
+        s.put("a\u{1B}[2Jb\u{07}c", x: 1, y: 1)
+        #expect(s.text.contains("a\\u{1B}[2Jb\\u{7}c"))
+        #expect(!s.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(s.row(0).hasPrefix("+-"))
+        #expect(s.row(0).contains("?n?code"))
+        var u = Screen(width: 10, height: 1)
+        #expect(u.put("工場ab", x: 0, y: 0) == 6)
+        #expect(u.row(0) == "工場ab    ")
+    }
+
+    @Test func scannedTextIsSanitizedInMessages() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        k.scan("SN:\u{1B}]0;pwned\u{07}")
+        #expect(k.driver.model.message?.kind == .refused)
+        #expect(!k.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    }
+}
