@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
-        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore", "ScannerInput"]),
+        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore", "ScannerInput"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import MESCore
 import ScannerInput
 
 /// Key bindings as data (keymaps/*.keymap), in the style of tig's `bind <view> <key> <action>`:
@@ -61,7 +62,7 @@ public struct Keymap: Sendable, Equatable {
     }
 
     private static func suggest(_ word: String) -> String? {
-        Action.allCases.map(\.rawValue).first { $0.hasPrefix(word.prefix(3)) }
+        FileHints.suggestion(for: word, among: Action.allCases.map(\.rawValue))
     }
 
     /// The action of `key` in `context` (falling back to global), nil when unbound. A read-only

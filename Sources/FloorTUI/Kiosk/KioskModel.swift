@@ -74,6 +74,8 @@ struct KioskModel: Sendable {
     var fields: [String: String] = [:]
     var message: Message?
     var quitting = false
+    /// Set when the idle timer logged the person out, so the notice outlives the logout reply.
+    var idleLoggedOut = false
 
     init(stationID: String, keymap: Keymap, now: Date) {
         self.stationID = stationID

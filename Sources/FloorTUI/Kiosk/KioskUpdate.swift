@@ -16,7 +16,7 @@ enum KioskUpdate {
             if let idle = m.idleLogout, m.person != nil, now.timeIntervalSince(m.lastInput) >= idle {
                 m.lastInput = now
                 m.overlay = nil; m.base = .queue
-                m.message = .init(kind: .info, text: "logged out after \(Int(idle / 60)) min without input")
+                m.idleLoggedOut = true
                 return [.handle(["CMD:LOGOUT"], open: false)]
             }
             return []
@@ -77,6 +77,10 @@ enum KioskUpdate {
             m.message = .init(kind: .warning, text: "ON HOLD · " + (replies.last?.text ?? ""))
         } else if let last = replies.last {
             m.message = .init(kind: last.kind == .done ? .ok : .info, text: last.text)
+        }
+        if m.idleLoggedOut, session.person == nil, let idle = m.idleLogout {
+            m.idleLoggedOut = false
+            m.message = .init(kind: .info, text: "logged out after \(Int(idle / 60)) min without input")
         }
         if session.person == nil {
             m.base = .queue; m.overlay = nil; m.selection = 0; m.fields = [:]

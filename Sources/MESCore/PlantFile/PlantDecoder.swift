@@ -707,9 +707,9 @@ private struct PlantDecoding {
 
 // MARK: - Suggestions
 
-enum FileHints {
+public enum FileHints {
     /// The closest candidate within a small edit distance, for "did you mean" hints.
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let w = Array(word.lowercased())
         guard !w.isEmpty else { return nil }
         var best: (String, Int)?
