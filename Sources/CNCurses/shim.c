@@ -5,6 +5,7 @@
 #include <langinfo.h>
 #include <string.h>
 #include <signal.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <errno.h>
@@ -117,7 +118,13 @@ void floor_install_signals(int wake_fd) {
     sa.sa_handler = floor_on_signal;
     sigemptyset(&sa.sa_mask);
     int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGPIPE };
-    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) { sigaction(sigs[i], &sa, NULL); sigaddset(&unblock, sigs[i]); }
+    // A parent may have started us with these blocked (some test runners and service managers do):
+    // unblock them on this thread, the one that owns the terminal, so a stop request always lands.
+    sigaddset(&unblock, SIGWINCH);   // ncurses' resize handler
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 int floor_stop_signal(void) { return floor_signal; }

@@ -63,10 +63,26 @@ struct Simulate: ParsableCommand {
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make a demo plant with work orders and a week of history in a throwaway store.",
-        discussion: "The store, plant file and orders file are written to --dir (default: a new temporary folder).")
+        abstract: "Make a demo plant with work orders and a week of history in a throwaway store, and open the kiosk on it.",
+        discussion: """
+            The store, plant file and orders file are written to --dir (default: a new temporary folder). On a terminal
+            the kiosk of --station opens with the codes to try in its help (F1); without a terminal, or with --no-kiosk,
+            the codes are printed instead.
+            """)
     @Option(help: "Folder for the demo store and files.") var dir: String?
     @Option(help: "Random seed of the history.") var seed: UInt64 = 7
+    @Option(help: "The station the kiosk opens on.") var station: String = "K-SW1"
+    @Flag(help: "Only make the store and print what to try.") var noKiosk = false
+    @OptionGroup var screen: ScreenOptions
+
+    static let codesToTry = [
+        "Badges: EMP:101 Lena (operator)  EMP:102 Omar  EMP:201 Sofia (inspector)  EMP:301 Eva (supervisor)",
+        "Traveler: SN:NW-5001-001 (or pick it in the queue and press Enter)",
+        "Start F5, lot LOT:TI64-6:HEAT-7731, measurements F3: OD 3.51, HEAD 2.41 (2.6 is out: hold)",
+        "Gauge: EQ:MIC-7 then a reading such as 3.502 while a measurement has focus",
+        "First piece: log in as EMP:201 and press i (pass) on NW-5001-001",
+        "Batch traveler: WO:NW-5003 (50 pieces); GS1 lot label: (01)04012345000016(10)HEAT-7731",
+    ]
 
     func run() throws {
         try runReporting {
@@ -87,6 +103,13 @@ struct Demo: ParsableCommand {
             try DemoPlant.orders(today: today.adding(days: 1).description, week: today.adding(days: 7).description)
                 .write(toFile: ordersPath, atomically: true, encoding: .utf8)
             _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
+            if !noKiosk && isatty(0) == 1 && isatty(1) == 1 {
+                let reason = try KioskLaunch.run(store: store, station: station, screen: screen, idleLogout: 0, scanTiming: true,
+                                                 helpExtra: ["Demo store: \(dbPath)"] + Demo.codesToTry)
+                if let reason { warn("floor demo: \(reason)") }
+                print("Demo store kept at \(dbPath) (floor kiosk --station \(station) --db \(dbPath) reopens it)")
+                return
+            }
             print("""
                 Demo store: \(dbPath)
                   plant file \(plantPath), orders \(ordersPath)

@@ -20,6 +20,8 @@ struct KioskData: Equatable, Sendable {
         /// Why it cannot start now (evaluated for the rows near the top; nil = not evaluated).
         var blockers: [RefusalReason]?
         var isFirstPiece: Bool
+        /// The station where it runs (or is paused) when that is another station.
+        var elsewhere: String? = nil
     }
     struct RunRow: Equatable, Sendable {
         var serial: String
@@ -110,16 +112,19 @@ enum KioskLoader {
                 let r = try wo.flatMap(routing)
                 let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: e.step, quantity: e.quantity) } ?? 0
                 pairs.append((e.workOrder, e.step))
+                var elsewhere: String?
                 if e.status == .running || e.status == .paused {
                     if let p = try state.part(e.serial), let run = p.run, run.station == stationID {
                         d.running.append(KioskData.RunRow(serial: e.serial, workOrder: e.workOrder, step: e.step, status: e.status,
                                                           operatorBadge: run.operator_, operatorName: plant.people[run.operator_]?.name ?? run.operator_,
                                                           since: run.pausedAt ?? run.startedAt, mine: run.operator_ == person?.badge))
                         continue
+                    } else {
+                        elsewhere = try state.part(e.serial)?.run?.station ?? "?"
                     }
                 }
                 var blockers: [RefusalReason]?
-                if let person, i < evaluateRows {
+                if let person, i < evaluateRows, elsewhere == nil {
                     blockers = try StartGate.evaluate(serial: e.serial, station: station, person: person, plant: plant,
                                                       state: state, env: env).blockers
                 }
@@ -127,7 +132,7 @@ enum KioskLoader {
                                                   stepName: r?.step(e.step)?.name ?? e.step, status: e.status, quantity: e.quantity,
                                                   priority: e.priority, due: e.due,
                                                   risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
-                                                  blockers: blockers, isFirstPiece: false))
+                                                  blockers: blockers, isFirstPiece: false, elsewhere: elsewhere))
             }
             d.banners = try StationBoard.firstPieceBanners(pairs: pairs, station: station, person: person, plant: plant, state: state, now: now)
             let firstPieces = Set(d.banners.compactMap { b -> String? in

@@ -178,6 +178,7 @@ enum KioskView {
 
     static func stateWord(_ q: KioskData.QueueRow) -> (String, Role) {
         if q.status == .hold { return ("HOLD", .stop) }
+        if let station = q.elsewhere { return ((q.status == .paused ? "PAUSED@" : "RUN@") + station, .info) }
         if q.isFirstPiece { return ("1ST PIECE", .banner) }
         if q.status == .paused { return ("PAUSED", .warn) }
         guard let blockers = q.blockers else { return ("", .normal) }

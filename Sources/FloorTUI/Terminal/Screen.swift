@@ -58,9 +58,15 @@ public struct Screen: Equatable, Sendable {
     /// set) anything outside printable ASCII.
     static func clean(_ c: Character, ascii: Bool) -> Character {
         if c.unicodeScalars.contains(where: Sanitize.isControl) { return "?" }
-        if ascii && !(c.isASCII) { return "?" }
+        if ascii && !(c.isASCII) { return asciiFallback[c] ?? "?" }
         return c
     }
+
+    /// What the symbols the views use become on an ASCII terminal (one column each).
+    static let asciiFallback: [Character: Character] = [
+        "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "·": "-", "…": "~",
+        "✔": "+", "✖": "x", "⚠": "!", "■": "#", "▶": ">", "×": "x", "█": "#", "≤": "<", "≥": ">",
+    ]
 
     /// Display width of a string as `put` would draw it.
     public func columns(of text: String) -> Int {
