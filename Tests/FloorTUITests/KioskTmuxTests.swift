@@ -85,6 +85,11 @@ final class Tmux {
     func type(_ text: String) throws {
         for c in text { try run(["send-keys", "-t", session, "-l", String(c)]); usleep(150_000) }
     }
+    /// A slow scanner: one character every `gapMs` milliseconds, then Enter.
+    func slowScan(_ code: String, gapMs: UInt32) throws {
+        for c in code { try run(["send-keys", "-t", session, "-l", String(c)]); usleep(gapMs * 1000) }
+        try run(["send-keys", "-t", session, "Enter"])
+    }
     func resize(_ w: Int, _ h: Int) throws { try run(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"]) }
     func kill() throws { try run(["kill-session", "-t", session]) }
 }
@@ -271,5 +276,26 @@ struct KioskTmuxTests {
         t.wait(for: "RUNNING since")
         try t.key("*")                        // help
         t.wait(for: "Keymap           kiosk")
+    }
+
+    @Test func calibratingForASlowScannerMakesItsBurstsScans() throws {
+        let f = try demoStore()
+        let t = try kiosk(f)
+        t.wait(for: "SCAN YOUR BADGE")
+        // On the defaults an 80 ms/character scanner reads as typing: no login.
+        try t.slowScan("EMP:101", gapMs: 80)
+        usleep(300_000)
+        #expect(!t.screen.contains("Lena Vogel"))
+        try t.key("F12")
+        t.wait(for: "Scanner calibration")
+        for n in 1...3 {
+            try t.slowScan("CAL-TEST-0001", gapMs: 80)
+            t.wait(for: "Scans read: \(n)")
+        }
+        t.wait(for: "(Enter saves)")
+        try t.key("Enter")
+        t.wait(for: "scanner thresholds set")
+        try t.slowScan("EMP:101", gapMs: 80)
+        t.wait(for: "Lena Vogel (operator)")
     }
 }

@@ -133,3 +133,36 @@ struct KioskUpdateTests {
         #expect(k.driver.model.data.queue.first { $0.serial == "NW-5002-001" }?.status == .running)
     }
 }
+
+@Suite("scanner calibration screen")
+struct CalibrationTests {
+    @Test func threeSlowTestScansSetAndSaveTheStationThresholds() throws {
+        let k = try KioskHarness()
+        k.key(.function(12))
+        #expect(k.driver.model.context == .calibrate)
+        let slow = Array(repeating: 80, count: 11)   // an ~80 ms/character scanner
+        for _ in 0..<2 { k.driver.send(.scanTiming(slow)); k.scan("TEST-LABEL-1") }
+        guard case .calibrate(let c)? = k.driver.model.overlay else { Issue.record("calibration closed"); return }
+        #expect(c.samples.count == 2 && c.proposed == nil)
+        #expect(k.text.contains("Scans read: 2"))
+        k.driver.send(.scanTiming(slow.map { $0 + 4 })); k.scan("TEST-LABEL-1")
+        #expect(k.text.contains("(Enter saves)"))
+        k.key(.enter)
+        #expect(k.driver.model.overlay == nil)
+        let saved = KioskDriver.savedWedge(k.store, station: "K-SW1")
+        #expect(saved == k.driver.model.wedge)
+        #expect(saved.maxGap >= 84 && saved.maxGap != WedgeSettings.defaults.maxGap)
+        // The saved thresholds make an 80 ms burst a scan, which the defaults do not.
+        func decode(_ s: WedgeSettings) -> [WedgeOutput] {
+            var d = WedgeDecoder(settings: s)
+            var out: [WedgeOutput] = []
+            var t: Int64 = 1000
+            for key in Key.keys("SN:NW-5001-001\r") { out += d.feed(key, at: t); t += 80 }
+            return out + d.tick(at: t + 1000)
+        }
+        #expect(decode(saved) == [.scan("SN:NW-5001-001", symbology: nil)])
+        #expect(decode(.defaults) != [.scan("SN:NW-5001-001", symbology: nil)])
+        // The other station keeps its own (default) thresholds.
+        #expect(KioskDriver.savedWedge(k.store, station: "K-SW2") == .defaults)
+    }
+}
