@@ -166,3 +166,29 @@ struct CalibrationTests {
         #expect(KioskDriver.savedWedge(k.store, station: "K-SW2") == .defaults)
     }
 }
+
+@Suite("kiosk store errors")
+struct KioskStoreErrorTests {
+    @Test func aStoreErrorIsShownAndNeverRetriedInALoop() throws {
+        let k = try KioskHarness()
+        var m = k.driver.model
+        let effects = KioskUpdate.update(&m, .failed("cannot read the store: disk I/O error"))
+        #expect(effects.isEmpty)
+        #expect(m.message == .init(kind: .refused, text: "cannot read the store: disk I/O error"))
+        #expect(KioskView.draw(m).text.contains("cannot read the store: disk I/O error"))
+    }
+
+    @Test func aSelectionOnlyScanReusesTheQueueAndReadsOnlyThePart() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        let before = k.driver.model.data
+        k.scan("SN:NW-5002-004")
+        let after = k.driver.model.data
+        #expect(after.lastEvent == before.lastEvent)
+        #expect(after.loadedAt == before.loadedAt)            // the queue was not re-evaluated
+        #expect(after.part?.part.serial == "NW-5002-004")
+        k.key(.function(5))                                   // a start writes: full reload
+        #expect(k.driver.model.data.lastEvent > before.lastEvent)
+        #expect(k.driver.model.data.running.map(\.serial) == ["NW-5002-004"])
+    }
+}

@@ -67,3 +67,11 @@ import Testing
     #expect(EventCodec.payload(of: .measurementRecorded(MeasurementRecorded(serial: "S", step: "OP", characteristic: "C", value: .number(12.5),
                                                                             inTolerance: false, station: "ST"))).contains("\"value\":12.5"))
 }
+
+@Test func measuredValuesOfEarlyDevelopmentStoresStillDecode() throws {
+    let dec = JSONDecoder()
+    #expect(try dec.decode(MeasuredValue.self, from: Data(#"{"number":{"_0":3.51}}"#.utf8)) == .number(3.51))
+    #expect(try dec.decode(MeasuredValue.self, from: Data(#"{"passFail":{"_0":false}}"#.utf8)) == .passFail(false))
+    #expect(throws: DecodingError.self) { try dec.decode(MeasuredValue.self, from: Data(#"{"colour":"red"}"#.utf8)) }
+    #expect(throws: DecodingError.self) { try dec.decode(MeasuredValue.self, from: Data(#""3.5""#.utf8)) }
+}

@@ -11,7 +11,9 @@ struct Bench: ParsableCommand {
             For --samples parts queued somewhere, times each whole decision as a kiosk makes it: find the part, evaluate \
             the start gate, append the event, update the projections, commit. Then the same for a measurement and a \
             completion attempt on the started parts. Prints p50/p90/p99/max in microseconds. Build with -c release.
-            """)
+            `floor bench kiosk` and `floor bench wedge` measure the real kiosk in a pseudo-terminal.
+            """,
+        subcommands: [BenchKiosk.self, BenchWedge.self])
     @OptionGroup var store: StoreOptions
     @Option(help: "How many parts to start.") var samples = 1000
     @Option(help: "Random seed for choosing parts.") var seed: UInt64 = 42

@@ -63,6 +63,9 @@ struct KioskData: Equatable, Sendable {
     var lastEvent: Int64 = 0
     var loadedAt: Int64 = 0
     var problem: String?
+    /// Who the queue's blockers were evaluated for, and how many rows.
+    var personBadge: String?
+    var evaluatedRows = 0
 
     static func == (a: KioskData, b: KioskData) -> Bool {
         a.queue == b.queue && a.running == b.running && a.banners == b.banners && a.part == b.part
@@ -74,17 +77,31 @@ struct KioskData: Equatable, Sendable {
 /// Reads a `KioskData` for a station, a person and an optional selected part.
 enum KioskLoader {
     /// Rows of the queue whose start gate is evaluated (the rest show without a reason until scrolled to).
+    ///
+    /// With `previous` from the same minute, station and person and no event since, the queue,
+    /// running work and banners are reused and only the selected part is read: a scan that only
+    /// selects a part (or is refused) costs one part read, not a queue evaluation.
     static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
-                     evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date()) throws -> KioskData {
+                     evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil) throws -> KioskData {
         try service.store.read { db in
+            let millis = Int64(now.timeIntervalSince1970 * 1000)
+            let lastEvent = try Queries.lastEventRowID(db)
+            if var d = previous, d.problem == nil, d.lastEvent == lastEvent, d.stationID == stationID, d.personBadge == person?.badge,
+               d.evaluatedRows >= evaluateRows, d.loadedAt / 60_000 == millis / 60_000,
+               let plant = try service.plantIndex(db), let station = plant.stations[stationID] {
+                d.part = try partDetail(selected, station: station, person: person, plant: plant,
+                                        state: StoreState(db: db, plant: plant), now: now)
+                return d
+            }
             var d = KioskData()
             d.stationID = stationID
-            d.loadedAt = Int64(now.timeIntervalSince1970 * 1000)
-            d.lastEvent = try Queries.lastEventRowID(db)
+            d.loadedAt = millis
+            d.lastEvent = lastEvent
+            d.personBadge = person?.badge
+            d.evaluatedRows = evaluateRows
             guard let plant = try service.plantIndex(db) else { d.problem = "no plant loaded in this store"; return d }
             guard let station = plant.stations[stationID] else { d.problem = "station \(stationID) is not in plant \(plant.plant.id)"; return d }
             let state = StoreState(db: db, plant: plant)
-            let millis = d.loadedAt
             d.plantName = plant.plant.name
             d.stationName = station.name
             d.workCenter = station.workCenter
@@ -107,8 +124,10 @@ enum KioskLoader {
                 return r
             }
             var pairs: [(workOrder: String, step: String)] = []
+            var orders: [String: WorkOrderState?] = [:]
             for (i, e) in entries.enumerated() {
-                let wo = try state.workOrder(e.workOrder)
+                let wo: WorkOrderState?
+                if let cached = orders[e.workOrder] { wo = cached } else { wo = try state.workOrder(e.workOrder); orders[e.workOrder] = wo }
                 let r = try wo.flatMap(routing)
                 let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: e.step, quantity: e.quantity) } ?? 0
                 pairs.append((e.workOrder, e.step))
@@ -142,27 +161,33 @@ enum KioskLoader {
             for i in d.queue.indices where firstPieces.contains(d.queue[i].serial) { d.queue[i].isFirstPiece = true }
             d.people = plant.people.mapValues(\.name)
 
-            if let selected, let part = try state.part(selected) {
-                let wo = try state.workOrder(part.workOrder)
-                let r = try wo.flatMap(routing)
-                let step = r?.step(part.run?.step ?? part.step)
-                var blockers: [RefusalReason] = []
-                if let person, part.status == .queued || part.status == .hold {
-                    blockers = try StartGate.evaluate(serial: selected, station: station, person: person, plant: plant,
-                                                      state: state, env: env).blockers
-                }
-                let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
-                d.part = KioskData.PartDetail(
-                    part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
-                    instructions: step.map { Sanitize.multiline($0.instructions) } ?? [],
-                    materials: step.map { StationBoard.materialsDue(part, step: $0, plant: plant) } ?? [],
-                    measurements: try step.map { try StationBoard.measurementsDue(part, step: $0, state: state) } ?? [],
-                    blockers: blockers,
-                    dueRisk: wo.map { DueRisk.classify(dueAt: Int64($0.spec.due.deadline(in: plant.calendar.timeZone).timeIntervalSince1970 * 1000),
-                                                      now: millis, remainingMinutes: remaining) },
-                    due: wo?.spec.due.description ?? "")
-            }
+            d.part = try partDetail(selected, station: station, person: person, plant: plant, state: state, now: now)
             return d
         }
+    }
+
+    /// The open part: its step, instructions, materials, measurements due and start blockers.
+    static func partDetail(_ selected: String?, station: Station, person: Person?, plant: PlantIndex,
+                           state: StoreState, now: Date) throws -> KioskData.PartDetail? {
+        guard let selected, let part = try state.part(selected) else { return nil }
+        let millis = Int64(now.timeIntervalSince1970 * 1000)
+        let wo = try state.workOrder(part.workOrder)
+        let r = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
+        let step = r?.step(part.run?.step ?? part.step)
+        var blockers: [RefusalReason] = []
+        if let person, part.status == .queued || part.status == .hold {
+            blockers = try StartGate.evaluate(serial: selected, station: station, person: person, plant: plant,
+                                              state: state, env: DecisionEnv(now: now, newID: { "" })).blockers
+        }
+        let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
+        return KioskData.PartDetail(
+            part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
+            instructions: step.map { Sanitize.multiline($0.instructions) } ?? [],
+            materials: step.map { StationBoard.materialsDue(part, step: $0, plant: plant) } ?? [],
+            measurements: try step.map { try StationBoard.measurementsDue(part, step: $0, state: state) } ?? [],
+            blockers: blockers,
+            dueRisk: wo.map { DueRisk.classify(dueAt: Int64($0.spec.due.deadline(in: plant.calendar.timeZone).timeIntervalSince1970 * 1000),
+                                               now: millis, remainingMinutes: remaining) },
+            due: wo?.spec.due.description ?? "")
     }
 }

@@ -22,7 +22,12 @@ final class KioskDriver {
 
     var screen: Screen { KioskView.draw(model) }
 
+    /// Bumped by every message: the terminal loop redraws only when it moved.
+    private(set) var version = 0
+
     func send(_ msg: KioskMsg) {
+        version &+= 1
+        model.now = clock()   // every message happens now (keys and scans restart the idle time with it)
         var pending = KioskUpdate.update(&model, msg)
         while !pending.isEmpty {
             let effect = pending.removeFirst()
@@ -52,7 +57,7 @@ final class KioskDriver {
         do {
             return .loaded(try KioskLoader.load(service: service, station: model.stationID, person: model.person,
                                                 selected: model.base == .queue ? nil : model.session.selected,
-                                                evaluateRows: model.selection + 40, now: clock()))
+                                                evaluateRows: model.selection + 40, now: clock(), previous: model.data))
         } catch {
             return .failed("cannot read the store: \(error)")
         }

@@ -49,8 +49,14 @@ final class KioskRunner {
         driver.forceLoad()
         var emptyReads = 0
         var lastPoll = KioskRunner.monotonic()
+        var drawn = -1
+        var minute = Int64(driver.clock().timeIntervalSince1970) / 60
         while true {
-            render()
+            // A key held by the decoder (a scan in progress) changes nothing: no view, no draw.
+            if drawn != driver.version || driver.repaintRequested {
+                render()
+                drawn = driver.version
+            }
             if driver.quitRequested { return nil }
             let now = KioskRunner.monotonic()
             var timeout = msUntilNextMinute()
@@ -94,7 +100,13 @@ final class KioskRunner {
                 lastPoll = t
                 driver.reloadIfChanged()
             }
-            driver.send(.tick(driver.clock()))
+            // Ticks only when the minute turns (clock, timers) or idle logout may be due.
+            let wall = driver.clock()
+            let idleDue = driver.model.idleLogout.map { driver.model.person != nil && wall.timeIntervalSince(driver.model.lastInput) >= $0 } ?? false
+            if Int64(wall.timeIntervalSince1970) / 60 != minute || idleDue {
+                minute = Int64(wall.timeIntervalSince1970) / 60
+                driver.send(.tick(wall))
+            }
         }
     }
 

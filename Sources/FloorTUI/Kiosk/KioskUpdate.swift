@@ -27,8 +27,9 @@ enum KioskUpdate {
             if m.base != .queue && m.session.selected == nil { m.base = .queue }
             return []
         case .failed(let text):
+            // Never a reload here: a store that cannot be read would fail again, in a loop.
             m.message = .init(kind: .refused, text: text)
-            return [.load]
+            return []
         case .sync(let text):
             m.syncText = text
             return []

@@ -261,12 +261,20 @@ public enum MeasuredValue: Codable, Equatable, Sendable, CustomStringConvertible
         }
     }
 
-    /// In the log: a JSON number for a variable, true/false for a pass/fail check.
+    /// In the log: a JSON number for a variable, true/false for a pass/fail check. Stores written
+    /// by early development builds hold Swift's synthesized form (`{"number":{"_0":3.5}}`); it is
+    /// still read, so no store ever becomes unreadable.
     public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) { self = .passFail(b); return }
-        self = .number(try c.decode(Double.self))
+        if let c = try? decoder.singleValueContainer() {
+            if let b = try? c.decode(Bool.self) { self = .passFail(b); return }
+            if let v = try? c.decode(Double.self) { self = .number(v); return }
+        }
+        let legacy = try decoder.container(keyedBy: LegacyKey.self)
+        if let n = try legacy.decodeIfPresent([String: Double].self, forKey: .number), let v = n["_0"] { self = .number(v); return }
+        if let p = try legacy.decodeIfPresent([String: Bool].self, forKey: .passFail), let b = p["_0"] { self = .passFail(b); return }
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a measured value"))
     }
+    private enum LegacyKey: String, CodingKey { case number, passFail }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
