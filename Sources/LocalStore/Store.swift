@@ -74,6 +74,10 @@ public final class Store: Sendable {
 
     static func configuration(autoCheckpointPages: Int? = nil) -> Configuration {
         var config = Configuration()
+        let interactive = autoCheckpointPages != nil
+        // A kiosk reads on one thread: two readers are enough, and a small page cache keeps its
+        // memory low (the projections it reads are indexed; the OS caches the file anyway).
+        if interactive { config.maximumReaderCount = 2 }
         config.label = "Floor"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
@@ -82,6 +86,7 @@ public final class Store: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if let pages = autoCheckpointPages { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+            if interactive { try db.execute(sql: "PRAGMA cache_size = -1024") }
         }
         return config
     }

@@ -71,6 +71,8 @@ final class KioskRunner {
             let n = poll(&fds, nfds_t(watch >= 0 ? 3 : 2), Int32(timeout))
             if floor_stop_signal() != 0 { return "stopped by signal \(floor_stop_signal())" }
             if n < 0 && errno != EINTR { return "poll failed: errno \(errno)" }
+            // Idle (the poll timed out): copy the WAL back now rather than during a scan.
+            if n == 0 { _ = try? driver.service.checkpointIfDue(every: 50) }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return "the terminal went away" }
             if fds[0].revents & Int16(POLLIN) != 0 {
                 let inputs = terminal.readKeys()
