@@ -20,7 +20,10 @@ final class Tmux {
                  "env LANG=C.UTF-8 TERM=xterm-256color \(exports) \(command); echo EXIT=$?; sleep 60"])
     }
 
-    deinit { _ = try? run(["kill-server"]) }
+    deinit {
+        _ = try? run(["kill-server"])
+        unlink("\(ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp")/tmux-\(getuid())/\(socket)")
+    }
 
     /// Runs a tmux command with posix_spawn and waitpid (Foundation's Process can miss the exit
     /// of a client whose server daemonized). Output is read only when asked for.
@@ -42,8 +45,20 @@ final class Tmux {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let cargs = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
+        // The test runner may block or ignore signals; tmux and everything it starts must not
+        // inherit that, or kill-server waits forever for panes that cannot get their SIGHUP.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGPIPE, SIGCHLD, SIGWINCH] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cargs, environ)
+        let rc = posix_spawn(&pid, argv[0], &actions, &attr, cargs, environ)
         if output { close(fds[1]) }
         guard rc == 0 else { if output { close(fds[0]) }; throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
         var data = Data()
