@@ -178,3 +178,18 @@ struct KioskScreenTests {
         #expect(!k.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 }
+
+@Suite("kiosk help text")
+struct KioskHelpTextTests {
+    @Test func longHelpLinesWrapInsteadOfBeingCut() throws {
+        #expect(KioskView.wrap("Badges: EMP:101 Lena (operator)  EMP:102 Omar", 20) == ["Badges: EMP:101 Lena", "(operator) EMP:102", "Omar"])
+        #expect(KioskView.wrap("ABCDEFGHIJKLMNOPQRSTUVWXY", 10) == ["ABCDEFGHIJ", "KLMNOPQRST", "UVWXY"])
+        let k = try KioskHarness()
+        var m = k.driver.model
+        m.helpExtra = ["Gauge: EQ:MIC-7 then a reading such as 3.502 while a measurement has focus"]
+        m.overlay = .help(scroll: 0)
+        let text = KioskView.draw(m).text
+        #expect(text.contains("Gauge: EQ:MIC-7 then a reading such as 3.502 while a"))
+        #expect(text.contains("measurement has focus"))
+    }
+}

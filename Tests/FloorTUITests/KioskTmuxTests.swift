@@ -93,7 +93,12 @@ final class Tmux {
     }
 
     /// A scanner burst: all characters and the Enter suffix in one write.
-    func scan(_ code: String) throws { try run(["send-keys", "-t", session, "-l", code, ";", "send-keys", "-t", session, "Enter"]) }
+    /// Then a pause: a person's next key never follows a scan's Enter by less than the decoder's
+    /// maximum gap (such an Enter would be taken for the scanner's second suffix, CR LF).
+    func scan(_ code: String) throws {
+        try run(["send-keys", "-t", session, "-l", code, ";", "send-keys", "-t", session, "Enter"])
+        usleep(80_000)
+    }
     /// A named key (Enter, F5, Escape, Down...).
     func key(_ name: String) throws { try run(["send-keys", "-t", session, name]); usleep(150_000) }
     /// A person typing: one key at a time, ~150 ms apart.
@@ -118,6 +123,13 @@ func kioskPID(_ db: String) -> Int32? {
         if args.first?.hasSuffix("floor") == true, args.contains("kiosk"), args.contains(Substring(db)) { return pid }
     }
     return nil
+}
+
+/// Whether a process still runs (a zombie waiting for a reaper does not: some containers' init never reaps).
+func isRunning(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
 }
 
 /// CPU ticks (user + system) a process used so far.
@@ -251,9 +263,9 @@ struct KioskTmuxTests {
         let pid = try #require(kioskPID(f.db))
         try t.kill()   // the pty closes: SIGHUP, then EOF / EIO
         var gone = false
-        for _ in 0..<40 where !gone {
+        for _ in 0..<100 where !gone {
             usleep(50_000)
-            gone = kill(pid, 0) != 0
+            gone = !isRunning(pid)
         }
         #expect(gone, "the kiosk kept running after its terminal went away")
     }

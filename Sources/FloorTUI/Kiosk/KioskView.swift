@@ -380,6 +380,19 @@ enum KioskView {
         }
     }
 
+    /// Word-wraps `text` to lines of at most `width` characters (a longer word is cut).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= width { line += " " + word } else {
+                lines.append(line); line = String(word)
+            }
+            while line.count > width { lines.append(String(line.prefix(width))); line = String(line.dropFirst(width)) }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     // MARK: overlays
 
     private static func centeredBox(_ s: inout Screen, width: Int, height: Int, title: String) -> (x: Int, y: Int, w: Int, h: Int) {
@@ -421,7 +434,10 @@ enum KioskView {
         for (keys, title) in m.keymap.help(for: context, readOnly: m.readOnly) { lines.append((keys, title, .normal)) }
         lines.append(("", "", .normal))
         lines.append(("Scan", "EMP: badge · SN:/WO: traveler · LOT:mat:lot · EQ: gauge · CMD: cards", .dim))
-        for extra in m.helpExtra { lines.append(("", extra, .info)) }
+        let textWidth = max(20, min(76, s.width - 4) - 21)
+        for extra in m.helpExtra {
+            for (i, part) in wrap(extra, textWidth).enumerated() { lines.append(("", (i == 0 ? "" : "  ") + part, .info)) }
+        }
         let b = centeredBox(&s, width: 76, height: min(lines.count + 3, s.height - 2), title: "Help · \(context.rawValue)")
         let visible = b.h - 3
         let first = min(scroll, max(0, lines.count - visible))
