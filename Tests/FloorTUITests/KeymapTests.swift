@@ -83,4 +83,12 @@ struct KeymapTests {
             #expect("\(error)".contains(dir))
         }
     }
+
+    @Test func scanPrefixEscapes() {
+        #expect(KioskLaunch.unescape("\\x02") == "\u{02}")
+        #expect(KioskLaunch.unescape("]C1") == "]C1")
+        #expect(KioskLaunch.unescape("A\\x1dB") == "A\u{1D}B")
+        #expect(KioskLaunch.unescape("\\x2") == nil)
+        #expect(KioskLaunch.unescape("\\xZZ") == nil)
+    }
 }

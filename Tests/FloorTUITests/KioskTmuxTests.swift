@@ -325,4 +325,18 @@ struct KioskTmuxTests {
         try t.slowScan("EMP:101", gapMs: 80)
         t.wait(for: "Lena Vogel (operator)")
     }
+
+    @Test func overSSHOnlyFramingMakesAScan() throws {
+        let f = try demoStore()
+        let t = try kiosk(f, extra: "--no-scan-timing --scan-prefix '\\x02'")
+        t.wait(for: "SCAN YOUR BADGE")
+        // Without the prefix, even a fast burst is typing when timing is off.
+        try t.scan("EMP:101")
+        t.wait(for: "does nothing here")
+        #expect(!t.screen.contains("Lena Vogel"))
+        // STX + code + Enter is a scan, whatever the timing.
+        try t.run(["send-keys", "-t", t.session, "-H", "02", ";", "send-keys", "-t", t.session, "-l", "EMP:101", ";",
+                   "send-keys", "-t", t.session, "Enter"])
+        t.wait(for: "Lena Vogel (operator)")
+    }
 }

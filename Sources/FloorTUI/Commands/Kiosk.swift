@@ -27,20 +27,51 @@ struct Kiosk: ParsableCommand {
     @Option(help: "The station this kiosk serves.") var station: String
     @Option(help: "Log out after this many seconds without a key or scan (0: never).") var idleLogout: Int = 600
     @Flag(help: "Ignore key timing: only framing (prefix, suffix) makes a scan.") var noScanTiming = false
+    @Option(help: "A prefix the scanner is set to send before each code (framing), e.g. '\\x02' for STX.")
+    var scanPrefix: String?
+    @Flag(help: "Codes start with an AIM symbology identifier (]C1, ]d2, ]Q3...): a burst starting with one is a scan.")
+    var aimFraming = false
 
     func run() throws {
         try runReporting {
             let s = try store.open(create: false, interactive: true)
+            var framing = KioskLaunch.Framing(timing: !noScanTiming, aim: aimFraming)
+            if let p = scanPrefix {
+                guard let prefix = KioskLaunch.unescape(p), !prefix.isEmpty else {
+                    throw ValidationError("--scan-prefix: \(Sanitize.line(p)) is not text or \\xNN escapes")
+                }
+                framing.prefix = prefix
+            }
             let reason = try KioskLaunch.run(store: s, station: station, screen: screen, idleLogout: idleLogout,
-                                             scanTiming: !noScanTiming, helpExtra: [])
+                                             framing: framing, helpExtra: [])
             if let reason { warn("floor kiosk: \(reason)") }
         }
     }
 }
 
 enum KioskLaunch {
+    /// How this run frames scans, over the station's saved thresholds.
+    struct Framing {
+        var timing = true
+        var aim = false
+        var prefix: String?
+    }
+
+    /// `\xNN` escapes to characters (for control-character prefixes); nil when malformed.
+    static func unescape(_ text: String) -> String? {
+        var out = "", rest = Substring(text)
+        while let r = rest.range(of: "\\x") {
+            out += rest[..<r.lowerBound]
+            let hex = rest[r.upperBound...].prefix(2)
+            guard hex.count == 2, let v = UInt8(hex, radix: 16) else { return nil }
+            out.unicodeScalars.append(Unicode.Scalar(v))
+            rest = rest[r.upperBound...].dropFirst(2)
+        }
+        return out + rest
+    }
+
     /// Opens the kiosk full screen on `store` until quit; returns why it stopped when that was not a quit.
-    static func run(store: Store, station: String, screen: ScreenOptions, idleLogout: Int, scanTiming: Bool,
+    static func run(store: Store, station: String, screen: ScreenOptions, idleLogout: Int, framing: Framing = Framing(),
                     helpExtra: [String]) throws -> String? {
         let keymap = try KeymapLoader.load(screen.keymap)
         let service = FloorService(store: store)
@@ -52,7 +83,9 @@ enum KioskLaunch {
         model.idleLogout = idleLogout > 0 ? TimeInterval(idleLogout) : nil
         model.helpExtra = helpExtra
         model.wedge = KioskDriver.savedWedge(store, station: station)
-        model.wedge.timingEnabled = scanTiming
+        model.wedge.timingEnabled = framing.timing
+        if framing.aim { model.wedge.aimFraming = true }
+        if let prefix = framing.prefix { model.wedge.prefix = prefix }
         let terminal = try Terminal(colour: !screen.noColor)
         defer { terminal.stop() }
         model.glyphs = (terminal.utf8 && !screen.ascii) ? .unicode : .ascii

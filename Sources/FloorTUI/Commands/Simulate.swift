@@ -104,7 +104,7 @@ struct Demo: ParsableCommand {
                 .write(toFile: ordersPath, atomically: true, encoding: .utf8)
             _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 {
-                let reason = try KioskLaunch.run(store: store, station: station, screen: screen, idleLogout: 0, scanTiming: true,
+                let reason = try KioskLaunch.run(store: store, station: station, screen: screen, idleLogout: 0,
                                                  helpExtra: ["Demo store: \(dbPath)"] + Demo.codesToTry)
                 if let reason { warn("floor demo: \(reason)") }
                 print("Demo store kept at \(dbPath) (floor kiosk --station \(station) --db \(dbPath) reopens it)")
