@@ -16,20 +16,22 @@ public enum Queries {
         /// Deadline in ms (end of the due date in plant time, or the due instant).
         public var dueAt: Int64
         public var since: Int64
+        /// Where it runs or is paused (nil when queued or held).
+        public var station: String?
     }
 
     /// Everything waiting at (or paused or held at) the steps of a station's work center,
     /// ordered by priority, then due date, then work order and serial. Uses `parts_queue`.
     public static func queue(workCenter: String, limit: Int = 500, _ db: Database) throws -> [QueueEntry] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since
+            SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since, p.station
             FROM parts p JOIN work_orders w ON w.number = p.work_order
             WHERE p.work_center = ? AND p.status IN ('queued', 'paused', 'hold', 'running')
             ORDER BY w.priority_rank, w.due_at, p.work_order, p.serial
             LIMIT ?
             """), arguments: [workCenter, limit]).map { r in
             QueueEntry(serial: r[0], workOrder: r[1], part: r[2], step: r[3], status: PartStatus(rawValue: r[4]) ?? .queued,
-                       quantity: r[5], priority: Priority(rawValue: r[6]) ?? .normal, due: r[7], dueAt: r[8], since: r[9])
+                       quantity: r[5], priority: Priority(rawValue: r[6]) ?? .normal, due: r[7], dueAt: r[8], since: r[9], station: r[10])
         }
     }
 

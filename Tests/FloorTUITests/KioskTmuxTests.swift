@@ -150,16 +150,24 @@ struct KioskTmuxTests {
         return f
     }
 
+    /// The kiosk of K-SW1 on `f`'s store, once it shows its login screen.
     func kiosk(_ f: FloorBinary, width: Int = 80, height: Int = 24, extra: String = "") throws -> Tmux {
-        try Tmux(width: width, height: height, command: "\(FloorBinary.path) kiosk --station K-SW1 --db \(f.db) \(extra)")
+        let t = try Tmux(width: width, height: height, command: "\(FloorBinary.path) kiosk --station K-SW1 --db \(f.db) \(extra)")
+        t.wait(for: "SCAN YOUR BADGE")
+        return t
+    }
+
+    /// The kiosk with `badge` logged in (waits for the person's name).
+    func loggedIn(_ f: FloorBinary, _ badge: String, _ name: String, extra: String = "") throws -> Tmux {
+        let t = try kiosk(f, extra: extra)
+        try t.scan("EMP:" + badge)
+        t.wait(for: name)
+        return t
     }
 
     @Test func theWholeStationWorkflow() throws {
         let f = try demoStore()
-        let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
-        try t.scan("EMP:101")
-        t.wait(for: "Lena Vogel (operator)")
+        let t = try loggedIn(f, "101", "Lena Vogel (operator)")
         // Pick the first part with the keys and open it.
         try t.key("Enter")
         t.wait(for: "Step OP10 Turn and thread")
@@ -207,7 +215,6 @@ struct KioskTmuxTests {
     @Test func scanBurstsNeverLeakIntoAFocusedMeasurementField() throws {
         let f = try demoStore()
         let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
         try t.scan("EMP:101")
         try t.scan("SN:NW-5001-001")
         t.wait(for: "Step OP10")
@@ -228,10 +235,7 @@ struct KioskTmuxTests {
 
     @Test func showsWhatAnotherProcessWritesWithinASecond() throws {
         let f = try demoStore()
-        let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
-        try t.scan("EMP:102")
-        t.wait(for: "Omar Haddad")
+        let t = try loggedIn(f, "102", "Omar Haddad")
         let r = try f.scan("K-SW2", "EMP:101", "SN:NW-5001-004", "CMD:START")
         #expect(r.status == 0, "\(r.out)\(r.err)")
         t.wait(for: "RUN@K-SW2", timeout: 1.5)
@@ -240,10 +244,7 @@ struct KioskTmuxTests {
 
     @Test func idleKioskUsesNoCPUAndStopsCleanlyOnSIGTERM() throws {
         let f = try demoStore()
-        let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
-        try t.scan("EMP:101")
-        t.wait(for: "Lena Vogel")
+        let t = try loggedIn(f, "101", "Lena Vogel")
         let pid = try #require(kioskPID(f.db))
         usleep(300_000)
         let before = try #require(cpuTicks(pid))
@@ -259,7 +260,6 @@ struct KioskTmuxTests {
     @Test func exitsWhenTheTerminalGoesAway() throws {
         let f = try demoStore()
         let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
         let pid = try #require(kioskPID(f.db))
         try t.kill()   // the pty closes: SIGHUP, then EOF / EIO
         var gone = false
@@ -293,10 +293,7 @@ struct KioskTmuxTests {
 
     @Test func kioskKeymapDrivesTheWorkflowFromTheNumericPad() throws {
         let f = try demoStore()
-        let t = try kiosk(f, extra: "--keymap kiosk")
-        t.wait(for: "SCAN YOUR BADGE")
-        try t.scan("EMP:101")
-        t.wait(for: "Lena Vogel")
+        let t = try loggedIn(f, "101", "Lena Vogel", extra: "--keymap kiosk")
         try t.key("2"); try t.key("Enter")   // down, open
         t.wait(for: "NW-5001-002")
         try t.key("1")                        // start
@@ -308,7 +305,6 @@ struct KioskTmuxTests {
     @Test func calibratingForASlowScannerMakesItsBurstsScans() throws {
         let f = try demoStore()
         let t = try kiosk(f)
-        t.wait(for: "SCAN YOUR BADGE")
         // On the defaults an 80 ms/character scanner reads as typing: no login.
         try t.slowScan("EMP:101", gapMs: 80)
         usleep(300_000)
@@ -329,7 +325,6 @@ struct KioskTmuxTests {
     @Test func overSSHOnlyFramingMakesAScan() throws {
         let f = try demoStore()
         let t = try kiosk(f, extra: "--no-scan-timing --scan-prefix '\\x02'")
-        t.wait(for: "SCAN YOUR BADGE")
         // Without the prefix, even a fast burst is typing when timing is off.
         try t.scan("EMP:101")
         t.wait(for: "does nothing here")

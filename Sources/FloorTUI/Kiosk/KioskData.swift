@@ -5,7 +5,7 @@ import MESCore
 
 /// Everything the kiosk screens show, read from the store in one transaction and decided by
 /// MESCore (start gate, FPI status, sampling, due risk). The view only draws it.
-struct KioskData: Equatable, Sendable {
+struct KioskData: Sendable {
     struct QueueRow: Equatable, Sendable {
         var serial: String
         var workOrder: String
@@ -33,7 +33,7 @@ struct KioskData: Equatable, Sendable {
         var since: Int64
         var mine: Bool
     }
-    struct PartDetail: Equatable, Sendable {
+    struct PartDetail: Sendable {
         var part: PartState
         var partName: String
         var step: Step?
@@ -57,7 +57,8 @@ struct KioskData: Equatable, Sendable {
     var down: (target: String, reason: String, since: Int64)?
     var part: PartDetail?
     var reasons = Reasons()
-    var timeZone = TimeZone(identifier: "UTC")!
+    /// The plant's calendar (clock and timers in plant time).
+    var calendar = PlantCalendar(timeZone: TimeZone(identifier: "UTC")!)
     var people: [String: String] = [:]
     /// The highest event rowid seen: a change in the store shows as a higher one.
     var lastEvent: Int64 = 0
@@ -66,12 +67,6 @@ struct KioskData: Equatable, Sendable {
     /// Who the queue's blockers were evaluated for, and how many rows.
     var personBadge: String?
     var evaluatedRows = 0
-
-    static func == (a: KioskData, b: KioskData) -> Bool {
-        a.queue == b.queue && a.running == b.running && a.banners == b.banners && a.part == b.part
-            && a.down?.target == b.down?.target && a.down?.since == b.down?.since && a.lastEvent == b.lastEvent
-            && a.shift == b.shift && a.problem == b.problem && a.stationName == b.stationName
-    }
 }
 
 /// Reads a `KioskData` for a station, a person and an optional selected part.
@@ -106,7 +101,7 @@ enum KioskLoader {
             d.stationName = station.name
             d.workCenter = station.workCenter
             d.reasons = plant.plant.reasons
-            d.timeZone = plant.calendar.timeZone
+            d.calendar = plant.calendar
             d.shift = plant.calendar.shift(at: now, shifts: plant.plant.shifts)?.shift
             let target = plant.downtimeTarget(of: station)
             if let down = try state.machine(target)?.down {
@@ -115,32 +110,24 @@ enum KioskLoader {
             }
             let env = DecisionEnv(now: now, newID: { "" })
             let entries = try Queries.queue(workCenter: station.workCenter, limit: queueLimit, db)
-            var routings: [String: Routing] = [:]
-            func routing(_ wo: WorkOrderState) throws -> Routing? {
-                let k = "\(wo.routing)@\(wo.routingVersion)"
-                if let r = routings[k] { return r }
-                let r = try state.routing(id: wo.routing, version: wo.routingVersion)
-                routings[k] = r
-                return r
-            }
             var pairs: [(workOrder: String, step: String)] = []
             var orders: [String: WorkOrderState?] = [:]
             for (i, e) in entries.enumerated() {
                 let wo: WorkOrderState?
                 if let cached = orders[e.workOrder] { wo = cached } else { wo = try state.workOrder(e.workOrder); orders[e.workOrder] = wo }
-                let r = try wo.flatMap(routing)
+                let r = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }   // cached (RoutingCache)
                 let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: e.step, quantity: e.quantity) } ?? 0
                 pairs.append((e.workOrder, e.step))
+                // Running or paused: here (with who and since, from the part), or at another station.
                 var elsewhere: String?
                 if e.status == .running || e.status == .paused {
-                    if let p = try state.part(e.serial), let run = p.run, run.station == stationID {
+                    if e.station == stationID, let run = try state.part(e.serial)?.run {
                         d.running.append(KioskData.RunRow(serial: e.serial, workOrder: e.workOrder, step: e.step, status: e.status,
                                                           operatorBadge: run.operator_, operatorName: plant.people[run.operator_]?.name ?? run.operator_,
                                                           since: run.pausedAt ?? run.startedAt, mine: run.operator_ == person?.badge))
                         continue
-                    } else {
-                        elsewhere = try state.part(e.serial)?.run?.station ?? "?"
                     }
+                    elsewhere = e.station ?? "?"
                 }
                 var blockers: [RefusalReason]?
                 if let person, i < evaluateRows, elsewhere == nil {

@@ -45,8 +45,7 @@ final class KioskDriver {
     @discardableResult
     func reloadIfChanged() -> Bool {
         guard let last = try? service.store.read({ db in try Queries.lastEventRowID(db) }), last != model.data.lastEvent else { return false }
-        send(.tick(clock()))
-        if let msg = load() { send(msg) }
+        forceLoad()
         return true
     }
 

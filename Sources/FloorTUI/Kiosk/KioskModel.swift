@@ -73,7 +73,6 @@ struct KioskModel: Sendable {
     var measureFocus = 0
     var fields: [String: String] = [:]
     var message: Message?
-    var quitting = false
     /// Set when the idle timer logged the person out, so the notice outlives the logout reply.
     var idleLoggedOut = false
 
@@ -133,7 +132,6 @@ enum KioskMsg: Sendable {
     /// The session after the codes ran, and one reply per code run.
     case handled(StationSession, [StationSession.Reply], opened: Bool)
     case failed(String)
-    case sync(String)
 }
 
 /// What `update` asks the shell to do.

@@ -74,9 +74,14 @@ final class KioskRunner {
             // Idle (the poll timed out): copy the WAL back now rather than during a scan.
             if n == 0 { _ = try? driver.service.checkpointIfDue(every: 50) }
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return "the terminal went away" }
-            if fds[0].revents & Int16(POLLIN) != 0 {
+            // Keys, or after EINTR (a SIGWINCH) the KEY_RESIZE ncurses queued.
+            let readable = fds[0].revents & Int16(POLLIN) != 0
+            if readable || n < 0 {
                 let inputs = terminal.readKeys()
-                if inputs.isEmpty { emptyReads += 1; if emptyReads >= 3 { return "end of input" } } else { emptyReads = 0 }
+                if readable {
+                    // Readable with nothing to read three times running: end of input.
+                    if inputs.isEmpty { emptyReads += 1; if emptyReads >= 3 { return "end of input" } } else { emptyReads = 0 }
+                }
                 let at = KioskRunner.monotonic()
                 for input in inputs {
                     switch input {
@@ -87,13 +92,6 @@ final class KioskRunner {
                     case .key(let key):
                         feed(key, at: at)
                     }
-                }
-            } else if n < 0 {
-                // EINTR: a SIGWINCH; ncurses queues KEY_RESIZE for the next read.
-                for case .resize in terminal.readKeys() {
-                    terminal.invalidate()
-                    let s = terminal.size
-                    driver.send(.resize(width: s.width, height: s.height))
                 }
             }
             for out in decoder.tick(at: KioskRunner.monotonic()) { deliver(out) }

@@ -30,9 +30,6 @@ enum KioskUpdate {
             // Never a reload here: a store that cannot be read would fail again, in a loop.
             m.message = .init(kind: .refused, text: text)
             return []
-        case .sync(let text):
-            m.syncText = text
-            return []
         case .handled(let session, let replies, let opened):
             return handled(&m, session, replies, opened)
         case .scan(let code, _):
@@ -72,9 +69,10 @@ enum KioskUpdate {
                                 _ opened: Bool) -> [KioskEffect] {
         let before = m.session
         m.session = session
+        let events = replies.flatMap(\.events).map { RecordedEvent(envelope: $0).event }
         if let refused = replies.first(where: { $0.kind == .refused }) {
             m.message = .init(kind: .refused, text: refused.text)
-        } else if replies.contains(where: { $0.events.contains { $0.type == "part.held" } }) {
+        } else if events.contains(where: { if case .partHeld = $0 { return true }; return false }) {
             m.message = .init(kind: .warning, text: "ON HOLD · " + (replies.last?.text ?? ""))
         } else if let last = replies.last {
             m.message = .init(kind: last.kind == .done ? .ok : .info, text: last.text)
@@ -95,7 +93,7 @@ enum KioskUpdate {
         }
         // A recorded measurement clears its field and moves on.
         if m.base == .measure, replies.allSatisfy({ $0.kind != .refused }),
-           replies.contains(where: { $0.events.contains { $0.type == "measurement.recorded" } }) {
+           events.contains(where: { if case .measurementRecorded = $0 { return true }; return false }) {
             if m.measurements.indices.contains(m.measureFocus) { m.fields[m.measurements[m.measureFocus].characteristic.id] = nil }
             m.measureFocus = min(m.measureFocus + 1, max(0, m.measurements.count - 1))
         }
@@ -139,7 +137,6 @@ enum KioskUpdate {
         if m.readOnly && action.mutating { return [] }
         switch action {
         case .quit:
-            m.quitting = true
             return [.quit]
         case .refresh:
             return [.redraw, .load]

@@ -38,12 +38,10 @@ enum KioskView {
 
     // MARK: frame
 
+    /// HH:MM in plant time (the plant calendar's cached Calendar; none is built per draw).
     static func clock(_ m: KioskModel, _ millis: Int64? = nil) -> String {
         let d = millis.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? m.now
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = m.timeZone
-        let k = c.dateComponents([.hour, .minute], from: d)
-        return String(format: "%02d:%02d", k.hour ?? 0, k.minute ?? 0)
+        return ClockTime(minutes: m.data.calendar.minuteOfDay(d)).description
     }
 
     static func duration(_ ms: Int64) -> String {
@@ -375,8 +373,8 @@ enum KioskView {
                 s.put("due", x: x + 4, y: row, role: .warn)
             }
         }
-        if d.measurements.contains(where: { $0.verdict.map { !$0.isGood } ?? false }) {
-            s.put(" OUT OF TOLERANCE: the part goes on hold ", x: 2, y: y + height - 1, role: .stop, bold: true)
+        if let step = d.step, d.measurements.contains(where: { $0.verdict.map { !$0.isGood } ?? false }) {
+            s.put(" OUT OF TOLERANCE: \(StationBoard.onFailConsequence(step)) ", x: 2, y: y + height - 1, role: .stop, bold: true)
         }
     }
 
@@ -464,5 +462,4 @@ enum KioskView {
 
 extension KioskModel {
     var millis: Int64 { Int64(now.timeIntervalSince1970 * 1000) }
-    var timeZone: TimeZone { data.timeZone }
 }

@@ -154,7 +154,8 @@ final class Terminal {
 
     // MARK: keys
 
-    /// Every key waiting, without blocking. `nil` means the terminal is gone (EOF on a poll that said readable).
+    /// Every key waiting, without blocking (empty when none: after a poll that said readable, that
+    /// means end of input).
     func readKeys() -> [Input] {
         var out: [Input] = []
         var ch: Int32 = 0

@@ -113,6 +113,14 @@ public enum StationBoard {
         return Sampling.due(step, piece: k).map { DueMeasurement(characteristic: $0, recorded: run.measurements[$0.id]) }
     }
 
+    /// What the rules do with a piece that fails a measurement at `step` (its `on_fail`), in words.
+    public static func onFailConsequence(_ step: Step) -> String {
+        switch step.onFail {
+        case .hold: return "the part goes on hold"
+        case .rework(let to): return "the part goes back to \(to) for rework"
+        }
+    }
+
     /// The materials of `step` with the lots scanned on the running piece.
     public static func materialsDue(_ part: PartState, step: Step, plant: PlantIndex) -> [MaterialDue] {
         step.materials.map { m in
