@@ -168,7 +168,7 @@ public enum EventLog {
     public static func append(_ events: [(event: DomainEvent, actor: String)], now: Date, db: Database) throws -> [EventEnvelope] {
         guard !events.isEmpty else { return [] }
         var state = try nodeState(db: db)
-        let wall = millis(now)
+        let wall = now.epochMillis
         let insert = try db.cachedStatement(sql: insertSQL)
         var prevBytes: Data? = state.lastHash.isEmpty ? nil : hexDecode(state.lastHash)
         var out: [EventEnvelope] = []
@@ -370,10 +370,6 @@ public enum EventLog {
         var text = envelope.canonicalText
         let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         return Data(digest)
-    }
-
-    static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -56,7 +56,8 @@ public enum MasterData {
 
     static func existingOrders(_ db: Database) throws -> [String: WorkOrderSpec] {
         var out: [String: WorkOrderSpec] = [:]
-        let rows = try Data.fetchAll(db, sql: "SELECT state FROM aggregates WHERE id LIKE 'wo:%'")
+        // A key range, not LIKE 'wo:%' (which cannot use the primary key and reads every state).
+        let rows = try Data.fetchAll(db, sql: "SELECT state FROM aggregates WHERE id >= 'wo:' AND id < 'wo;'")
         for data in rows {
             let wo = try Projections.decoder.decode(WorkOrderState.self, from: data)
             out[wo.spec.number] = wo.spec

@@ -94,8 +94,8 @@ public enum Projections {
         case "lot":
             guard case .lotHeld(let e) = r.event else {
                 // A release for a lot never held here changes nothing (but stays in the log).
-                if try aggregateRow(agg.rawValue, db) == nil { return }
-                let l = try fold(agg, r, db, initial: { LotState(material: "", lot: "") }) { $0.apply($1) }
+                guard let row = try aggregateRow(agg.rawValue, db) else { return }
+                let l = try fold(agg, r, db, row: row, initial: { LotState(material: "", lot: "") }) { $0.apply($1) }
                 return try writeHolds(l.holds, aggregate: agg.rawValue, db)
             }
             let l = try fold(agg, r, db, initial: { LotState(material: e.material, lot: e.lot) }) { $0.apply($1) }
@@ -144,9 +144,9 @@ public enum Projections {
     /// Applies `r` to the aggregate's stored state, or re-folds the aggregate from all its events
     /// when `r` sorts before the last event folded.
     @discardableResult
-    static func fold<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, initial: () -> S,
+    static func fold<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row: AggregateRow? = nil, initial: () -> S,
                                  apply: (inout S, RecordedEvent) -> Void) throws -> S {
-        try refoldingFrom(agg, r, db, refold: { events in
+        try refoldingFrom(agg, r, db, row: row, refold: { events in
             var s = initial()
             for e in events { apply(&s, e) }
             return s
@@ -160,8 +160,8 @@ public enum Projections {
     }
 
     static func foldPart(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> PartState? {
-        guard try aggregateRow(agg.rawValue, db) != nil else { return nil }  // its work order is not known yet
-        return try refoldingFrom(agg, r, db) { events in
+        guard let row = try aggregateRow(agg.rawValue, db) else { return nil }  // its work order is not known yet
+        return try refoldingFrom(agg, r, db, row: row) { events in
             guard let base = try initialPart(agg.key, db) else { return nil }
             var p = base
             for e in events { p.apply(e) }
@@ -170,9 +170,10 @@ public enum Projections {
     }
 
     /// Incremental when in order; otherwise `refold` over the aggregate's events in canonical order.
-    static func refoldingFrom<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database,
+    /// `row`: the aggregate's stored row when the caller has just read it (read here otherwise).
+    static func refoldingFrom<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row known: AggregateRow? = nil,
                                           refold: ([RecordedEvent]) throws -> S?, apply: (inout S, RecordedEvent) -> Void) throws -> S? {
-        if let row = try aggregateRow(agg.rawValue, db), row.order < r.order {
+        if let row = try known ?? aggregateRow(agg.rawValue, db), row.order < r.order {
             var s = try decodeState(S.self, agg.rawValue, row.state)
             apply(&s, r)
             try saveAggregate(agg.rawValue, s, r.order, db)
@@ -252,14 +253,16 @@ public enum Projections {
                                                on_hold, cancelled, released_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [wo.spec.number, wo.spec.part, wo.spec.quantity, wo.spec.due.description,
-                                     Int64(wo.spec.due.deadline(in: tz).timeIntervalSince1970 * 1000), wo.priority.rawValue,
+                                     wo.spec.due.deadline(in: tz).epochMillis, wo.priority.rawValue,
                                      wo.priority.rank, wo.spec.customer, wo.spec.tracking.rawValue, wo.isOnHold, wo.cancelled,
                                      wo.releasedAt])
         try writeHolds(wo.holds, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
         try writeConflicts(wo.conflicts, db)
         if wo.cancelled {
-            try db.execute(sql: "UPDATE parts SET status = 'cancelled' WHERE work_order = ? AND status != 'scrapped'",
-                           arguments: [wo.spec.number])
+            // Each traveler's shown status is MESCore's `effectiveStatus` (scrapped stays scrapped).
+            for serial in wo.serials {
+                if let p = try loadState(PartState.self, AggregateID.part(serial).rawValue, db) { try writePart(p, db) }
+            }
         }
     }
 

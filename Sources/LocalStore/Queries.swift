@@ -26,7 +26,7 @@ public enum Queries {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since, p.station
             FROM parts p JOIN work_orders w ON w.number = p.work_order
-            WHERE p.work_center = ? AND p.status IN ('queued', 'paused', 'hold', 'running')
+            WHERE p.work_center = ? AND p.status NOT IN ('done', 'scrapped', 'cancelled')  -- the partial index's own condition, so parts_queue is used
             ORDER BY w.priority_rank, w.due_at, p.work_order, p.serial
             LIMIT ?
             """), arguments: [workCenter, limit]).map { r in
@@ -43,12 +43,5 @@ public enum Queries {
     /// Machines (or stations) down now.
     public static func down(_ db: Database) throws -> [(machine: String, reason: String, since: Int64, station: String)] {
         try Row.fetchAll(db, sql: "SELECT machine, reason, since, station FROM down ORDER BY since").map { ($0[0], $0[1], $0[2], $0[3]) }
-    }
-}
-
-extension Queries {
-    /// The highest event rowid: a cheap change detector for screens (a higher value means new events).
-    public static func lastEventRowID(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(rowid), 0) FROM events")) ?? 0
     }
 }

@@ -79,8 +79,8 @@ enum KioskLoader {
     static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
                      evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil) throws -> KioskData {
         try service.store.read { db in
-            let millis = Int64(now.timeIntervalSince1970 * 1000)
-            let lastEvent = try Queries.lastEventRowID(db)
+            let millis = now.epochMillis
+            let lastEvent = try EventLog.lastPosition(db: db)
             if var d = previous, d.problem == nil, d.lastEvent == lastEvent, d.stationID == stationID, d.personBadge == person?.badge,
                d.evaluatedRows >= evaluateRows, d.loadedAt / 60_000 == millis / 60_000,
                let plant = try service.plantIndex(db), let station = plant.stations[stationID] {
@@ -157,7 +157,7 @@ enum KioskLoader {
     static func partDetail(_ selected: String?, station: Station, person: Person?, plant: PlantIndex,
                            state: StoreState, now: Date) throws -> KioskData.PartDetail? {
         guard let selected, let part = try state.part(selected) else { return nil }
-        let millis = Int64(now.timeIntervalSince1970 * 1000)
+        let millis = now.epochMillis
         let wo = try state.workOrder(part.workOrder)
         let r = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
         let step = r?.step(part.run?.step ?? part.step)
@@ -173,7 +173,7 @@ enum KioskLoader {
             materials: step.map { StationBoard.materialsDue(part, step: $0, plant: plant) } ?? [],
             measurements: try step.map { try StationBoard.measurementsDue(part, step: $0, state: state) } ?? [],
             blockers: blockers,
-            dueRisk: wo.map { DueRisk.classify(dueAt: Int64($0.spec.due.deadline(in: plant.calendar.timeZone).timeIntervalSince1970 * 1000),
+            dueRisk: wo.map { DueRisk.classify(dueAt: $0.spec.due.deadline(in: plant.calendar.timeZone).epochMillis,
                                                now: millis, remainingMinutes: remaining) },
             due: wo?.spec.due.description ?? "")
     }

@@ -44,7 +44,7 @@ final class KioskDriver {
     /// Reloads when another process (a supervisor, replication) changed the store.
     @discardableResult
     func reloadIfChanged() -> Bool {
-        guard let last = try? service.store.read({ db in try Queries.lastEventRowID(db) }), last != model.data.lastEvent else { return false }
+        guard let last = try? service.store.read({ db in try EventLog.lastPosition(db: db) }), last != model.data.lastEvent else { return false }
         forceLoad()
         return true
     }

@@ -111,7 +111,7 @@ final class KioskRunner {
     }
 
     private func msUntilNextMinute() -> Int {
-        let ms = Int64(driver.clock().timeIntervalSince1970 * 1000)
+        let ms = driver.clock().epochMillis
         return Int(60_000 - ms % 60_000) + 5
     }
 

@@ -461,5 +461,5 @@ enum KioskView {
 }
 
 extension KioskModel {
-    var millis: Int64 { Int64(now.timeIntervalSince1970 * 1000) }
+    var millis: Int64 { now.epochMillis }
 }

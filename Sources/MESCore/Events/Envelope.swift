@@ -21,7 +21,7 @@ public struct HLCClock: Codable, Equatable, Sendable {
     public init(last: HLC = .zero) { self.last = last }
 
     public mutating func tick(physical: Date) -> HLC {
-        let p = Int64((physical.timeIntervalSince1970 * 1000).rounded(.down))
+        let p = physical.epochMillis
         if p > last.wall { last = HLC(wall: p, logical: 0) } else { last = HLC(wall: last.wall, logical: last.logical + 1) }
         return last
     }
@@ -29,7 +29,7 @@ public struct HLCClock: Codable, Equatable, Sendable {
     /// Returns false (and leaves the clock alone) when `remote` is too far in the future.
     @discardableResult
     public mutating func observe(_ remote: HLC, physical: Date) -> Bool {
-        let p = Int64((physical.timeIntervalSince1970 * 1000).rounded(.down))
+        let p = physical.epochMillis
         if remote.wall > p + HLCClock.maxDriftMillis { return false }
         if remote > last { last = remote }
         return true

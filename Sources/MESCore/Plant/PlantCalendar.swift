@@ -115,3 +115,9 @@ public struct PlantCalendar: Sendable {
         return nil
     }
 }
+
+extension Date {
+    /// Milliseconds since 1970, rounded down: the one conversion every instant in the log,
+    /// the store and the screens goes through.
+    public var epochMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+}

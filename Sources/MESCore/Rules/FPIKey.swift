@@ -56,3 +56,15 @@ public enum BlockerKind: String, Codable, CaseIterable, Sendable {
         }
     }
 }
+
+extension FPIKey {
+    /// The key a start of `step` of `workOrder` at `station` by `person` at `instant` falls under
+    /// (the shift, day and machine of that start); nil when the step has no first-piece rule.
+    /// The start gate and the station's FPI banner both ask this, so they can never disagree.
+    public static func forStart(step: Step, workOrder: String, station: Station, person: String, plant: PlantIndex,
+                                at instant: Date) -> FPIKey? {
+        make(scope: step.firstPiece, workOrder: workOrder, step: step.id,
+             shift: plant.calendar.shift(at: instant, shifts: plant.plant.shifts), localDate: plant.calendar.localDate(instant),
+             equipment: plant.machine(of: station)?.id, person: person)
+    }
+}

@@ -25,5 +25,5 @@ public struct DecisionEnv: Sendable {
     public var now: Date
     public var newID: @Sendable () -> String
     public init(now: Date, newID: @escaping @Sendable () -> String) { self.now = now; self.newID = newID }
-    public var millis: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) }
+    public var millis: Int64 { now.epochMillis }
 }

@@ -85,9 +85,8 @@ public enum StartGate {
         var fpiKey: FPIKey?
         var designates = false
         if let step, let wo {
-            fpiKey = FPIKey.make(scope: step.firstPiece, workOrder: wo.spec.number, step: step.id,
-                                 shift: plant.calendar.shift(at: env.now, shifts: plant.plant.shifts), localDate: today,
-                                 equipment: machine?.id, person: person.badge)
+            fpiKey = FPIKey.forStart(step: step, workOrder: wo.spec.number, station: station, person: person.badge,
+                                     plant: plant, at: env.now)
             if let key = fpiKey {
                 let f = try state.fpi(key) ?? FPIState(key: key)
                 if f.blocks(serial) {

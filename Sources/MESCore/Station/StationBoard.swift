@@ -41,8 +41,6 @@ public enum FirstPieceStatus: Equatable, Sendable {
         case .waived: return "FPI WAIVED"
         }
     }
-    /// Whether other parts of this key are blocked until a decision.
-    public var blocksOthers: Bool { if case .pending = self { return true }; return false }
     public var unlocked: Bool {
         switch self { case .passed, .waived: return true; default: return false }
     }
@@ -92,14 +90,11 @@ public enum StationBoard {
                                          plant: PlantIndex, state: StateReader, now: Date) throws -> [FirstPieceBanner] {
         var seen = Set<String>()
         var out: [FirstPieceBanner] = []
-        let shift = plant.calendar.shift(at: now, shifts: plant.plant.shifts)
-        let today = plant.calendar.localDate(now)
-        let machine = plant.machine(of: station)?.id
         for (number, stepID) in pairs where seen.insert(number + "|" + stepID).inserted {
             guard let wo = try state.workOrder(number), let routing = try state.routing(id: wo.routing, version: wo.routingVersion),
                   let step = routing.step(stepID), step.workCenter == station.workCenter, step.firstPiece != .none else { continue }
-            guard let key = FPIKey.make(scope: step.firstPiece, workOrder: number, step: stepID, shift: shift, localDate: today,
-                                        equipment: machine, person: person?.badge ?? "") else { continue }
+            guard let key = FPIKey.forStart(step: step, workOrder: number, station: station, person: person?.badge ?? "",
+                                            plant: plant, at: now) else { continue }
             out.append(FirstPieceBanner(workOrder: number, step: stepID, stepName: step.name, key: key,
                                         status: FirstPieceStatus.of(try state.fpi(key))))
         }
