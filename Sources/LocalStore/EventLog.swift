@@ -289,6 +289,23 @@ public enum EventLog {
         return out
     }
 
+    /// An aggregate's events with HLC time in [from, to), in canonical order.
+    public static func events(aggregate: String, from: Int64, to: Int64, db: Database) throws -> [EventEnvelope] {
+        let stmt = try db.cachedStatement(sql: """
+            SELECT \(columns) FROM events WHERE aggregate = ? AND hlc_wall >= ? AND hlc_wall < ? ORDER BY hlc_wall, hlc_logical, node, seq
+            """)
+        return try Row.fetchAll(stmt, arguments: [aggregate, from, to]).map { envelope(columns: $0) }
+    }
+
+    /// Events of every aggregate whose id starts with `prefix`, each aggregate's in canonical order.
+    public static func events(aggregatePrefix prefix: String, db: Database) throws -> [EventEnvelope] {
+        let stmt = try db.cachedStatement(sql: """
+            SELECT \(columns) FROM events WHERE aggregate >= ? AND aggregate < ? ORDER BY aggregate, hlc_wall, hlc_logical, node, seq
+            """)
+        let upper = String(prefix.dropLast()) + String(UnicodeScalar(prefix.unicodeScalars.last!.value + 1)!)
+        return try Row.fetchAll(stmt, arguments: [prefix, upper]).map { envelope(columns: $0) }
+    }
+
     /// Events in local arrival order after `pos` (exclusive), at most `limit`.
     public static func events(after pos: Int64, limit: Int, db: Database) throws -> [(pos: Int64, envelope: EventEnvelope)] {
         let stmt = try db.cachedStatement(sql: "SELECT \(columns) FROM events WHERE pos > ? ORDER BY pos LIMIT ?")

@@ -58,10 +58,19 @@ public final class FloorService: @unchecked Sendable {
         try store.write { db in try run(command, badge: badge, station: station, now: now, db: db) }
     }
 
+    /// Decides and records `command` by a supervisor or inspector at the console (no station: work
+    /// that needs one is refused by the rules). Decided inside the write transaction, so two
+    /// consoles or a console and a kiosk acting on the same part cannot both win.
+    public func runAtConsole(_ command: Command, badge: String, now: Date = Date()) throws -> Outcome {
+        try run(command, badge: badge, station: Station.console.id, now: now)
+    }
+
     /// The same inside a caller's transaction (the simulator batches many).
     public func run(_ command: Command, badge: String, station stationID: String, now: Date, db: Database) throws -> Outcome {
         guard let plant = try plantIndex(db) else { throw ServiceError.noPlant }
-        guard let station = plant.stations[stationID] else { throw ServiceError.unknownStation(stationID) }
+        guard let station = stationID == Station.console.id ? Station.console : plant.stations[stationID] else {
+            throw ServiceError.unknownStation(stationID)
+        }
         guard let person = plant.people[badge] else { throw ServiceError.unknownPerson(badge) }
         let state = StoreState(db: db, plant: plant)
         let env = DecisionEnv(now: now, newID: newID)

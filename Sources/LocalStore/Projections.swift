@@ -60,6 +60,61 @@ public enum Projections {
             """)
     }
 
+    /// The wall board's and the console's tables (migration v2-board): what each traveler made
+    /// at each step (output, FPY, OEE), its scrap with reasons (Pareto), open andon calls,
+    /// override requests waiting for a supervisor, and indexes for the board's reads.
+    public static func createBoardTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE step_outcomes (
+                serial TEXT NOT NULL, step TEXT NOT NULL, work_order TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
+                good INTEGER NOT NULL, scrap INTEGER NOT NULL, first_pass INTEGER NOT NULL,
+                PRIMARY KEY (serial, step)
+            ) WITHOUT ROWID;
+            CREATE INDEX step_outcomes_at ON step_outcomes(at);
+            CREATE INDEX step_outcomes_station ON step_outcomes(station, at);
+            CREATE TABLE scraps (
+                serial TEXT NOT NULL, event TEXT NOT NULL, step TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
+                count INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (serial, event)
+            ) WITHOUT ROWID;
+            CREATE INDEX scraps_at ON scraps(at);
+            CREATE TABLE andon (
+                station TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, note TEXT NOT NULL, by TEXT NOT NULL,
+                at INTEGER NOT NULL, ack_by TEXT, ack_at INTEGER
+            ) WITHOUT ROWID;
+            CREATE TABLE override_requests (
+                serial TEXT NOT NULL, id TEXT NOT NULL, step TEXT NOT NULL, blocker TEXT NOT NULL, reason TEXT NOT NULL,
+                requested_by TEXT NOT NULL, PRIMARY KEY (serial, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX parts_done ON parts(status, since) WHERE status = 'done';
+            CREATE INDEX parts_at_station ON parts(station) WHERE station IS NOT NULL;
+            CREATE INDEX fpi_pending ON fpi(verdict) WHERE verdict = 'pending';
+            """)
+    }
+
+    /// Fills the board's tables from what a store already holds. Only travelers with scrap are
+    /// re-folded from their events (older states did not keep scrap reasons); the others' stored
+    /// states already carry everything.
+    public static func backfillBoardTables(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, state FROM aggregates WHERE id >= 'part:' AND id < 'part;'")
+        var refold: [String] = []
+        while let row = try rows.next() {
+            let id: String = row[0]
+            let p = try decoder.decode(PartState.self, from: row[1] as Data)
+            if p.scrapped > 0 && p.scrapLog == nil { refold.append(id); continue }
+            try writeYield(p, db)
+        }
+        for id in refold {
+            let agg = AggregateID(rawValue: id)
+            guard let base = try initialPart(agg.key, db) else { continue }
+            var p = base
+            let events = try EventLog.events(aggregate: id, db: db).map(RecordedEvent.init(envelope:))
+            for e in events { p.apply(e) }
+            if let last = events.last { try saveAggregate(id, p, last.order, db) }
+            try writeYield(p, db)
+        }
+        for env in try EventLog.events(aggregatePrefix: "andon:", db: db) { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
+    }
+
     /// Folds newly stored events into the read models, in the caller's transaction.
     public static func apply(_ envelopes: [EventEnvelope], _ db: Database) throws {
         for env in envelopes { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
@@ -91,6 +146,14 @@ public enum Projections {
             try db.execute(sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
             try writeConflicts(f.conflicts, db)
+        case "andon":
+            let a = try fold(agg, r, db, initial: { AndonState(station: agg.key) }) { $0.apply($1) }
+            try db.cachedStatement(sql: "DELETE FROM andon WHERE station = ?").execute(arguments: [a.station])
+            if let c = a.open {
+                try db.cachedStatement(sql: "INSERT INTO andon(station, id, kind, note, by, at, ack_by, ack_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .execute(arguments: [a.station, c.id, c.kind, c.note, c.by, c.at, c.acknowledgedBy, c.acknowledgedAt])
+            }
+            try writeConflicts(a.conflicts, db)
         case "lot":
             guard case .lotHeld(let e) = r.event else {
                 // A release for a lot never held here changes nothing (but stays in the log).
@@ -238,11 +301,49 @@ public enum Projections {
         }
         try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)
         try writeConflicts(p.conflicts, db)
+        try writeYield(p, db)
+        if !p.overrides.isEmpty {
+            try db.cachedStatement(sql: "DELETE FROM override_requests WHERE serial = ?").execute(arguments: [p.serial])
+            for o in p.overrides where o.status == .requested {
+                try db.cachedStatement(sql: """
+                    INSERT INTO override_requests(serial, id, step, blocker, reason, requested_by) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [p.serial, o.id, o.step, o.blocker.rawValue, o.reason, o.requestedBy])
+            }
+        }
         if let run = p.run {
             for use in run.lots.values {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO lot_uses(material, lot, serial, step, at) VALUES (?, ?, ?, ?, ?)")
                     .execute(arguments: [use.material, use.lot, p.serial, run.step, use.at])
             }
+        }
+    }
+
+    /// The traveler's step outcomes and scrap lines: unchanged rows are not rewritten, vanished
+    /// ones (an undo, a re-fold) are deleted.
+    static func writeYield(_ p: PartState, _ db: Database) throws {
+        let outcomes = p.outcomes
+        let steps = try String.fetchAll(db.cachedStatement(sql: "SELECT step FROM step_outcomes WHERE serial = ?"), arguments: [p.serial])
+        let now = Set(outcomes.map(\.step))
+        for step in steps where !now.contains(step) {
+            try db.cachedStatement(sql: "DELETE FROM step_outcomes WHERE serial = ? AND step = ?").execute(arguments: [p.serial, step])
+        }
+        for o in outcomes {
+            try db.cachedStatement(sql: """
+                INSERT INTO step_outcomes(serial, step, work_order, station, at, good, scrap, first_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(serial, step) DO UPDATE SET station = excluded.station, at = excluded.at, good = excluded.good,
+                    scrap = excluded.scrap, first_pass = excluded.first_pass
+                WHERE (station, at, good, scrap, first_pass) IS NOT (excluded.station, excluded.at, excluded.good, excluded.scrap, excluded.first_pass)
+                """).execute(arguments: [p.serial, o.step, p.workOrder, o.station, o.at, o.good, o.scrap, o.firstPass])
+        }
+        let log = p.scrapLog ?? []
+        let known = try String.fetchAll(db.cachedStatement(sql: "SELECT event FROM scraps WHERE serial = ?"), arguments: [p.serial])
+        let ids = Set(log.map { $0.event.description })
+        for id in known where !ids.contains(id) {
+            try db.cachedStatement(sql: "DELETE FROM scraps WHERE serial = ? AND event = ?").execute(arguments: [p.serial, id])
+        }
+        for x in log where !known.contains(x.event.description) {
+            try db.cachedStatement(sql: "INSERT INTO scraps(serial, event, step, station, at, count, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [p.serial, x.event.description, x.step, x.station, x.at, x.count, x.reason])
         }
     }
 

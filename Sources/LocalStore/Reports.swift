@@ -139,3 +139,75 @@ public enum Reports {
         }, columns: columns)
     }
 }
+
+/// The supervisor's figures: OEE per station, FPY per step, scrap Pareto, WIP by step and station.
+/// Each is computed by MESCore's `KPI` from the store's outcome, scrap and downtime records.
+extension Reports {
+    /// OEE per station over [from, to): availability × performance × quality.
+    public static func oee(_ db: Database, plant: PlantIndex, from: Int64, to: Int64) throws -> ReportTable {
+        var rows: [[ReportTable.Cell]] = []
+        let state = StoreState(db: db, plant: plant)
+        for st in plant.plant.stations {
+            let spans = try BoardQueries.downtimeSpans(machine: plant.downtimeTarget(of: st), from: from, to: to, plant: plant, db)
+            var counts: [ProductionCount] = []
+            for r in try Row.fetchAll(db, sql: """
+                SELECT work_order, step, SUM(good), SUM(scrap) FROM step_outcomes WHERE station = ? AND at >= ? AND at < ?
+                GROUP BY work_order, step
+                """, arguments: [st.id, from, to]) {
+                let step = try BoardQueries.routingStep(r[0], r[1], state)
+                counts.append(ProductionCount(good: r[2], scrap: r[3], standardMinutes: step?.runMin ?? 0))
+            }
+            let f = KPI.oee(from: from, to: to, downtime: spans, counts: counts)
+            func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
+            rows.append([.text(st.id), .text(st.workCenter), pct(f.availability), pct(f.performance), pct(f.quality), pct(f.oee),
+                         .int(f.good), .int(f.scrap), .number((f.unplannedDownMinutes * 10).rounded() / 10),
+                         .number((f.plannedDownMinutes * 10).rounded() / 10)])
+        }
+        return ReportTable(columns: ["station", "work_center", "availability_pct", "performance_pct", "quality_pct", "oee_pct",
+                                     "good", "scrap", "unplanned_down_min", "planned_down_min"], rows: rows)
+    }
+
+    /// First-pass yield per step over [from, to), with the rolled throughput yield as a last row.
+    public static func fpy(_ db: Database, from: Int64, to: Int64) throws -> ReportTable {
+        var outcomes: [KPI.StepOutcome] = []
+        var order: [String] = []
+        for r in try Row.fetchAll(db, sql: "SELECT step, first_pass FROM step_outcomes WHERE at >= ? AND at < ? ORDER BY at", arguments: [from, to]) {
+            let step: String = r[0]
+            if !order.contains(step) { order.append(step) }
+            outcomes.append(KPI.StepOutcome(step: step, firstPass: r[1]))
+        }
+        order.sort()
+        let (per, rolled) = KPI.firstPassYield(outcomes, steps: order)
+        func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
+        var rows: [[ReportTable.Cell]] = per.map { p in
+            let through = outcomes.filter { $0.step == p.step }
+            return [.text(p.step), .int(through.count), .int(through.filter(\.firstPass).count), pct(p.fpy)]
+        }
+        rows.append([.text("ROLLED"), .int(outcomes.count), .int(outcomes.filter(\.firstPass).count), pct(rolled)])
+        return ReportTable(columns: ["step", "through", "first_pass", "fpy_pct"], rows: rows)
+    }
+
+    /// Scrap by reason over [from, to), largest first, with shares.
+    public static func scrapPareto(_ db: Database, plant: PlantIndex?, from: Int64, to: Int64) throws -> ReportTable {
+        var counts: [String: Int] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT reason, SUM(count) FROM scraps WHERE at >= ? AND at < ? GROUP BY reason", arguments: [from, to]) {
+            counts[(r[0] as String).isEmpty ? "(none)" : r[0]] = r[1]
+        }
+        let labels = Dictionary((plant?.plant.reasons.scrap ?? []).map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        return ReportTable(columns: ["reason", "label", "count", "share_pct", "cumulative_pct"], rows: KPI.pareto(counts).map { p in
+            [.text(p.reason), .text(labels[p.reason] ?? ""), .int(p.count), .number((p.share * 1000).rounded() / 10),
+             .number((p.cumulative * 1000).rounded() / 10)]
+        })
+    }
+
+    /// Travelers not finished, counted by step, station and state.
+    public static func wipSummary(_ db: Database) throws -> ReportTable {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT step, work_center, COALESCE(station, ''), status, COUNT(*), SUM(quantity) FROM parts
+            WHERE status NOT IN ('done', 'scrapped', 'cancelled') GROUP BY step, work_center, station, status ORDER BY step, work_center, station, status
+            """)
+        return ReportTable(columns: ["step", "work_center", "station", "state", "travelers", "pieces"], rows: rows.map { r in
+            [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), .int(r[4]), .int(r[5])]
+        })
+    }
+}

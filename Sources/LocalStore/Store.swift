@@ -265,6 +265,10 @@ public final class Store: Sendable {
         migrator.registerMigration("v1-projections", foreignKeyChecks: .immediate) { db in
             try Projections.createTables(db)
         }
+        migrator.registerMigration("v2-board", foreignKeyChecks: .immediate) { db in
+            try Projections.createBoardTables(db)
+            try Projections.backfillBoardTables(db)
+        }
         return migrator
     }
 

@@ -18,6 +18,9 @@ public struct StoreState: StateReader {
     public func machine(_ id: String) throws -> MachineState? {
         try Projections.loadState(MachineState.self, AggregateID.machine(id).rawValue, db)
     }
+    public func andon(_ station: String) throws -> AndonState? {
+        try Projections.loadState(AndonState.self, AggregateID.andon(station).rawValue, db)
+    }
     public func fpi(_ key: FPIKey) throws -> FPIState? {
         try Projections.loadState(FPIState.self, AggregateID.fpi(key).rawValue, db)
     }

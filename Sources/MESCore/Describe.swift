@@ -36,6 +36,10 @@ public enum Describe {
         case .lotHeld(let e): s = "lot \(e.lot) of \(e.material) held (\(e.reason))"
         case .lotHoldReleased(let e): s = "lot \(e.subject) hold released"
         case .noteAdded(let e): s = "note on \(e.aggregate): \(e.text)"
+        case .andonCalled(let e):
+            s = "ANDON at \(e.station): \(AndonKind(rawValue: e.kind)?.label ?? e.kind)" + (e.note.isEmpty ? "" : " (\(e.note))")
+        case .andonAcknowledged(let e): s = "andon at \(e.station) acknowledged"
+        case .andonCleared(let e): s = "andon at \(e.station) cleared"
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
         }
         return Sanitize.line(s)

@@ -300,6 +300,9 @@ import Testing
             .lotHoldReleased(HoldReleased(subject: "AL6061-25:H1", holds: ["LH1"])),
             .noteAdded(NoteAdded(aggregate: "part:WO-1001-001", text: "Ünïcödé ✓ and \u{1B}[31m escapes")),
             .unknown(type: "robot.danced", version: 1, payload: "{\"steps\":3}"),
+            .andonCalled(AndonCalled(id: "A1", station: "ST-1", kind: "quality", note: "burr")),
+            .andonAcknowledged(AndonAnswered(id: "A1", station: "ST-1")),
+            .andonCleared(AndonAnswered(id: "A1", station: "ST-1")),
         ]
     }
 
@@ -335,13 +338,16 @@ import Testing
         case .lotHoldReleased: return 27
         case .noteAdded: return 28
         case .unknown: return 29
+        case .andonCalled: return 30
+        case .andonAcknowledged: return 31
+        case .andonCleared: return 32
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...29))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...32))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 30, "each case has its own type name")
+        #expect(Set(types).count == 33, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

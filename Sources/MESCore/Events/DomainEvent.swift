@@ -40,6 +40,10 @@ public enum DomainEvent: Equatable, Sendable {
     case lotHoldReleased(HoldReleased)
     // Anything
     case noteAdded(NoteAdded)
+
+    case andonCalled(AndonCalled)
+    case andonAcknowledged(AndonAnswered)
+    case andonCleared(AndonAnswered)
     case unknown(type: String, version: Int, payload: String)
 
     /// Stable name in the log.
@@ -74,6 +78,9 @@ public enum DomainEvent: Equatable, Sendable {
         case .lotHeld: return "lot.held"
         case .lotHoldReleased: return "lot.hold_released"
         case .noteAdded: return "note.added"
+        case .andonCalled: return "andon.called"
+        case .andonAcknowledged: return "andon.acknowledged"
+        case .andonCleared: return "andon.cleared"
         case .unknown(let t, _, _): return t
         }
     }
@@ -113,6 +120,8 @@ public enum DomainEvent: Equatable, Sendable {
         case .lotHeld(let e): return .lot(e.material, e.lot)
         case .lotHoldReleased(let e): return .lotKey(e.subject)
         case .noteAdded(let e): return AggregateID(rawValue: e.aggregate)
+        case .andonCalled(let e): return .andon(e.station)
+        case .andonAcknowledged(let e), .andonCleared(let e): return .andon(e.station)
         case .unknown: return .unknown
         }
     }
@@ -130,6 +139,8 @@ public struct AggregateID: Hashable, Sendable, CustomStringConvertible, Codable 
     public static func fpi(_ key: FPIKey) -> AggregateID { AggregateID(rawValue: "fpi:" + key.rawValue) }
     public static func lot(_ material: String, _ lot: String) -> AggregateID { AggregateID(rawValue: "lot:" + material + ":" + lot) }
     public static func lotKey(_ key: String) -> AggregateID { AggregateID(rawValue: "lot:" + key) }
+    /// A station's andon light (one open call at a time).
+    public static func andon(_ station: String) -> AggregateID { AggregateID(rawValue: "andon:" + station) }
     public var kind: Substring { rawValue.prefix { $0 != ":" } }
     /// The id after `kind:`.
     public var key: String {
@@ -424,4 +435,33 @@ public struct NoteAdded: Codable, Equatable, Sendable {
     public var aggregate: String
     public var text: String
     public init(aggregate: String, text: String) { self.aggregate = aggregate; self.text = text }
+}
+
+/// The kinds of andon call a station can make (the light and the person it summons).
+public enum AndonKind: String, Codable, CaseIterable, Sendable {
+    case help, quality, maintenance, material
+    public var label: String {
+        switch self {
+        case .help: return "supervisor needed"
+        case .quality: return "quality problem"
+        case .maintenance: return "maintenance needed"
+        case .material: return "material needed"
+        }
+    }
+}
+
+public struct AndonCalled: Codable, Equatable, Sendable {
+    public var id: String
+    public var station: String
+    /// An `AndonKind` raw value (kept as text so a newer kind passes through an older node).
+    public var kind: String
+    public var note: String
+    public init(id: String, station: String, kind: String, note: String = "") { self.id = id; self.station = station; self.kind = kind; self.note = note }
+}
+
+/// Acknowledges or clears the call `id` at `station`.
+public struct AndonAnswered: Codable, Equatable, Sendable {
+    public var id: String
+    public var station: String
+    public init(id: String, station: String) { self.id = id; self.station = station }
 }

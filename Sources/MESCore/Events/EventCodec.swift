@@ -39,6 +39,8 @@ public enum EventCodec {
         case .lotHeld(let p): return encode(p)
         case .lotHoldReleased(let p): return encode(p)
         case .noteAdded(let p): return encode(p)
+        case .andonCalled(let p): return encode(p)
+        case .andonAcknowledged(let p), .andonCleared(let p): return encode(p)
         case .unknown(_, _, let payload): return payload
         }
     }
@@ -80,6 +82,9 @@ public enum EventCodec {
         case "lot.held": event = d(LotHeld.self).map(DomainEvent.lotHeld)
         case "lot.hold_released": event = d(HoldReleased.self).map(DomainEvent.lotHoldReleased)
         case "note.added": event = d(NoteAdded.self).map(DomainEvent.noteAdded)
+        case "andon.called": event = d(AndonCalled.self).map(DomainEvent.andonCalled)
+        case "andon.acknowledged": event = d(AndonAnswered.self).map(DomainEvent.andonAcknowledged)
+        case "andon.cleared": event = d(AndonAnswered.self).map(DomainEvent.andonCleared)
         default: event = nil
         }
         return event ?? .unknown(type: type, version: version, payload: payload)

@@ -132,8 +132,10 @@ public struct Person: Codable, Equatable, Sendable {
     public var name: String
     public var role: Role
     public var skills: [String]
-    public init(badge: String, name: String, role: Role, skills: [String] = []) {
-        self.badge = badge; self.name = name; self.role = role; self.skills = skills
+    /// Operating-system user names that are this person at the supervisor console over SSH.
+    public var logins: [String]?
+    public init(badge: String, name: String, role: Role, skills: [String] = [], logins: [String]? = nil) {
+        self.badge = badge; self.name = name; self.role = role; self.skills = skills; self.logins = logins
     }
 }
 

@@ -24,7 +24,7 @@ private enum Keys {
     static let reasons = ["downtime", "scrap", "hold"]
     static let downtime = ["code", "label", "planned"]
     static let reason = ["code", "label"]
-    static let person = ["badge", "name", "role", "skills"]
+    static let person = ["badge", "name", "role", "skills", "logins"]
     static let workCenter = ["id", "name"]
     static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
     static let station = ["id", "name", "work_center", "equipment"]
@@ -407,8 +407,9 @@ private struct PlantDecoding {
             let name = text(f, "name", required: true)
             let role = choice(f, "role", Choices.roles, default: .operator_, what: "role")
             let skills = textList(f, "skills").map(\.text)
+            let logins = textList(f, "logins").map(\.text)
             if let badge, let name, let role {
-                out.append(Person(badge: badge.text, name: name, role: role, skills: skills))
+                out.append(Person(badge: badge.text, name: name, role: role, skills: skills, logins: logins.isEmpty ? nil : logins))
             }
         }
         return out

@@ -29,6 +29,29 @@ public enum Command: Equatable, Sendable {
     case cancelWorkOrder(number: String, reason: String)
     case setPriority(number: String, priority: Priority)
     case note(aggregate: String, text: String)
+    /// Turns on the station's andon light.
+    case callAndon(kind: AndonKind, note: String)
+    /// A supervisor (or inspector) says someone is on the way.
+    case acknowledgeAndon(station: String)
+    /// The problem is dealt with: the operator at that station, or a supervisor.
+    case clearAndon(station: String)
+
+    /// Commands that only make sense at a station (they run work, read gauges, stop a machine or
+    /// call for help there). The supervisor console is not a station and is refused them.
+    public var needsStation: Bool {
+        switch self {
+        case .start, .pause, .resume, .complete, .record, .consume, .downtimeStart, .downtimeEnd, .requestOverride, .callAndon:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension Station {
+    /// Where the supervisor console acts from: no work center, no equipment.
+    public static let console = Station(id: "CONSOLE", name: "Supervisor console", workCenter: "")
+    public var isConsole: Bool { id == Station.console.id && workCenter.isEmpty }
 }
 
 /// Who does it, where.
@@ -55,6 +78,9 @@ public enum Decider {
 
     static func events(_ command: Command, _ a: Actor, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
         let person = a.person, station = a.station
+        if station.isConsole, command.needsStation {
+            throw Refusal("needs_station", "this is done at a station's kiosk, not at the supervisor console")
+        }
         switch command {
         case .start(let serial):
             let part = try requirePart(serial, state)
@@ -261,6 +287,22 @@ public enum Decider {
             try requireRole(.supervisor, person, "change a priority")
             guard try state.workOrder(number) != nil else { throw Refusal("unknown_work_order", "no work order \(number)") }
             return [.workOrderPriority(WorkOrderPriority(workOrder: number, priority: priority))]
+        case .callAndon(let kind, let note):
+            if let open = try state.andon(station.id)?.open {
+                throw Refusal("andon_open", "an andon call (\(open.kind)) is already open at \(station.id)")
+            }
+            return [.andonCalled(AndonCalled(id: env.newID(), station: station.id, kind: kind.rawValue, note: note))]
+        case .acknowledgeAndon(let at):
+            try requireRole(.inspector, person, "acknowledge an andon call")
+            guard let open = try state.andon(at)?.open else { throw Refusal("no_andon", "no andon call is open at \(at)") }
+            guard open.acknowledgedBy == nil else {
+                throw Refusal("already_acknowledged", "the call at \(at) was acknowledged by \(open.acknowledgedBy!)")
+            }
+            return [.andonAcknowledged(AndonAnswered(id: open.id, station: at))]
+        case .clearAndon(let at):
+            guard let open = try state.andon(at)?.open else { throw Refusal("no_andon", "no andon call is open at \(at)") }
+            if at != station.id { try requireRole(.supervisor, person, "clear another station's andon call") }
+            return [.andonCleared(AndonAnswered(id: open.id, station: at))]
         case .note(let aggregate, let text):
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal("empty_note", "a note needs text") }
             return [.noteAdded(NoteAdded(aggregate: aggregate, text: text))]

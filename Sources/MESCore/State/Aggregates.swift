@@ -92,6 +92,39 @@ public struct MachineState: Codable, Equatable, Sendable {
     }
 }
 
+/// A station's andon light: the call open now, if any. One call at a time; a second call while one
+/// is open (offline, at two kiosks of one station) is a conflict and the earlier stands.
+public struct AndonState: Codable, Equatable, Sendable {
+    public struct Call: Codable, Equatable, Sendable {
+        public var id: String
+        public var kind: String
+        public var note: String
+        public var by: String
+        public var at: Int64
+        public var acknowledgedBy: String?
+        public var acknowledgedAt: Int64?
+    }
+    public var station: String
+    public var open: Call?
+    public var conflicts: [Conflict]
+    public init(station: String) { self.station = station; open = nil; conflicts = [] }
+
+    public mutating func apply(_ r: RecordedEvent) {
+        switch r.event {
+        case .andonCalled(let e):
+            if open == nil { open = Call(id: e.id, kind: e.kind, note: e.note, by: r.actor, at: r.millis) }
+            else { conflicts.append(Conflict(event: r.id, aggregate: AggregateID.andon(station).rawValue, at: r.millis,
+                                             text: "andon call (\(e.kind)) while one was open; the earlier call stands")) }
+        case .andonAcknowledged(let e):
+            if open?.id == e.id, open?.acknowledgedBy == nil { open?.acknowledgedBy = r.actor; open?.acknowledgedAt = r.millis }
+        case .andonCleared(let e):
+            if open?.id == e.id { open = nil }
+        default:
+            break
+        }
+    }
+}
+
 public struct DowntimeSpan: Codable, Equatable, Sendable {
     public var reason: String
     public var from: Int64

@@ -135,6 +135,9 @@ public struct PartState: Codable, Equatable, Sendable {
     public var labour: [LabourSegment]
     /// Event ids that did not fit, with why; surfaced to supervisors.
     public var conflicts: [Conflict]
+    /// Every scrap on this traveler with its reason (Pareto); optional so states stored by older
+    /// builds still decode (the board migration re-folds them).
+    public var scrapLog: [ScrapEntry]?
     /// The last event folded (undo needs "nothing happened since").
     public var lastEvent: EventID?
     /// The run of the last completion, so that an undo puts the part back where it was (only the
@@ -215,6 +218,7 @@ public struct PartState: Codable, Equatable, Sendable {
             completions.append(Completion(step: e.step, event: r.id, by: r.actor, at: t, station: e.station, good: e.good,
                                           scrap: e.scrap, next: e.next, signoffBy: e.signoffBy, undone: false, fpiKey: current.fpiKey))
             undoRun = current
+            if e.scrap > 0 { logScrap(r, step: e.step, station: e.station, count: e.scrap, reason: e.scrapReason ?? "") }
             scrapped += e.scrap
             quantity = max(0, e.good)
             run = nil
@@ -234,6 +238,7 @@ public struct PartState: Codable, Equatable, Sendable {
             }
             completions[i].undone = true
             let c = completions[i]
+            scrapLog?.removeAll { $0.event == c.event }
             scrapped -= c.scrap
             quantity += c.scrap
             step = c.step
@@ -284,12 +289,15 @@ public struct PartState: Codable, Equatable, Sendable {
                 }
             case .scrap, .returnToSupplier:
                 if status == .running { closeLabour(at: t) }
+                let why = e.kind == .scrap ? (e.scrapReason ?? "") : "RETURN"
+                logScrap(r, step: step, station: run?.station ?? "", count: quantity, reason: why)
                 scrapped += quantity; status = .scrapped; run = nil
             }
             since = t
         case .scrapRecorded(let e):
             guard status != .scrapped else { return conflict(r, "scrap recorded on a part already scrapped") }
             let n = min(max(e.count, 0), quantity)
+            if n > 0 { logScrap(r, step: e.step, station: e.station, count: n, reason: e.reason) }
             scrapped += n
             quantity -= n
             if quantity == 0 {
@@ -319,6 +327,12 @@ public struct PartState: Codable, Equatable, Sendable {
     private mutating func reopenLabour(at t: Int64) {
         guard status == .running, holds.isEmpty, let run, !labour.contains(where: { $0.to == nil }) else { return }
         labour.append(LabourSegment(person: run.operator_, serial: serial, step: run.step, from: t))
+    }
+
+    private mutating func logScrap(_ r: RecordedEvent, step: String, station: String, count: Int, reason: String) {
+        var log = scrapLog ?? []
+        log.append(ScrapEntry(event: r.id, step: step, station: station, count: count, reason: reason, at: r.millis))
+        scrapLog = log
     }
 
     private mutating func closeLabour(at t: Int64) {

@@ -9,6 +9,7 @@ public protocol StateReader {
     func machine(_ id: String) throws -> MachineState?
     func fpi(_ key: FPIKey) throws -> FPIState?
     func lot(material: String, lot: String) throws -> LotState?
+    func andon(_ station: String) throws -> AndonState?
     /// A routing version, including versions no longer in the current plant file (a work order
     /// keeps the version it was released with).
     func routing(id: String, version: Int) throws -> Routing?
@@ -88,6 +89,7 @@ public struct PlantState: StateReader {
     public var parts: [String: PartState] = [:]
     public var workOrders: [String: WorkOrderState] = [:]
     public var machines: [String: MachineState] = [:]
+    public var andons: [String: AndonState] = [:]
     public var fpis: [FPIKey: FPIState] = [:]
     public var lots: [String: LotState] = [:]
     /// Events of a type this build does not know, kept and counted.
@@ -126,6 +128,10 @@ public struct PlantState: StateReader {
                 var m = MachineState(id: agg.key)
                 for e in evs { m.apply(e) }
                 s.machines[agg.key] = m
+            case "andon":
+                var a = AndonState(station: agg.key)
+                for e in evs { a.apply(e) }
+                s.andons[agg.key] = a
             case "fpi":
                 let k = FPIKey(rawValue: agg.key)
                 var f = FPIState(key: k)
@@ -156,6 +162,7 @@ public struct PlantState: StateReader {
     public func part(_ serial: String) -> PartState? { parts[serial] }
     public func workOrder(_ number: String) -> WorkOrderState? { workOrders[number] }
     public func machine(_ id: String) -> MachineState? { machines[id] }
+    public func andon(_ station: String) -> AndonState? { andons[station] }
     public func fpi(_ key: FPIKey) -> FPIState? { fpis[key] }
     public func lot(material: String, lot: String) -> LotState? { lots[material + ":" + lot] }
     public func routing(id: String, version: Int) -> Routing? { routings[PlantState.routingKey(id, version)] }
@@ -172,6 +179,6 @@ public struct PlantState: StateReader {
 extension PlantState: Equatable {
     public static func == (a: PlantState, b: PlantState) -> Bool {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
-            && a.machines == b.machines && a.fpis == b.fpis && a.lots == b.lots && a.unknownEvents == b.unknownEvents
+            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.unknownEvents == b.unknownEvents
     }
 }

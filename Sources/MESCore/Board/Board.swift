@@ -1,0 +1,100 @@
+import Foundation
+
+/// The wall board's rules: the shift window, the plan a station should have made by now, when
+/// data counts as stale, and what each supervisor signature means. Pure functions, so the board,
+/// the console and the reports agree.
+public enum BoardRules {
+    /// The current shift's window [start, end) in epoch ms, or the local day when no shift runs
+    /// (`label` says which).
+    public static func shiftWindow(at now: Date, plant: Plant, calendar: PlantCalendar) -> (label: String, start: Int64, end: Int64) {
+        if let inst = calendar.shift(at: now, shifts: plant.shifts), let s = plant.shifts.first(where: { $0.id == inst.shift }) {
+            let start = calendar.instant(inst.date, s.start)
+            var end = calendar.instant(inst.date, s.end)
+            if end <= start { end = calendar.instant(inst.date.adding(days: 1), s.end) }
+            return ("shift \(inst.shift)", start.epochMillis, end.epochMillis)
+        }
+        let day = dayWindow(at: now, calendar: calendar)
+        return ("today", day.start, day.end)
+    }
+
+    /// The plant's local day around `now`, [start, end) in epoch ms.
+    public static func dayWindow(at now: Date, calendar: PlantCalendar) -> (start: Int64, end: Int64) {
+        let d = calendar.localDate(now)
+        return (calendar.startOfDay(d).epochMillis, calendar.startOfDay(d.adding(days: 1)).epochMillis)
+    }
+
+    /// Pieces a station should have made since the shift started: the minutes it could run
+    /// (elapsed, less planned stops) over the standard run minutes per piece of the work it runs.
+    /// 0 when there is no standard (nothing routed here or a zero run time).
+    public static func planned(shiftStart: Int64, now: Int64, plannedStopMinutes: Double, runMinutesPerPiece: Double?) -> Int {
+        guard let per = runMinutesPerPiece, per > 0, now > shiftStart else { return 0 }
+        let available = max(0, Double(now - shiftStart) / 60_000 - plannedStopMinutes)
+        return Int((available / per).rounded(.down))
+    }
+
+    /// The standard run minutes per piece of a work center: the mean over the steps of the plant's
+    /// current routings that run there (nil when none does, or none has a run time).
+    public static func averageRunMinutes(workCenter: String, plant: Plant) -> Double? {
+        let mins = plant.routings.flatMap(\.steps).filter { $0.workCenter == workCenter && $0.runMin > 0 }.map(\.runMin)
+        return mins.isEmpty ? nil : mins.reduce(0, +) / Double(mins.count)
+    }
+
+    /// Stale when neither a change in the store nor a successful exchange with the central node
+    /// has been seen for `after` seconds (or the store could not be read at all).
+    public static func isStale(lastChange: Int64?, lastSync: Int64?, now: Int64, after seconds: Double, readFailed: Bool = false) -> Bool {
+        if readFailed { return true }
+        guard let seen = [lastChange, lastSync].compactMap({ $0 }).max() else { return true }
+        return Double(now - seen) / 1000 > seconds
+    }
+
+    /// What a first-pass yield figure is over a set of outcomes (nil: nothing went through).
+    public static func firstPassYield(_ outcomes: [StepYield]) -> Double? {
+        guard !outcomes.isEmpty else { return nil }
+        return Double(outcomes.filter(\.firstPass).count) / Double(outcomes.count)
+    }
+}
+
+/// The meaning of a signature (21 CFR Part 11 style): each supervisor or inspector action is an
+/// event whose type states what the signer meant; the console shows it before signing and the
+/// history shows it after.
+public enum Signature {
+    public static func meaning(of event: DomainEvent) -> String? {
+        switch event {
+        case .dispositionDecided(let e): return "dispositioned (\(e.kind.rawValue))"
+        case .fpiPassed: return "approved (first piece)"
+        case .fpiFailed: return "rejected (first piece)"
+        case .fpiWaived: return "waived (first piece)"
+        case .overrideApproved: return "approved (override)"
+        case .stepUndone(let e) where e.approvedBy != nil: return "approved (undo)"
+        case .workOrderHeld: return "held (work order)"
+        case .workOrderHoldReleased, .partHoldReleased, .lotHoldReleased: return "released (hold)"
+        case .workOrderCancelled: return "cancelled (work order)"
+        case .workOrderPriority: return "prioritized (work order)"
+        case .andonAcknowledged: return "acknowledged (andon)"
+        case .andonCleared: return "cleared (andon)"
+        default: return nil
+        }
+    }
+
+    /// The meaning a console command will carry, shown before the person signs.
+    public static func meaning(of command: Command) -> String {
+        switch command {
+        case .disposition(_, let kind, _, _, _, _): return "dispositioned (\(kind.rawValue))"
+        case .fpiPass: return "approved (first piece)"
+        case .fpiFail: return "rejected (first piece)"
+        case .fpiWaive: return "waived (first piece)"
+        case .approveOverride: return "approved (override)"
+        case .undo: return "approved (undo)"
+        case .holdWorkOrder: return "held (work order)"
+        case .releaseWorkOrder, .releaseHold: return "released (hold)"
+        case .cancelWorkOrder: return "cancelled (work order)"
+        case .setPriority: return "prioritized (work order)"
+        case .acknowledgeAndon: return "acknowledged (andon)"
+        case .clearAndon: return "cleared (andon)"
+        case .hold: return "held (part)"
+        case .scrap: return "scrapped"
+        case .note: return "noted"
+        default: return "recorded"
+        }
+    }
+}
