@@ -136,6 +136,21 @@ public final class Store: Sendable {
         return store
     }
 
+    /// Opens an existing store for reading only (the wall board): every connection is read-only,
+    /// so no code path of the caller can change data. The store is first brought to the current
+    /// schema with a normal open, which is the only write this makes (none when up to date).
+    public static func openReadOnly(path: String) throws -> Store {
+        let upgraded = try open(path: path, create: false)
+        try upgraded.close()
+        var config = configuration(autoCheckpointPages: interactiveCheckpointPages)
+        config.readonly = true
+        do {
+            return Store(writer: try DatabasePool(path: path, configuration: config), path: path)
+        } catch {
+            throw map(error, path: path, opening: true)
+        }
+    }
+
     /// A private in-memory store (tests, previews). Same schema and behaviour as a file store,
     /// gone when released.
     public static func inMemory(nodeID: String? = nil) throws -> Store {

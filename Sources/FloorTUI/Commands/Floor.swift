@@ -10,7 +10,7 @@ struct Floor: ParsableCommand {
         abstract: "Floor: a scanner-first, offline-proof MES for the shop floor.",
         discussion: "Every command that touches a store takes --db PATH; without it $FLOOR_DB; without that \(StoreOptions.defaultPath).",
         version: MESCoreVersion.value,
-        subcommands: [Demo.self, Kiosk.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self, Simulate.self,
+        subcommands: [Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self, Simulate.self,
                       AuditCommand.self, Bench.self])
 }
 

@@ -11,6 +11,13 @@ public enum Action: String, CaseIterable, Sendable {
     // Work
     case start, pause, resume, complete, scrap, hold, undo, measure, downtime, release
     case fpiPass = "fpi-pass", fpiFail = "fpi-fail", fpiWaive = "fpi-waive"
+    case andon
+    // The supervisor console
+    case nextView = "next-view", prevView = "prev-view", history
+    case viewStations = "view-stations", viewHolds = "view-holds", viewFPI = "view-fpi", viewApprovals = "view-approvals"
+    case viewAndon = "view-andon", viewOrders = "view-orders", viewConflicts = "view-conflicts", viewReports = "view-reports"
+    case disposition, approve, acknowledge, clearAndon = "clear-andon", priority
+    case holdOrder = "hold-order", releaseOrder = "release-order", cancelOrder = "cancel-order", loadOrders = "load-orders"
 
     public var title: String {
         switch self {
@@ -48,13 +55,35 @@ public enum Action: String, CaseIterable, Sendable {
         case .fpiPass: return "first piece: pass"
         case .fpiFail: return "first piece: fail"
         case .fpiWaive: return "first piece: waive"
+        case .andon: return "andon: call for help"
+        case .nextView: return "next view"
+        case .prevView: return "previous view"
+        case .history: return "part history"
+        case .viewStations: return "stations"
+        case .viewHolds: return "holds and NCRs"
+        case .viewFPI: return "first pieces"
+        case .viewApprovals: return "approvals (overrides)"
+        case .viewAndon: return "andon calls"
+        case .viewOrders: return "work orders"
+        case .viewConflicts: return "replication conflicts"
+        case .viewReports: return "reports"
+        case .disposition: return "disposition"
+        case .approve: return "approve"
+        case .acknowledge: return "acknowledge andon"
+        case .clearAndon: return "clear andon"
+        case .priority: return "priority"
+        case .holdOrder: return "hold order"
+        case .releaseOrder: return "release order"
+        case .cancelOrder: return "cancel order"
+        case .loadOrders: return "load work-order file"
         }
     }
 
     /// Whether the action can change data (a read-only mode never offers it).
     public var mutating: Bool {
         switch self {
-        case .start, .pause, .resume, .complete, .scrap, .hold, .undo, .downtime, .release, .fpiPass, .fpiFail, .fpiWaive:
+        case .start, .pause, .resume, .complete, .scrap, .hold, .undo, .downtime, .release, .fpiPass, .fpiFail, .fpiWaive, .andon,
+             .disposition, .approve, .acknowledge, .clearAndon, .priority, .holdOrder, .releaseOrder, .cancelOrder, .loadOrders:
             return true
         default:
             return false
@@ -65,6 +94,8 @@ public enum Action: String, CaseIterable, Sendable {
 /// Where a key is read. `global` bindings apply in every context that does not bind the key itself.
 public enum KeyContext: String, CaseIterable, Sendable {
     case global, login, queue, part, measure, picker, entry, help, calibrate
+    /// The wall board (read-only) and the supervisor console's lists.
+    case board, console
 
     /// Contexts with a text field: unbound printable keys are text there.
     public var hasField: Bool { self == .measure || self == .entry }

@@ -89,7 +89,7 @@ enum KioskView {
         case .entry: wanted = [.accept, .erase, .back]
         case .help: wanted = [.back]
         case .calibrate: wanted = [.accept, .back]
-        case .global: wanted = []
+        case .global, .board, .console: wanted = []
         }
         return wanted.compactMap { a in
             guard !(m.readOnly && a.mutating), let k = m.keymap.keys(for: a, in: m.context).first else { return nil }

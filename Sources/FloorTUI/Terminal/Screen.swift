@@ -65,7 +65,7 @@ public struct Screen: Equatable, Sendable {
     /// What the symbols the views use become on an ASCII terminal (one column each).
     static let asciiFallback: [Character: Character] = [
         "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "·": "-", "…": "~",
-        "✔": "+", "✖": "x", "⚠": "!", "■": "#", "▶": ">", "×": "x", "█": "#", "≤": "<", "≥": ">",
+        "✔": "+", "✖": "x", "⚠": "!", "■": "#", "▶": ">", "×": "x", "█": "#", "≤": "<", "≥": ">", "▼": "v", "☎": "@",
     ]
 
     /// Display width of a string as `put` would draw it.

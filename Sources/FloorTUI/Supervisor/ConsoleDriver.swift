@@ -1,0 +1,108 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the console's effects: commands go to `FloorService.runAtConsole` (decided by MESCore in
+/// the write transaction, so concurrent consoles and kiosks never lose an update).
+final class ConsoleDriver: LoopClient {
+    private(set) var model: ConsoleModel
+    let service: FloorService
+    var clock: () -> Date
+    private(set) var quitRequested = false
+    var repaintRequested = false
+    private(set) var version = 0
+
+    init(model: ConsoleModel, service: FloorService, clock: @escaping () -> Date = Date.init) {
+        self.model = model
+        self.service = service
+        self.clock = clock
+        self.model.plant = try? service.plantIndex()
+    }
+
+    var screen: Screen { ConsoleView.draw(model) }
+    var wedge: WedgeSettings { .defaults }
+
+    func send(_ msg: ConsoleMsg) {
+        version &+= 1
+        model.now = clock()
+        var pending = ConsoleUpdate.update(&model, msg)
+        while !pending.isEmpty {
+            if let next = run(pending.removeFirst()) { pending += ConsoleUpdate.update(&model, next) }
+        }
+    }
+
+    func type(_ text: String) { for k in Key.keys(text) { send(.key(k)) } }
+
+    private func run(_ effect: ConsoleEffect) -> ConsoleMsg? {
+        switch effect {
+        case .quit: quitRequested = true; return nil
+        case .redraw: repaintRequested = true; return nil
+        case .load: return load()
+        case .run(let command):
+            guard let person = model.person else { return .refused("sign in first") }
+            do {
+                switch try service.runAtConsole(command, badge: person.badge, now: clock()) {
+                case .refused(let r): return .refused("REFUSED: " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "))
+                case .done(let events):
+                    return .done("SIGNED \(Signature.meaning(of: command)): "
+                                 + events.map { Describe.event(RecordedEvent(envelope: $0)) }.joined(separator: "; "))
+                }
+            } catch {
+                return .failed("\(error)")
+            }
+        case .loadOrders(let path):
+            guard let person = model.person, person.role >= .supervisor else { return .refused("REFUSED: loading work orders needs a supervisor") }
+            do {
+                let r = try MasterData.loadOrders(path: path, store: service.store, now: clock())
+                return .done("loaded \(Sanitize.line(path)): \(r)")
+            } catch let e as FileProblems {
+                return .refused("REFUSED \(Sanitize.line(path)): " + e.problems.prefix(3).map { Sanitize.line($0.description) }.joined(separator: "; ")
+                                + (e.problems.count > 3 ? " (+\(e.problems.count - 3) more)" : "") + "; nothing was loaded")
+            } catch {
+                return .refused("REFUSED \(Sanitize.line(path)): \(Sanitize.line("\(error)")); nothing was loaded")
+            }
+        }
+    }
+
+    private func load() -> ConsoleMsg {
+        guard model.person != nil else { return .loaded(ConsoleTable(), lastEvent: model.lastEvent, plant: model.plant) }
+        do {
+            let screen = model.screen
+            return try service.store.read { db in
+                guard let plant = try service.plantIndex(db) else {
+                    var t = ConsoleTable(); t.problem = "no plant loaded in this store"
+                    return .loaded(t, lastEvent: 0, plant: nil)
+                }
+                return .loaded(try ConsoleLoader.load(screen, db, plant: plant, now: clock()), lastEvent: try EventLog.lastPosition(db: db), plant: plant)
+            }
+        } catch {
+            return .failed("cannot read the store: \(error)")
+        }
+    }
+
+    /// Signs in the person whose plant-file `logins` name this process's OS user (not $USER,
+    /// which a session can set to anything).
+    func signInFromLogin() {
+        guard let pw = getpwuid(getuid()), let name = String(validatingCString: pw.pointee.pw_name) else { return }
+        guard let p = model.plant?.people.values.first(where: { $0.logins?.contains(name) == true }) else { model.login = name; return }
+        send(.scan("EMP:" + p.badge))
+        if model.person == nil { model.login = name }
+    }
+
+    // MARK: LoopClient
+    func resize(width: Int, height: Int) { send(.resize(width: width, height: height)) }
+    func tick(_ now: Date) { send(.tick(now)) }
+    func forceLoad() { send(load()) }
+    func reloadIfChanged() {
+        guard model.person != nil, let last = try? service.store.read({ db in try EventLog.lastPosition(db: db) }), last != model.lastEvent else { return }
+        send(load())
+    }
+    func idle() { _ = try? service.checkpointIfDue(every: 50) }
+    func key(_ key: Key) { send(.key(key)) }
+    func scan(_ code: String, symbology: String?) { send(.scan(code)) }
+}

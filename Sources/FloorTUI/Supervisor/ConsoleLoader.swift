@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import LocalStore
+import MESCore
+
+/// Reads one console screen's table in one transaction.
+enum ConsoleLoader {
+    static func load(_ screen: ConsoleScreen, _ db: Database, plant: PlantIndex, now: Date) throws -> ConsoleTable {
+        let millis = now.epochMillis
+        func age(_ at: Int64) -> String { KioskView.duration(millis - at) }
+        var t = ConsoleTable()
+        switch screen {
+        case .tab(.stations):
+            let b = try BoardQueries.load(db, plant: plant, now: now, listLimit: 0)
+            t.title = "All stations"
+            t.summary = ["output today \(b.outputToday) · late \(b.lateCount) · at risk \(b.atRiskCount) · open holds \(b.holdCount)"
+                         + " · FPY today \(b.fpyToday.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") · \(b.windowLabel)"]
+            t.columns = ["STATION", "NAME", "STATE", "FOR", "WORK", "ACT/PLAN", "WAITING", "ANDON"]
+            t.rows = b.tiles.map { x in
+                ConsoleRow(cells: [x.station, x.name, x.state.rawValue, x.since.map(age) ?? "",
+                                   x.state == .down ? (x.downReason ?? "") : [x.workOrder, x.step, x.operatorName].compactMap { $0 }.joined(separator: " "),
+                                   "\(x.actual)/\(x.planned)", "\(x.waiting)", x.andon ?? ""],
+                           role: BoardView.stateRole(x.state), ref: .station(x.station))
+            }
+        case .station(let id):
+            guard let st = plant.stations[id] else { t.problem = "no station \(id)"; return t }
+            t.title = "\(id) \(st.name) · queue of \(st.workCenter)"
+            t.columns = ["SERIAL", "PART", "ORDER", "STEP", "STATE", "WHERE", "PRIO", "DUE"]
+            for e in try Queries.queue(workCenter: st.workCenter, db) {
+                t.partOf[e.serial] = e.part
+                t.rows.append(ConsoleRow(cells: [e.serial, e.part, e.workOrder, e.step, e.status.rawValue.uppercased(), e.station ?? "",
+                                                 e.priority.rawValue, e.due],
+                                         role: e.status == .hold ? .warn : (e.status == .running ? .ok : .normal), ref: .part(e.serial)))
+            }
+            t.summary = ["\(t.rows.count) travelers at \(st.workCenter) · Enter: a part's history"]
+        case .history(let serial):
+            guard let trace = try Reports.trace(serial, db), trace.kind == "serial" else { t.problem = "no traveler \(serial)"; return t }
+            let sum = trace.summary
+            t.partOf[serial] = sum["part"]?.plain
+            t.title = "History of \(serial)"
+            t.summary = ["order \(sum["work_order"]?.plain ?? "") · part \(sum["part"]?.plain ?? "") · at \(sum["step"]?.plain ?? "")"
+                         + " · \(sum["state"]?.plain.uppercased() ?? "")" + ((sum["station"]?.plain).map { $0.isEmpty ? "" : " @\($0)" } ?? "")]
+            if let p = try StoreState(db: db, plant: plant).part(serial) {
+                for h in p.holds { t.summary.append("⚠ hold \(h.reason)\(h.ncr.map { " \($0)" } ?? "") since \(age(h.at)) ago: \(h.note)") }
+                for n in p.ncrs where n.disposition != nil {
+                    t.summary.append("✔ \(n.ncr) dispositioned \(n.disposition!.rawValue) by \(n.dispositionBy ?? "")"
+                                     + (n.reworkStep.map { " to \($0)" } ?? "") + (n.reference.map { " ref \($0)" } ?? ""))
+                }
+            }
+            t.columns = ["AT", "EVENT", "STEP", "STATION", "BY", "SIGNED", "DETAIL"]
+            for (entry, payload) in zip(trace.entries, trace.payloads + Array(repeating: "", count: max(0, trace.entries.count - trace.payloads.count))) {
+                let type = entry["event"]?.plain ?? ""
+                let meaning = Signature.meaning(of: EventCodec.decode(type: type, version: 1, payload: payload)) ?? ""
+                let by = entry["by"]?.plain ?? ""
+                t.rows.append(ConsoleRow(cells: [String((entry["at"]?.plain ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "), type,
+                                                 entry["step"]?.plain ?? "", entry["station"]?.plain ?? "",
+                                                 plant.people[by]?.name ?? by, meaning, entry["detail"]?.plain ?? ""],
+                                         role: type.contains("held") || type.contains("failed") ? .warn : .normal, ref: .part(serial)))
+            }
+        case .tab(.holds):
+            t.title = "Open holds and nonconformances"
+            t.columns = ["SUBJECT", "PART", "STEP", "REASON", "NCR", "AGE", "BY", "NOTE"]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.part, p.step
+                FROM holds h LEFT JOIN parts p ON h.aggregate = 'part:' || p.serial ORDER BY h.at, h.hold
+                """) {
+                let agg = AggregateID(rawValue: r[1])
+                let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: r[0]) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
+                if agg.kind == "part", let part: String = r[7] { t.partOf[agg.key] = part }
+                let by: String = r[4]
+                t.rows.append(ConsoleRow(cells: [agg.rawValue, (r[7] as String?) ?? "", (r[8] as String?) ?? "", r[2], (r[5] as String?) ?? "",
+                                                 age(r[3]), plant.people[by]?.name ?? by, r[6]], role: .warn, ref: ref))
+            }
+            t.summary = ["\(t.rows.count) open · d disposition · l release · Enter history"]
+        case .tab(.fpi):
+            t.title = "First pieces waiting for a decision"
+            t.columns = ["FIRST PIECE", "ORDER", "STEP", "SINCE", "KEY"]
+            for r in try Row.fetchAll(db, sql: "SELECT key, work_order, step, first_piece, at FROM fpi WHERE verdict = 'pending' ORDER BY at") {
+                guard let fp: String = r[3] else { continue }
+                t.rows.append(ConsoleRow(cells: [fp, r[1], r[2], age(r[4]), r[0]], role: .warn, ref: .firstPiece(serial: fp)))
+            }
+            t.summary = ["\(t.rows.count) waiting · i pass · f fail · w waive (inspector or supervisor)"]
+        case .tab(.approvals):
+            t.title = "Override requests waiting for approval"
+            t.columns = ["SERIAL", "STEP", "BLOCKER", "REASON", "ASKED BY", "ID"]
+            for r in try Row.fetchAll(db, sql: "SELECT serial, id, step, blocker, reason, requested_by FROM override_requests ORDER BY serial, id") {
+                let by: String = r[5]
+                t.rows.append(ConsoleRow(cells: [r[0], r[2], r[3], r[4], plant.people[by]?.name ?? by, r[1]], role: .warn,
+                                         ref: .override(serial: r[0], id: r[1])))
+            }
+            t.summary = ["\(t.rows.count) waiting · a approve (expires, single use) · undo approvals: u on a part's history"]
+        case .tab(.andon):
+            t.title = "Andon calls"
+            t.columns = ["STATION", "KIND", "AGE", "CALLED BY", "ACKNOWLEDGED", "NOTE"]
+            for r in try Row.fetchAll(db, sql: "SELECT station, kind, at, by, ack_by, note FROM andon ORDER BY at") {
+                let by: String = r[3], ack: String? = r[4]
+                t.rows.append(ConsoleRow(cells: [r[0], AndonKind(rawValue: r[1])?.label ?? r[1], age(r[2]), plant.people[by]?.name ?? by,
+                                                 ack.map { plant.people[$0]?.name ?? $0 } ?? "NO", r[5]],
+                                         role: ack == nil ? .stop : .warn, ref: .andon(station: r[0])))
+            }
+            t.summary = ["\(t.rows.count) open · k acknowledge · c clear"]
+        case .tab(.orders):
+            let report = try Reports.orders(db)
+            t.title = "Work orders"
+            t.columns = ["ORDER", "PART", "STATUS", "QTY", "DONE", "SCRAP", "DUE", "PRIO"]
+            t.rows = report.rows.suffix(2000).map { cells in
+                let c = cells.map(\.plain)
+                let role: Role = c[2] == "on_hold" || c[2] == "hold" ? .warn : (c[2] == "done" ? .dim : .normal)
+                return ConsoleRow(cells: c, role: role, ref: .order(c[0]))
+            }
+            t.summary = ["\(report.rows.count) orders · P priority · h hold · r release · x cancel · L load a file"]
+        case .tab(.conflicts):
+            let report = try Reports.conflicts(db)
+            t.title = "Conflicts found by replication"
+            t.columns = ["EVENT", "ABOUT", "AT", "DECISION"]
+            t.rows = report.rows.map { ConsoleRow(cells: $0.map(\.plain), role: .warn) }
+            t.summary = ["\(t.rows.count) conflicts; the earliest fact won in each (rules: offline)"]
+        case .tab(.reports):
+            let day = BoardRules.dayWindow(at: now, calendar: plant.calendar)
+            let from = day.start - 6 * 86_400_000
+            t.title = "Reports: last 7 days (floor report oee|fpy|pareto|wip for CSV / JSON)"
+            t.columns = ["REPORT", "WHAT", "FIGURES"]
+            for r in try Reports.oee(db, plant: plant, from: from, to: millis).rows {
+                let c = r.map(\.plain)
+                t.rows.append(ConsoleRow(cells: ["OEE", c[0], "A \(c[2])% × P \(c[3])% × Q \(c[4])% = \(c[5].isEmpty ? "-" : c[5] + "%")  good \(c[6]) scrap \(c[7])"]))
+            }
+            for r in try Reports.fpy(db, from: from, to: millis).rows {
+                let c = r.map(\.plain)
+                t.rows.append(ConsoleRow(cells: ["FPY", c[0], "\(c[3].isEmpty ? "-" : c[3] + "%") (\(c[2]) of \(c[1]) right first time)"]))
+            }
+            for r in try Reports.scrapPareto(db, plant: plant, from: from, to: millis).rows {
+                let c = r.map(\.plain)
+                t.rows.append(ConsoleRow(cells: ["SCRAP", "\(c[0]) \(c[1])", "\(c[2]) pcs · \(c[3])% · cumulative \(c[4])%"]))
+            }
+            for r in try Reports.wipSummary(db).rows {
+                let c = r.map(\.plain)
+                t.rows.append(ConsoleRow(cells: ["WIP", "\(c[0]) \(c[1])\(c[2].isEmpty ? "" : " @" + c[2])", "\(c[3]): \(c[4]) travelers, \(c[5]) pcs"]))
+            }
+        }
+        return t
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+
+/// The supervisor console's views (tabs), in the order of their number keys.
+enum ConsoleTab: Int, CaseIterable, Sendable {
+    case stations, holds, fpi, approvals, andon, orders, conflicts, reports
+    var title: String {
+        switch self {
+        case .stations: return "Stations"
+        case .holds: return "Holds"
+        case .fpi: return "First pieces"
+        case .approvals: return "Approvals"
+        case .andon: return "Andon"
+        case .orders: return "Orders"
+        case .conflicts: return "Conflicts"
+        case .reports: return "Reports"
+        }
+    }
+    var action: Action {
+        switch self {
+        case .stations: return .viewStations
+        case .holds: return .viewHolds
+        case .fpi: return .viewFPI
+        case .approvals: return .viewApprovals
+        case .andon: return .viewAndon
+        case .orders: return .viewOrders
+        case .conflicts: return .viewConflicts
+        case .reports: return .viewReports
+        }
+    }
+}
+
+/// What the console shows: a tab, or a drill-down (a station's queue, a part's history).
+enum ConsoleScreen: Equatable, Sendable {
+    case tab(ConsoleTab)
+    case station(String)
+    case history(String)
+}
+
+/// What a row is about, so an action knows its subject.
+enum RowRef: Equatable, Sendable {
+    case none
+    case station(String)
+    case part(String)
+    case hold(serial: String, hold: String)
+    case orderHold(order: String)
+    case firstPiece(serial: String)
+    case override(serial: String, id: String)
+    case andon(station: String)
+    case order(String)
+
+    var serial: String? {
+        switch self {
+        case .part(let s), .hold(let s, _), .firstPiece(let s), .override(let s, _): return s
+        default: return nil
+        }
+    }
+}
+
+struct ConsoleRow: Equatable, Sendable {
+    var cells: [String]
+    var role: Role = .normal
+    var ref: RowRef = .none
+}
+
+/// One screen's table: a title, columns, rows and lines of summary above them.
+struct ConsoleTable: Equatable, Sendable {
+    var title = ""
+    var columns: [String] = []
+    var rows: [ConsoleRow] = []
+    var summary: [String] = []
+    var problem: String?
+    /// The part id of each serial on the table (a rework offers that part's routing steps).
+    var partOf: [String: String] = [:]
+}
+
+/// A multi-step action being put together: each picker or entry answer moves it on, until a
+/// command is complete and waits for the signature.
+enum ConsoleFlow: Equatable, Sendable {
+    case dispositionKind(serial: String)
+    case reworkStep(serial: String)
+    case scrapReason(serial: String)
+    case reference(serial: String, kind: DispositionKind)
+    case failNote(serial: String)
+    case waiveReason(serial: String)
+    case approveMinutes(serial: String, id: String)
+    case undoReason(serial: String)
+    case priority(order: String)
+    case holdReason(order: String)
+    case cancelReason(order: String)
+    case loadOrders
+    case badge
+}
+
+struct ConsoleModel: Sendable {
+    struct Picker: Equatable, Sendable {
+        var title: String
+        /// (label shown, value returned)
+        var options: [(String, String)]
+        var selection = 0
+        var flow: ConsoleFlow
+        static func == (a: Picker, b: Picker) -> Bool {
+            a.title == b.title && a.options.map(\.1) == b.options.map(\.1) && a.selection == b.selection && a.flow == b.flow
+        }
+    }
+    struct Entry: Equatable, Sendable {
+        var title: String
+        var prompt: String
+        var text = ""
+        var flow: ConsoleFlow
+    }
+    /// A complete command waiting for the person's signature (Enter) or Esc.
+    struct Confirm: Equatable, Sendable {
+        var command: Command
+        var meaning: String
+        var what: String
+    }
+    enum Overlay: Equatable, Sendable {
+        case picker(Picker), entry(Entry), confirm(Confirm), help(scroll: Int)
+    }
+    struct Message: Equatable, Sendable {
+        var text: String
+        var role: Role
+    }
+
+    var keymap: Keymap
+    var width = 80
+    var height = 24
+    var glyphs: Glyphs = .unicode
+    var now: Date
+    var person: Person?
+    /// The OS user of this session (SSH), when it maps to no one allowed here.
+    var login: String?
+    var stack: [ConsoleScreen] = [.tab(.stations)]
+    var table = ConsoleTable()
+    var selection = 0
+    var overlay: Overlay?
+    var message: Message?
+    var plant: PlantIndex?
+    var lastEvent: Int64 = 0
+
+    init(keymap: Keymap, now: Date) { self.keymap = keymap; self.now = now }
+
+    var screen: ConsoleScreen { stack.last ?? .tab(.stations) }
+    var tooSmall: Bool { width < 80 || height < 24 }
+    var selectedRow: ConsoleRow? { table.rows.indices.contains(selection) ? table.rows[selection] : nil }
+
+    var context: KeyContext {
+        switch overlay {
+        case .picker?, .confirm?: return .picker
+        case .entry?: return .entry
+        case .help?: return .help
+        case nil: return person == nil ? .login : .console
+        }
+    }
+}
+
+enum ConsoleMsg: Sendable {
+    case key(Key)
+    case scan(String)
+    case tick(Date)
+    case resize(width: Int, height: Int)
+    case loaded(ConsoleTable, lastEvent: Int64, plant: PlantIndex?)
+    case done(String)
+    case refused(String)
+    case failed(String)
+}
+
+enum ConsoleEffect: Equatable, Sendable {
+    case load
+    case run(Command)
+    case loadOrders(path: String)
+    case quit
+    case redraw
+}

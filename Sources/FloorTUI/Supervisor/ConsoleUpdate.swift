@@ -1,0 +1,323 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+
+/// `update` for the supervisor console: keys become actions through the keymap; an action on a
+/// row opens the pickers and fields it needs, then a signature prompt naming what the signature
+/// means; only a signed, complete command leaves as an effect, and MESCore decides it.
+enum ConsoleUpdate {
+    static func update(_ m: inout ConsoleModel, _ msg: ConsoleMsg) -> [ConsoleEffect] {
+        switch msg {
+        case .resize(let w, let h):
+            m.width = w; m.height = h
+            return [.redraw]
+        case .tick(let now):
+            m.now = now
+            return []
+        case .loaded(let table, let last, let plant):
+            m.table = table
+            m.lastEvent = last
+            m.plant = plant
+            m.selection = min(m.selection, max(0, table.rows.count - 1))
+            return []
+        case .done(let text):
+            m.message = .init(text: text, role: .ok)
+            return [.load]
+        case .refused(let text):
+            m.message = .init(text: text, role: .stop)
+            return []
+        case .failed(let text):
+            m.message = .init(text: text, role: .stop)
+            return []
+        case .scan(let code):
+            if m.person == nil { return login(&m, code) }
+            // A traveler scanned at the console opens its history; anything else is refused here.
+            if case .serial(let s) = Label.parse(code) { push(&m, .history(s)); return [.load] }
+            if case .bare(let s) = Label.parse(code) { push(&m, .history(s)); return [.load] }
+            if case .badge(let b) = Label.parse(code) { return login(&m, b) }
+            m.message = .init(text: "\(Sanitize.line(code)): scan a badge or a traveler here", role: .stop)
+            return []
+        case .key(let k):
+            return key(&m, k)
+        }
+    }
+
+    static func login(_ m: inout ConsoleModel, _ code: String) -> [ConsoleEffect] {
+        var badge = code
+        if case .badge(let b) = Label.parse(code) { badge = b }
+        guard let p = m.plant?.people[badge] else {
+            m.message = .init(text: "no person with badge \(Sanitize.line(badge))", role: .stop)
+            return []
+        }
+        guard p.role >= .inspector else {
+            m.message = .init(text: "\(p.name) is an operator: the console needs a supervisor or an inspector", role: .stop)
+            return []
+        }
+        m.person = p
+        m.overlay = nil
+        m.message = .init(text: "signed in: \(p.name) (\(p.role.label))", role: .ok)
+        return [.load]
+    }
+
+    static func push(_ m: inout ConsoleModel, _ s: ConsoleScreen) {
+        m.stack.append(s)
+        m.selection = 0
+    }
+
+    private static func key(_ m: inout ConsoleModel, _ k: Key) -> [ConsoleEffect] {
+        let context = m.context
+        let action = m.keymap.action(for: k, in: context)
+        switch m.overlay {
+        case .entry(var e)?:
+            switch action {
+            case .accept?:
+                m.overlay = nil
+                return answer(&m, e.flow, e.text)
+            case .erase?: if !e.text.isEmpty { e.text.removeLast() }; m.overlay = .entry(e); return []
+            case .back?, .cancel?:
+                m.overlay = nil
+                if e.flow == .badge { return [] }
+                m.message = .init(text: "cancelled", role: .dim)
+                return []
+            case .quit?: return [.quit]
+            default:
+                if let t = k.text, t.count == 1 { e.text += t; m.overlay = .entry(e) }
+                return []
+            }
+        case .picker(var p)?:
+            switch action {
+            case .up?: p.selection = max(0, p.selection - 1); m.overlay = .picker(p)
+            case .down?: p.selection = min(p.options.count - 1, p.selection + 1); m.overlay = .picker(p)
+            case .accept?:
+                m.overlay = nil
+                return answer(&m, p.flow, p.options[p.selection].1)
+            case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "cancelled", role: .dim)
+            default: break
+            }
+            return []
+        case .confirm(let c)?:
+            switch action {
+            case .accept?: m.overlay = nil; return [.run(c.command)]
+            case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "not signed: nothing recorded", role: .dim)
+            default: break
+            }
+            return []
+        case .help(let scroll)?:
+            switch action {
+            case .up?: m.overlay = .help(scroll: max(0, scroll - 1))
+            case .down?: m.overlay = .help(scroll: scroll + 1)
+            default: m.overlay = nil
+            }
+            return []
+        case nil:
+            break
+        }
+        if m.person == nil {
+            switch action {
+            case .quit?: return [.quit]
+            case .help?: m.overlay = .help(scroll: 0); return []
+            default:
+                // Typing starts the badge field.
+                if let t = k.text, t.count == 1 {
+                    m.overlay = .entry(.init(title: "Sign in", prompt: "Badge (scan it, or type it and press Enter):", text: t, flow: .badge))
+                } else if k == .enter {
+                    m.overlay = .entry(.init(title: "Sign in", prompt: "Badge (scan it, or type it and press Enter):", flow: .badge))
+                }
+                return []
+            }
+        }
+        guard let action else { return [] }
+        return act(&m, action)
+    }
+
+    private static func act(_ m: inout ConsoleModel, _ a: Action) -> [ConsoleEffect] {
+        m.message = nil
+        let row = m.selectedRow
+        let page = max(1, m.height - 8)
+        switch a {
+        case .quit: return [.quit]
+        case .help: m.overlay = .help(scroll: 0); return []
+        case .refresh: return [.redraw, .load]
+        case .logout:
+            m.person = nil; m.stack = [.tab(.stations)]; m.selection = 0
+            m.message = .init(text: "signed out", role: .dim)
+            return []
+        case .up: m.selection = max(0, m.selection - 1); return []
+        case .down: m.selection = min(max(0, m.table.rows.count - 1), m.selection + 1); return []
+        case .pageUp: m.selection = max(0, m.selection - page); return []
+        case .pageDown: m.selection = min(max(0, m.table.rows.count - 1), m.selection + page); return []
+        case .top: m.selection = 0; return []
+        case .bottom: m.selection = max(0, m.table.rows.count - 1); return []
+        case .back:
+            if m.stack.count > 1 { m.stack.removeLast(); m.selection = 0; return [.load] }
+            return []
+        case .nextView, .prevView:
+            let current: ConsoleTab
+            if case .tab(let t) = m.screen { current = t } else { current = .stations }
+            let n = ConsoleTab.allCases.count
+            let next = ConsoleTab(rawValue: (current.rawValue + (a == .nextView ? 1 : n - 1)) % n)!
+            m.stack = [.tab(next)]; m.selection = 0
+            return [.load]
+        case .viewStations, .viewHolds, .viewFPI, .viewApprovals, .viewAndon, .viewOrders, .viewConflicts, .viewReports:
+            m.stack = [.tab(ConsoleTab.allCases.first { $0.action == a }!)]; m.selection = 0
+            return [.load]
+        case .open:
+            switch row?.ref {
+            case .station(let s)?: push(&m, .station(s)); return [.load]
+            case let r? where r.serial != nil: push(&m, .history(r.serial!)); return [.load]
+            default: return []
+            }
+        case .history:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a part first") }
+            push(&m, .history(s)); return [.load]
+        case .disposition:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a held part") }
+            m.overlay = .picker(.init(title: "Disposition of \(s)", options: DispositionKind.allCases.map { (label($0), $0.rawValue) },
+                                      flow: .dispositionKind(serial: s)))
+            return []
+        case .release:
+            switch row?.ref {
+            case .hold(let s, let h)?: return confirm(&m, .releaseHold(serial: s, holds: [h], note: ""), "release hold \(h) on \(s)")
+            case .orderHold(let o)?: return confirm(&m, .releaseWorkOrder(number: o), "release the hold on work order \(o)")
+            case .order(let o)?: return confirm(&m, .releaseWorkOrder(number: o), "release the hold on work order \(o)")
+            default: return none(&m, "choose a hold")
+            }
+        case .fpiPass:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a first piece") }
+            return confirm(&m, .fpiPass(serial: s), "first piece \(s) passes")
+        case .fpiFail:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a first piece") }
+            m.overlay = .entry(.init(title: "First piece \(s) fails", prompt: "What is wrong (goes on the NCR):", flow: .failNote(serial: s)))
+            return []
+        case .fpiWaive:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a first piece") }
+            m.overlay = .entry(.init(title: "Waive first piece \(s)", prompt: "Why (10 characters or more):", flow: .waiveReason(serial: s)))
+            return []
+        case .approve:
+            guard case .override(let s, let id)? = row?.ref else { return none(&m, "choose an override request (Approvals, 4)") }
+            m.overlay = .picker(.init(title: "Approve override \(id) for", options: [("30 minutes", "30"), ("1 hour", "60"), ("4 hours", "240"),
+                                                                                      ("8 hours (a shift)", "480")],
+                                      flow: .approveMinutes(serial: s, id: id)))
+            return []
+        case .undo:
+            guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a part") }
+            m.overlay = .entry(.init(title: "Undo the last completion of \(s)", prompt: "Why:", flow: .undoReason(serial: s)))
+            return []
+        case .acknowledge:
+            guard case .andon(let st)? = row?.ref else { return none(&m, "choose an andon call (Andon, 5)") }
+            return confirm(&m, .acknowledgeAndon(station: st), "acknowledge the andon call at \(st)")
+        case .clearAndon:
+            guard case .andon(let st)? = row?.ref else { return none(&m, "choose an andon call (Andon, 5)") }
+            return confirm(&m, .clearAndon(station: st), "clear the andon call at \(st)")
+        case .priority:
+            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            m.overlay = .picker(.init(title: "Priority of \(o)", options: Priority.allCases.map { ($0.rawValue, $0.rawValue) },
+                                      flow: .priority(order: o)))
+            return []
+        case .holdOrder:
+            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            m.overlay = .picker(.init(title: "Hold \(o): reason", options: (m.plant?.plant.reasons.hold ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
+                                      flow: .holdReason(order: o)))
+            return []
+        case .releaseOrder:
+            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            return confirm(&m, .releaseWorkOrder(number: o), "release the hold on work order \(o)")
+        case .cancelOrder:
+            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            m.overlay = .entry(.init(title: "Cancel work order \(o)", prompt: "Why:", flow: .cancelReason(order: o)))
+            return []
+        case .loadOrders:
+            m.overlay = .entry(.init(title: "Load a work-order file", prompt: "Path of the CSV file:", flow: .loadOrders))
+            return []
+        default:
+            return []
+        }
+    }
+
+    private static func historySerial(_ m: ConsoleModel) -> String? {
+        if case .history(let s) = m.screen { return s }
+        return nil
+    }
+
+    private static func none(_ m: inout ConsoleModel, _ text: String) -> [ConsoleEffect] {
+        m.message = .init(text: text, role: .warn)
+        return []
+    }
+
+    static func label(_ k: DispositionKind) -> String {
+        switch k {
+        case .useAsIs: return "use as is (needs a reference)"
+        case .rework: return "rework to a step"
+        case .repair: return "repair (needs a reference)"
+        case .scrap: return "scrap (with a reason)"
+        case .returnToSupplier: return "return to supplier"
+        }
+    }
+
+    private static func confirm(_ m: inout ConsoleModel, _ c: Command, _ what: String) -> [ConsoleEffect] {
+        m.overlay = .confirm(.init(command: c, meaning: Signature.meaning(of: c), what: what))
+        return []
+    }
+
+    /// The next step of a flow once its picker or field is answered.
+    private static func answer(_ m: inout ConsoleModel, _ flow: ConsoleFlow, _ v: String) -> [ConsoleEffect] {
+        switch flow {
+        case .badge:
+            return login(&m, v)
+        case .dispositionKind(let s):
+            let kind = DispositionKind(rawValue: v)!
+            switch kind {
+            case .rework:
+                let steps = reworkSteps(m, s)
+                m.overlay = .picker(.init(title: "Rework \(s) to step", options: steps, flow: .reworkStep(serial: s)))
+                return []
+            case .scrap:
+                m.overlay = .picker(.init(title: "Scrap \(s): reason", options: (m.plant?.plant.reasons.scrap ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
+                                          flow: .scrapReason(serial: s)))
+                return []
+            default:
+                m.overlay = .entry(.init(title: "\(label(kind).capitalized) for \(s)",
+                                         prompt: kind.needsReference ? "Customer or engineering reference:" : "Reference (optional):",
+                                         flow: .reference(serial: s, kind: kind)))
+                return []
+            }
+        case .reworkStep(let s):
+            return confirm(&m, .disposition(serial: s, kind: .rework, reworkStep: v, reference: nil, scrapReason: nil, note: ""),
+                           "\(s): rework to \(v)")
+        case .scrapReason(let s):
+            return confirm(&m, .disposition(serial: s, kind: .scrap, reworkStep: nil, reference: nil, scrapReason: v, note: ""),
+                           "\(s): scrap (\(v))")
+        case .reference(let s, let kind):
+            let ref = v.trimmingCharacters(in: .whitespaces)
+            return confirm(&m, .disposition(serial: s, kind: kind, reworkStep: nil, reference: ref.isEmpty ? nil : ref, scrapReason: nil, note: ""),
+                           "\(s): \(kind.rawValue)" + (ref.isEmpty ? "" : " (ref \(ref))"))
+        case .failNote(let s):
+            return confirm(&m, .fpiFail(serial: s, note: v), "first piece \(s) fails: \(v)")
+        case .waiveReason(let s):
+            return confirm(&m, .fpiWaive(serial: s, reason: v), "first piece \(s) waived: \(v)")
+        case .approveMinutes(let s, let id):
+            return confirm(&m, .approveOverride(serial: s, id: id, validMinutes: Int(v) ?? 60), "override \(id) on \(s), valid \(v) min, single use")
+        case .undoReason(let s):
+            return confirm(&m, .undo(serial: s, reason: v), "undo the last completion of \(s): \(v)")
+        case .priority(let o):
+            return confirm(&m, .setPriority(number: o, priority: Priority(rawValue: v) ?? .normal), "work order \(o) priority \(v)")
+        case .holdReason(let o):
+            return confirm(&m, .holdWorkOrder(number: o, reason: v, note: ""), "hold work order \(o) (\(v))")
+        case .cancelReason(let o):
+            return confirm(&m, .cancelWorkOrder(number: o, reason: v), "cancel work order \(o): \(v)")
+        case .loadOrders:
+            return [.loadOrders(path: v)]
+        }
+    }
+
+    /// The steps of the part's routing, for a rework target (the loader put them on the history
+    /// rows' table; otherwise the plant's routing of the part).
+    private static func reworkSteps(_ m: ConsoleModel, _ serial: String) -> [(String, String)] {
+        guard let plant = m.plant else { return [] }
+        let partID = m.table.partOf[serial]
+        let routing = plant.plant.parts.first { $0.id == partID }.flatMap { p in plant.plant.routings.first { $0.id == p.routing } }
+            ?? plant.plant.routings.first
+        return (routing?.steps ?? []).map { ("\($0.id)  \($0.name)", $0.id) }
+    }
+}
