@@ -193,7 +193,7 @@ public enum BoardQueries {
             let stops = try downtimeSpans(machine: target, from: window.start, to: millis, plant: plant, db)
                 .filter(\.planned).reduce(0.0) { $0 + Double(min(millis, $1.end ?? millis) - max(window.start, $1.start)) / 60_000 }
             tile.planned = BoardRules.planned(shiftStart: window.start, now: millis, plannedStopMinutes: max(0, stops),
-                                              runMinutesPerPiece: runMinutes)
+                                              runMinutesPerPiece: runMinutes, available: tile.actual + tile.waiting + runs.count)
             b.tiles.append(tile)
         }
 

@@ -41,7 +41,7 @@ final class KioskHarness {
         driver.forceLoad()
     }
 
-    private let clockBox: ClockBox
+    let clockBox: ClockBox
     /// Moves the kiosk's clock forward.
     func advance(_ seconds: TimeInterval) {
         clockBox.now = clockBox.now.addingTimeInterval(seconds)

@@ -187,14 +187,15 @@ enum BoardView {
         for (keys, title) in m.keymap.help(for: .board, readOnly: true).filter({ ["quit", "help", "redraw"].contains($0.title) }) {
             text += " · \(keys) \(title)"
         }
-        s.put(text, x: 0, y: y, role: .header, maxWidth: s.width)
+        var why = ""
         if m.stale {
-            let why: String
-            if let f = m.readFailure { why = "STALE: \(f)" } else if let seen = m.lastChangeSeen {
-                why = "STALE: no change seen for \(KioskView.duration(m.now.epochMillis - seen))"
-            } else { why = "STALE: no data" }
-            s.put(why + " ", x: s.width - s.columns(of: why) - 1, y: y, role: .stale, bold: true)
+            if let f = m.readFailure { why = "STALE: \(f) " } else if let seen = m.lastChangeSeen {
+                why = "STALE: no change seen for \(KioskView.duration(m.now.epochMillis - seen)) "
+            } else { why = "STALE: no data " }
+            why = String(why.prefix(s.width / 2))
         }
+        s.put(text, x: 0, y: y, role: .header, maxWidth: s.width - s.columns(of: why) - 1)
+        if !why.isEmpty { s.put(why, x: s.width - s.columns(of: why), y: y, role: .stale, bold: true) }
     }
 
     private static func help(_ s: inout Screen, _ m: BoardModel) {

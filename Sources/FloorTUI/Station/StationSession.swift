@@ -46,7 +46,7 @@ public struct StationSession: Sendable {
             return login(badge, plant, shown)
         case .command(verb: "HELP", _):
             return .info("codes: EMP:<badge> SN:<serial> WO:<order> LOT:<material>:<lot> EQ:<gauge> M:<char>=<value> QTY:<n> "
-                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
+                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|ANDON:<kind>|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
         case .bare(let text):
             // AIM-identified or parenthesised: a GS1 label. Otherwise a serial, a work order, a
             // badge (barcodes.md), and last a GS1 element string without identifier.
@@ -157,6 +157,12 @@ public struct StationSession: Sendable {
             return try run(.downtimeStart(reason: arg), person, service, now, shown)
         case "UP":
             return try run(.downtimeEnd, person, service, now, shown)
+        case "ANDON":
+            if arg?.uppercased() == "CLEAR" { return try run(.clearAndon(station: stationID), person, service, now, shown) }
+            guard let kind = AndonKind(rawValue: (arg ?? "help").lowercased()) else {
+                return .refused("bad_andon", "CMD:ANDON:<\(AndonKind.allCases.map(\.rawValue).joined(separator: "|"))|CLEAR>", shown)
+            }
+            return try run(.callAndon(kind: kind, note: pendingNote ?? ""), person, service, now, shown)
         default:
             break
         }

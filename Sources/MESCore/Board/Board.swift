@@ -26,10 +26,14 @@ public enum BoardRules {
     /// Pieces a station should have made since the shift started: the minutes it could run
     /// (elapsed, less planned stops) over the standard run minutes per piece of the work it runs.
     /// 0 when there is no standard (nothing routed here or a zero run time).
-    public static func planned(shiftStart: Int64, now: Int64, plannedStopMinutes: Double, runMinutesPerPiece: Double?) -> Int {
+    /// Capped by the work the station had (`available`: made, running and waiting), so a station
+    /// with nothing to do is not shown behind plan.
+    public static func planned(shiftStart: Int64, now: Int64, plannedStopMinutes: Double, runMinutesPerPiece: Double?,
+                               available: Int? = nil) -> Int {
         guard let per = runMinutesPerPiece, per > 0, now > shiftStart else { return 0 }
-        let available = max(0, Double(now - shiftStart) / 60_000 - plannedStopMinutes)
-        return Int((available / per).rounded(.down))
+        let minutes = max(0, Double(now - shiftStart) / 60_000 - plannedStopMinutes)
+        let capacity = Int((minutes / per).rounded(.down))
+        return available.map { min(capacity, $0) } ?? capacity
     }
 
     /// The standard run minutes per piece of a work center: the mean over the steps of the plant's

@@ -1,0 +1,230 @@
+import Foundation
+import LocalStore
+import MESCore
+import ScannerInput
+import Testing
+@testable import FloorTUI
+
+/// A plant with something on every list: a running first piece, a hold from an out-of-tolerance
+/// reading, a machine down, an andon call.
+func boardScenario(_ h: KioskHarness) throws {
+    try h.elsewhere("K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731")
+    h.clockBox.now = h.clockBox.now.addingTimeInterval(600)
+    var s = StationSession(stationID: "K-SW1")
+    _ = try s.handle("EMP:101", service: h.service, now: h.clockBox.now)
+    _ = try s.handle("SN:NW-5001-001", service: h.service, now: h.clockBox.now)
+    let r = try s.handle("M:OD=3.60", service: h.service, now: h.clockBox.now)   // out of tolerance: hold
+    #expect(r.kind == .done, "\(r.text)")
+    try h.elsewhere("K-SW2", "EMP:102", "CMD:DOWN:JAM")
+    try h.elsewhere("K-UW", "EMP:103", "CMD:ANDON:material")
+    h.clockBox.now = h.clockBox.now.addingTimeInterval(300)
+}
+
+func boardDriver(_ h: KioskHarness, width: Int, height: Int, keymap: String = "default", workCenter: String? = nil) throws -> BoardDriver {
+    var m = BoardModel(keymap: try KioskHarness.keymap(keymap), now: h.clockBox.now, workCenter: workCenter)
+    m.width = width; m.height = height
+    m.staleAfter = 600
+    let box = h.clockBox
+    let d = BoardDriver(model: m, store: h.store, clock: { box.now })
+    d.forceLoad()
+    return d
+}
+
+@Suite struct BoardTests {
+    @Test func liveAndStaleBoardsAt80x24And240x67() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let small = try boardDriver(h, width: 80, height: 24)
+        let large = try boardDriver(h, width: 240, height: 67)
+        #expect(!small.model.stale)
+        let d = try #require(small.model.data)
+        #expect(d.holdCount == 1)
+        #expect(d.downs.map(\.station) == ["K-SW2"])
+        #expect(d.andons.map(\.station) == ["K-UW"])
+        let tiles = Dictionary(uniqueKeysWithValues: d.tiles.map { ($0.station, $0) })
+        #expect(tiles["K-SW2"]?.state == .down)
+        #expect(tiles["K-SW1"]?.state == .fpi, "its first piece is held and waits for a decision")
+        #expect(tiles["K-UW"]?.andon == "material")
+        #expect(small.screen.contains("LIVE") && small.screen.contains("DOWN") && small.screen.contains("ANDON material"))
+        try assertGolden(small.screen, "board-80x24-live")
+        try assertGolden(large.screen, "board-240x67-live")
+
+        // No change and no sync for longer than --stale-after: grey, STALE, never pretending.
+        h.clockBox.now = h.clockBox.now.addingTimeInterval(15 * 60)
+        small.tick(h.clockBox.now)
+        large.tick(h.clockBox.now)
+        #expect(small.model.stale)
+        #expect(small.screen.contains("STALE (was DOWN)") && small.screen.contains("no change seen for"))
+        #expect(!small.screen.contains("LIVE"))
+        try assertGolden(small.screen, "board-80x24-stale")
+        try assertGolden(large.screen, "board-240x67-stale")
+
+        // A change brings it back to life.
+        try h.elsewhere("K-SW2", "EMP:102", "CMD:UP")
+        small.reloadIfChanged()
+        #expect(!small.model.stale)
+        #expect(small.model.data?.downs.isEmpty == true)
+    }
+
+    @Test func aSyncKeepsTheBoardLiveAndAReadFailureMakesItStale() throws {
+        let h = try KioskHarness()
+        let b = try boardDriver(h, width: 80, height: 24)
+        h.clockBox.now = h.clockBox.now.addingTimeInterval(3600)
+        try h.store.setMeta(BoardQueries.lastSyncKey, String(h.clockBox.now.epochMillis - 60_000))
+        b.forceLoad()
+        #expect(!b.model.stale, "a sync a minute ago: live, though nothing changed for an hour")
+        b.send(.failed("disk gone"))
+        #expect(b.model.stale)
+        #expect(b.screen.contains("STALE: disk gone"))
+    }
+
+    @Test func theHoldCountDropsWhenASupervisorDispositions() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let b = try boardDriver(h, width: 80, height: 24)
+        #expect(b.model.data?.holdCount == 1)
+        let out = try h.service.runAtConsole(.disposition(serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil,
+                                                          scrapReason: nil, note: ""), badge: "301", now: h.clockBox.now)
+        #expect(out.refusal == nil)
+        b.reloadIfChanged()
+        #expect(b.model.data?.holdCount == 0)
+        #expect(b.screen.contains("OPEN HOLDS 0"))
+    }
+
+    @Test func theBoardHasNoWayToChangeData() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let before = try h.store.read { try EventLog.lastPosition(db: $0) }
+        for name in ["default", "kiosk", "vi"] {
+            let km = try KioskHarness.keymap(name)
+            var m = BoardModel(keymap: km, now: h.clockBox.now)
+            // Every key any context of this keymap binds, plus printable keys and function keys.
+            let keys = Set(km.bindings.map(\.key) + Key.keys("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ*/-+.")
+                           + (1...12).map { Key.function($0) } + [.enter, .escape, .tab, .backspace])
+            for k in keys {
+                for e in BoardUpdate.update(&m, .key(k)) { #expect([.load, .quit, .redraw].contains(e), "\(name): \(KeyName.name(k)) gave \(e)") }
+                #expect(m.keymap.action(for: k, in: .board, readOnly: true)?.mutating != true)
+            }
+        }
+        #expect(try h.store.read { try EventLog.lastPosition(db: $0) } == before)
+        // And the store the dashboard opens refuses writes outright.
+        let ro = try Store.openReadOnly(path: h.store.path)
+        #expect(throws: (any Error).self) { try ro.setMeta("x", "y") }
+        #expect(throws: (any Error).self) {
+            _ = try FloorService(store: ro).run(.callAndon(kind: .help, note: ""), badge: "101", station: "K-SW1", now: h.clockBox.now)
+        }
+    }
+
+    @Test func workCenterNarrowsTheBoard() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let b = try boardDriver(h, width: 80, height: 24, workCenter: "SWISS")
+        #expect(b.model.data?.tiles.map(\.station) == ["K-SW1", "K-SW2"])
+        #expect(b.model.data?.andons.isEmpty == true, "the andon is at the wash")
+    }
+}
+
+func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws -> ConsoleDriver {
+    var m = ConsoleModel(keymap: try KioskHarness.keymap(), now: h.clockBox.now)
+    m.width = width; m.height = height
+    let box = h.clockBox
+    return ConsoleDriver(model: m, service: h.service, clock: { box.now })
+}
+
+@Suite struct ConsoleTests {
+    @Test func anOperatorCannotSignInNorDoAnySupervisorAction() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let c = try consoleDriver(h)
+        c.send(.scan("EMP:101"))
+        #expect(c.model.person == nil)
+        #expect(c.model.message?.text.contains("operator") == true)
+        c.type("101\r")
+        #expect(c.model.person == nil)
+        // Whatever reaches the rules with an operator's badge is refused, and nothing is written.
+        let before = try h.store.read { try EventLog.lastPosition(db: $0) }
+        let commands: [Command] = [
+            .disposition(serial: "NW-5001-001", kind: .useAsIs, reworkStep: nil, reference: "ENG-1", scrapReason: nil, note: ""),
+            .fpiPass(serial: "NW-5001-001"), .fpiWaive(serial: "NW-5001-001", reason: "customer agreed in writing"),
+            .setPriority(number: "NW-5002", priority: .urgent), .holdWorkOrder(number: "NW-5002", reason: "SUSPECT", note: ""),
+            .cancelWorkOrder(number: "NW-5002", reason: "no"), .acknowledgeAndon(station: "K-UW"), .clearAndon(station: "K-UW"),
+            .approveOverride(serial: "NW-5001-001", id: "X", validMinutes: 60), .undo(serial: "NW-5001-001", reason: "r"),
+        ]
+        for cmd in commands {
+            let out = try h.service.runAtConsole(cmd, badge: "101", now: h.clockBox.now)
+            #expect(out.refusal != nil, "\(cmd) was allowed to an operator")
+        }
+        #expect(try h.store.read { try EventLog.lastPosition(db: $0) } == before)
+        // The console is not a station: station work is refused there, even to a supervisor.
+        #expect(try h.service.runAtConsole(.start(serial: "NW-5002-001"), badge: "301", now: h.clockBox.now).refusal?.reasons.first?.code == "needs_station")
+    }
+
+    @Test func aSupervisorDispositionsAHeldPartToReworkWithASignature() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let c = try consoleDriver(h)
+        c.type("301\r")
+        #expect(c.model.person?.badge == "301")
+        c.type("2")                                    // holds
+        #expect(c.model.table.rows.first?.ref == .hold(serial: "NW-5001-001", hold: c.model.table.rows.first.map { r in
+            if case .hold(_, let id) = r.ref { return id }; return "" } ?? ""))
+        c.type("d")                                    // disposition: kinds
+        c.send(.key(.down)); c.send(.key(.enter))      // rework
+        guard case .picker(let steps)? = c.model.overlay else { Issue.record("no step picker"); return }
+        #expect(steps.options.map(\.1).starts(with: ["OP10", "OP20"]))
+        c.send(.key(.enter))                           // OP10
+        guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
+        #expect(sign.meaning == "dispositioned (rework)")
+        try assertGolden(c.screen, "console-sign-disposition")
+        c.send(.key(.escape))                          // not signed: nothing happens
+        #expect(try h.service.read { try $0.part("NW-5001-001") }?.holds.count == 1)
+        c.type("d"); c.send(.key(.down)); c.send(.key(.enter)); c.send(.key(.enter)); c.send(.key(.enter))
+        #expect(c.model.message?.text.hasPrefix("SIGNED dispositioned (rework)") == true, "\(c.model.message?.text ?? "")")
+        let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
+        #expect(p.holds.isEmpty && p.status == .queued && p.step == "OP10")
+        #expect(c.model.table.rows.isEmpty, "the holds list reloaded")
+        // The history shows the signature's meaning and who signed.
+        c.send(.scan("SN:NW-5001-001"))
+        #expect(c.screen.contains("dispositioned (rework)") && c.screen.contains("Eva Schmidt"))
+    }
+
+    @Test func andonAcknowledgeAndClearFromTheConsole() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let c = try consoleDriver(h)
+        c.type("301\r")
+        c.type("5")
+        #expect(c.model.table.rows.first?.ref == .andon(station: "K-UW"))
+        c.type("k"); c.send(.key(.enter))
+        #expect(c.model.table.rows.first?.cells[4] == "Eva Schmidt")
+        c.type("c"); c.send(.key(.enter))
+        #expect(c.model.table.rows.isEmpty)
+    }
+
+    @Test func badWorkOrderFileIsRefusedWithItsProblemsAndLoadsNothing() throws {
+        let h = try KioskHarness()
+        let c = try consoleDriver(h)
+        c.type("301\r6")
+        let orders = c.model.table.rows.count
+        let bad = h.dir.appendingPathComponent("bad.csv").path
+        try "number,part\nNW-9,\u{1B}[31mNOPE\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        c.type("L"); c.type(bad + "\r")
+        #expect(c.model.message?.text.contains("nothing was loaded") == true)
+        #expect(!c.screen.text.contains("\u{1B}"))
+        #expect(c.model.table.rows.count == orders)
+    }
+
+    @Test func twoConsolesRacingOnOneHoldCannotBothWin() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let other = FloorService(store: try Store.open(path: h.store.path))
+        let dispo = Command.disposition(serial: "NW-5001-001", kind: .scrap, reworkStep: nil, reference: nil, scrapReason: "DIM", note: "")
+        let rework = Command.disposition(serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil, scrapReason: nil, note: "")
+        let results = [dispo, rework].enumerated().map { i, cmd in
+            (try? (i == 0 ? h.service : other).runAtConsole(cmd, badge: "301", now: h.clockBox.now))?.refusal == nil
+        }
+        #expect(results.filter { $0 }.count == 1, "exactly one disposition closes the hold")
+        let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
+        #expect(p.status == .scrapped)
+    }
+}
