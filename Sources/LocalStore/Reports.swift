@@ -211,3 +211,17 @@ extension Reports {
         })
     }
 }
+
+extension Reports {
+    /// The wall board's station tiles as a table (state word, work, actual vs plan, time in state).
+    public static func board(_ b: BoardSnapshot) -> ReportTable {
+        let tz = b.calendar.timeZone
+        return ReportTable(columns: ["station", "work_center", "state", "since", "work_order", "step", "operator", "actual", "planned",
+                                     "waiting", "down_reason", "andon"], rows: b.tiles.map { t in
+            [.text(t.station), .text(t.workCenter), .text(t.state.rawValue), t.since.map { .text(iso($0, tz)) } ?? .null,
+             t.workOrder.map(ReportTable.Cell.text) ?? .null, t.step.map(ReportTable.Cell.text) ?? .null,
+             t.operatorName.map(ReportTable.Cell.text) ?? .null, .int(t.actual), .int(t.planned), .int(t.waiting),
+             t.downReason.map(ReportTable.Cell.text) ?? .null, t.andon.map(ReportTable.Cell.text) ?? .null]
+        })
+    }
+}

@@ -6,12 +6,13 @@ import MESCore
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports: wip, orders, conflicts, trace SERIAL|LOT.",
+        abstract: "Reports: wip, orders, conflicts, trace SERIAL|LOT, oee, fpy, pareto, wip-summary, board.",
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.")
     @OptionGroup var store: StoreOptions
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
     @Flag(help: "wip: include finished travelers too.") var all = false
-    @Argument(help: "wip | orders | conflicts | trace") var name: String
+    @Option(help: "oee, fpy, pareto: the last N days of the plant calendar, today included.") var days: Int = 1
+    @Argument(help: "wip | orders | conflicts | trace | oee | fpy | pareto | wip-summary | board") var name: String
     @Argument(help: "For trace: a serial, or a lot as MATERIAL:LOT or LOT.") var subject: String?
 
     func run() throws {
@@ -22,6 +23,18 @@ struct ReportCommand: ParsableCommand {
                 case "wip": print(Render.table(try Reports.wip(db, all: all), format))
                 case "orders": print(Render.table(try Reports.orders(db), format))
                 case "conflicts": print(Render.table(try Reports.conflicts(db), format))
+                case "oee", "fpy", "pareto", "wip-summary", "board":
+                    guard let plant = try FloorService(store: s).plantIndex(db) else { throw ServiceError.noPlant }
+                    let now = Date()
+                    let from = BoardRules.dayWindow(at: now, calendar: plant.calendar).start - Int64(max(0, days - 1)) * 86_400_000
+                    let to = now.epochMillis
+                    switch name {
+                    case "oee": print(Render.table(try Reports.oee(db, plant: plant, from: from, to: to), format))
+                    case "fpy": print(Render.table(try Reports.fpy(db, from: from, to: to), format))
+                    case "pareto": print(Render.table(try Reports.scrapPareto(db, plant: plant, from: from, to: to), format))
+                    case "wip-summary": print(Render.table(try Reports.wipSummary(db), format))
+                    default: print(Render.table(Reports.board(try BoardQueries.load(db, plant: plant, now: now)), format))
+                    }
                 case "trace":
                     guard let subject else { throw ValidationError("trace needs a serial or a lot") }
                     guard let t = try Reports.trace(subject, db) else {
@@ -42,7 +55,7 @@ struct ReportCommand: ParsableCommand {
                         print(Render.table(t.table, format))
                     }
                 default:
-                    throw ValidationError("unknown report \(Sanitize.line(name)): wip, orders, conflicts or trace")
+                    throw ValidationError("unknown report \(Sanitize.line(name)): wip, orders, conflicts, trace, oee, fpy, pareto, wip-summary or board")
                 }
             }
         }

@@ -73,6 +73,9 @@ struct Demo: ParsableCommand {
     @Option(help: "Random seed of the history.") var seed: UInt64 = 7
     @Option(help: "The station the kiosk opens on.") var station: String = "K-SW1"
     @Flag(help: "Only make the store and print what to try.") var noKiosk = false
+    @Flag(help: "Open the wall board instead of the kiosk.") var dashboard = false
+    @Flag(help: "Open the supervisor console instead of the kiosk (sign in with badge 301, or 201 for an inspector).")
+    var supervisor = false
     @OptionGroup var screen: ScreenOptions
 
     static let codesToTry = [
@@ -103,6 +106,13 @@ struct Demo: ParsableCommand {
             try DemoPlant.orders(today: today.adding(days: 1).description, week: today.adding(days: 7).description)
                 .write(toFile: ordersPath, atomically: true, encoding: .utf8)
             _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
+            if !noKiosk && isatty(0) == 1 && isatty(1) == 1 && (dashboard || supervisor) {
+                let reason = dashboard ? try DashboardLaunch.run(store: try Store.openReadOnly(path: dbPath), screen: screen, workCenter: nil, staleAfter: 600)
+                    : try SupervisorLaunch.run(store: store, screen: screen)
+                if let reason { warn("floor demo: \(reason)") }
+                print("Demo store kept at \(dbPath)")
+                return
+            }
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 {
                 let reason = try KioskLaunch.run(store: store, station: station, screen: screen, idleLogout: 0,
                                                  helpExtra: ["Demo store: \(dbPath)"] + Demo.codesToTry)
@@ -120,6 +130,9 @@ struct Demo: ParsableCommand {
                   floor scan --station K-SW1 EMP:102 SN:NW-5001-002 CMD:START      (refused: waits for the first piece)
                   floor scan --station K-SW1 EMP:201 SN:NW-5001-001 CMD:PASS       (the inspector passes the first piece)
                   floor report trace NW-5001-001 --format json
+                  floor dashboard            (the wall board, read-only)
+                  floor supervisor           (sign in with 301; 2 holds, d disposition ...)
+                  floor report oee --days 7 --format csv
                 """)
         }
     }
