@@ -69,6 +69,11 @@ final class PtyKiosk {
     /// Everything the kiosk wrote to its terminal since `mark` (for the restore check on exit).
     private var output: [UInt8] = []
     private var recording = false
+    /// When the last recorded output arrived (monotonic µs).
+    private(set) var lastOutputAt: Int64 = 0
+    /// Starts (over) recording what the program writes to its terminal.
+    func record() { pump(timeoutMs: 0); output = []; recording = true; lastOutputAt = 0 }
+    var recorded: [UInt8] { output }
     private var waitStatus: Int32?
 
     private init(pid: pid_t, forkedAt: Int64, master: Int32, trace: Int32) {
@@ -136,7 +141,7 @@ final class PtyKiosk {
         while master >= 0 {
             let n = read(master, &buffer, buffer.count)
             if n > 0 {
-                if recording { output += buffer[0..<n] }
+                if recording { output += buffer[0..<n]; lastOutputAt = Monotonic.now() }
                 continue
             }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
