@@ -143,10 +143,13 @@ public enum Reports {
 /// The supervisor's figures: OEE per station, FPY per step, scrap Pareto, WIP by step and station.
 /// Each is computed by MESCore's `KPI` from the store's outcome, scrap and downtime records.
 extension Reports {
-    /// OEE per station over [from, to): availability × performance × quality.
+    /// OEE per station over [from, to): availability × performance × quality. Time outside the
+    /// plant's shifts counts as a planned stop (the planned_down_min column includes it).
     public static func oee(_ db: Database, plant: PlantIndex, from: Int64, to: Int64) throws -> ReportTable {
         var rows: [[ReportTable.Cell]] = []
         let state = StoreState(db: db, plant: plant)
+        // Outside the shifts is not planned production time.
+        let offShift = BoardRules.offShiftSpans(from: from, to: to, plant: plant.plant, calendar: plant.calendar)
         for st in plant.plant.stations {
             let spans = try BoardQueries.downtimeSpans(machine: plant.downtimeTarget(of: st), from: from, to: to, plant: plant, db)
             var counts: [ProductionCount] = []
@@ -157,7 +160,7 @@ extension Reports {
                 let step = try BoardQueries.routingStep(r[0], r[1], state)
                 counts.append(ProductionCount(good: r[2], scrap: r[3], standardMinutes: step?.runMin ?? 0))
             }
-            let f = KPI.oee(from: from, to: to, downtime: spans, counts: counts)
+            let f = KPI.oee(from: from, to: to, downtime: spans + offShift, counts: counts)
             func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
             rows.append([.text(st.id), .text(st.workCenter), pct(f.availability), pct(f.performance), pct(f.quality), pct(f.oee),
                          .int(f.good), .int(f.scrap), .number((f.unplannedDownMinutes * 10).rounded() / 10),

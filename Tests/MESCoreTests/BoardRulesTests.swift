@@ -43,6 +43,26 @@ import Testing
         #expect(d.label == "today" && d.start == ISO8601.parse("2026-11-24T23:00:00Z")!.epochMillis)
     }
 
+    @Test func timeOutsideTheShiftsIsAPlannedStopForOEE() throws {
+        let plant = Fixtures.plant { p in
+            p.timezone = "Europe/Berlin"
+            p.shifts = [Shift(id: "DAY", start: ClockTime(minutes: 360), end: ClockTime(minutes: 840), days: [.mon, .tue, .wed, .thu, .fri])]
+        }
+        let cal = PlantCalendar(plant: plant)
+        // Tuesday 2026-11-24 in Berlin (UTC+1): on shift 06:00-14:00 only.
+        let from = ISO8601.parse("2026-11-23T23:00:00Z")!.epochMillis, to = ISO8601.parse("2026-11-24T23:00:00Z")!.epochMillis
+        let off = BoardRules.offShiftSpans(from: from, to: to, plant: plant, calendar: cal)
+        #expect(off.map(\.start) == [from, ISO8601.parse("2026-11-24T13:00:00Z")!.epochMillis])
+        #expect(off.map(\.end) == [ISO8601.parse("2026-11-24T05:00:00Z")!.epochMillis, to])
+        #expect(off.allSatisfy { $0.planned })
+        // By hand: 8 h on shift, 1 h unplanned down in it, 40 pieces at 6 min: A = 7/8, P = 240/420, Q = 1.
+        let down = DowntimeSpanInput(start: ISO8601.parse("2026-11-24T07:00:00Z")!.epochMillis,
+                                     end: ISO8601.parse("2026-11-24T08:00:00Z")!.epochMillis, planned: false)
+        let f = KPI.oee(from: from, to: to, downtime: off + [down], counts: [ProductionCount(good: 40, scrap: 0, standardMinutes: 6)])
+        #expect(f.plannedProductionMinutes == 480 && f.operatingMinutes == 420)
+        #expect(abs(f.oee! - (7.0 / 8) * (240.0 / 420)) < 1e-9)
+    }
+
     @Test func andonCallsAreOneAtATimeAndTheEarlierWins() {
         var a = AndonState(station: "S1")
         a.apply(rec(.andonCalled(AndonCalled(id: "A", station: "S1", kind: "quality")), at: 100, seq: 1))

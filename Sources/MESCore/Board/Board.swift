@@ -36,6 +36,33 @@ public enum BoardRules {
         return available.map { min(capacity, $0) } ?? capacity
     }
 
+    /// The time in [from, to) outside every shift of the plant calendar, as planned stops: OEE's
+    /// planned production time is then shift time only. None when the plant has no shifts.
+    public static func offShiftSpans(from: Int64, to: Int64, plant: Plant, calendar: PlantCalendar) -> [DowntimeSpanInput] {
+        guard !plant.shifts.isEmpty, to > from else { return [] }
+        var on: [(Int64, Int64)] = []
+        var day = calendar.localDate(Date(timeIntervalSince1970: Double(from) / 1000)).adding(days: -1)
+        let last = calendar.localDate(Date(timeIntervalSince1970: Double(to) / 1000))
+        while day <= last {
+            for s in plant.shifts where s.days.contains(day.weekday) {
+                let a = calendar.instant(day, s.start).epochMillis
+                var b = calendar.instant(day, s.end).epochMillis
+                if b <= a { b = calendar.instant(day.adding(days: 1), s.end).epochMillis }
+                if b > from && a < to { on.append((max(a, from), min(b, to))) }
+            }
+            day = day.adding(days: 1)
+        }
+        on.sort { $0.0 < $1.0 }
+        var off: [DowntimeSpanInput] = []
+        var cursor = from
+        for (a, b) in on {
+            if a > cursor { off.append(DowntimeSpanInput(start: cursor, end: a, planned: true)) }
+            cursor = max(cursor, b)
+        }
+        if cursor < to { off.append(DowntimeSpanInput(start: cursor, end: to, planned: true)) }
+        return off
+    }
+
     /// The standard run minutes per piece of a work center: the mean over the steps of the plant's
     /// current routings that run there (nil when none does, or none has a run time).
     public static func averageRunMinutes(workCenter: String, plant: Plant) -> Double? {
