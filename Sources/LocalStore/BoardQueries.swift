@@ -147,7 +147,7 @@ public enum BoardQueries {
             }
         }
         var actual: [String: Int] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT station, SUM(good) FROM step_outcomes WHERE at >= ? GROUP BY station", arguments: [window.start]) {
+        for r in try Row.fetchAll(db, sql: "SELECT station, SUM(good) FROM step_outcomes INDEXED BY step_outcomes_at WHERE at >= ? GROUP BY station", arguments: [window.start]) {
             actual[r[0]] = r[1]
         }
         var andonByStation: [String: BoardSnapshot.AndonRow] = [:]
@@ -204,41 +204,47 @@ public enum BoardQueries {
         let through: Int = fpy[0], right: Int = fpy[1]
         b.fpyToday = through > 0 ? Double(right) / Double(through) : nil
 
-        // Late and at-risk orders: open orders due within the next two days.
-        let horizon = millis + 2 * 86_400_000
-        let candidates = try Row.fetchAll(db, sql: """
+        // Late orders: counted in SQL (the open-travelers-by-order index answers each EXISTS with
+        // one probe); the list reads details for the first `listLimit` only. At risk: open orders
+        // due within the next two days, judged by MESCore on the standard minutes left.
+        let open = "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND p.status NOT IN ('done', 'scrapped', 'cancelled')"
+            + (workCenter == nil ? "" : " AND p.work_center = ?") + ")"
+        let wcArg: [DatabaseValueConvertible] = workCenter.map { [$0] } ?? []
+        b.lateCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM work_orders w WHERE w.cancelled = 0 AND w.due_at < ? AND \(open)",
+                                       arguments: StatementArguments([millis] + wcArg)) ?? 0
+        let late = try Row.fetchAll(db, sql: """
             SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
-            WHERE w.cancelled = 0 AND w.due_at < ?
-              AND EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND p.status NOT IN ('done', 'scrapped', 'cancelled'))
-            ORDER BY w.due_at, w.number
-            """, arguments: [horizon])
+            WHERE w.cancelled = 0 AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number LIMIT ?
+            """, arguments: StatementArguments([millis] + wcArg + [listLimit]))
+        let soon = try Row.fetchAll(db, sql: """
+            SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
+            WHERE w.cancelled = 0 AND w.due_at >= ? AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number
+            """, arguments: StatementArguments([millis, millis + 2 * 86_400_000] + wcArg))
         var rows: [BoardSnapshot.OrderRow] = []
-        for r in candidates {
+        for r in late + soon {
             let number: String = r[0], dueAt: Int64 = r[3]
-            let open = try Row.fetchAll(db, sql: """
-                SELECT step, quantity, work_center FROM parts WHERE work_order = ? AND status NOT IN ('done', 'scrapped', 'cancelled')
+            let travelers = try Row.fetchAll(db, sql: """
+                SELECT step, quantity FROM parts WHERE work_order = ? AND status NOT IN ('done', 'scrapped', 'cancelled')
                 """, arguments: [number])
-            if let wc = workCenter, !open.contains(where: { ($0[2] as String) == wc }) { continue }
             var risk = DueRisk.late
             if dueAt >= millis {
                 var remaining = 0.0
                 if let wo = try state.workOrder(number), let routing = try state.routing(id: wo.routing, version: wo.routingVersion) {
-                    remaining = open.map { DueRisk.remainingMinutes(routing: routing, from: $0[0], quantity: $0[1]) }.max() ?? 0
+                    remaining = travelers.map { DueRisk.remainingMinutes(routing: routing, from: $0[0], quantity: $0[1]) }.max() ?? 0
                 }
                 risk = DueRisk.classify(dueAt: dueAt, now: millis, remainingMinutes: remaining)
+                if risk == .onTime { continue }
+                b.atRiskCount += 1
             }
-            if risk == .onTime { continue }
-            if risk == .late { b.lateCount += 1 } else { b.atRiskCount += 1 }
             rows.append(BoardSnapshot.OrderRow(number: number, part: r[1], due: r[2], dueAt: dueAt, risk: risk,
-                                               priority: Priority(rawValue: r[4]) ?? .normal, open: open.count))
+                                               priority: Priority(rawValue: r[4]) ?? .normal, open: travelers.count))
         }
-        b.orders = Array(rows.sorted { ($0.risk == .late ? 0 : 1, $0.dueAt, $0.number) < ($1.risk == .late ? 0 : 1, $1.dueAt, $1.number) }
-            .prefix(listLimit))
+        b.orders = Array(rows.prefix(listLimit))
 
         // Open holds (part, work order, lot), oldest first.
         let holdRows = try Row.fetchAll(db, sql: """
             SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.step, p.work_center
-            FROM holds h LEFT JOIN parts p ON h.aggregate = 'part:' || p.serial
+            FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%'
             ORDER BY h.at, h.hold
             """)
         for r in holdRows {
@@ -280,3 +286,4 @@ public enum BoardQueries {
         return spans.filter { ($0.end ?? Int64.max) > from && $0.start < to }
     }
 }
+

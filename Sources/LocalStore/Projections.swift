@@ -88,6 +88,7 @@ public enum Projections {
             CREATE INDEX parts_done ON parts(status, since) WHERE status = 'done';
             CREATE INDEX parts_at_station ON parts(station) WHERE station IS NOT NULL;
             CREATE INDEX fpi_pending ON fpi(verdict) WHERE verdict = 'pending';
+            CREATE INDEX parts_open_by_order ON parts(work_order) WHERE status NOT IN ('done', 'scrapped', 'cancelled');
             """)
     }
 

@@ -78,7 +78,7 @@ import Testing
         // As an older build left it: no board tables, no migration record.
         try store!.write { db in
             for t in ["step_outcomes", "scraps", "andon", "override_requests"] { try db.execute(sql: "DROP TABLE \(t)") }
-            for i in ["parts_done", "parts_at_station", "fpi_pending"] { try db.execute(sql: "DROP INDEX \(i)") }
+            for i in ["parts_done", "parts_at_station", "fpi_pending", "parts_open_by_order"] { try db.execute(sql: "DROP INDEX \(i)") }
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-board'")
         }
         try store!.close()

@@ -62,7 +62,7 @@ enum ConsoleLoader {
             t.columns = ["SUBJECT", "PART", "STEP", "REASON", "NCR", "AGE", "BY", "NOTE"]
             for r in try Row.fetchAll(db, sql: """
                 SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.part, p.step
-                FROM holds h LEFT JOIN parts p ON h.aggregate = 'part:' || p.serial ORDER BY h.at, h.hold
+                FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%' ORDER BY h.at, h.hold
                 """) {
                 let agg = AggregateID(rawValue: r[1])
                 let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: r[0]) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
