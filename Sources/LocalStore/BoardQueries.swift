@@ -36,33 +36,14 @@ public struct BoardSnapshot: Sendable {
         /// Travelers not finished.
         public var open: Int
     }
-    public struct HoldRow: Sendable, Equatable {
-        public var hold: String
-        /// `part:SERIAL`, `wo:NUMBER` or `lot:MATERIAL:LOT`.
-        public var aggregate: String
-        public var reason: String
-        public var at: Int64
-        public var by: String
-        public var ncr: String?
-        public var note: String
-        /// For a part: its step and station (where it waits).
-        public var step: String?
-    }
+    public typealias HoldRow = Queries.OpenHold
     public struct DownRow: Sendable, Equatable {
         public var machine: String
         public var station: String
         public var reason: String
         public var since: Int64
     }
-    public struct AndonRow: Sendable, Equatable {
-        public var station: String
-        public var id: String
-        public var kind: String
-        public var note: String
-        public var by: String
-        public var at: Int64
-        public var acknowledgedBy: String?
-    }
+    public typealias AndonRow = Queries.AndonCall
 
     public var plantName = ""
     public var asOf: Int64 = 0
@@ -139,11 +120,10 @@ public enum BoardQueries {
         // First pieces waiting for a decision, by work center.
         var fpiWaiting: [String: Int64] = [:]
         var pendingFirstPieces = Set<String>()
-        for r in try Row.fetchAll(db, sql: "SELECT work_order, step, first_piece, at FROM fpi WHERE verdict = 'pending'") {
-            let order: String = r[0], step: String = r[1]
-            if let fp: String = r[2] { pendingFirstPieces.insert(fp) }
-            if let wc = try Projections.workCenter(ofStep: step, workOrder: order, db), centers.contains(wc) {
-                fpiWaiting[wc] = min(fpiWaiting[wc] ?? Int64.max, r[3])
+        for f in try Queries.pendingFirstPieces(db) {
+            if let fp = f.firstPiece { pendingFirstPieces.insert(fp) }
+            if let wc = try Projections.workCenter(ofStep: f.step, workOrder: f.workOrder, db), centers.contains(wc) {
+                fpiWaiting[wc] = min(fpiWaiting[wc] ?? Int64.max, f.at)
             }
         }
         var actual: [String: Int] = [:]
@@ -151,8 +131,7 @@ public enum BoardQueries {
             actual[r[0]] = r[1]
         }
         var andonByStation: [String: BoardSnapshot.AndonRow] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT station, id, kind, note, by, at, ack_by FROM andon ORDER BY at") {
-            let a = BoardSnapshot.AndonRow(station: r[0], id: r[1], kind: r[2], note: r[3], by: r[4], at: r[5], acknowledgedBy: r[6])
+        for a in try Queries.andonCalls(db) {
             andonByStation[a.station] = a
             if workCenter == nil || stations.contains(where: { $0.id == a.station }) { b.andons.append(a) }
         }
@@ -242,18 +221,9 @@ public enum BoardQueries {
         b.orders = Array(rows.prefix(listLimit))
 
         // Open holds (part, work order, lot), oldest first.
-        let holdRows = try Row.fetchAll(db, sql: """
-            SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.step, p.work_center
-            FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%'
-            ORDER BY h.at, h.hold
-            """)
-        for r in holdRows {
-            if let wc = workCenter, (r[8] as String?) != wc { continue }
-            b.holdCount += 1
-            if b.holds.count < listLimit {
-                b.holds.append(BoardSnapshot.HoldRow(hold: r[0], aggregate: r[1], reason: r[2], at: r[3], by: r[4], ncr: r[5], note: r[6], step: r[7]))
-            }
-        }
+        let holds = try Queries.openHolds(db).filter { h in workCenter.map { h.workCenter == $0 } ?? true }
+        b.holdCount = holds.count
+        b.holds = Array(holds.prefix(listLimit))
         return b
     }
 

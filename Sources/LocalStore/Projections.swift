@@ -132,8 +132,9 @@ public enum Projections {
             try writeWorkOrder(wo, db)
             if case .workOrderReleased = r.event { try createParts(of: wo, db) }
         case "part":
-            guard let part: PartState = try foldPart(agg, r, db) else { return }
-            try writePart(part, db)
+            guard let (part, refolded) = try foldPart(agg, r, db) else { return }
+            // Outcomes and scrap lines are rewritten only when they can have changed.
+            try writePart(part, db, yield: refolded || r.event.affectsYield)
         case "machine":
             let m = try fold(agg, r, db, initial: { MachineState(id: agg.key) }) { $0.apply($1) }
             try db.execute(sql: "DELETE FROM down WHERE machine = ?", arguments: [m.id])
@@ -223,14 +224,16 @@ public enum Projections {
         try refoldingFrom(agg, r, db, refold: WorkOrderState.fold) { $0.apply($1) }
     }
 
-    static func foldPart(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> PartState? {
+    /// The part after `r`, and whether that took a re-fold (a late event).
+    static func foldPart(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database) throws -> (PartState, refolded: Bool)? {
         guard let row = try aggregateRow(agg.rawValue, db) else { return nil }  // its work order is not known yet
-        return try refoldingFrom(agg, r, db, row: row) { events in
+        let p: PartState? = try refoldingFrom(agg, r, db, row: row) { events in
             guard let base = try initialPart(agg.key, db) else { return nil }
             var p = base
             for e in events { p.apply(e) }
             return p
         } apply: { $0.apply($1) }
+        return p.map { ($0, !(row.order < r.order)) }
     }
 
     /// Incremental when in order; otherwise `refold` over the aggregate's events in canonical order.
@@ -280,7 +283,7 @@ public enum Projections {
 
     // MARK: - Query tables
 
-    static func writePart(_ p: PartState, _ db: Database) throws {
+    static func writePart(_ p: PartState, _ db: Database, yield: Bool = true) throws {
         let wc = try workCenter(ofStep: p.step, workOrder: p.workOrder, db) ?? ""
         let stmt = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
@@ -302,7 +305,7 @@ public enum Projections {
         }
         try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)
         try writeConflicts(p.conflicts, db)
-        try writeYield(p, db)
+        if yield { try writeYield(p, db) }
         if !p.overrides.isEmpty {
             try db.cachedStatement(sql: "DELETE FROM override_requests WHERE serial = ?").execute(arguments: [p.serial])
             for o in p.overrides where o.status == .requested {
@@ -363,7 +366,7 @@ public enum Projections {
         if wo.cancelled {
             // Each traveler's shown status is MESCore's `effectiveStatus` (scrapped stays scrapped).
             for serial in wo.serials {
-                if let p = try loadState(PartState.self, AggregateID.part(serial).rawValue, db) { try writePart(p, db) }
+                if let p = try loadState(PartState.self, AggregateID.part(serial).rawValue, db) { try writePart(p, db, yield: false) }
             }
         }
     }

@@ -143,6 +143,9 @@ public enum Reports {
 /// The supervisor's figures: OEE per station, FPY per step, scrap Pareto, WIP by step and station.
 /// Each is computed by MESCore's `KPI` from the store's outcome, scrap and downtime records.
 extension Reports {
+    /// A share as a percentage with one decimal (nil: undefined).
+    static func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
+
     /// OEE per station over [from, to): availability × performance × quality. Time outside the
     /// plant's shifts counts as a planned stop (the planned_down_min column includes it).
     public static func oee(_ db: Database, plant: PlantIndex, from: Int64, to: Int64) throws -> ReportTable {
@@ -161,7 +164,6 @@ extension Reports {
                 counts.append(ProductionCount(good: r[2], scrap: r[3], standardMinutes: step?.runMin ?? 0))
             }
             let f = KPI.oee(from: from, to: to, downtime: spans + offShift, counts: counts)
-            func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
             rows.append([.text(st.id), .text(st.workCenter), pct(f.availability), pct(f.performance), pct(f.quality), pct(f.oee),
                          .int(f.good), .int(f.scrap), .number((f.unplannedDownMinutes * 10).rounded() / 10),
                          .number((f.plannedDownMinutes * 10).rounded() / 10)])
@@ -181,7 +183,6 @@ extension Reports {
         }
         order.sort()
         let (per, rolled) = KPI.firstPassYield(outcomes, steps: order)
-        func pct(_ x: Double?) -> ReportTable.Cell { x.map { .number(($0 * 1000).rounded() / 10) } ?? .null }
         var rows: [[ReportTable.Cell]] = per.map { p in
             let through = outcomes.filter { $0.step == p.step }
             return [.text(p.step), .int(through.count), .int(through.filter(\.firstPass).count), pct(p.fpy)]
@@ -198,8 +199,7 @@ extension Reports {
         }
         let labels = Dictionary((plant?.plant.reasons.scrap ?? []).map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
         return ReportTable(columns: ["reason", "label", "count", "share_pct", "cumulative_pct"], rows: KPI.pareto(counts).map { p in
-            [.text(p.reason), .text(labels[p.reason] ?? ""), .int(p.count), .number((p.share * 1000).rounded() / 10),
-             .number((p.cumulative * 1000).rounded() / 10)]
+            [.text(p.reason), .text(labels[p.reason] ?? ""), .int(p.count), pct(p.share), pct(p.cumulative)]
         })
     }
 

@@ -6,7 +6,7 @@ import ScannerInput
 /// The wall board's one state value. Read-only by construction: its messages can only load,
 /// redraw or quit, its keymap lookups drop every mutating action, and its store is opened
 /// read-only (`Store.openReadOnly`).
-struct BoardModel: Sendable {
+struct BoardModel: TimedModel, Sendable {
     var keymap: Keymap
     var workCenter: String?
     var width = 80
@@ -26,7 +26,7 @@ struct BoardModel: Sendable {
         self.keymap = keymap; self.now = now; self.workCenter = workCenter
     }
 
-    var tooSmall: Bool { width < 80 || height < 24 }
+    var tooSmall: Bool { width < Screen.minWidth || height < Screen.minHeight }
 }
 
 enum BoardMsg: Sendable {
@@ -82,14 +82,14 @@ enum BoardUpdate {
 }
 
 /// Runs the board's effects against a read-only store; the terminal loop and the tests drive it.
-final class BoardDriver: LoopClient {
-    private(set) var model: BoardModel
+final class BoardDriver: LoopClient, ElmProgram {
+    var model: BoardModel
     let store: Store
     let service: FloorService
     var clock: () -> Date
     private(set) var quitRequested = false
     var repaintRequested = false
-    private(set) var version = 0
+    var version = 0
 
     init(model: BoardModel, store: Store, clock: @escaping () -> Date = Date.init) {
         self.model = model
@@ -101,16 +101,13 @@ final class BoardDriver: LoopClient {
     var screen: Screen { BoardView.draw(model) }
     var wedge: WedgeSettings { .defaults }
 
-    func send(_ msg: BoardMsg) {
-        version &+= 1
-        model.now = clock()
-        var pending = BoardUpdate.update(&model, msg)
-        while !pending.isEmpty {
-            switch pending.removeFirst() {
-            case .quit: quitRequested = true
-            case .redraw: repaintRequested = true
-            case .load: pending += BoardUpdate.update(&model, load())
-            }
+    static func update(_ m: inout BoardModel, _ msg: BoardMsg) -> [BoardEffect] { BoardUpdate.update(&m, msg) }
+
+    func perform(_ effect: BoardEffect) -> BoardMsg? {
+        switch effect {
+        case .quit: quitRequested = true; return nil
+        case .redraw: repaintRequested = true; return nil
+        case .load: return load()
         }
     }
 

@@ -8,12 +8,8 @@ enum BoardView {
     static let minTileWidth = 26
 
     static func draw(_ m: BoardModel) -> Screen {
+        if m.tooSmall { return Screen.tooSmall(width: m.width, height: m.height, glyphs: m.glyphs) }
         var s = Screen(width: m.width, height: m.height, glyphs: m.glyphs)
-        if m.tooSmall {
-            s.put("Terminal too small: \(m.width)×\(m.height)", x: 1, y: 1, role: .stop, bold: true)
-            s.put("The board needs at least 80×24.", x: 1, y: 3)
-            return s
-        }
         header(&s, m)
         guard let d = m.data, d.problem == nil else {
             s.put("Cannot show the board: \(m.data?.problem ?? m.readFailure ?? "no data yet")", x: 1, y: 3, role: .stop, bold: true)
@@ -202,10 +198,7 @@ enum BoardView {
         let lines = m.keymap.help(for: .board, readOnly: true).map { "\($0.keys)  \($0.title)" }
             + ["", "This board cannot change anything.", "Tiles: RUN SETUP FPI HOLD DOWN IDLE; grey STALE when no",
                "change or sync was seen for \(Int(m.staleAfter / 60)) min."]
-        let w = min(s.width - 4, 62), h = min(s.height - 2, lines.count + 2)
-        let x = (s.width - w) / 2, y = (s.height - h) / 2
-        s.fill(x: x, y: y, width: w, height: h, role: .normal)
-        s.box(x: x, y: y, width: w, height: h, title: "Help", role: .title)
-        for (i, l) in lines.prefix(h - 2).enumerated() { s.put(l, x: x + 2, y: y + 1 + i, maxWidth: w - 4) }
+        let b = s.centeredBox(width: 62, height: lines.count + 2, title: "Help")
+        for (i, l) in lines.prefix(b.h - 2).enumerated() { s.put(l, x: b.x + 2, y: b.y + 1 + i, maxWidth: b.w - 4) }
     }
 }

@@ -5,8 +5,8 @@ import ScannerInput
 
 /// Runs the kiosk's effects against a store: the imperative shell around `KioskUpdate`. The
 /// terminal loop feeds it keys and scans; tests drive it directly and read `screen`.
-final class KioskDriver {
-    private(set) var model: KioskModel
+final class KioskDriver: ElmProgram {
+    var model: KioskModel
     let service: FloorService
     /// The wall clock (injected in tests).
     var clock: () -> Date
@@ -23,17 +23,9 @@ final class KioskDriver {
     var screen: Screen { KioskView.draw(model) }
 
     /// Bumped by every message: the terminal loop redraws only when it moved.
-    private(set) var version = 0
+    var version = 0
 
-    func send(_ msg: KioskMsg) {
-        version &+= 1
-        model.now = clock()   // every message happens now (keys and scans restart the idle time with it)
-        var pending = KioskUpdate.update(&model, msg)
-        while !pending.isEmpty {
-            let effect = pending.removeFirst()
-            if let next = run(effect) { pending += KioskUpdate.update(&model, next) }
-        }
-    }
+    static func update(_ m: inout KioskModel, _ msg: KioskMsg) -> [KioskEffect] { KioskUpdate.update(&m, msg) }
 
     /// Scanned text, as the wedge decoder would deliver it.
     func scan(_ code: String) { send(.scan(code, symbology: nil)) }
@@ -62,7 +54,7 @@ final class KioskDriver {
         }
     }
 
-    private func run(_ effect: KioskEffect) -> KioskMsg? {
+    func perform(_ effect: KioskEffect) -> KioskMsg? {
         switch effect {
         case .quit:
             quitRequested = true

@@ -3,7 +3,7 @@ import MESCore
 import ScannerInput
 
 /// The kiosk's one state value. `KioskApp.update` changes it; `KioskView.draw` draws it.
-struct KioskModel: Sendable {
+struct KioskModel: TimedModel, Sendable {
     enum Base: Equatable, Sendable { case queue, part, measure }
 
     struct Picker: Equatable, Sendable {
@@ -115,9 +115,7 @@ struct KioskModel: Sendable {
     /// The measurements shown in measure mode (those due on the selected running part).
     var measurements: [DueMeasurement] { data.part?.measurements ?? [] }
 
-    static let minWidth = 80
-    static let minHeight = 24
-    var tooSmall: Bool { width < KioskModel.minWidth || height < KioskModel.minHeight }
+    var tooSmall: Bool { width < Screen.minWidth || height < Screen.minHeight }
 }
 
 /// Messages: everything that happens to the kiosk.

@@ -5,8 +5,8 @@ import MESCore
 /// the same screen, so screens are tested as text (golden files) without a terminal.
 enum KioskView {
     static func draw(_ m: KioskModel) -> Screen {
+        if m.tooSmall { return Screen.tooSmall(width: m.width, height: m.height, glyphs: m.glyphs) }
         var s = Screen(width: m.width, height: m.height, glyphs: m.glyphs)
-        if m.tooSmall { tooSmall(&s, m); return s }
         statusLine(&s, m)
         var y = 1
         if let problem = m.data.problem {
@@ -94,14 +94,6 @@ enum KioskView {
         return wanted.compactMap { a in
             guard !(m.readOnly && a.mutating), let k = m.keymap.keys(for: a, in: m.context).first else { return nil }
             return (KeyName.name(k), a.title)
-        }
-    }
-
-    private static func tooSmall(_ s: inout Screen, _ m: KioskModel) {
-        let lines = ["Terminal too small", "\(m.width)x\(m.height): Floor needs \(KioskModel.minWidth)x\(KioskModel.minHeight)",
-                     "Enlarge the window or use a smaller font."]
-        for (i, l) in lines.enumerated() where i < s.height {
-            s.put(l, x: max(0, (s.width - l.count) / 2), y: max(0, s.height / 2 - 1) + i, role: i == 0 ? .warn : .normal, bold: i == 0)
         }
     }
 
@@ -393,16 +385,9 @@ enum KioskView {
 
     // MARK: overlays
 
-    private static func centeredBox(_ s: inout Screen, width: Int, height: Int, title: String) -> (x: Int, y: Int, w: Int, h: Int) {
-        let w = min(s.width - 4, width), h = min(s.height - 2, height)
-        let x = (s.width - w) / 2, y = max(1, (s.height - h) / 2)
-        s.fill(x: x, y: y, width: w, height: h, role: .normal)
-        s.box(x: x, y: y, width: w, height: h, title: title, role: .title)
-        return (x, y, w, h)
-    }
 
     private static func picker(_ s: inout Screen, _ m: KioskModel, _ p: KioskModel.Picker) {
-        let b = centeredBox(&s, width: 50, height: min(p.items.count, 14) + 4, title: p.title)
+        let b = s.centeredBox(width: 50, height: min(p.items.count, 14) + 4, title: p.title)
         if p.items.isEmpty { s.put("(the plant lists no reasons for this)", x: b.x + 2, y: b.y + 2, role: .dim) }
         let visible = b.h - 4
         let first = max(0, min(p.selection - visible / 2, p.items.count - visible))
@@ -416,7 +401,7 @@ enum KioskView {
     }
 
     private static func entry(_ s: inout Screen, _ e: KioskModel.Entry) {
-        let b = centeredBox(&s, width: 64, height: 7, title: e.title)
+        let b = s.centeredBox(width: 64, height: 7, title: e.title)
         s.put(e.prompt, x: b.x + 2, y: b.y + 2, maxWidth: b.w - 4)
         let field = String(e.text.suffix(b.w - 8)) + "_"
         s.fill(x: b.x + 2, y: b.y + 3, width: b.w - 4, role: .field)
@@ -436,7 +421,7 @@ enum KioskView {
         for extra in m.helpExtra {
             for (i, part) in wrap(extra, textWidth).enumerated() { lines.append(("", (i == 0 ? "" : "  ") + part, .info)) }
         }
-        let b = centeredBox(&s, width: 76, height: min(lines.count + 3, s.height - 2), title: "Help · \(context.rawValue)")
+        let b = s.centeredBox(width: 76, height: min(lines.count + 3, s.height - 2), title: "Help · \(context.rawValue)")
         let visible = b.h - 3
         let first = min(scroll, max(0, lines.count - visible))
         for (i, l) in lines.dropFirst(first).prefix(visible).enumerated() {
@@ -446,7 +431,7 @@ enum KioskView {
     }
 
     private static func calibrate(_ s: inout Screen, _ m: KioskModel, _ c: KioskModel.Calibration) {
-        let b = centeredBox(&s, width: 70, height: 12, title: "Scanner calibration")
+        let b = s.centeredBox(width: 70, height: 12, title: "Scanner calibration")
         s.put("Scan the test label (any barcode) at least 3 times.", x: b.x + 2, y: b.y + 2)
         s.put("Scans read: \(c.samples.count)", x: b.x + 2, y: b.y + 3, bold: true)
         for (i, g) in c.samples.suffix(3).enumerated() {

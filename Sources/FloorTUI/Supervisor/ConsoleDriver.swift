@@ -9,13 +9,13 @@ import Glibc
 
 /// Runs the console's effects: commands go to `FloorService.runAtConsole` (decided by MESCore in
 /// the write transaction, so concurrent consoles and kiosks never lose an update).
-final class ConsoleDriver: LoopClient {
-    private(set) var model: ConsoleModel
+final class ConsoleDriver: LoopClient, ElmProgram {
+    var model: ConsoleModel
     let service: FloorService
     var clock: () -> Date
     private(set) var quitRequested = false
     var repaintRequested = false
-    private(set) var version = 0
+    var version = 0
 
     init(model: ConsoleModel, service: FloorService, clock: @escaping () -> Date = Date.init) {
         self.model = model
@@ -27,18 +27,11 @@ final class ConsoleDriver: LoopClient {
     var screen: Screen { ConsoleView.draw(model) }
     var wedge: WedgeSettings { .defaults }
 
-    func send(_ msg: ConsoleMsg) {
-        version &+= 1
-        model.now = clock()
-        var pending = ConsoleUpdate.update(&model, msg)
-        while !pending.isEmpty {
-            if let next = run(pending.removeFirst()) { pending += ConsoleUpdate.update(&model, next) }
-        }
-    }
+    static func update(_ m: inout ConsoleModel, _ msg: ConsoleMsg) -> [ConsoleEffect] { ConsoleUpdate.update(&m, msg) }
 
     func type(_ text: String) { for k in Key.keys(text) { send(.key(k)) } }
 
-    private func run(_ effect: ConsoleEffect) -> ConsoleMsg? {
+    func perform(_ effect: ConsoleEffect) -> ConsoleMsg? {
         switch effect {
         case .quit: quitRequested = true; return nil
         case .redraw: repaintRequested = true; return nil
@@ -56,7 +49,8 @@ final class ConsoleDriver: LoopClient {
                 return .failed("\(error)")
             }
         case .loadOrders(let path):
-            guard let person = model.person, person.role >= .supervisor else { return .refused("REFUSED: loading work orders needs a supervisor") }
+            guard let person = model.person else { return .refused("sign in first") }
+            if let why = ConsoleRules.loadOrdersRefusal(person) { return .refused("REFUSED: " + why) }
             do {
                 let r = try MasterData.loadOrders(path: path, store: service.store, now: clock())
                 return .done("loaded \(Sanitize.line(path)): \(r)")

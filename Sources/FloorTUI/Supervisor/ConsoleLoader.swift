@@ -60,43 +60,37 @@ enum ConsoleLoader {
         case .tab(.holds):
             t.title = "Open holds and nonconformances"
             t.columns = ["SUBJECT", "PART", "STEP", "REASON", "NCR", "AGE", "BY", "NOTE"]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.part, p.step
-                FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%' ORDER BY h.at, h.hold
-                """) {
-                let agg = AggregateID(rawValue: r[1])
-                let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: r[0]) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
-                if agg.kind == "part", let part: String = r[7] { t.partOf[agg.key] = part }
-                let by: String = r[4]
-                t.rows.append(ConsoleRow(cells: [agg.rawValue, (r[7] as String?) ?? "", (r[8] as String?) ?? "", r[2], (r[5] as String?) ?? "",
-                                                 age(r[3]), plant.people[by]?.name ?? by, r[6]], role: .warn, ref: ref))
+            for h in try Queries.openHolds(db) {
+                let agg = AggregateID(rawValue: h.aggregate)
+                let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
+                if agg.kind == "part", let part = h.part { t.partOf[agg.key] = part }
+                t.rows.append(ConsoleRow(cells: [agg.rawValue, h.part ?? "", h.step ?? "", h.reason, h.ncr ?? "", age(h.at),
+                                                 plant.people[h.by]?.name ?? h.by, h.note], role: .warn, ref: ref))
             }
             t.summary = ["\(t.rows.count) open · d disposition · l release · Enter history"]
         case .tab(.fpi):
             t.title = "First pieces waiting for a decision"
             t.columns = ["FIRST PIECE", "ORDER", "STEP", "SINCE", "KEY"]
-            for r in try Row.fetchAll(db, sql: "SELECT key, work_order, step, first_piece, at FROM fpi WHERE verdict = 'pending' ORDER BY at") {
-                guard let fp: String = r[3] else { continue }
-                t.rows.append(ConsoleRow(cells: [fp, r[1], r[2], age(r[4]), r[0]], role: .warn, ref: .firstPiece(serial: fp)))
+            for f in try Queries.pendingFirstPieces(db) {
+                guard let fp = f.firstPiece else { continue }
+                t.rows.append(ConsoleRow(cells: [fp, f.workOrder, f.step, age(f.at), f.key], role: .warn, ref: .firstPiece(serial: fp)))
             }
             t.summary = ["\(t.rows.count) waiting · i pass · f fail · w waive (inspector or supervisor)"]
         case .tab(.approvals):
             t.title = "Override requests waiting for approval"
             t.columns = ["SERIAL", "STEP", "BLOCKER", "REASON", "ASKED BY", "ID"]
-            for r in try Row.fetchAll(db, sql: "SELECT serial, id, step, blocker, reason, requested_by FROM override_requests ORDER BY serial, id") {
-                let by: String = r[5]
-                t.rows.append(ConsoleRow(cells: [r[0], r[2], r[3], r[4], plant.people[by]?.name ?? by, r[1]], role: .warn,
-                                         ref: .override(serial: r[0], id: r[1])))
+            for o in try Queries.overrideRequests(db) {
+                t.rows.append(ConsoleRow(cells: [o.serial, o.step, o.blocker, o.reason, plant.people[o.requestedBy]?.name ?? o.requestedBy, o.id],
+                                         role: .warn, ref: .override(serial: o.serial, id: o.id)))
             }
             t.summary = ["\(t.rows.count) waiting · a approve (expires, single use) · undo approvals: u on a part's history"]
         case .tab(.andon):
             t.title = "Andon calls"
             t.columns = ["STATION", "KIND", "AGE", "CALLED BY", "ACKNOWLEDGED", "NOTE"]
-            for r in try Row.fetchAll(db, sql: "SELECT station, kind, at, by, ack_by, note FROM andon ORDER BY at") {
-                let by: String = r[3], ack: String? = r[4]
-                t.rows.append(ConsoleRow(cells: [r[0], AndonKind(rawValue: r[1])?.label ?? r[1], age(r[2]), plant.people[by]?.name ?? by,
-                                                 ack.map { plant.people[$0]?.name ?? $0 } ?? "NO", r[5]],
-                                         role: ack == nil ? .stop : .warn, ref: .andon(station: r[0])))
+            for a in try Queries.andonCalls(db) {
+                t.rows.append(ConsoleRow(cells: [a.station, AndonKind(rawValue: a.kind)?.label ?? a.kind, age(a.at), plant.people[a.by]?.name ?? a.by,
+                                                 a.acknowledgedBy.map { plant.people[$0]?.name ?? $0 } ?? "NO", a.note],
+                                         role: a.acknowledgedBy == nil ? .stop : .warn, ref: .andon(station: a.station)))
             }
             t.summary = ["\(t.rows.count) open · k acknowledge · c clear"]
         case .tab(.orders):

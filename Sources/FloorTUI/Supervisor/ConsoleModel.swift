@@ -94,7 +94,7 @@ enum ConsoleFlow: Equatable, Sendable {
     case badge
 }
 
-struct ConsoleModel: Sendable {
+struct ConsoleModel: TimedModel, Sendable {
     struct Picker: Equatable, Sendable {
         var title: String
         /// (label shown, value returned)
@@ -144,7 +144,7 @@ struct ConsoleModel: Sendable {
     init(keymap: Keymap, now: Date) { self.keymap = keymap; self.now = now }
 
     var screen: ConsoleScreen { stack.last ?? .tab(.stations) }
-    var tooSmall: Bool { width < 80 || height < 24 }
+    var tooSmall: Bool { width < Screen.minWidth || height < Screen.minHeight }
     var selectedRow: ConsoleRow? { table.rows.indices.contains(selection) ? table.rows[selection] : nil }
 
     var context: KeyContext {

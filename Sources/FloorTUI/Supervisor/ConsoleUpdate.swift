@@ -50,8 +50,8 @@ enum ConsoleUpdate {
             m.message = .init(text: "no person with badge \(Sanitize.line(badge))", role: .stop)
             return []
         }
-        guard p.role >= .inspector else {
-            m.message = .init(text: "\(p.name) is an operator: the console needs a supervisor or an inspector", role: .stop)
+        if let why = ConsoleRules.signInRefusal(p) {
+            m.message = .init(text: why, role: .stop)
             return []
         }
         m.person = p
@@ -205,26 +205,26 @@ enum ConsoleUpdate {
             m.overlay = .entry(.init(title: "Undo the last completion of \(s)", prompt: "Why:", flow: .undoReason(serial: s)))
             return []
         case .acknowledge:
-            guard case .andon(let st)? = row?.ref else { return none(&m, "choose an andon call (Andon, 5)") }
+            guard let st = selectedAndon(row) else { return none(&m, "choose an andon call (Andon, 5)") }
             return confirm(&m, .acknowledgeAndon(station: st), "acknowledge the andon call at \(st)")
         case .clearAndon:
-            guard case .andon(let st)? = row?.ref else { return none(&m, "choose an andon call (Andon, 5)") }
+            guard let st = selectedAndon(row) else { return none(&m, "choose an andon call (Andon, 5)") }
             return confirm(&m, .clearAndon(station: st), "clear the andon call at \(st)")
         case .priority:
-            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
             m.overlay = .picker(.init(title: "Priority of \(o)", options: Priority.allCases.map { ($0.rawValue, $0.rawValue) },
                                       flow: .priority(order: o)))
             return []
         case .holdOrder:
-            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
             m.overlay = .picker(.init(title: "Hold \(o): reason", options: (m.plant?.plant.reasons.hold ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
                                       flow: .holdReason(order: o)))
             return []
         case .releaseOrder:
-            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
             return confirm(&m, .releaseWorkOrder(number: o), "release the hold on work order \(o)")
         case .cancelOrder:
-            guard case .order(let o)? = row?.ref else { return none(&m, "choose a work order (Orders, 6)") }
+            guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
             m.overlay = .entry(.init(title: "Cancel work order \(o)", prompt: "Why:", flow: .cancelReason(order: o)))
             return []
         case .loadOrders:
@@ -233,6 +233,16 @@ enum ConsoleUpdate {
         default:
             return []
         }
+    }
+
+    private static func selectedOrder(_ row: ConsoleRow?) -> String? {
+        if case .order(let o)? = row?.ref { return o }
+        return nil
+    }
+
+    private static func selectedAndon(_ row: ConsoleRow?) -> String? {
+        if case .andon(let st)? = row?.ref { return st }
+        return nil
     }
 
     private static func historySerial(_ m: ConsoleModel) -> String? {

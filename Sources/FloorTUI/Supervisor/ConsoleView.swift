@@ -5,12 +5,8 @@ import MESCore
 /// (pickers, fields, the signature prompt, help).
 enum ConsoleView {
     static func draw(_ m: ConsoleModel) -> Screen {
+        if m.tooSmall { return Screen.tooSmall(width: m.width, height: m.height, glyphs: m.glyphs) }
         var s = Screen(width: m.width, height: m.height, glyphs: m.glyphs)
-        if m.tooSmall {
-            s.put("Terminal too small: \(m.width)×\(m.height)", x: 1, y: 1, role: .stop, bold: true)
-            s.put("The console needs at least 80×24.", x: 1, y: 3)
-            return s
-        }
         header(&s, m)
         if m.person == nil {
             login(&s, m)
@@ -121,16 +117,9 @@ enum ConsoleView {
         s.put(String(text.dropLast()), x: 0, y: y, role: .header, maxWidth: s.width)
     }
 
-    private static func box(_ s: inout Screen, width: Int, height: Int, title: String) -> (x: Int, y: Int, w: Int, h: Int) {
-        let w = min(s.width - 4, width), h = min(s.height - 2, height)
-        let x = (s.width - w) / 2, y = max(1, (s.height - h) / 2)
-        s.fill(x: x, y: y, width: w, height: h, role: .normal)
-        s.box(x: x, y: y, width: w, height: h, title: title, role: .title)
-        return (x, y, w, h)
-    }
 
     private static func picker(_ s: inout Screen, _ p: ConsoleModel.Picker) {
-        let b = box(&s, width: 60, height: p.options.count + 4, title: p.title)
+        let b = s.centeredBox(width: 60, height: p.options.count + 4, title: p.title)
         for (i, o) in p.options.enumerated().prefix(b.h - 3) {
             let sel = i == p.selection
             if sel { s.fill(x: b.x + 1, y: b.y + 1 + i, width: b.w - 2, role: .selected) }
@@ -140,7 +129,7 @@ enum ConsoleView {
     }
 
     private static func entry(_ s: inout Screen, _ e: ConsoleModel.Entry) {
-        let b = box(&s, width: 64, height: 6, title: e.title)
+        let b = s.centeredBox(width: 64, height: 6, title: e.title)
         s.put(e.prompt, x: b.x + 2, y: b.y + 1, maxWidth: b.w - 4)
         s.fill(x: b.x + 2, y: b.y + 2, width: b.w - 4, role: .field)
         // Show the end of a long text, never raw control characters (put sanitizes).
@@ -150,7 +139,7 @@ enum ConsoleView {
     }
 
     private static func confirm(_ s: inout Screen, _ m: ConsoleModel, _ c: ConsoleModel.Confirm) {
-        let b = box(&s, width: 70, height: 9, title: "Sign")
+        let b = s.centeredBox(width: 70, height: 9, title: "Sign")
         s.put(c.what, x: b.x + 2, y: b.y + 1, role: .normal, bold: true, maxWidth: b.w - 4)
         s.put("Meaning of this signature: \(c.meaning)", x: b.x + 2, y: b.y + 3, role: .info, bold: true, maxWidth: b.w - 4)
         if let p = m.person { s.put("Signed by: \(p.name) (\(p.role.label), badge \(p.badge))", x: b.x + 2, y: b.y + 4, maxWidth: b.w - 4) }
@@ -160,7 +149,7 @@ enum ConsoleView {
 
     private static func help(_ s: inout Screen, _ m: ConsoleModel, _ scroll: Int) {
         let lines = m.keymap.help(for: m.person == nil ? .login : .console).map { "\($0.keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.title)" }
-        let b = box(&s, width: 60, height: s.height - 2, title: "Keys")
+        let b = s.centeredBox(width: 60, height: s.height - 2, title: "Keys")
         for (i, l) in lines.dropFirst(min(scroll, max(0, lines.count - 1))).prefix(b.h - 2).enumerated() {
             s.put(l, x: b.x + 2, y: b.y + 1 + i, maxWidth: b.w - 4)
         }

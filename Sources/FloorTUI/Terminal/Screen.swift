@@ -124,6 +124,30 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// A horizontal rule.
+    /// A framed box centred on the screen, cleared, with a title; its frame (x, y, width, height).
+    public mutating func centeredBox(width: Int, height: Int, title: String) -> (x: Int, y: Int, w: Int, h: Int) {
+        let w = min(self.width - 4, width), h = min(self.height - 2, height)
+        let x = (self.width - w) / 2, y = max(1, (self.height - h) / 2)
+        fill(x: x, y: y, width: w, height: h, role: .normal)
+        box(x: x, y: y, width: w, height: h, title: title, role: .title)
+        return (x, y, w, h)
+    }
+
+    /// The smallest terminal every full-screen mode draws in.
+    public static let minWidth = 80
+    public static let minHeight = 24
+
+    /// What a terminal below the minimum shows instead.
+    public static func tooSmall(width: Int, height: Int, glyphs: Glyphs) -> Screen {
+        var s = Screen(width: width, height: height, glyphs: glyphs)
+        let lines = ["Terminal too small", "\(width)x\(height): Floor needs \(minWidth)x\(minHeight)",
+                     "Enlarge the window or use a smaller font."]
+        for (i, l) in lines.enumerated() where i < s.height {
+            s.put(l, x: max(0, (s.width - l.count) / 2), y: max(0, s.height / 2 - 1) + i, role: i == 0 ? .warn : .normal, bold: i == 0)
+        }
+        return s
+    }
+
     public mutating func rule(y: Int, x: Int = 0, width w: Int? = nil, role: Role = .dim) {
         put(String(repeating: glyphs.h, count: max(0, w ?? width - x)), x: x, y: y, role: role)
     }

@@ -85,6 +85,19 @@ public enum BoardRules {
     }
 }
 
+/// Who may use the supervisor console, and load work orders from it. Every command there is
+/// judged again by `Decider`; these decide what the console offers at all.
+public enum ConsoleRules {
+    /// Inspectors and supervisors sign in; nil when allowed, else why not.
+    public static func signInRefusal(_ p: Person) -> String? {
+        p.role >= .inspector ? nil : "\(p.name) is an \(p.role.label): the console needs a supervisor or an inspector"
+    }
+    /// Loading a work-order file releases orders: a supervisor's job.
+    public static func loadOrdersRefusal(_ p: Person) -> String? {
+        p.role >= .supervisor ? nil : "loading work orders needs a supervisor"
+    }
+}
+
 /// The meaning of a signature (21 CFR Part 11 style): each supervisor or inspector action is an
 /// event whose type states what the signer meant; the console shows it before signing and the
 /// history shows it after.

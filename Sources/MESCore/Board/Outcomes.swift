@@ -28,6 +28,17 @@ public struct StepYield: Equatable, Sendable {
     }
 }
 
+extension DomainEvent {
+    /// Whether folding this event can change a traveler's `outcomes` or `scrapLog` (they are
+    /// functions of its completions, nonconformances and scrap only).
+    public var affectsYield: Bool {
+        switch self {
+        case .stepCompleted, .stepUndone, .partHeld, .dispositionDecided, .scrapRecorded: return true
+        default: return false
+        }
+    }
+}
+
 extension PartState {
     /// One outcome per step this traveler went through: completed (undone completions do not
     /// count), or failed there (a nonconformance or scrap at that step without a completion).
@@ -48,7 +59,8 @@ extension PartState {
             let scraps = (scrapLog ?? []).filter { $0.step == step }
             let failed = ncrs.contains { $0.step == step } || !scraps.isEmpty || comps.count > 1
             let first = comps.first
-            return StepYield(step: step, station: first?.station ?? scraps.first?.station ?? run?.station ?? "",
+            let found = ncrs.first { $0.step == step }?.station
+            return StepYield(step: step, station: first?.station ?? scraps.first?.station ?? found ?? "",
                                at: first?.at ?? firstAt[step]!, good: first?.good ?? 0,
                                scrap: scraps.reduce(0) { $0 + $1.count }, firstPass: first != nil && !failed)
         }

@@ -99,6 +99,8 @@ public struct NonConformance: Codable, Equatable, Sendable {
     public var dispositionBy: String?
     public var reference: String?
     public var reworkStep: String?
+    /// Where the part was running when the nonconformance was found (nil: not running).
+    public var station: String?
 }
 
 public enum OverrideStatus: String, Codable, Sendable { case requested, approved, used }
@@ -261,7 +263,7 @@ public struct PartState: Codable, Equatable, Sendable {
             guard !holds.contains(where: { $0.id == e.hold }) else { return }
             holds.append(OpenHold(id: e.hold, reason: e.reason, note: e.note, by: r.actor, at: t, step: e.step, ncr: e.ncr))
             if let ncr = e.ncr {
-                ncrs.append(NonConformance(ncr: ncr, hold: e.hold, step: e.step, reason: e.reason, openedAt: t))
+                ncrs.append(NonConformance(ncr: ncr, hold: e.hold, step: e.step, reason: e.reason, openedAt: t, station: run?.station))
             }
             if status == .running { closeLabour(at: t) }
             since = t
