@@ -23,7 +23,7 @@ public enum Label: Equatable, Sendable {
     case invalid(String, why: String)
 
     /// The command-card verbs a kiosk understands.
-    public static let verbs: Set<String> = ["START", "PAUSE", "RESUME", "COMPLETE", "PASS", "FAIL", "WAIVE", "SCRAP", "DOWN", "UP", "ANDON",
+    public static let verbs: Set<String> = ["START", "PAUSE", "RESUME", "COMPLETE", "PASS", "FAIL", "WAIVE", "SCRAP", "DOWN", "UP", "ANDON", "OVERRIDE",
                                             "HOLD", "RELEASE", "LOGOUT", "CANCEL", "HELP", "UNDO", "DISPO"]
 
     public static func parse(_ raw: String) -> Label {

@@ -228,3 +228,87 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         #expect(p.status == .scrapped)
     }
 }
+
+@Suite struct ConsoleViewsTests {
+    func signedIn(_ h: KioskHarness, _ badge: String = "301") throws -> ConsoleDriver {
+        let c = try consoleDriver(h)
+        c.type(badge + "\r")
+        #expect(c.model.person?.badge == badge)
+        return c
+    }
+
+    @Test func anOverrideAskedAtAKioskIsApprovedInTheConsoleOnceWithAnExpiry() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)   // NW-5001-001 is the pending first piece: the order's next pieces wait
+        try h.elsewhere("K-SW1", "EMP:102", "SN:NW-5001-002", "NOTE:surgery tomorrow, customer accepts", "CMD:OVERRIDE:waiting_first_piece")
+        let c = try signedIn(h)
+        c.type("4")
+        guard case .override(let serial, let id)? = c.model.table.rows.first?.ref else { Issue.record("no request listed"); return }
+        #expect(serial == "NW-5001-002")
+        c.type("a"); c.send(.key(.down)); c.send(.key(.enter))          // 1 hour
+        guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
+        #expect(sign.meaning == "approved (override)")
+        c.send(.key(.enter))
+        let o = try #require(try h.service.read { try $0.part("NW-5001-002") }?.overrides.first { $0.id == id })
+        #expect(o.status == .approved && o.approvedBy == "301")
+        #expect(o.expiresAt == h.clockBox.now.epochMillis + 3_600_000)
+        #expect(c.model.table.rows.isEmpty, "approved requests leave the list")
+    }
+
+    @Test func firstPieceUndoAndWorkOrderActionsFromTheConsole() throws {
+        let h = try KioskHarness()
+        try h.elsewhere("K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
+                        "M:OD=3.50", "M:LEN=40.0", "M:HEAD=2.40", "CMD:COMPLETE")
+        let c = try signedIn(h, "201")      // an inspector decides first pieces
+        c.type("3")
+        #expect(c.model.table.rows.first?.ref == .firstPiece(serial: "NW-5001-001"))
+        c.type("i"); c.send(.key(.enter))
+        #expect(c.model.message?.text.hasPrefix("SIGNED approved (first piece)") == true, "\(c.model.message?.text ?? "")")
+        #expect(c.model.table.rows.isEmpty)
+
+        // An inspector may not prioritise: the rules refuse it, the console says so.
+        c.type("6")
+        let row = try #require(c.model.table.rows.firstIndex { $0.ref == .order("NW-5002") })
+        for _ in 0..<row { c.send(.key(.down)) }
+        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))
+        #expect(c.model.message?.text.hasPrefix("REFUSED") == true)
+
+        // A supervisor: priority, hold, release, cancel, each signed; and an undo from a history.
+        c.send(.key(.function(9)))           // sign out
+        c.type("301\r6")
+        for _ in 0..<row { c.send(.key(.down)) }
+        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))                     // urgent
+        #expect(try h.service.read { try $0.workOrder("NW-5002") }?.priority == .urgent)
+        let again = try #require(c.model.table.rows.firstIndex { $0.ref == .order("NW-5002") })
+        while c.model.selection < again { c.send(.key(.down)) }
+        while c.model.selection > again { c.send(.key(.up)) }
+        c.type("h"); c.send(.key(.enter)); c.send(.key(.enter))                     // hold (first reason)
+        #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == true)
+        c.type("r"); c.send(.key(.enter))
+        #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == false)
+        c.type("x"); c.type("customer withdrew"); c.send(.key(.enter)); c.send(.key(.enter))
+        #expect(try h.service.read { try $0.workOrder("NW-5002") }?.cancelled == true)
+
+        c.send(.scan("SN:NW-5001-001"))
+        c.type("u"); c.type("wrong lot scanned"); c.send(.key(.enter))
+        guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
+        #expect(sign.meaning == "approved (undo)")
+        c.send(.key(.enter))
+        #expect(try h.service.read { try $0.part("NW-5001-001") }?.completions.last?.undone == true)
+        #expect(c.screen.contains("approved (undo)"))
+    }
+
+    @Test func conflictsAndReportsViewsShowTheirFigures() throws {
+        let h = try KioskHarness()
+        try boardScenario(h)
+        let c = try signedIn(h)
+        c.type("7")
+        #expect(c.model.table.problem == nil && c.model.table.title == "Conflicts found by replication")
+        c.type("8")
+        let kinds = Set(c.model.table.rows.map { $0.cells[0] })
+        #expect(kinds.isSuperset(of: ["OEE", "FPY", "WIP"]))
+        #expect(c.model.table.rows.filter { $0.cells[0] == "OEE" }.count == 7, "one OEE row per station")
+        #expect(c.model.table.rows.contains { $0.cells[0] == "FPY" && $0.cells[1] == "OP10" && $0.cells[2].hasPrefix("0%") },
+                "the held first piece went wrong at OP10")
+    }
+}

@@ -321,3 +321,27 @@ struct DemoTests {
         #expect(lines.contains("WO-1003,BRK-7741,released,200,0,0,2026-12-18,low"))
     }
 }
+
+@Suite("floor report: board figures, end to end")
+struct BoardReportCommandTests {
+    @Test func oeeFpyParetoAndBoardAsCsvAndJson() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
+        for name in ["oee", "fpy", "pareto", "wip-summary", "board"] {
+            let doc = try #require(try f.json(["report", name, "--days", "7", "--format", "json", "--db", f.db]) as? [[String: Any]], "\(name)")
+            #expect(!doc.isEmpty, "\(name) is empty on a week of demo history")
+            let csv = try f.run(["report", name, "--days", "7", "--format", "csv", "--db", f.db])
+            #expect(csv.status == 0 && csv.out.split(separator: "\n").count == doc.count + 1, "\(name): one CSV line per JSON object")
+        }
+        let oee = try #require(try f.json(["report", "oee", "--days", "7", "--format", "json", "--db", f.db]) as? [[String: Any]])
+        #expect(Set(oee.compactMap { $0["station"] as? String }) == ["K-SW1", "K-SW2", "K-UW", "K-PV", "K-LM", "K-QC", "K-PK"])
+        for row in oee {
+            if let a = row["availability_pct"] as? Double, let p = row["performance_pct"] as? Double, let q = row["quality_pct"] as? Double,
+               let o = row["oee_pct"] as? Double {
+                #expect(abs(a * p * q / 10_000 - o) < 0.2, "OEE = A × P × Q in \(row)")
+            }
+        }
+        let bad = try f.run(["report", "nonsense", "--db", f.db])
+        #expect(bad.status != 0 && bad.err.contains("oee, fpy, pareto"))
+    }
+}

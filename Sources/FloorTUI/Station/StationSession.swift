@@ -46,7 +46,7 @@ public struct StationSession: Sendable {
             return login(badge, plant, shown)
         case .command(verb: "HELP", _):
             return .info("codes: EMP:<badge> SN:<serial> WO:<order> LOT:<material>:<lot> EQ:<gauge> M:<char>=<value> QTY:<n> "
-                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|ANDON:<kind>|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
+                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|ANDON:<kind>|OVERRIDE:<blocker>|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
         case .bare(let text):
             // AIM-identified or parenthesised: a GS1 label. Otherwise a serial, a work order, a
             // badge (barcodes.md), and last a GS1 element string without identifier.
@@ -185,6 +185,12 @@ public struct StationSession: Sendable {
             guard let arg else { return .refused("needs_reason", "CMD:HOLD:<reason>", shown) }
             command = .hold(serial: serial, reason: arg, note: note)
         case "RELEASE": command = .releaseHold(serial: serial, holds: nil, note: note)
+        case "OVERRIDE":
+            // Asks a supervisor to lift one blocker of this part's start; NOTE: gives the reason.
+            guard let kind = arg.flatMap({ BlockerKind(rawValue: $0.lowercased()) }) else {
+                return .refused("bad_override", "CMD:OVERRIDE:<\(BlockerKind.allCases.filter(\.overridable).map(\.rawValue).joined(separator: "|"))> after NOTE:<reason>", shown)
+            }
+            command = .requestOverride(serial: serial, blocker: kind, reason: note)
         case "DISPO":
             let parts = (arg ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             guard let kindText = parts.first, let kind = DispositionKind(rawValue: kindText.lowercased()) else {
