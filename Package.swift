@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The central node (server) and the kiosk's HTTP client: ~4 min of clean build, only in
+        // FloorCentral (and so in the `floor` binary), never in MESCore/LocalStore.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The domain: plain values and pure functions. Foundation only.
@@ -28,17 +33,28 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The replication transports over HTTP: the central node's server (Hummingbird) and the
+        // kiosk's client (AsyncHTTPClient). The replication logic itself is in LocalStore.
+        .target(name: "FloorCentral", dependencies: [
+            "MESCore", "LocalStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // ncursesw for Swift 6: macros and C globals wrapped, NCURSES_WIDECHAR defined.
         .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Screens, keymaps and the `floor` command.
         .executableTarget(name: "FloorTUI", dependencies: [
-            "MESCore", "LocalStore", "ScannerInput", "CNCurses",
+            "MESCore", "LocalStore", "ScannerInput", "CNCurses", "FloorCentral",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
+        .testTarget(name: "FloorCentralTests", dependencies: ["FloorCentral", "LocalStore", "MESCore"]),
         .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore", "ScannerInput"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -72,7 +72,7 @@ public final class Store: Sendable {
     /// never checkpoints by itself.
     public static let interactiveCheckpointPages = 10_000
 
-    static func configuration(autoCheckpointPages: Int? = nil) -> Configuration {
+    static func configuration(autoCheckpointPages: Int? = nil, fullSync: Bool = false) -> Configuration {
         var config = Configuration()
         let interactive = autoCheckpointPages != nil
         // A kiosk reads on one thread: two readers are enough, and a small page cache keeps its
@@ -84,7 +84,7 @@ public final class Store: Sendable {
         config.journalMode = .wal
         // GRDB sets NORMAL on the writer when it enables WAL; say it for every connection.
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             if let pages = autoCheckpointPages { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
             if interactive { try db.execute(sql: "PRAGMA cache_size = -1024") }
         }
@@ -100,7 +100,10 @@ public final class Store: Sendable {
     /// - Parameter interactive: for processes that scan (kiosk, `floor scan`): SQLite's automatic
     ///   checkpoint, which costs the commit that triggers it ~10 ms of fsync, is pushed to
     ///   `interactiveCheckpointPages`, and the process calls `checkpoint()` when idle or on exit.
-    public static func open(path: String, create: Bool = true, nodeID: String? = nil, interactive: Bool = false) throws -> Store {
+    /// - Parameter fullSync: `PRAGMA synchronous = FULL` (the central node): a commit is on disk
+    ///   before it is acknowledged, even across a power cut.
+    public static func open(path: String, create: Bool = true, nodeID: String? = nil, interactive: Bool = false,
+                            fullSync: Bool = false) throws -> Store {
         if let nodeID { try validate(nodeID: nodeID) }
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -122,13 +125,17 @@ public final class Store: Sendable {
 
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration(autoCheckpointPages: interactive ? interactiveCheckpointPages : nil))
+            pool = try DatabasePool(path: path, configuration: configuration(autoCheckpointPages: interactive ? interactiveCheckpointPages : nil,
+                                                                             fullSync: fullSync))
         } catch {
             throw map(error, path: path, opening: true)
         }
         let store = Store(writer: pool, path: path)
         do {
             try store.setUp(nodeID: nodeID)
+            // A copy of the file (a restored backup, a cloned kiosk) must not write on under the
+            // original's identities: it starts a new epoch.
+            try pool.write { db in try Replication.checkInstance(path: path, db: db) }
         } catch {
             try? pool.close()
             throw map(error, path: path, opening: true)
@@ -181,12 +188,46 @@ public final class Store: Sendable {
         }
     }
 
+    /// Copies the whole WAL into the database file, empties the WAL and closes: the database file
+    /// alone then holds everything (before it is renamed, sent or copied).
+    public func closeSelfContained() throws {
+        if path != Store.memoryPath {
+            do {
+                _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            } catch {
+                throw Store.map(error, path: path)
+            }
+        }
+        try close()
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Writes a consistent copy of the store to `path` (`VACUUM INTO`) without stopping writers.
+    public func vacuumInto(_ target: String) throws {
+        do {
+            // Outside a transaction (VACUUM cannot run in one), on a reader: SQLite makes the
+            // copy one consistent snapshot by itself.
+            try writer.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
     // MARK: Access
 
     /// A read-only access to a consistent snapshot (concurrent with writes on a file store).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
+    /// Runs `body` on the writer connection outside a transaction (pragmas).
+    public func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.writeWithoutTransaction(body)
         } catch {
             throw Store.map(error, path: path)
         }
@@ -283,6 +324,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v2-board", foreignKeyChecks: .immediate) { db in
             try Projections.createBoardTables(db)
             try Projections.backfillBoardTables(db)
+        }
+        migrator.registerMigration("v3-sync", foreignKeyChecks: .immediate) { db in
+            try Central.createTables(db)
         }
         return migrator
     }

@@ -4,14 +4,14 @@ import LocalStore
 import MESCore
 
 @main
-struct Floor: ParsableCommand {
+struct Floor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floor",
         abstract: "Floor: a scanner-first, offline-proof MES for the shop floor.",
         discussion: "Every command that touches a store takes --db PATH; without it $FLOOR_DB; without that \(StoreOptions.defaultPath).",
         version: MESCoreVersion.value,
         subcommands: [Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self, Simulate.self,
-                      AuditCommand.self, Bench.self])
+                      AuditCommand.self, SyncCommand.self, CentralCommand.self, Bench.self])
 }
 
 /// `--db PATH`, `$FLOOR_DB`, or the default store.
