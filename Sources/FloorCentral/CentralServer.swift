@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LocalStore
+import Logging
 import NIOCore
 
 /// The central node on HTTP (Hummingbird 2). The API, in `docs/replication.md`:
@@ -98,10 +99,14 @@ public struct CentralServer: Sendable {
 
     /// Runs the server until the task is cancelled (or SIGINT/SIGTERM with `runService`).
     /// `onRunning` gets the port actually bound (ask for port 0 in tests).
-    public func run(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(host: String, port: Int, logLevel: Logger.Level = .info,
+                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "floor-central")
+        logger.logLevel = logLevel
         let app = Application(router: router(),
                               configuration: .init(address: .hostname(host, port: port), serverName: "floor-central"),
-                              onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+                              onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+                              logger: logger)
         try await app.runService()
     }
 

@@ -214,10 +214,13 @@ public final class SyncClient: Sendable {
 
     // MARK: HTTP
 
-    func request(method: HTTPMethod, target: String, body: Data, timeout: TimeAmount = .seconds(60)) async throws -> (Int, Data) {
+    /// - Parameter authorization: the header to send (default: signed as this node; "" sends none).
+    func request(method: HTTPMethod, target: String, body: Data, timeout: TimeAmount = .seconds(60),
+                 authorization: String? = nil) async throws -> (Int, Data) {
         var req = HTTPClientRequest(url: central + target)
         req.method = method
-        req.headers.add(name: "Authorization", value: RequestAuth.header(node: node, method: method.rawValue, target: target, body: body, secret: secret))
+        let auth = authorization ?? RequestAuth.header(node: node, method: method.rawValue, target: target, body: body, secret: secret)
+        if !auth.isEmpty { req.headers.add(name: "Authorization", value: auth) }
         if !body.isEmpty {
             req.headers.add(name: "Content-Type", value: "application/x-ndjson")
             req.body = .bytes(ByteBuffer(bytes: body))

@@ -142,12 +142,12 @@ public enum Projections {
                 try db.execute(sql: "INSERT INTO down(machine, reason, since, station) VALUES (?, ?, ?, ?)",
                                arguments: [m.id, d.reason, d.since, d.station])
             }
-            try writeConflicts(m.conflicts, db)
+            try writeConflicts(m.conflicts, aggregate: aggregate, db)
         case "fpi":
             let f = try fold(agg, r, db, initial: { FPIState(key: FPIKey(rawValue: agg.key)) }) { $0.apply($1) }
             try db.execute(sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
-            try writeConflicts(f.conflicts, db)
+            try writeConflicts(f.conflicts, aggregate: aggregate, db)
         case "andon":
             let a = try fold(agg, r, db, initial: { AndonState(station: agg.key) }) { $0.apply($1) }
             try db.cachedStatement(sql: "DELETE FROM andon WHERE station = ?").execute(arguments: [a.station])
@@ -155,7 +155,7 @@ public enum Projections {
                 try db.cachedStatement(sql: "INSERT INTO andon(station, id, kind, note, by, at, ack_by, ack_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                     .execute(arguments: [a.station, c.id, c.kind, c.note, c.by, c.at, c.acknowledgedBy, c.acknowledgedAt])
             }
-            try writeConflicts(a.conflicts, db)
+            try writeConflicts(a.conflicts, aggregate: aggregate, db)
         case "lot":
             guard case .lotHeld(let e) = r.event else {
                 // A release for a lot never held here changes nothing (but stays in the log).
@@ -304,7 +304,7 @@ public enum Projections {
                 """).execute(arguments: [p.workOrder, step, p.serial, key.hlc.wall, key.hlc.logical, key.node, key.seq])
         }
         try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)
-        try writeConflicts(p.conflicts, db)
+        try writeConflicts(p.conflicts, aggregate: AggregateID.part(p.serial).rawValue, db)
         if yield { try writeYield(p, db) }
         if !p.overrides.isEmpty {
             try db.cachedStatement(sql: "DELETE FROM override_requests WHERE serial = ?").execute(arguments: [p.serial])
@@ -362,7 +362,7 @@ public enum Projections {
                                      wo.priority.rank, wo.spec.customer, wo.spec.tracking.rawValue, wo.isOnHold, wo.cancelled,
                                      wo.releasedAt])
         try writeHolds(wo.holds, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
-        try writeConflicts(wo.conflicts, db)
+        try writeConflicts(wo.conflicts, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
         if wo.cancelled {
             // Each traveler's shown status is MESCore's `effectiveStatus` (scrapped stays scrapped).
             for serial in wo.serials {
@@ -383,7 +383,11 @@ public enum Projections {
         }
     }
 
-    static func writeConflicts(_ conflicts: [Conflict], _ db: Database) throws {
+    /// Replaces an aggregate's listed conflicts with those of its current fold: a late event can
+    /// re-fold an aggregate so that what looked like a conflict in arrival order is none in the
+    /// canonical order (or another one), and every node must list the same.
+    static func writeConflicts(_ conflicts: [Conflict], aggregate: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM conflicts WHERE aggregate = ?").execute(arguments: [aggregate])
         for c in conflicts {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflicts(node, epoch, seq, aggregate, at, text) VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [c.event.node, c.event.epoch, c.event.seq, c.aggregate, c.at, c.text])

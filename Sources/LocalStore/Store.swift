@@ -327,6 +327,8 @@ public final class Store: Sendable {
         }
         migrator.registerMigration("v3-sync", foreignKeyChecks: .immediate) { db in
             try Central.createTables(db)
+            // Conflicts are rewritten per aggregate on every re-fold.
+            try db.execute(sql: "CREATE INDEX conflicts_by_aggregate ON conflicts(aggregate)")
         }
         return migrator
     }

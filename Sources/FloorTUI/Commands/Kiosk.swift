@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloorCentral
 import Foundation
 import LocalStore
 import MESCore
@@ -14,7 +15,7 @@ struct ScreenOptions: ParsableArguments {
     var ascii = false
 }
 
-struct Kiosk: ParsableCommand {
+struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The operator kiosk for one station (full screen).",
         discussion: """
@@ -24,6 +25,7 @@ struct Kiosk: ParsableCommand {
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var screen: ScreenOptions
+    @OptionGroup var sync: SyncOptions
     @Option(help: "The station this kiosk serves.") var station: String
     @Option(help: "Log out after this many seconds without a key or scan (0: never).") var idleLogout: Int = 600
     @Flag(help: "Ignore key timing: only framing (prefix, suffix) makes a scan.") var noScanTiming = false
@@ -32,7 +34,32 @@ struct Kiosk: ParsableCommand {
     @Flag(help: "Codes start with an AIM symbology identifier (]C1, ]d2, ]Q3...): a burst starting with one is a scan.")
     var aimFraming = false
 
-    func run() throws {
+    func run() async throws {
+        // An empty (or missing) store with a central node: fill it first (snapshot, then tail).
+        var replicator: Replicator?
+        try await runReportingAsync {
+            let remembered = FileManager.default.fileExists(atPath: store.path)
+                ? (try? Store.open(path: store.path, create: false)).flatMap { s in defer { try? s.close() }; return try? s.meta(Replication.centralKey) }
+                : nil
+            if (sync.anyGiven || remembered != nil) && Bootstrap.isEmpty(store.path) {
+                do { warn("floor: " + (try await Bootstrap.run(path: store.path, options: sync, defaultNode: station))) } catch let e as SyncError {
+                    if case .refused = e { throw e }
+                    warn("floor: \(e.description)")
+                }
+                let s = try store.open(create: true)
+                _ = try? await SyncClient.configured(store: s).pull()
+                try s.close()
+            }
+            if sync.anyGiven || remembered != nil {
+                let s = try store.open(create: true)
+                try sync.remember(in: s, defaultNode: station)
+                if let client = try? SyncClient.configured(store: s) {
+                    replicator = Replicator(client: client)
+                    replicator?.start()
+                }
+            }
+        }
+        defer { replicator?.stop() }
         try runReporting {
             let s = try store.open(create: false, interactive: true)
             var framing = KioskLaunch.Framing(timing: !noScanTiming, aim: aimFraming)
@@ -43,7 +70,7 @@ struct Kiosk: ParsableCommand {
                 framing.prefix = prefix
             }
             let reason = try KioskLaunch.run(store: s, station: station, screen: screen, idleLogout: idleLogout,
-                                             framing: framing, helpExtra: [])
+                                             framing: framing, helpExtra: [], replicator: replicator)
             if let reason { warn("floor kiosk: \(reason)") }
         }
     }
@@ -72,7 +99,7 @@ enum KioskLaunch {
 
     /// Opens the kiosk full screen on `store` until quit; returns why it stopped when that was not a quit.
     static func run(store: Store, station: String, screen: ScreenOptions, idleLogout: Int, framing: Framing = Framing(),
-                    helpExtra: [String]) throws -> String? {
+                    helpExtra: [String], replicator: Replicator? = nil) throws -> String? {
         let keymap = try KeymapLoader.load(screen.keymap)
         let service = FloorService(store: store)
         guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
@@ -90,6 +117,6 @@ enum KioskLaunch {
         defer { terminal.stop() }
         model.glyphs = (terminal.utf8 && !screen.ascii) ? .unicode : .ascii
         let driver = KioskDriver(model: model, service: service)
-        return KioskRunner(driver: driver, terminal: terminal, storePath: store.path).run()
+        return KioskRunner(driver: driver, terminal: terminal, storePath: store.path, replicator: replicator).run()
     }
 }

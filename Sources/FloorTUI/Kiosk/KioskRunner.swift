@@ -1,3 +1,4 @@
+import FloorCentral
 import Foundation
 import MESCore
 import ScannerInput
@@ -17,11 +18,15 @@ final class KioskRunner: LoopClient {
     private var calibrationKeys: [(Key, Int64)] = []
     private let traceFD: Int32 = ProcessInfo.processInfo.environment["FLOOR_TRACE_FD"].flatMap { Int32($0) } ?? -1
     private var frames = 0
+    /// Background replication, when this kiosk has a central node.
+    let replicator: Replicator?
+    private var nextSyncLook = Date.distantPast
 
-    init(driver: KioskDriver, terminal: Terminal, storePath: String) {
+    init(driver: KioskDriver, terminal: Terminal, storePath: String, replicator: Replicator? = nil) {
         self.driver = driver
         self.terminal = terminal
         self.storePath = storePath
+        self.replicator = replicator
     }
 
     func run() -> String? { TerminalLoop(client: self, terminal: terminal, storePath: storePath).run() }
@@ -38,15 +43,32 @@ final class KioskRunner: LoopClient {
     var clock: () -> Date { driver.clock }
     var wedge: WedgeSettings { driver.model.wedge }
     func resize(width: Int, height: Int) { driver.send(.resize(width: width, height: height)) }
-    func tick(_ now: Date) { driver.send(.tick(now)) }
-    func reloadIfChanged() { driver.reloadIfChanged() }
+    func tick(_ now: Date) {
+        driver.send(.tick(now))
+        lookAtSync(now)
+    }
+    func reloadIfChanged() {
+        driver.reloadIfChanged()
+        lookAtSync(driver.clock())
+    }
+
+    /// The replicator's state into the status line (once a second at most; only when it changed).
+    private func lookAtSync(_ now: Date) {
+        guard let replicator else { return }
+        nextSyncLook = now.addingTimeInterval(1)
+        let st = replicator.status
+        let sync = KioskSync(connected: st.connected, pending: st.pending, lastOk: st.lastOk.map(\.epochMillis), attention: st.needsAttention)
+        if driver.model.sync != sync { driver.send(.sync(sync)) }
+    }
     func forceLoad() { driver.forceLoad() }
     /// Idle: copy the WAL back now rather than during a scan.
     func idle() { _ = try? driver.service.checkpointIfDue(every: 50) }
 
     func msUntilDue() -> Int? {
-        guard let idle = driver.model.idleLogout, driver.model.person != nil else { return nil }
-        return Int((idle - driver.clock().timeIntervalSince(driver.model.lastInput)) * 1000)
+        let syncDue = replicator.map { _ in Int(nextSyncLook.timeIntervalSince(driver.clock()) * 1000) }
+        guard let idle = driver.model.idleLogout, driver.model.person != nil else { return syncDue }
+        let idleDue = Int((idle - driver.clock().timeIntervalSince(driver.model.lastInput)) * 1000)
+        return min(idleDue, syncDue ?? .max)
     }
 
     func key(_ k: Key) {

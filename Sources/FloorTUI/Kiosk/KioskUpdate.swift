@@ -11,6 +11,9 @@ enum KioskUpdate {
         case .resize(let w, let h):
             m.width = w; m.height = h
             return [.redraw]
+        case .sync(let sync):
+            m.sync = sync
+            return []
         case .tick(let now):
             m.now = now
             if let idle = m.idleLogout, m.person != nil, now.timeIntervalSince(m.lastInput) >= idle {

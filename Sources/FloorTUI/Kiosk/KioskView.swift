@@ -39,6 +39,19 @@ enum KioskView {
     // MARK: frame
 
     /// HH:MM in plant time (the plant calendar's cached Calendar; none is built per draw).
+    /// "local store"; "synced 14:02"; "online ↑3"; "OFFLINE ↑12 since 13:58"; "SYNC REFUSED ↑12".
+    static func syncText(_ m: KioskModel) -> String {
+        guard let sync = m.sync else { return "local store" }
+        let up = m.glyphs == .ascii ? "^" : "↑"
+        let last = sync.lastOk.map { clock(m, $0) } ?? "never"
+        if sync.attention { return "SYNC REFUSED \(up)\(sync.pending)" }
+        switch sync.connected {
+        case nil: return "sync… \(up)\(sync.pending)"
+        case true?: return sync.pending == 0 ? "synced \(last)" : "online \(up)\(sync.pending)"
+        case false?: return "OFFLINE \(up)\(sync.pending) last \(last)"
+        }
+    }
+
     static func clock(_ m: KioskModel, _ millis: Int64? = nil) -> String {
         let d = millis.map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? m.now
         return ClockTime(minutes: m.data.calendar.minuteOfDay(d)).description
@@ -54,7 +67,7 @@ enum KioskView {
         let who = m.person.map { "\($0.name) (\($0.role.label))" } ?? "nobody logged in"
         let station = m.data.stationName.isEmpty ? m.stationID : "\(m.stationID) \(m.data.stationName)"
         let left = " FLOOR │ \(station) │ \(who)"
-        let right = "\(m.data.shift ?? "no shift") │ \(clock(m)) │ \(m.syncText) "
+        let right = "\(m.data.shift ?? "no shift") │ \(clock(m)) │ \(syncText(m)) "
         s.put(left, x: 0, y: 0, role: .header, bold: true, maxWidth: s.width - s.columns(of: right) - 1)
         s.put(right, x: s.width - s.columns(of: right), y: 0, role: .header)
     }
