@@ -301,9 +301,19 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
     @Test func conflictsAndReportsViewsShowTheirFigures() throws {
         let h = try KioskHarness()
         try boardScenario(h)
+        // What the last pull brought of every node, as the console shows it.
+        try h.store.setMeta(Replication.centralKey, "http://central:7300")
+        try h.store.setMeta(Replication.nodesKey, """
+            [{"node":"K-SW1","pending":3,"lastPush":\(Date().epochMillis - 120_000)},{"node":"K-OLD","revoked":true}]
+            """)
         let c = try signedIn(h)
         c.type("7")
         #expect(c.model.table.problem == nil && c.model.table.title == "Conflicts found by replication")
+        let nodes = c.model.table.rows.prefix(3).map { $0.cells }
+        #expect(nodes.count == 3)
+        #expect(nodes[0][0].hasPrefix("this store") && nodes[0][2] == "last sync never")
+        #expect(nodes[1][0] == "node K-SW1" && nodes[1][1] == "3 to send" && nodes[1][2].hasPrefix("push ") && nodes[1][3] == "ok")
+        #expect(nodes[2][0] == "node K-OLD" && nodes[2][3] == "REVOKED")
         c.type("8")
         let kinds = Set(c.model.table.rows.map { $0.cells[0] })
         #expect(kinds.isSuperset(of: ["OEE", "FPY", "WIP"]))

@@ -106,9 +106,29 @@ enum ConsoleLoader {
         case .tab(.conflicts):
             let report = try Reports.conflicts(db)
             t.title = "Conflicts found by replication"
-            t.columns = ["EVENT", "ABOUT", "AT", "DECISION"]
-            t.rows = report.rows.map { ConsoleRow(cells: $0.map(\.plain), role: .warn) }
-            t.summary = ["\(t.rows.count) conflicts; the earliest fact won in each (rules: offline)"]
+            t.columns = ["EVENT / NODE", "ABOUT / WAITING", "AT / LAST SEEN", "DECISION / STATE"]
+            // Replication per node first (this store's own view, then every node as the central
+            // node last reported), then the conflicts.
+            let pending = try Replication.pendingCount(db: db)
+            let own = try EventLog.nodeState(db: db)
+            let lastOk = try Store.meta(Replication.lastOkKey, db: db).flatMap(Int64.init)
+            let configured = try Store.meta(Replication.centralKey, db: db) != nil
+            if configured || own.node == Central.nodeID {
+                t.rows.append(ConsoleRow(cells: ["this store: \(own.node)", "\(pending) to send",
+                                                 own.node == Central.nodeID ? "(central node)" : "last sync " + (lastOk.map { age($0) } ?? "never"),
+                                                 (try Store.meta(Replication.lastErrorKey, db: db)).map { "refused: " + $0 } ?? "ok"],
+                                         role: pending > 0 && own.node != Central.nodeID ? .warn : .normal))
+            }
+            for n in try Central.knownNodes(db: db) {
+                let seen = [n.lastPush.map { "push " + age($0) }, n.lastPull.map { "pull " + age($0) }].compactMap { $0 }
+                let state = n.revoked == true ? "REVOKED" : (n.lastError.map { "refused: " + $0 } ?? "ok")
+                t.rows.append(ConsoleRow(cells: ["node \(n.node)", n.pending.map { "\($0) to send" } ?? "-",
+                                                 seen.isEmpty ? "never" : seen.joined(separator: " · "), state],
+                                         role: n.revoked == true || n.lastError != nil ? .stop : ((n.pending ?? 0) > 0 ? .warn : .normal)))
+            }
+            let nodeRows = t.rows.count
+            t.rows += report.rows.map { ConsoleRow(cells: $0.map(\.plain), role: .warn) }
+            t.summary = ["\(nodeRows) nodes · \(t.rows.count - nodeRows) conflicts; the earliest fact won in each (rules: offline)"]
         case .tab(.reports):
             let day = BoardRules.dayWindow(at: now, calendar: plant.calendar)
             let from = day.start - 6 * 86_400_000
