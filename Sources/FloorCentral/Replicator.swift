@@ -25,8 +25,10 @@ public final class Replicator: @unchecked Sendable {
     private let lock = NSLock()
     private var _status = Status()
     private var tasks: [Task<Void, Never>] = []
+    /// Set when a push succeeds: the pull loop cuts its backoff short (the central node is back).
+    private var pullWake = false
     /// Seconds to wait after a failure: 1, 2, 4 ... up to this.
-    public var maxBackoff: Double = 30
+    public var maxBackoff: Double = 10
     public var longPoll = 20
     public var pushCheckInterval: Duration = .milliseconds(250)
 
@@ -71,7 +73,7 @@ public final class Replicator: @unchecked Sendable {
             s.needsAttention = !(e?.isTransient ?? true)
             s.pending = pending
         }
-        return (e?.isTransient ?? true) ? 1 : 30
+        return (e?.isTransient ?? true) ? 1 : 10
     }
 
     private func pushLoop() async {
@@ -84,6 +86,7 @@ public final class Replicator: @unchecked Sendable {
                     _ = try await client.push()
                     try? store.write { db in try Store.setMeta(Replication.lastOkKey, String(Date().epochMillis), db: db) }
                     succeeded()
+                    lock.withLock { pullWake = true }
                     backoff = 0
                 } catch {
                     let base = failed(error)
@@ -107,7 +110,13 @@ public final class Replicator: @unchecked Sendable {
             } catch {
                 let base = failed(error)
                 backoff = min(maxBackoff, max(base, backoff * 2))
-                try? await Task.sleep(for: .seconds(backoff))
+                // Wait out the backoff, unless a push just got through.
+                lock.withLock { pullWake = false }
+                let until = ContinuousClock.now + .seconds(backoff)
+                while ContinuousClock.now < until && !Task.isCancelled {
+                    if lock.withLock({ pullWake }) { backoff = 0; break }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
             }
         }
     }
