@@ -45,6 +45,16 @@ public struct ExchangeReport: Equatable, Sendable {
     public init() {}
 }
 
+/// The HTTP client every exchange uses: a connection attempt gives up after 3 s (the shared
+/// client's default would retry until the request's own deadline, a minute), so an unreachable
+/// central node is reported quickly and retried by the caller's backoff. Lives for the process.
+public let floorHTTPClient: HTTPClient = {
+    var config = HTTPClient.Configuration()
+    config.timeout.connect = .seconds(3)
+    config.connectionPool.idleTimeout = .seconds(30)
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+}()
+
 /// The kiosk's side of HTTP replication (AsyncHTTPClient): push its own events, pull everything
 /// after its central position, bootstrap an empty store from a snapshot.
 public final class SyncClient: Sendable {
@@ -56,7 +66,7 @@ public final class SyncClient: Sendable {
     public let pushBatch: Int
     public let pullBatch: Int
 
-    public init(store: Store, central: String, node: String, secret: String, http: HTTPClient = .shared,
+    public init(store: Store, central: String, node: String, secret: String, http: HTTPClient = floorHTTPClient,
                 pushBatch: Int = 2000, pullBatch: Int = 2000) {
         self.store = store
         self.central = central.hasSuffix("/") ? String(central.dropLast()) : central
@@ -65,7 +75,7 @@ public final class SyncClient: Sendable {
     }
 
     /// A client from the store's remembered settings.
-    public static func configured(store: Store, http: HTTPClient = .shared, pullBatch: Int = 2000) throws -> SyncClient {
+    public static func configured(store: Store, http: HTTPClient = floorHTTPClient, pullBatch: Int = 2000) throws -> SyncClient {
         let s = try store.read { db in try Replication.settings(db: db) }
         guard let central = s.central, !central.isEmpty else { throw SyncError.notConfigured("no central node (give --central URL once)") }
         guard let secret = s.secret, !secret.isEmpty else { throw SyncError.notConfigured("no secret (give --secret, printed by `floor central add-node \(s.node)`)") }

@@ -139,10 +139,12 @@ struct SyncCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Takes the segment files of DIR (other nodes', or the central node's) into this store.")
         @OptionGroup var store: StoreOptions
         @Option(help: "The folder to read.") var from: String
+        @Option(help: "The node id of a new store (an air-gapped kiosk filled from files); default $FLOOR_NODE.") var node: String?
 
         func run() throws {
             try runReporting {
-                let s = try store.open(create: false)
+                let nodeID = node ?? ProcessInfo.processInfo.environment["FLOOR_NODE"]
+                let s = try Store.open(path: store.path, create: true, nodeID: nodeID)
                 try printImport(try SegmentFiles.importInto(store: s, from: from))
             }
         }
