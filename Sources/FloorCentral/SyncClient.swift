@@ -224,6 +224,12 @@ public final class SyncClient: Sendable {
 
     // MARK: HTTP
 
+    /// Posts an already encoded push segment as this node; returns the status and the answer
+    /// (for benchmarks and tools that replay segments).
+    public func post(push body: Data) async throws -> (status: Int, body: Data) {
+        try await request(method: .POST, target: "/v1/push", body: body)
+    }
+
     /// - Parameter authorization: the header to send (default: signed as this node; "" sends none).
     func request(method: HTTPMethod, target: String, body: Data, timeout: TimeAmount = .seconds(60),
                  authorization: String? = nil) async throws -> (Int, Data) {

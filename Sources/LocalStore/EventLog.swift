@@ -96,7 +96,7 @@ public enum EventLog {
     public static let flagUnknownType: Int = 1
     public static let flagFuture: Int = 2
 
-    static func createTables(_ db: Database) throws {
+    public static func createTables(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE events (
                 pos INTEGER PRIMARY KEY,
@@ -124,7 +124,7 @@ public enum EventLog {
     /// The column list every envelope query selects, in the order `envelope(columns:)` reads.
     static let columns = "pos, node, epoch, seq, hlc_wall, hlc_logical, wall_time, causal, type, type_version, aggregate, actor, prev_hash, payload, checksum, flags"
 
-    static let insertSQL = """
+    public static let insertSQL = """
         INSERT INTO events (node, epoch, seq, hlc_wall, hlc_logical, wall_time, causal, type, type_version,
                             aggregate, actor, prev_hash, payload, checksum, flags)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -402,7 +402,7 @@ public enum EventLog {
     }
 
     /// Lowercase or uppercase hex to bytes; nil if not hex.
-    static func hexDecode(_ s: String) -> Data? {
+    public static func hexDecode(_ s: String) -> Data? {
         let u = Array(s.utf8)
         guard u.count % 2 == 0 else { return nil }
         func v(_ c: UInt8) -> UInt8? {

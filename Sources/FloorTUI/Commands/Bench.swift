@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
             completion attempt on the started parts. Prints p50/p90/p99/max in microseconds. Build with -c release.
             `floor bench kiosk` and `floor bench wedge` measure the real kiosk in a pseudo-terminal.
             """,
-        subcommands: [BenchKiosk.self, BenchWedge.self, BenchBoard.self])
+        subcommands: [BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self])
     @OptionGroup var store: StoreOptions
     @Option(help: "How many parts to start.") var samples = 1000
     @Option(help: "Random seed for choosing parts.") var seed: UInt64 = 42
