@@ -216,10 +216,19 @@ public final class CentralService: @unchecked Sendable {
             let (batch, marks) = lock.withLock { () -> ([Job], [String: (time: Date, position: Int64)]) in
                 let b = jobs; jobs = []
                 let m = pullMarks; pullMarks = [:]
-                if b.isEmpty && m.isEmpty { draining = false }
                 return (b, m)
             }
-            if batch.isEmpty && marks.isEmpty { return }
+            if batch.isEmpty && marks.isEmpty {
+                // Idle: fold the read models behind the log, a slice at a time, yielding to pushes.
+                while lock.withLock({ jobs.isEmpty }),
+                      let n = try? store.write({ db in try Projections.catchUp(db, limit: 2000) }), n > 0 {}
+                let more = lock.withLock { () -> Bool in
+                    if jobs.isEmpty && pullMarks.isEmpty { draining = false; return false }
+                    return true
+                }
+                if more { continue }
+                return
+            }
             var results: [Result<Central.PushAck, Error>] = []
             var newHead: Int64 = 0
             do {
@@ -259,6 +268,13 @@ public final class CentralService: @unchecked Sendable {
             return w
         }
         for c in ready { c.resume() }
+    }
+
+    /// Waits until the read models have folded every stored event (benchmarks, tests).
+    public func waitForProjections() throws {
+        try writeQueue.sync {
+            while try store.write({ db in try Projections.catchUp(db, limit: 20_000) }) > 0 {}
+        }
     }
 
     // MARK: Pull

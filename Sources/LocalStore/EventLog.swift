@@ -167,6 +167,8 @@ public enum EventLog {
     /// projections. Returns the envelopes in order.
     public static func append(_ events: [(event: DomainEvent, actor: String)], now: Date, db: Database) throws -> [EventEnvelope] {
         guard !events.isEmpty else { return [] }
+        // Decisions are made on current read models: fold whatever was stored unfolded first.
+        _ = try Projections.catchUp(db)
         var state = try nodeState(db: db)
         let wall = now.epochMillis
         let insert = try db.cachedStatement(sql: insertSQL)
@@ -209,9 +211,12 @@ public enum EventLog {
     ///
     /// Throws on the first refused event; the caller's transaction then rolls back and nothing of
     /// the batch is stored. Events of one node/epoch must come in seq order.
-    public static func ingest(_ envelopes: [EventEnvelope], now: Date, db: Database) throws -> IngestResult {
+    /// - Parameter project: fold into the read models now (a kiosk), or leave that to
+    ///   `Projections.catchUp` (the central node, whose ingest must keep up with every kiosk).
+    public static func ingest(_ envelopes: [EventEnvelope], now: Date, project: Bool = true, db: Database) throws -> IngestResult {
         var result = IngestResult()
         guard !envelopes.isEmpty else { return result }
+        if project { _ = try Projections.catchUp(db) }
         let own = try nodeState(db: db)
         var clock = own.clock
         let findChecksum = try db.cachedStatement(sql: "SELECT checksum FROM events WHERE node = ? AND epoch = ? AND seq = ?")
@@ -261,7 +266,14 @@ public enum EventLog {
             fresh.append(env)
         }
         if clock != own.clock { try saveClock(clock, db: db) }
-        if !fresh.isEmpty { try Projections.apply(fresh, db) }
+        if !fresh.isEmpty {
+            if project {
+                try Projections.apply(fresh, db)
+            } else if try Store.meta(Projections.lagKey, db: db) == nil {
+                // Fold from the first event stored now, later.
+                try Store.setMeta(Projections.lagKey, String(db.lastInsertedRowID - Int64(fresh.count) + 1), db: db)
+            }
+        }
         return result
     }
 

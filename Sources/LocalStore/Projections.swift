@@ -116,6 +116,31 @@ public enum Projections {
         for env in try EventLog.events(aggregatePrefix: "andon:", db: db) { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
     }
 
+    /// Meta key: the local position of the first event stored but not yet folded into the read
+    /// models (absent when they are current). Only the central node defers folding.
+    public static let lagKey = "projection.from"
+
+    /// Folds up to `limit` events stored without folding (`EventLog.ingest(project: false)`),
+    /// in position order, in the caller's transaction. Returns how many it folded (0: current).
+    @discardableResult
+    public static func catchUp(_ db: Database, limit: Int = .max) throws -> Int {
+        guard let text = try Store.meta(lagKey, db: db), let from = Int64(text) else { return 0 }
+        let rows = try EventLog.events(after: from - 1, limit: limit, db: db)
+        try apply(rows.map(\.envelope), db)
+        if rows.count < limit || rows.isEmpty {
+            try Store.setMeta(lagKey, nil, db: db)
+        } else {
+            try Store.setMeta(lagKey, String(rows.last!.pos + 1), db: db)
+        }
+        return rows.count
+    }
+
+    /// Events stored but not folded yet (0 when the read models are current).
+    public static func lag(_ db: Database) throws -> Int {
+        guard let text = try Store.meta(lagKey, db: db), let from = Int64(text) else { return 0 }
+        return Int(max(0, try EventLog.lastPosition(db: db) - from + 1))
+    }
+
     /// Folds newly stored events into the read models, in the caller's transaction.
     public static func apply(_ envelopes: [EventEnvelope], _ db: Database) throws {
         for env in envelopes { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }

@@ -175,6 +175,9 @@ import Testing
         }
         // Heal: a full exchange for everyone, twice (the first ones' pushes reach the later ones).
         for _ in 0..<2 { for n in nodes { _ = try await n.client.exchange() } }
+        // The central node folds its read models behind the log: wait for it, then compare.
+        try h.service.waitForProjections()
+        #expect(try h.central.read { db in try Projections.lag(db) } == 0)
         let reference = try NodeView(h.central)
         let total = try h.central.read { db in try EventLog.count(db: db) }
         #expect(Set(reference.events).count == total)  // none doubled

@@ -112,6 +112,38 @@ import Testing
         #expect(try kiosk.nodeState().centralPosition == 5)
     }
 
+    @Test func theCentralNodeFoldsBehindTheLogAndCatchesUpBeforeItDecides() throws {
+        let k1 = try ProjectionTests.simulatedStore(days: 1, seed: 9)
+        let all = try k1.read { db in try EventLog.events(after: 0, limit: .max, db: db).map(\.envelope) }
+        let central = try Store.inMemory(nodeID: "central")
+        try central.write { db in
+            let seg = Segment(header: .init(source: "K1", kind: .node), items: all.map { Segment.Item(envelope: $0) })
+            _ = try Replication.receive(seg, project: false, db: db)
+        }
+        #expect(try central.read { db in try Projections.lag(db) } == all.count)
+        #expect(try central.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parts") } == 0)
+        // In slices, as the central node does when idle.
+        var folded = 0
+        while true {
+            let n = try central.write { db in try Projections.catchUp(db, limit: 500) }
+            if n == 0 { break }
+            folded += n
+        }
+        #expect(folded == all.count)
+        #expect(try central.read { db in try Projections.lag(db) } == 0)
+        let pure = try ProjectionTests.pureFold(k1)
+        #expect(try ProjectionTests.projected(central, like: pure).parts == pure.parts)
+        // A local decision at a lagging central node folds the rest first.
+        let lagging = try Store.inMemory(nodeID: "central")
+        try lagging.write { db in
+            let seg = Segment(header: .init(source: "K1", kind: .node), items: all.map { Segment.Item(envelope: $0) })
+            _ = try Replication.receive(seg, project: false, db: db)
+        }
+        _ = try lagging.append([(.noteAdded(NoteAdded(aggregate: "part:A", text: "x")), "9001")], now: Self.t0)
+        #expect(try lagging.read { db in try Projections.lag(db) } == 0)
+        #expect(try ProjectionTests.projected(lagging, like: pure).parts == pure.parts)
+    }
+
     @Test func aCopiedStoreFileStartsANewEpochBeforeWriting() throws {
         let dir = NSTemporaryDirectory() + "floor-epoch-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -78,6 +78,10 @@ struct BenchCentral: AsyncParsableCommand {
             print("central ingest over HTTP: \(envelopes.count) events in \(pushes) pushes, \(secs(ingestTime)): \(Int(ingestRate)) events/s "
                   + "= \(String(format: "%.2f", ingestRate / rawRate)) of the raw insert")
 
+            clock = ContinuousClock.now
+            try service.waitForProjections()
+            print("  its read models folded behind the log, done \(secs(ContinuousClock.now - clock)) after the last push")
+
             // 3. A fresh kiosk catching up everything from position 0 (no snapshot).
             let kioskSecret = try central.write { db in try Central.enroll(node: "BENCH-K", db: db) }
             let kiosk = try Store.open(path: work + "/kiosk.db", nodeID: "BENCH-K")

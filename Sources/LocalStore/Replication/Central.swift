@@ -96,7 +96,7 @@ public enum Central {
     /// Takes a node's segment in, inside the caller's write transaction: only that node's events,
     /// through `Replication.receive`. Records the push on the node's row.
     public static func accept(_ segment: Segment, from node: String, now: Date = Date(), db: Database) throws -> PushAck {
-        let r = try Replication.receive(segment, onlyFrom: node, now: now, db: db)
+        let r = try Replication.receive(segment, onlyFrom: node, now: now, project: false, db: db)
         try db.execute(sql: "UPDATE central_nodes SET last_push = ?, pending = ?, last_error = NULL WHERE node = ?",
                        arguments: [now.epochMillis, segment.header.pending, node])
         return PushAck(applied: r.applied, duplicates: r.duplicates, flagged: r.flagged,
@@ -159,6 +159,8 @@ public enum Central {
         let copy = try Store.open(path: path, create: false)
         // Deleted rows stay in free pages unless overwritten: secure_delete zeroes them.
         try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        // A new node starts from current read models.
+        while try copy.write({ db in try Projections.catchUp(db, limit: 20_000) }) > 0 {}
         let position = try copy.write { db -> Int64 in
             try db.execute(sql: "DELETE FROM central_nodes")
             try db.execute(sql: "DELETE FROM meta WHERE key LIKE 'sync.%' OR key LIKE 'store.%'")

@@ -128,7 +128,9 @@ public enum Replication {
     /// file import and (at the central node) a push. Throws `IngestError`/`ReceiveError` on the
     /// first refused event; the caller's transaction then rolls back and nothing is kept.
     /// - Parameter onlyFrom: when set, every event must belong to that node (an authenticated push).
-    public static func receive(_ segment: Segment, onlyFrom: String? = nil, now: Date = Date(), db: Database) throws -> ReceiveResult {
+    /// - Parameter project: false at the central node: read models are folded behind the log.
+    public static func receive(_ segment: Segment, onlyFrom: String? = nil, now: Date = Date(), project: Bool = true,
+                               db: Database) throws -> ReceiveResult {
         var result = ReceiveResult()
         var envelopes: [EventEnvelope]
         if let onlyFrom {
@@ -147,7 +149,7 @@ public enum Replication {
             envelopes = segment.items.filter { ($0.position ?? 0) > applied }.map(\.envelope)
             result.duplicates = segment.items.count - envelopes.count
         }
-        let r = try EventLog.ingest(envelopes, now: now, db: db)
+        let r = try EventLog.ingest(envelopes, now: now, project: project, db: db)
         result.applied = r.applied
         result.duplicates += r.duplicates
         result.flagged = r.flagged
