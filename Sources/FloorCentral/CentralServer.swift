@@ -110,6 +110,16 @@ public struct CentralServer: Sendable {
         try await app.runService()
     }
 
+    /// Starts the server in a task and returns once it listens: the task (cancel it to stop)
+    /// and the port bound (ask for 0 to let the OS choose: tests and benchmarks).
+    public func launch(host: String = "127.0.0.1", port: Int = 0, logLevel: Logger.Level = .critical) async -> (task: Task<Void, Error>, port: Int) {
+        let (stream, cont) = AsyncStream<Int>.makeStream()
+        let task = Task { try await run(host: host, port: port, logLevel: logLevel) { cont.yield($0) } }
+        var bound = 0
+        for await p in stream { bound = p; break }
+        return (task, bound)
+    }
+
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }

@@ -77,6 +77,12 @@ public final class CentralService: @unchecked Sendable {
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var counters = Counters()
     private let snapshotLock = NSLock()
+    private var lastPush = Date.distantPast
+    private var foldingScheduled = false
+    /// The read models are folded only after this long without a push, a slice at a time, so
+    /// folding never competes with a burst of pushes.
+    public var foldWhenQuietFor: TimeInterval = 0.2
+    public var foldSlice = 500
 
     struct Job {
         var segment: Segment
@@ -156,6 +162,7 @@ public final class CentralService: @unchecked Sendable {
         let ack = try store.write { db in try Central.accept(segment, from: source, db: db) }
         advance(head: ack.head)
         lock.withLock { counters.eventsApplied += ack.applied; counters.duplicates += ack.duplicates }
+        scheduleFolding()
         var r = Replication.ReceiveResult()
         r.applied = ack.applied; r.duplicates = ack.duplicates; r.flagged = ack.flagged
         return r
@@ -219,14 +226,12 @@ public final class CentralService: @unchecked Sendable {
                 return (b, m)
             }
             if batch.isEmpty && marks.isEmpty {
-                // Idle: fold the read models behind the log, a slice at a time, yielding to pushes.
-                while lock.withLock({ jobs.isEmpty }),
-                      let n = try? store.write({ db in try Projections.catchUp(db, limit: 2000) }), n > 0 {}
                 let more = lock.withLock { () -> Bool in
                     if jobs.isEmpty && pullMarks.isEmpty { draining = false; return false }
                     return true
                 }
                 if more { continue }
+                scheduleFolding()
                 return
             }
             var results: [Result<Central.PushAck, Error>] = []
@@ -253,7 +258,7 @@ public final class CentralService: @unchecked Sendable {
             } catch {
                 results = batch.map { _ in .failure(error) }
             }
-            if !batch.isEmpty { lock.withLock { counters.groupCommits += 1 } }
+            if !batch.isEmpty { lock.withLock { counters.groupCommits += 1; lastPush = Date() } }
             if newHead > 0 { advance(head: newHead) }
             for (job, result) in zip(batch, results) { job.done(result) }
         }
@@ -268,6 +273,24 @@ public final class CentralService: @unchecked Sendable {
             return w
         }
         for c in ready { c.resume() }
+    }
+
+    /// Folds the read models behind the log once pushes have been quiet for a moment: one slice
+    /// per turn of the writer queue, so a push arriving meanwhile waits for one slice at most.
+    private func scheduleFolding() {
+        let go = lock.withLock { () -> Bool in
+            if foldingScheduled { return false }
+            foldingScheduled = true
+            return true
+        }
+        guard go else { return }
+        writeQueue.asyncAfter(deadline: .now() + foldWhenQuietFor) { [self] in
+            lock.withLock { foldingScheduled = false }
+            let quiet = lock.withLock { jobs.isEmpty && Date().timeIntervalSince(lastPush) >= foldWhenQuietFor }
+            if !quiet { scheduleFolding(); return }
+            let n = (try? store.write { db in try Projections.catchUp(db, limit: foldSlice) }) ?? 0
+            if n > 0 { scheduleFolding() }
+        }
     }
 
     /// Waits until the read models have folded every stored event (benchmarks, tests).

@@ -222,6 +222,7 @@ public enum EventLog {
         let findChecksum = try db.cachedStatement(sql: "SELECT checksum FROM events WHERE node = ? AND epoch = ? AND seq = ?")
         let insert = try db.cachedStatement(sql: insertSQL)
         var fresh: [EventEnvelope] = []
+        var decoded: [DomainEvent] = []
 
         for env in envelopes {
             let id = env.id
@@ -252,9 +253,8 @@ public enum EventLog {
             }
 
             var flags = 0
-            if case .unknown = EventCodec.decode(type: env.type, version: env.typeVersion, payload: env.payload) {
-                flags |= flagUnknownType
-            }
+            let event = EventCodec.decode(type: env.type, version: env.typeVersion, payload: env.payload)
+            if case .unknown = event { flags |= flagUnknownType }
             if !clock.observe(env.hlc, physical: now) { flags |= flagFuture }
 
             try insert.execute(arguments: [
@@ -264,11 +264,14 @@ public enum EventLog {
             result.applied += 1
             if flags != 0 { result.flagged += 1 }
             fresh.append(env)
+            if project { decoded.append(event) }
         }
         if clock != own.clock { try saveClock(clock, db: db) }
         if !fresh.isEmpty {
             if project {
-                try Projections.apply(fresh, db)
+                for (env, event) in zip(fresh, decoded) {
+                    try Projections.apply(RecordedEvent(envelope: env, event: event), aggregate: env.aggregate, db)
+                }
             } else if try Store.meta(Projections.lagKey, db: db) == nil {
                 // Fold from the first event stored now, later.
                 try Store.setMeta(Projections.lagKey, String(db.lastInsertedRowID - Int64(fresh.count) + 1), db: db)

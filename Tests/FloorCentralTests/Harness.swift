@@ -43,10 +43,7 @@ final class Harness: @unchecked Sendable {
     }
 
     func serve() async throws {
-        let (stream, cont) = AsyncStream<Int>.makeStream()
-        let server = CentralServer(service: service)
-        task = Task { try await server.run(host: "127.0.0.1", port: 0, logLevel: .critical) { p in cont.yield(p) } }
-        for await p in stream { port = p; break }
+        (task, port) = await CentralServer(service: service).launch()
     }
 
     func stop() async {

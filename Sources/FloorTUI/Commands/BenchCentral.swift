@@ -46,10 +46,7 @@ struct BenchCentral: AsyncParsableCommand {
             let central = try Store.open(path: work + "/central.db", nodeID: Central.nodeID, fullSync: true)
             let service = try CentralService(store: central)
             let server = CentralServer(service: service)
-            let (portStream, portCont) = AsyncStream<Int>.makeStream()
-            let serverTask = Task { try await server.run(host: "127.0.0.1", port: 0, logLevel: .critical) { portCont.yield($0) } }
-            var port = 0
-            for await p in portStream { port = p; break }
+            let (serverTask, port) = await server.launch()
             let url = "http://127.0.0.1:\(port)"
             var secrets: [String: String] = [:]
             for n in nodes { secrets[n] = try central.write { db in try Central.enroll(node: n, db: db) } }
@@ -140,10 +137,7 @@ struct BenchCentral: AsyncParsableCommand {
                 let yearStore = try Store.open(path: copy, fullSync: true)
                 let yearService = try CentralService(store: yearStore)
                 let yearServer = CentralServer(service: yearService)
-                let (ps, pc) = AsyncStream<Int>.makeStream()
-                let t2 = Task { try await yearServer.run(host: "127.0.0.1", port: 0, logLevel: .critical) { pc.yield($0) } }
-                var p2 = 0
-                for await p in ps { p2 = p; break }
+                let (t2, p2) = await yearServer.launch()
                 let secret = try yearStore.write { db in try Central.enroll(node: "NEW-K", db: db) }
                 clock = ContinuousClock.now
                 let (path, position) = try await yearService.snapshot()

@@ -200,7 +200,7 @@ public struct Segment: Equatable, Sendable {
 
     // MARK: Decoding
 
-    struct WireEvent: Decodable {
+    struct WireEvent {
         var pos: Int64?
         var node: String
         var epoch: String
@@ -216,7 +216,122 @@ public struct Segment: Equatable, Sendable {
         var prev: String
         var payload: String
         var sum: String
+
+        /// A flat JSON object of strings and integers, in any key order (the hot path of every
+        /// transport: Foundation's decoder cost more than storing the event). Strict: anything
+        /// else (nesting, floats, duplicate or missing keys, trailing bytes) is a malformed line.
+        static func parse(_ b: Slice<UnsafeBufferPointer<UInt8>>) throws -> WireEvent {
+            var i = b.startIndex
+            let end = b.endIndex
+            func ws() { while i < end, b[i] == 32 || b[i] == 9 || b[i] == 13 { i += 1 } }
+            func fail(_ d: String = "not JSON") -> LineError { LineError(detail: d) }
+            func expect(_ c: UInt8) throws { ws(); guard i < end, b[i] == c else { throw fail() }; i += 1 }
+            func string() throws -> String {
+                ws()
+                guard i < end, b[i] == 34 else { throw fail() }
+                i += 1
+                var out = [UInt8]()
+                while true {
+                    guard i < end else { throw fail() }
+                    let c = b[i]
+                    if c == 34 { i += 1; break }
+                    if c < 32 { throw fail() }
+                    if c != 92 { out.append(c); i += 1; continue }
+                    i += 1
+                    guard i < end else { throw fail() }
+                    let e = b[i]; i += 1
+                    switch e {
+                    case 34, 92, 47: out.append(e)
+                    case UInt8(ascii: "n"): out.append(10)
+                    case UInt8(ascii: "r"): out.append(13)
+                    case UInt8(ascii: "t"): out.append(9)
+                    case UInt8(ascii: "b"): out.append(8)
+                    case UInt8(ascii: "f"): out.append(12)
+                    case UInt8(ascii: "u"):
+                        func hex4() throws -> UInt32 {
+                            guard i + 4 <= end else { throw fail() }
+                            var v: UInt32 = 0
+                            for _ in 0..<4 {
+                                let h = b[i]; i += 1
+                                switch h {
+                                case 48...57: v = v << 4 | UInt32(h - 48)
+                                case 97...102: v = v << 4 | UInt32(h - 87)
+                                case 65...70: v = v << 4 | UInt32(h - 55)
+                                default: throw fail()
+                                }
+                            }
+                            return v
+                        }
+                        var v = try hex4()
+                        if (0xD800..<0xDC00).contains(v) {
+                            guard i + 2 <= end, b[i] == 92, b[i + 1] == UInt8(ascii: "u") else { throw fail() }
+                            i += 2
+                            let lo = try hex4()
+                            guard (0xDC00..<0xE000).contains(lo) else { throw fail() }
+                            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
+                        }
+                        guard let scalar = Unicode.Scalar(v) else { throw fail() }
+                        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    default: throw fail()
+                    }
+                }
+                guard let text = String(validating: out, as: UTF8.self) else { throw fail("not UTF-8") }
+                return text
+            }
+            func integer() throws -> Int64 {
+                ws()
+                var neg = false
+                if i < end, b[i] == 45 { neg = true; i += 1 }
+                let start = i
+                var v: Int64 = 0
+                while i < end, b[i] >= 48, b[i] <= 57 {
+                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(Int64(b[i] - 48))
+                    if o1 || o2 { throw fail("number out of range") }
+                    v = a; i += 1
+                }
+                guard i > start else { throw fail() }
+                if i < end, b[i] == 46 || b[i] == 101 || b[i] == 69 { throw fail("not an integer") }
+                return neg ? -v : v
+            }
+            var strings: [String: String] = [:]
+            var ints: [String: Int64] = [:]
+            try expect(123)
+            ws()
+            if i < end, b[i] == 125 { i += 1 } else {
+                while true {
+                    let key = try string()
+                    try expect(58)
+                    ws()
+                    guard i < end else { throw fail() }
+                    if strings[key] != nil || ints[key] != nil { throw fail("field \(key) twice") }
+                    if b[i] == 34 { strings[key] = try string() } else { ints[key] = try integer() }
+                    ws()
+                    guard i < end else { throw fail() }
+                    if b[i] == 44 { i += 1; continue }
+                    if b[i] == 125 { i += 1; break }
+                    throw fail()
+                }
+            }
+            ws()
+            guard i == end else { throw fail() }
+            func s(_ k: String) throws -> String {
+                guard let v = strings[k] else { throw fail(ints[k] == nil ? "missing field \(k)" : "wrong type at \(k)") }
+                return v
+            }
+            func n(_ k: String) throws -> Int64 {
+                guard let v = ints[k] else { throw fail(strings[k] == nil ? "missing field \(k)" : "wrong type at \(k)") }
+                return v
+            }
+            let logical = try n("hlcl"), version = try n("v")
+            guard let l32 = Int32(exactly: logical), let vInt = Int(exactly: version) else { throw fail("number out of range") }
+            return WireEvent(pos: ints["pos"], node: try s("node"), epoch: try s("epoch"), seq: try n("seq"), hlc: try n("hlc"),
+                             hlcl: l32, wall: try n("wall"), causal: try n("causal"), type: try s("type"), v: vInt,
+                             agg: try s("agg"), actor: try s("actor"), prev: try s("prev"), payload: try s("payload"), sum: try s("sum"))
+        }
     }
+
+    struct LineError: Error { var detail: String }
 
     struct Trailer: Decodable {
         struct End: Decodable { var count: Int; var sha256: String; var hmac: String? }
@@ -275,9 +390,9 @@ public struct Segment: Equatable, Sendable {
         for (n, range) in zip(2..., eventLines) {
             let w: WireEvent
             do {
-                w = try decoder.decode(WireEvent.self, from: Data(bytes[range]))
-            } catch {
-                throw DecodeError.malformedLine(line: n, detail: shortReason(error))
+                w = try bytes.withUnsafeBufferPointer { try WireEvent.parse($0[range]) }
+            } catch let e as LineError {
+                throw DecodeError.malformedLine(line: n, detail: e.detail)
             }
             if header.kind == .central {
                 guard let p = w.pos, p > lastPos else { throw DecodeError.positionsOutOfOrder(line: n) }

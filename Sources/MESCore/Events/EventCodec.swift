@@ -104,6 +104,10 @@ public struct RecordedEvent: Equatable, Sendable {
         self.init(id: envelope.id, order: envelope.orderKey, actor: envelope.actor,
                   event: EventCodec.decode(type: envelope.type, version: envelope.typeVersion, payload: envelope.payload))
     }
+    /// With the payload already decoded (so a stored event is decoded once).
+    public init(envelope: EventEnvelope, event: DomainEvent) {
+        self.init(id: envelope.id, order: envelope.orderKey, actor: envelope.actor, event: event)
+    }
     /// When it happened (HLC physical part).
     public var time: Date { order.hlc.date }
     public var millis: Int64 { order.hlc.wall }
