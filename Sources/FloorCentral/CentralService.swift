@@ -122,13 +122,25 @@ public final class CentralService: @unchecked Sendable {
             throw CentralRefusal(status: 401, code: "unauthenticated", message: "the Authorization header is not a Floor signature")
         }
         let secret: String
-        do { secret = try store.read { db in try Central.secret(node: node, db: db) } } catch { throw CentralRefusal.from(error) }
+        do { secret = try cachedSecret(node) } catch { throw CentralRefusal.from(error) }
         let expected = RequestAuth.signature(method: method, target: target, body: body, secret: secret)
         guard Segment.constantTimeEqual(sig.lowercased(), expected) else {
             count(refused: "bad_secret")
             throw CentralRefusal(status: 401, code: "bad_secret", message: "the request's signature does not match node \(node)'s secret (wrong secret, or the request was altered)")
         }
         return node
+    }
+
+    /// A node's secret, read from the store at most once a second per node: a revocation or a
+    /// re-enrollment (possibly by another process, `floor central revoke-node`) takes effect
+    /// within a second, and a burst of requests does not read the store for each.
+    private var secrets: [String: (result: Result<String, Error>, at: Date)] = [:]
+    private func cachedSecret(_ node: String) throws -> String {
+        let now = Date()
+        if let hit = lock.withLock({ secrets[node] }), now.timeIntervalSince(hit.at) < 1 { return try hit.result.get() }
+        let result = Result { try store.read { db in try Central.secret(node: node, db: db) } }
+        lock.withLock { secrets[node] = (result, now) }
+        return try result.get()
     }
 
     // MARK: Push (HTTP) and import (files): one path

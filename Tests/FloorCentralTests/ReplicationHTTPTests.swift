@@ -104,8 +104,9 @@ import Testing
         // The refusal is shown to supervisors on the node's row.
         #expect(try h.central.read { db in try Central.nodes(db: db) }.first { $0.node == "K1" }?.lastError?.contains("forked") == true)
 
-        // Revocation: the same secret stops working at once.
+        // Revocation (as by `floor central revoke-node` in another process): the secret stops working within a second.
         try h.central.write { db in try Central.revoke(node: "K1", db: db) }
+        try await Task.sleep(for: .milliseconds(1100))  // secrets are re-read at most once a second
         (status, text) = try await push(seg(own))
         #expect(status == 403); #expect(text.contains("revoked"))
         (status, _) = try await h.raw(method: "GET", target: "/v1/pull?after=0", body: Data(), node: "K1", secret: secret)
