@@ -253,8 +253,14 @@ public enum EventLog {
             }
 
             var flags = 0
-            let event = EventCodec.decode(type: env.type, version: env.typeVersion, payload: env.payload)
-            if case .unknown = event { flags |= flagUnknownType }
+            if project {
+                // Decoded once: for the flag and for the fold.
+                let event = EventCodec.decode(type: env.type, version: env.typeVersion, payload: env.payload)
+                if case .unknown = event { flags |= flagUnknownType }
+                decoded.append(event)
+            } else if !EventCodec.knows(type: env.type, version: env.typeVersion) {
+                flags |= flagUnknownType
+            }
             if !clock.observe(env.hlc, physical: now) { flags |= flagFuture }
 
             try insert.execute(arguments: [
@@ -264,7 +270,6 @@ public enum EventLog {
             result.applied += 1
             if flags != 0 { result.flagged += 1 }
             fresh.append(env)
-            if project { decoded.append(event) }
         }
         if clock != own.clock { try saveClock(clock, db: db) }
         if !fresh.isEmpty {

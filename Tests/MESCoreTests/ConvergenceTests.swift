@@ -409,3 +409,17 @@ import Testing
         #expect(r.actor == "1001")
     }
 }
+
+@Test func knownTypesAreExactlyTheOnesThatDecode() {
+    // Every type the codec writes is known; an unknown type or version is not.
+    let samples: [DomainEvent] = [.noteAdded(NoteAdded(aggregate: "part:A", text: "x"))]
+    for e in samples { #expect(EventCodec.knows(type: e.type, version: e.version)) }
+    #expect(!EventCodec.knows(type: "note.added", version: 2))
+    #expect(!EventCodec.knows(type: "robot.arm.moved", version: 1))
+    // Every type of the log the simulator writes is known.
+    let written: [DomainEvent] = [
+        .downtimeEnded(DowntimeEnded(machine: "M", station: "ST")),
+        .noteAdded(NoteAdded(aggregate: "wo:W", text: "t")),
+    ]
+    for e in written { #expect(EventCodec.knows(type: e.type, version: e.version), "\(e.type)") }
+}

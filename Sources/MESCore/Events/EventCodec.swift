@@ -45,6 +45,13 @@ public enum EventCodec {
         }
     }
 
+    /// The (type, version 1) pairs this build decodes.
+    public static let knownTypes: Set<String> = ["plant.loaded", "wo.released", "wo.held", "wo.hold_released", "wo.cancelled", "wo.priority", "step.started", "step.paused", "step.resumed", "step.completed", "step.undone", "measurement.recorded", "material.consumed", "part.held", "part.hold_released", "disposition.decided", "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used", "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared"]
+
+    /// Whether this build knows an event's type and version, without decoding its payload (the
+    /// central node, which stores events without folding them, flags unknown ones by this).
+    public static func knows(type: String, version: Int) -> Bool { version == 1 && knownTypes.contains(type) }
+
     /// Decodes a stored event. A type or version this build does not know, or a payload that does
     /// not decode, gives `.unknown` so that the stream is never blocked by it.
     public static func decode(type: String, version: Int, payload: String) -> DomainEvent {
