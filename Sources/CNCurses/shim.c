@@ -111,6 +111,23 @@ static void floor_on_signal(int sig) {
     if (floor_wake_fd >= 0) { int saved = errno; ssize_t r = write(floor_wake_fd, "s", 1); (void)r; errno = saved; }
 }
 
+// ncurses' own SIGWINCH handler (installed by initscr), which ours chains to.
+static struct sigaction floor_ncurses_winch;
+
+// A resize: let ncurses note it, and wake the loop. With threads besides the terminal's (Swift's
+// concurrency pool, the replication client), the signal may land on another thread, so the
+// terminal thread's poll() is not interrupted: the wake pipe is what makes the resize seen.
+static void floor_on_winch(int sig) {
+    int saved = errno;
+    if (floor_ncurses_winch.sa_handler != SIG_DFL && floor_ncurses_winch.sa_handler != SIG_IGN
+        && floor_ncurses_winch.sa_handler != NULL) {
+        if (floor_ncurses_winch.sa_flags & SA_SIGINFO) floor_ncurses_winch.sa_sigaction(sig, NULL, NULL);
+        else floor_ncurses_winch.sa_handler(sig);
+    }
+    if (floor_wake_fd >= 0) { ssize_t r = write(floor_wake_fd, "w", 1); (void)r; }
+    errno = saved;
+}
+
 void floor_install_signals(int wake_fd) {
     floor_wake_fd = wake_fd;
     struct sigaction sa;
@@ -123,7 +140,17 @@ void floor_install_signals(int wake_fd) {
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) { sigaction(sigs[i], &sa, NULL); sigaddset(&unblock, sigs[i]); }
     // A parent may have started us with these blocked (some test runners and service managers do):
     // unblock them on this thread, the one that owns the terminal, so a stop request always lands.
-    sigaddset(&unblock, SIGWINCH);   // ncurses' resize handler
+    sigaddset(&unblock, SIGWINCH);   // ncurses' resize handler, chained by ours
+    struct sigaction current;
+    sigaction(SIGWINCH, NULL, &current);
+    if (current.sa_handler != floor_on_winch) {   // installed once, or it would chain to itself
+        struct sigaction winch;
+        memset(&winch, 0, sizeof winch);
+        winch.sa_handler = floor_on_winch;
+        sigemptyset(&winch.sa_mask);
+        winch.sa_flags = SA_RESTART;
+        sigaction(SIGWINCH, &winch, &floor_ncurses_winch);
+    }
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 

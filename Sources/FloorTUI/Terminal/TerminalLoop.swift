@@ -103,7 +103,9 @@ final class TerminalLoop {
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return "the terminal went away" }
             // Keys, or after EINTR (a SIGWINCH) the KEY_RESIZE ncurses queued.
             let readable = fds[0].revents & Int16(POLLIN) != 0
-            if readable || n < 0 {
+            // The wake pipe: a resize signal that landed on another thread (or a stop signal).
+            let woken = fds[1].revents & Int16(POLLIN) != 0 && floor_drain(wake[0]) > 0
+            if readable || n < 0 || woken {
                 let inputs = terminal.readKeys()
                 if readable {
                     // Readable with nothing to read three times running: end of input.
