@@ -52,6 +52,10 @@ public let floorHTTPClient: HTTPClient = {
     var config = HTTPClient.Configuration()
     config.timeout.connect = .seconds(3)
     config.connectionPool.idleTimeout = .seconds(30)
+    // A kiosk needs two connections (push, long-poll); `floor bench central` simulates hundreds of
+    // kiosks in one process, each with its own connection as real kiosks have (the default of 8
+    // would queue them in the client).
+    config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
 }()
 
