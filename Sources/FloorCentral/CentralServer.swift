@@ -43,10 +43,7 @@ public struct CentralServer: Sendable {
                                            message: "the batch is larger than \(service.maxBatchBytes) bytes: send smaller batches"))
             }
             let node: String
-            do {
-                node = try service.authenticate(authorization: request.headers[.authorization], method: "POST",
-                                                target: request.uri.string, body: body)
-            } catch { return Self.refuse(CentralRefusal.from(error)) }
+            do { node = try Self.signer(of: request, body: body, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
             switch await service.push(node: node, body: body) {
             case .success(let ack): return Self.json(ack)
             case .failure(let refusal): return Self.refuse(refusal)
@@ -54,10 +51,7 @@ public struct CentralServer: Sendable {
         }
         router.get("/v1/pull") { request, _ in
             let node: String
-            do {
-                node = try service.authenticate(authorization: request.headers[.authorization], method: "GET",
-                                                target: request.uri.string, body: Data())
-            } catch { return Self.refuse(CentralRefusal.from(error)) }
+            do { node = try Self.signer(of: request, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
             let q = request.uri.queryParameters
             guard let after = q.get("after", as: Int64.self), after >= 0 else {
                 return Self.refuse(CentralRefusal(status: 400, code: "malformed", message: "pull needs after=<position> (0 or more)"))
@@ -73,10 +67,7 @@ public struct CentralServer: Sendable {
             }
         }
         router.get("/v1/snapshot") { request, context in
-            do {
-                _ = try service.authenticate(authorization: request.headers[.authorization], method: "GET",
-                                             target: request.uri.string, body: Data())
-            } catch { return Self.refuse(CentralRefusal.from(error)) }
+            do { _ = try Self.signer(of: request, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
             do {
                 let (path, position) = try await service.snapshot()
                 let body = try await FileIO().loadFile(path: path, context: context)
@@ -89,8 +80,7 @@ public struct CentralServer: Sendable {
         }
         router.get("/v1/nodes") { request, _ in
             do {
-                _ = try service.authenticate(authorization: request.headers[.authorization], method: "GET",
-                                             target: request.uri.string, body: Data())
+                _ = try Self.signer(of: request, service)
                 return Self.json(try await service.nodes())
             } catch { return Self.refuse(CentralRefusal.from(error)) }
         }
@@ -118,6 +108,12 @@ public struct CentralServer: Sendable {
         var bound = 0
         for await p in stream { bound = p; break }
         return (task, bound)
+    }
+
+    /// The node that signed the request (see `RequestAuth`), or the refusal.
+    static func signer(of request: Request, body: Data = Data(), _ service: CentralService) throws -> String {
+        try service.authenticate(authorization: request.headers[.authorization], method: request.method.rawValue,
+                                 target: request.uri.string, body: body)
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

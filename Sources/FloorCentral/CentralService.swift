@@ -322,7 +322,7 @@ public final class CentralService: @unchecked Sendable {
         lock.withLock { counters.pulls += 1 }
         while true {
             let segment = try await read { db in
-                try Central.pull(after: position, limit: max(1, min(limit, 10_000)), for: node, db: db)
+                try Central.pull(after: position, limit: max(1, min(limit, 10_000)), db: db)
             }
             let now = clock.now
             if !segment.items.isEmpty || now >= deadline {

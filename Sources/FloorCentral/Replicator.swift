@@ -5,8 +5,8 @@ import MESCore
 
 /// Replication in the background of a kiosk: pushes its new events within a fraction of a
 /// second, long-polls the central node for everyone else's, retries with backoff when the
-/// network or the central node is away. It works on its own connection to the store, so the
-/// screen never waits for it (its write transactions are kept short: small pull batches).
+/// network or the central node is away. It runs off the screen's thread on the kiosk's store, and
+/// keeps its write transactions short (small pull batches), so a scan never waits long behind it.
 public final class Replicator: @unchecked Sendable {
     public struct Status: Equatable, Sendable {
         /// nil until the first attempt.
@@ -64,7 +64,8 @@ public final class Replicator: @unchecked Sendable {
         }
     }
 
-    private func failed(_ error: Error) -> Double {
+    /// Records a failure; returns whether it is worth retrying soon (the network, a restart).
+    private func failed(_ error: Error) -> Bool {
         let e = error as? SyncError
         let pending = (try? store.read { db in try Replication.pendingCount(db: db) }) ?? 0
         update { s in
@@ -73,7 +74,7 @@ public final class Replicator: @unchecked Sendable {
             s.needsAttention = !(e?.isTransient ?? true)
             s.pending = pending
         }
-        return (e?.isTransient ?? true) ? 1 : 10
+        return e?.isTransient ?? true
     }
 
     private func pushLoop() async {
@@ -84,13 +85,11 @@ public final class Replicator: @unchecked Sendable {
             if pending > 0 {
                 do {
                     _ = try await client.push()
-                    try? store.write { db in try Store.setMeta(Replication.lastOkKey, String(Date().epochMillis), db: db) }
                     succeeded()
                     lock.withLock { pullWake = true }
                     backoff = 0
                 } catch {
-                    let base = failed(error)
-                    backoff = min(maxBackoff, max(base, backoff * 2))
+                    backoff = SyncRules.backoff(after: backoff, transient: failed(error), cap: maxBackoff)
                     try? await Task.sleep(for: .seconds(backoff))
                     continue
                 }
@@ -104,12 +103,10 @@ public final class Replicator: @unchecked Sendable {
         while !Task.isCancelled {
             do {
                 _ = try await client.pull(wait: longPoll, batch: 500)
-                try? store.write { db in try Store.setMeta(Replication.lastOkKey, String(Date().epochMillis), db: db) }
                 succeeded()
                 backoff = 0
             } catch {
-                let base = failed(error)
-                backoff = min(maxBackoff, max(base, backoff * 2))
+                backoff = SyncRules.backoff(after: backoff, transient: failed(error), cap: maxBackoff)
                 // Wait out the backoff, unless a push just got through.
                 lock.withLock { pullWake = false }
                 let until = ContinuousClock.now + .seconds(backoff)

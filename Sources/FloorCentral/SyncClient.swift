@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import LocalStore
 import MESCore
 import NIOCore
@@ -97,7 +98,6 @@ public final class SyncClient: Sendable {
         report.pullDuplicates = pulled.pullDuplicates
         report.position = pulled.position
         report.head = pulled.head
-        try store.write { db in try Store.setMeta(Replication.lastOkKey, String(Date().epochMillis), db: db) }
         return report
     }
 
@@ -126,6 +126,7 @@ public final class SyncClient: Sendable {
                     for s in ack.streams where s.node == node {
                         if try Replication.adoptCentralAck(epoch: s.epoch, centralSeq: s.seq, db: db) { restored = true }
                     }
+                    try Self.markGood(db)
                     return restored
                 }
                 if restored { report.newEpoch = true }
@@ -163,6 +164,7 @@ public final class SyncClient: Sendable {
             let result = try store.write { db -> Replication.ReceiveResult in
                 let r = try Replication.receive(segment, now: Date(), db: db)
                 if let nodesJSON { try Store.setMeta(Replication.nodesKey, nodesJSON, db: db) }
+                try Self.markGood(db)
                 return r
             }
             report.pulled += result.applied
@@ -177,6 +179,12 @@ public final class SyncClient: Sendable {
             }
         }
         return report
+    }
+
+    /// The time of the last good exchange (meta `sync.last_ok`: the status line, `floor sync
+    /// status`, and the wall board's stale rule read it).
+    static func markGood(_ db: Database) throws {
+        try Store.setMeta(Replication.lastOkKey, String(Date().epochMillis), db: db)
     }
 
     // MARK: Bootstrap

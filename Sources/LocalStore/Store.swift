@@ -135,7 +135,11 @@ public final class Store: Sendable {
             try store.setUp(nodeID: nodeID)
             // A copy of the file (a restored backup, a cloned kiosk) must not write on under the
             // original's identities: it starts a new epoch.
-            try pool.write { db in try Replication.checkInstance(path: path, db: db) }
+            // Read first: opening the same file again (every command, the board) writes nothing.
+            let identity = Replication.fileIdentity(path: path)
+            if try pool.read({ db in try Store.meta(Replication.instanceKey, db: db) }) != identity {
+                try pool.write { db in try Replication.checkInstance(path: path, db: db) }
+            }
         } catch {
             try? pool.close()
             throw map(error, path: path, opening: true)

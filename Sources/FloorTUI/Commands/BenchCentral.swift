@@ -52,23 +52,18 @@ struct BenchCentral: AsyncParsableCommand {
             for n in nodes { secrets[n] = try central.write { db in try Central.enroll(node: n, db: db) } }
             clock = ContinuousClock.now
             var pushes = 0
-            for chunk in stride(from: 0, to: envelopes.count, by: batch) {
-                let part = envelopes[chunk..<min(chunk + batch, envelopes.count)]
-                let node = part.first!.node
-                // One node per request: split a chunk where the node changes.
-                var i = part.startIndex
-                while i < part.endIndex {
-                    var j = i
-                    while j < part.endIndex && part[j].node == node { j += 1 }
-                    if j == i { j = i + 1 }
-                    let n = part[i].node
-                    let seg = Segment(header: .init(source: n, kind: .node), items: part[i..<j].map { Segment.Item(envelope: $0) })
-                    let client = SyncClient(store: central, central: url, node: n, secret: secrets[n]!)
-                    let (status, body) = try await client.post(push: seg.encode(secret: secrets[n]!))
-                    guard status == 200 else { throw ValidationError("push refused: \(String(decoding: body, as: UTF8.self))") }
-                    pushes += 1
-                    i = j
-                }
+            // Batches of one node's events (a push carries only its own node's).
+            var start = 0
+            while start < envelopes.count {
+                let n = envelopes[start].node
+                var end = start
+                while end < envelopes.count, end - start < batch, envelopes[end].node == n { end += 1 }
+                let seg = Segment(header: .init(source: n, kind: .node), items: envelopes[start..<end].map { Segment.Item(envelope: $0) })
+                let client = SyncClient(store: central, central: url, node: n, secret: secrets[n]!)
+                let (status, body) = try await client.post(push: seg.encode(secret: secrets[n]!))
+                guard status == 200 else { throw ValidationError("push refused: \(String(decoding: body, as: UTF8.self))") }
+                pushes += 1
+                start = end
             }
             let ingestTime = ContinuousClock.now - clock
             let ingestRate = Double(envelopes.count) / seconds(ingestTime)

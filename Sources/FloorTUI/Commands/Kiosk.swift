@@ -35,33 +35,23 @@ struct Kiosk: AsyncParsableCommand {
     var aimFraming = false
 
     func run() async throws {
-        // An empty (or missing) store with a central node: fill it first (snapshot, then tail).
-        var replicator: Replicator?
         try await runReportingAsync {
-            let remembered = FileManager.default.fileExists(atPath: store.path)
-                ? (try? Store.open(path: store.path, create: false)).flatMap { s in defer { try? s.close() }; return try? s.meta(Replication.centralKey) }
-                : nil
-            if (sync.anyGiven || remembered != nil) && Bootstrap.isEmpty(store.path) {
-                do { warn("floor: " + (try await Bootstrap.run(path: store.path, options: sync, defaultNode: station))) } catch let e as SyncError {
-                    if case .refused = e { throw e }
-                    warn("floor: \(e.description)")
-                }
-                let s = try store.open(create: true)
-                _ = try? await SyncClient.configured(store: s).pull()
-                try s.close()
-            }
-            if sync.anyGiven || remembered != nil {
-                let s = try store.open(create: true)
+            // With a central node (given now, or remembered): an empty store is filled first
+            // (snapshot, then the tail), and replication runs in the background on the same store.
+            let replicating = sync.anyGiven || Bootstrap.look(store.path).central != nil
+            let pullFirst = replicating ? try await Bootstrap.ifEmpty(path: store.path, options: sync, defaultNode: station) : false
+            let s = try store.open(create: replicating, interactive: true)
+            var replicator: Replicator?
+            if replicating {
                 try sync.remember(in: s, defaultNode: station)
                 if let client = try? SyncClient.configured(store: s) {
+                    // No snapshot could be had: the plant must arrive before the screen can open.
+                    if pullFirst { _ = try? await client.pull() }
                     replicator = Replicator(client: client)
                     replicator?.start()
                 }
             }
-        }
-        defer { replicator?.stop() }
-        try runReporting {
-            let s = try store.open(create: false, interactive: true)
+            defer { replicator?.stop() }
             var framing = KioskLaunch.Framing(timing: !noScanTiming, aim: aimFraming)
             if let p = scanPrefix {
                 guard let prefix = KioskLaunch.unescape(p), !prefix.isEmpty else {

@@ -37,12 +37,28 @@ struct SyncOptions: ParsableArguments {
 
 /// A store path that may not exist yet or be empty: fill it from the central node's snapshot.
 enum Bootstrap {
-    /// True when the store at `path` is missing or holds no events.
-    static func isEmpty(_ path: String) -> Bool {
-        guard FileManager.default.fileExists(atPath: path) else { return true }
-        guard let s = try? Store.open(path: path, create: false) else { return false }
+    /// Whether the store at `path` is missing or holds no events, and the central node it
+    /// remembers (one look at the file).
+    static func look(_ path: String) -> (empty: Bool, central: String?) {
+        guard FileManager.default.fileExists(atPath: path) else { return (true, nil) }
+        guard let s = try? Store.open(path: path, create: false) else { return (false, nil) }
         defer { try? s.close() }
-        return ((try? s.read { db in try EventLog.lastPosition(db: db) }) ?? 1) == 0
+        return ((try? s.read { db in (try EventLog.lastPosition(db: db) == 0, try Store.meta(Replication.centralKey, db: db)) })) ?? (false, nil)
+    }
+
+    /// Fills the store from the central node's snapshot when it is empty. Returns true when the
+    /// snapshot could not be had and the whole log must be pulled instead (the store then exists,
+    /// with the settings). A refusal (wrong secret, revoked) is thrown.
+    static func ifEmpty(path: String, options: SyncOptions, defaultNode: String?) async throws -> Bool {
+        guard look(path).empty else { return false }
+        do {
+            warn("floor: " + (try await run(path: path, options: options, defaultNode: defaultNode)))
+            return false
+        } catch let e as SyncError {
+            if case .refused = e { throw e }
+            warn("floor: no snapshot (\(e.description)); pulling the whole log instead")
+            return true
+        }
     }
 
     /// Bootstraps an empty store from the central node (snapshot, else the whole log from 0).
@@ -99,12 +115,7 @@ struct SyncCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingAsync {
-                if Bootstrap.isEmpty(store.path) {
-                    do { print(try await Bootstrap.run(path: store.path, options: sync, defaultNode: nil)) } catch let e as SyncError {
-                        if case .refused = e { throw e }
-                        warn("floor: no snapshot (\(e.description)); pulling the whole log instead")
-                    }
-                }
+                _ = try await Bootstrap.ifEmpty(path: store.path, options: sync, defaultNode: nil)
                 let s = try store.open()
                 try sync.remember(in: s)
                 let client = try SyncClient.configured(store: s, pullBatch: batch)

@@ -59,7 +59,7 @@ struct KioskModel: TimedModel, Sendable {
     /// Log out after this long without a key or scan (nil: never).
     var idleLogout: TimeInterval? = 600
     /// Replication as the status line shows it (nil: this kiosk does not replicate).
-    var sync: KioskSync?
+    var sync: SyncIndicator?
     /// Extra lines for the help overlay (the demo's codes to try).
     var helpExtra: [String] = []
     var wedge: WedgeSettings = .defaults
@@ -132,19 +132,7 @@ enum KioskMsg: Sendable {
     case handled(StationSession, [StationSession.Reply], opened: Bool)
     case failed(String)
     /// The background replication's state changed.
-    case sync(KioskSync)
-}
-
-/// What the status line says about replication: connected or not, events waiting to go out, the
-/// last good exchange.
-struct KioskSync: Equatable, Sendable {
-    /// nil: not tried yet.
-    var connected: Bool?
-    var pending: Int
-    /// Epoch ms of the last good exchange.
-    var lastOk: Int64?
-    /// Refused for a reason someone must fix (secret, revocation, fork).
-    var attention: Bool
+    case sync(SyncIndicator)
 }
 
 /// What `update` asks the shell to do.

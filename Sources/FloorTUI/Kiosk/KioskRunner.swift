@@ -57,7 +57,8 @@ final class KioskRunner: LoopClient {
         guard let replicator else { return }
         nextSyncLook = now.addingTimeInterval(1)
         let st = replicator.status
-        let sync = KioskSync(connected: st.connected, pending: st.pending, lastOk: st.lastOk.map(\.epochMillis), attention: st.needsAttention)
+        let sync = SyncIndicator.classify(connected: st.connected, pending: st.pending, lastOk: st.lastOk.map(\.epochMillis),
+                                          needsAttention: st.needsAttention)
         if driver.model.sync != sync { driver.send(.sync(sync)) }
     }
     func forceLoad() { driver.forceLoad() }

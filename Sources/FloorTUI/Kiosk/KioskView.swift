@@ -43,12 +43,13 @@ enum KioskView {
     static func syncText(_ m: KioskModel) -> String {
         guard let sync = m.sync else { return "local store" }
         let up = m.glyphs == .ascii ? "^" : "↑"
-        let last = sync.lastOk.map { clock(m, $0) } ?? "never"
-        if sync.attention { return "SYNC REFUSED \(up)\(sync.pending)" }
-        switch sync.connected {
-        case nil: return "sync… \(up)\(sync.pending)"
-        case true?: return sync.pending == 0 ? "synced \(last)" : "online \(up)\(sync.pending)"
-        case false?: return "OFFLINE \(up)\(sync.pending) last \(last)"
+        func last(_ ms: Int64?) -> String { ms.map { clock(m, $0) } ?? "never" }
+        switch sync {
+        case .refused(let pending): return "SYNC REFUSED \(up)\(pending)"
+        case .connecting(let pending): return "sync… \(up)\(pending)"
+        case .synced(let lastOk): return "synced \(last(lastOk))"
+        case .online(let pending): return "online \(up)\(pending)"
+        case .offline(let pending, let lastOk): return "OFFLINE \(up)\(pending) last \(last(lastOk))"
         }
     }
 

@@ -118,8 +118,8 @@ public enum Central {
 
     // MARK: Pull
 
-    /// Events after `position` (central segment) with every node's status; records the pull.
-    public static func pull(after position: Int64, limit: Int, for node: String?, now: Date = Date(), db: Database) throws -> Segment {
+    /// Events after `position` (a central segment) with every node's status.
+    public static func pull(after position: Int64, limit: Int, db: Database) throws -> Segment {
         try Replication.centralSegment(after: position, limit: limit, nodes: try nodes(db: db), db: db)
     }
 

@@ -224,7 +224,7 @@ public enum Replication {
     @discardableResult
     public static func adoptCentralAck(epoch: String, centralSeq: Int64, db: Database) throws -> Bool {
         let state = try EventLog.nodeState(db: db)
-        if epoch == state.epoch && centralSeq > state.seq {
+        if SyncRules.isOlderCopy(ownEpoch: state.epoch, ownSeq: state.seq, centralEpoch: epoch, centralSeq: centralSeq) {
             try startNewEpoch(reason: "the central node holds seq \(centralSeq) of this epoch but this store only \(state.seq): it is a restored copy", db: db)
             return true
         }
