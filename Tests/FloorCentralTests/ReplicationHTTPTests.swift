@@ -197,6 +197,36 @@ import Testing
         }
     }
 
+    /// An event of a type this build does not know, and one dated far ahead, travel like any
+    /// other: stored and flagged at the central node and at the kiosk that pulls them, without
+    /// blocking what follows them, and without dragging anyone's clock forward.
+    @Test func unknownAndFutureDatedEventsAreStoredFlaggedAndPassedOn() async throws {
+        let h = try Harness()
+        try await h.serve()
+        defer { Task { await h.stop() } }
+        let (k1, c1) = try h.kiosk("K1")
+        let (k2, c2) = try h.kiosk("K2")
+        _ = try await c1.pull()
+        _ = try await c2.pull()
+        let now = Date()
+        let unknown = try k1.append([(.unknown(type: "robot.arm.moved", version: 1, payload: #"{"arm":"R1"}"#), "9001")], now: now)[0]
+        let future = try k1.append([(.noteAdded(NoteAdded(aggregate: "part:WO-1-001", text: "from a wrong clock")), "9001")],
+                                   now: now.addingTimeInterval(86_400))[0]
+        let after = try k1.append([(.noteAdded(NoteAdded(aggregate: "part:WO-1-001", text: "after them")), "9001")], now: now)[0]
+        let before = try h.central.nodeState().clock.last
+        #expect(try await c1.push().pushed == 3)
+        _ = try await c2.pull()
+        for store in [h.central, k2] {
+            #expect(try store.read { db in try EventLog.flags(of: unknown.id, db: db) } == EventLog.flagUnknownType)
+            #expect(try store.read { db in try EventLog.flags(of: future.id, db: db) }.map { $0 & EventLog.flagFuture } == EventLog.flagFuture)
+            // What follows them is not blocked (K1's own clock stays ahead after its wrong tick, so
+            // its next event is dated ahead too: that is K1's record, kept as written).
+            #expect(try store.read { db in try EventLog.event(after.id, db: db) } != nil)
+            #expect(try store.nodeState().clock.last.wall < future.hlc.wall)
+        }
+        #expect(try h.central.nodeState().clock.last >= before)
+    }
+
     @Test func aRestoredKioskStartsANewEpochInsteadOfForking() async throws {
         let h = try Harness()
         try await h.serve()

@@ -95,3 +95,23 @@ struct ReplicationCrashTests {
         #expect(try f.run(["report", "wip", "--format", "csv", "--db", k3]).out == wip)
     }
 }
+
+@Suite("replication settings (real binaries)", .serialized)
+struct ReplicationSettingsTests {
+    /// `FLOOR_CENTRAL`, `FLOOR_NODE` and `FLOOR_SECRET` stand for the options, and the store
+    /// remembers them: the next `floor sync` needs none.
+    @Test func settingsFromTheEnvironmentAreRemembered() throws {
+        let f = try FloorBinary()
+        let centralDB = f.dir.appendingPathComponent("central.db").path
+        let secret = try f.run(["central", "add-node", "K9", "--db", centralDB]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let central = try ReplicationCrashTests.Central(f, db: centralDB)
+        let k9 = f.dir.appendingPathComponent("k9.db").path
+        let first = try f.run(["sync", "--db", k9], env: ["FLOOR_CENTRAL": central.url, "FLOOR_NODE": "K9", "FLOOR_SECRET": secret])
+        #expect(first.status == 0, "\(first.err)")
+        let again = try f.run(["sync", "--db", k9])  // no options, no environment
+        #expect(again.status == 0, "\(again.err)")
+        let status = try f.run(["sync", "status", "--db", k9]).out
+        #expect(status.contains("node K9") && status.contains("central \(central.url)"), "\(status)")
+        #expect(try f.run(["central", "nodes", "--db", centralDB]).out.contains("K9"))
+    }
+}
