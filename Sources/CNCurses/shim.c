@@ -79,12 +79,14 @@ void floor_put(int y, int x, const wchar_t *text, int n, unsigned int attr) {
 void floor_clear(void) { clearok(stdscr, TRUE); }
 void floor_refresh(void) { refresh(); }
 
+// One byte of input, or one key code (arrows, F-keys, resize). Bytes, not wide characters:
+// wget_wch answers ERR for a byte that is not UTF-8 or a character split across two reads, and
+// loses it; the caller decodes UTF-8 itself (ScannerInput's UTF8Keys) and keeps every byte.
 int floor_read_key(int *ch) {
-    wint_t w = 0;
-    int r = wget_wch(stdscr, &w);
+    int r = wgetch(stdscr);
     if (r == ERR) return -1;
-    *ch = (int)w;
-    return r == KEY_CODE_YES ? 1 : 0;
+    *ch = r;
+    return r >= KEY_MIN ? 1 : 0;
 }
 
 int floor_key_f(int n) { return KEY_F(n); }

@@ -6,7 +6,9 @@ public enum Sanitize {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if isControl(scalar) {
+            if let byte = undecodableByte(scalar) {
+                out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            } else if isControl(scalar) {
                 switch scalar {
                 case "\n": out += "\\n"
                 case "\r": out += "\\r"
@@ -25,6 +27,16 @@ public enum Sanitize {
         text.replacingOccurrences(of: "\r\n", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { line(String($0).replacingOccurrences(of: "\t", with: "    ")) }
+    }
+
+    /// A byte that was not UTF-8 (a scanner on the wrong code page, line noise), kept in text as
+    /// one private-use scalar of plane 16 (U+10FF00 + byte) so that it is neither lost nor taken
+    /// for another character; `line` shows it as `\xE9`.
+    public static func undecodable(_ byte: UInt8) -> Unicode.Scalar { Unicode.Scalar(0x10FF00 + UInt32(byte))! }
+
+    /// The byte an `undecodable` scalar stands for.
+    public static func undecodableByte(_ s: Unicode.Scalar) -> UInt8? {
+        s.value >= 0x10FF00 && s.value <= 0x10FFFF ? UInt8(s.value - 0x10FF00) : nil
     }
 
     public static func isControl(_ s: Unicode.Scalar) -> Bool {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// What a scanned (or typed) code means, before any lookup in the plant (`shared/spec/barcodes.md`,
-/// and the typed codes of `shared/spec/cli.md`). Prefixes are case-insensitive; what follows keeps its case.
+/// What a scanned (or typed) code means, before any lookup in the plant (`docs/scanner.md`,
+/// and the typed codes of the README). Prefixes are case-insensitive; what follows keeps its case.
 public enum Label: Equatable, Sendable {
     case badge(String)
     case workOrder(String)

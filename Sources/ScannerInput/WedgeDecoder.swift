@@ -3,7 +3,7 @@ import Foundation
 // Keyboard-wedge scanners type a barcode as keystrokes, in a burst (1–20 ms per character, a few
 // around 80 ms), usually ending with Enter. People type 100 ms and more apart. `WedgeDecoder` is a
 // pure state machine, fed timed keys and ticked by a timer, that tells the two apart
-// (`shared/spec/barcodes.md`: a scan's characters must never leak into a text field).
+// (`docs/scanner.md`: a scan's characters must never leak into a text field).
 //
 // Rules (defaults in brackets):
 // * Unframed burst (timing on). A key is held while it may start a burst. Keys keep

@@ -4,7 +4,8 @@ import Testing
 /// Runs the built `floor` binary as a user or a script would.
 struct FloorBinary {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The example plant and orders every user starts from (`docs/examples/`).
+    static let examples = packageRoot.appendingPathComponent("docs/examples")
 
     static var path: String {
         let candidates = [
@@ -58,8 +59,8 @@ struct FloorBinary {
 
 @Suite("floor binary, end to end")
 struct EndToEndTests {
-    let plant = FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path
-    let orders = FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path
+    let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
+    let orders = FloorBinary.examples.appendingPathComponent("work-orders.csv").path
 
     @Test func loadsThePlantAndOrdersOnceAndDrivesAPartThroughEveryStep() throws {
         let f = try FloorBinary()
@@ -202,8 +203,8 @@ struct EndToEndTests {
 struct SharedStoreTests {
     @Test func concurrentKioskProcessesAppendWithoutGapsOrLostUpdates() throws {
         let f = try FloorBinary()
-        #expect(try f.run(["plant", "load", FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path]).status == 0)
-        #expect(try f.run(["orders", "load", FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path]).status == 0)
+        #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
         // Six `floor scan` processes at once, each taking its own part through the saw.
         let serials = (1...6).map { String(format: "WO-1002-%03d", $0) }
         let group = DispatchGroup()
@@ -270,12 +271,16 @@ struct KilledProcessTests {
 struct GS1ScanTests {
     @Test func aSupplierLabelIsALotScanAndAnExpiredLotIsRefused() throws {
         let f = try FloorBinary()
-        #expect(try f.run(["plant", "load", FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path]).status == 0)
-        #expect(try f.run(["orders", "load", FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path]).status == 0)
+        #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
         // AL6061-25 has GTIN 00614141000029. Expired lot first (2020), then a good one (GS-separated, AIM identifier).
         let expired = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "(01)00614141000029(17)200101(10)OLD-1")
         #expect(expired.status != 0)
         #expect(expired.out.contains("expired on 2020-01-01"))
+        // A two-digit year in the standard's century window: 99 is 1999, an expired lot, not 2099.
+        let old = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "]C1" + "0100614141000029" + "17991231" + "10OLD-2")
+        #expect(old.status != 0)
+        #expect(old.out.contains("expired on 1999-12-31"), "\(old.out)")
         let good = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "]C101006141410000291735123110H-4471\u{1D}", "CMD:COMPLETE")
         #expect(good.status == 0, "\(good.out)")
         #expect(good.out.contains("consumed lot H-4471 of AL6061-25"))
@@ -312,10 +317,29 @@ struct DemoTests {
         #expect(try f.run(["audit", "verify", "--db", db]).out.contains("0 problems"))
     }
 
+    @Test func theDemoExportsAPlantAndOrdersThatLoadAndNeverOverwrites() throws {
+        let f = try FloorBinary()
+        let dir = f.dir.appendingPathComponent("start").path
+        var r = try f.run(["demo", "--export", dir])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("wrote \(dir)/plant.yaml and \(dir)/work-orders.csv"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/floor.db"), "an export makes no store")
+        r = try f.run(["plant", "load", dir + "/plant.yaml"])
+        #expect(r.status == 0 && r.out.contains("loaded plant NW-MED"), "\(r.err)")
+        r = try f.run(["orders", "load", dir + "/work-orders.csv"])
+        #expect(r.status == 0 && r.out.contains("released 3 work orders"), "\(r.err)")
+
+        try "# my edits\n".write(toFile: dir + "/plant.yaml", atomically: true, encoding: .utf8)
+        r = try f.run(["demo", "--export", dir])
+        #expect(r.status == 1)
+        #expect(r.err.contains("exists already") && r.err.contains("nothing was written"))
+        #expect(try String(contentsOfFile: dir + "/plant.yaml", encoding: .utf8) == "# my edits\n")
+    }
+
     @Test func reportsPrintCSVWithAHeader() throws {
         let f = try FloorBinary()
-        #expect(try f.run(["plant", "load", FloorBinary.shared.appendingPathComponent("spec/examples/plant.yaml").path]).status == 0)
-        #expect(try f.run(["orders", "load", FloorBinary.shared.appendingPathComponent("spec/examples/work-orders.csv").path]).status == 0)
+        #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
         let lines = try f.run(["report", "orders", "--format", "csv"]).out.split(separator: "\n")
         #expect(lines.first == "number,part,status,quantity,done,scrapped,due,priority")
         #expect(lines.contains("WO-1003,BRK-7741,released,200,0,0,2026-12-18,low"))

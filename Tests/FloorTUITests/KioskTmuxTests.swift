@@ -233,6 +233,35 @@ struct KioskTmuxTests {
         t.wait(for: "3.512 IN TOL")
     }
 
+    /// Raw bytes in one write, as a scanner or a serial line delivers them.
+    func bytes(_ t: Tmux, _ b: [UInt8]) throws {
+        try t.run(["send-keys", "-t", t.session, "-H"] + b.map { String(format: "%02x", $0) })
+    }
+
+    @Test func bytesThatAreNotUTF8NeitherStopTheKioskNorLeakIntoKeys() throws {
+        let f = try demoStore()
+        let t = try loggedIn(f, "101", "Lena Vogel (operator)")
+        let pid = try #require(kioskPID(f.db))
+        // Line noise: 0xFF three times in separate writes 100 ms apart.
+        for _ in 0..<3 { try bytes(t, [0xFF]); usleep(100_000) }
+        // A character split across two reads, as a slow serial line delivers it.
+        try bytes(t, [0xC3]); usleep(100_000); try bytes(t, [0xA9]); usleep(300_000)
+        #expect(isRunning(pid), "the kiosk exited:\n\(t.screen)")
+        #expect(!t.screen.contains("EXIT="))
+        t.wait(for: "Queue at SWISS")
+        let events = try f.run(["audit", "verify"]).out
+
+        // A scan holding one byte of another code page is one scan, shown as what it is; its
+        // characters never act as keys (the `s` would have started the highlighted part).
+        try bytes(t, Array("s7LOT".utf8) + [0xE9] + Array("ABCDEF".utf8) + [0x0D])
+        let screen = t.wait(for: "s7LOT\\xE9ABCDEF")
+        #expect(screen.contains("is not a serial, work order or badge"), "\(screen)")
+        usleep(300_000)
+        #expect(isRunning(pid))
+        #expect(try f.run(["audit", "verify"]).out == events, "no event was recorded")
+        #expect(!t.screen.contains("RUNNING since"))
+    }
+
     @Test func showsWhatAnotherProcessWritesWithinASecond() throws {
         let f = try demoStore()
         let t = try loggedIn(f, "102", "Omar Haddad")

@@ -284,6 +284,41 @@ import Testing
         #expect(try store.read { db in try Audit.verify(db: db) }.futureDatedEvents == 1)
     }
 
+    @Test func aSignedEventWithAnOverflowingClockIsRefusedAndNothingTraps() throws {
+        // A hostile run: logical counter 2147483647, wall a few minutes ahead (inside the drift).
+        let store = try Store.inMemory(nodeID: "kiosk-1")
+        _ = try store.append([Self.note()], now: Self.t0)
+        let (_, remote) = try Self.remoteEvents(count: 2, now: Self.t0)
+        var hostile = remote[0]
+        hostile.hlc = HLC(wall: Self.ms(Self.t0) + 120_000, logical: Int32.max)
+        hostile = Self.resealed(hostile)
+        let error = Self.thrown { _ = try store.ingest([hostile], now: Self.t0) }
+        #expect("\(error.map { String(describing: $0) } ?? "")".contains("out of range"), "\(String(describing: error))")
+        #expect(try store.read { db in try EventLog.flags(of: hostile.id, db: db) } == nil)
+        // Negative and absurd walls likewise.
+        for wall in [Int64(-1), Int64.max] {
+            var e = remote[0]
+            e.hlc = HLC(wall: wall, logical: 0)
+            #expect(Self.thrown { _ = try store.ingest([Self.resealed(e)], now: Self.t0) } != nil)
+        }
+        // Local work goes on.
+        #expect(try store.append([Self.note()], now: Self.t0.addingTimeInterval(0.001)).count == 1)
+    }
+
+    @Test func aClockAtTheLogicalBoundMovesOnInsteadOfTrapping() throws {
+        // The largest counter a store accepts, ahead of our clock: adopted, then our next events
+        // step past it into the next millisecond.
+        let store = try Store.inMemory(nodeID: "kiosk-1")
+        let (_, remote) = try Self.remoteEvents(count: 1, now: Self.t0)
+        var edge = remote[0]
+        edge.hlc = HLC(wall: Self.ms(Self.t0) + 60_000, logical: HLC.maxLogical)
+        edge = Self.resealed(edge)
+        #expect(try store.ingest([edge], now: Self.t0).applied == 1)
+        let next = try store.append([Self.note(), Self.note()], now: Self.t0)
+        #expect(next.map(\.hlc) == [HLC(wall: edge.hlc.wall + 1, logical: 0), HLC(wall: edge.hlc.wall + 1, logical: 1)])
+        #expect(try store.read { db in try Audit.verify(db: db) }.isClean)
+    }
+
     // MARK: Files
 
     @Test func hlcAndStreamSurviveClosingAndReopening() throws {

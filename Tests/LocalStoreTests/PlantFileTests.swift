@@ -7,7 +7,7 @@ import MESCore
 
 private let examplePlantURL: URL = URL(fileURLWithPath: #filePath)   // Tests/LocalStoreTests/PlantFileTests.swift
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()   // package root
-    .appendingPathComponent("../shared/spec/examples/plant.yaml").standardizedFileURL
+    .appendingPathComponent("docs/examples/plant.yaml").standardizedFileURL
 
 /// A small valid plant; tests replace or add lines so that every line number is known.
 private let baseLines = [
@@ -456,7 +456,7 @@ private func expectOne(_ text: String, line: Int, field: String, _ contains: Str
 
     @Test func hashGluedToAWordInAFlowMappingIsText() throws {
         // Strict YAML reads ` #1, ...}` as a comment and fails on the unclosed brace; plant files say
-        // "Haas VF-2 #1" (shared/spec/examples/plant.yaml), so it is text.
+        // "Haas VF-2 #1" (docs/examples/plant.yaml), so it is text.
         let p = try plant(yaml([6: "  - {id: M1, name: Haas VF-2 #1,   work_center: WC1}  # a real comment"]))
         #expect(p.equipment[0].name == "Haas VF-2 #1")
         // Outside a flow collection YAML's rule stands: a `#` after a space starts a comment.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MESCore
 
-// MARK: - The example plant (shared/spec/examples/plant.yaml) as Swift values
+// MARK: - The example plant (docs/examples/plant.yaml) as Swift values
 
 enum Fixtures {
     /// 2026-11-24T15:00:00Z: Tuesday 09:00 CST, inside DAY, before MIC-004's calibration date.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MESCore
 
@@ -23,5 +24,35 @@ import Testing
         #expect(SyncIndicator.classify(connected: true, pending: 3, lastOk: 5, needsAttention: false) == .online(pending: 3))
         #expect(SyncIndicator.classify(connected: false, pending: 3, lastOk: 5, needsAttention: false) == .offline(pending: 3, lastOk: 5))
         #expect(SyncIndicator.classify(connected: true, pending: 3, lastOk: 5, needsAttention: true) == .refused(pending: 3))
+    }
+}
+
+/// The hybrid logical clock never traps, whatever it adopted.
+@Suite struct HLCBoundsTests {
+    let t = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test func tickAtTheLogicalBoundMovesToTheNextMillisecond() {
+        let wall = t.epochMillis + 60_000
+        var clock = HLCClock(last: HLC(wall: wall, logical: HLC.maxLogical))
+        #expect(clock.tick(physical: t) == HLC(wall: wall + 1, logical: 0))
+        #expect(clock.tick(physical: t) == HLC(wall: wall + 1, logical: 1))
+        // A counter past the bound (a store written before the bound existed) recovers too.
+        var old = HLCClock(last: HLC(wall: wall, logical: Int32.max))
+        #expect(old.tick(physical: t) == HLC(wall: wall + 1, logical: 0))
+        var negative = HLCClock(last: HLC(wall: wall, logical: -5))
+        #expect(negative.tick(physical: t) == HLC(wall: wall + 1, logical: 0))
+    }
+
+    @Test func observeAdoptsNothingOutOfBounds() {
+        var clock = HLCClock(last: HLC(wall: t.epochMillis, logical: 0))
+        let before = clock
+        let hostile = clock.observe(HLC(wall: t.epochMillis + 1000, logical: Int32.max), physical: t)
+        let negative = clock.observe(HLC(wall: -1, logical: 0), physical: t)
+        #expect(!hostile && !negative)
+        #expect(clock == before)
+        let edge = clock.observe(HLC(wall: t.epochMillis + 1000, logical: HLC.maxLogical), physical: t)
+        #expect(edge)
+        #expect(clock.last == HLC(wall: t.epochMillis + 1000, logical: HLC.maxLogical))
+        #expect(HLC(wall: HLC.maxWall, logical: HLC.maxLogical).isBounded && !HLC(wall: HLC.maxWall + 1, logical: 0).isBounded)
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 private let exampleCSVURL: URL = URL(fileURLWithPath: #filePath)   // Tests/MESCoreTests/WorkOrderCSVTests.swift
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()   // package root
-    .appendingPathComponent("../shared/spec/examples/work-orders.csv").standardizedFileURL
+    .appendingPathComponent("docs/examples/work-orders.csv").standardizedFileURL
 
 private let plant = Plant(
     id: "P1", name: "Plant", timezone: "UTC",

@@ -3,7 +3,7 @@ import MESCore
 import Testing
 @testable import ScannerInput
 
-/// Scripted timings through the keyboard-wedge decoder (`shared/spec/barcodes.md`).
+/// Scripted timings through the keyboard-wedge decoder (`docs/scanner.md`).
 @Suite struct WedgeDecoderTests {
     @Test func aPersonTypingThenEnterIsTyped() {
         var t = Timeline()

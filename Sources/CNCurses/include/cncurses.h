@@ -45,7 +45,7 @@ void floor_put(int y, int x, const wchar_t *text, int n, unsigned int attr);
 void floor_clear(void);
 /// refresh() on stdscr.
 void floor_refresh(void);
-/// One key without waiting: returns 0 for a character (in *ch), 1 for a key code (in *ch), -1 for none.
+/// One input without waiting: returns 0 for a byte (in *ch, 0-255), 1 for a key code (in *ch), -1 for none.
 int floor_read_key(int *ch);
 /// KEY_F(n) and the key codes Floor maps.
 int floor_key_f(int n);

@@ -44,6 +44,14 @@ func warn(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// A command that cannot do what it was asked, with the message a person reads and the exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var status: Int32 = 1
+    init(_ message: String, status: Int32 = 1) { self.message = message; self.status = status }
+    var description: String { message }
+}
+
 /// Runs `body`, turning the errors people can act on into a message and exit code 1.
 func runReporting(_ body: () throws -> Void) throws {
     do {
@@ -58,6 +66,9 @@ func runReporting(_ body: () throws -> Void) throws {
     } catch let e as ServiceError {
         warn("floor: \(e.description)")
         throw ExitCode(1)
+    } catch let e as CommandFailure {
+        warn("floor: \(Sanitize.line(e.message))")
+        throw ExitCode(e.status)
     } catch let e as ExitCode {
         throw e
     } catch let e as CleanExit {

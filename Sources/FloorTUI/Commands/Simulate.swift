@@ -70,6 +70,9 @@ struct Demo: ParsableCommand {
             the codes are printed instead.
             """)
     @Option(help: "Folder for the demo store and files.") var dir: String?
+    @Option(help: ArgumentHelp("Only write the demo's plant file and work-order file into this folder (a starting point to edit), then stop.",
+                               valueName: "dir"))
+    var export: String?
     @Option(help: "Random seed of the history.") var seed: UInt64 = 7
     @Option(help: "The station the kiosk opens on.") var station: String = "K-SW1"
     @Flag(help: "Only make the store and print what to try.") var noKiosk = false
@@ -77,6 +80,18 @@ struct Demo: ParsableCommand {
     @Flag(help: "Open the supervisor console instead of the kiosk (sign in with badge 301, or 201 for an inspector).")
     var supervisor = false
     @OptionGroup var screen: ScreenOptions
+
+    /// Writes the demo's plant file and work-order file (orders due tomorrow and in a week) into
+    /// `folder`, refusing to overwrite a file that is already there. Returns the two paths.
+    static func export(to folder: String, today: LocalDate) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = [(folder + "/plant.yaml", DemoPlant.yaml + "\n"), (folder + "/work-orders.csv", DemoPlant.orders(on: today) + "\n")]
+        for (path, _) in files where FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure("\(path) exists already: export into an empty folder (nothing was written)")
+        }
+        for (path, text) in files { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+        return files.map(\.0)
+    }
 
     static let codesToTry = [
         "Badges: EMP:101 Lena (operator)  EMP:102 Omar  EMP:201 Sofia (inspector)  EMP:301 Eva (supervisor)",
@@ -89,6 +104,12 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            if let export {
+                let written = try Demo.export(to: export, today: PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!).localDate(Date()))
+                print("wrote \(written.joined(separator: " and "))")
+                print("edit them, then: floor plant load \(written[0]) && floor orders load \(written[1])  (the reference: docs/plant-file.md)")
+                return
+            }
             let folder = dir ?? (NSTemporaryDirectory() + "floor-demo-\(ProcessInfo.processInfo.processIdentifier)")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let dbPath = folder + "/floor.db"
@@ -102,9 +123,7 @@ struct Demo: ParsableCommand {
             _ = try MasterData.loadPlant(path: plantPath, store: store, now: start)
             let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
                                                verbose: false, end: now.addingTimeInterval(-3600), load: 12)
-            let today = calendar.localDate(now)
-            try DemoPlant.orders(today: today.adding(days: 1).description, week: today.adding(days: 7).description)
-                .write(toFile: ordersPath, atomically: true, encoding: .utf8)
+            try DemoPlant.orders(on: calendar.localDate(now)).write(toFile: ordersPath, atomically: true, encoding: .utf8)
             _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 && (dashboard || supervisor) {
                 let reason = dashboard ? try DashboardLaunch.run(store: try Store.openReadOnly(path: dbPath), screen: screen, workCenter: nil, staleAfter: 600)

@@ -1,3 +1,5 @@
+import MESCore
+
 /// The demo plant: a small ISO 13485 shop making orthopedic bone screws. Written out as a plant
 /// file and loaded through `floor plant load`'s code, so the demo exercises the real path.
 enum DemoPlant {
@@ -128,6 +130,11 @@ enum DemoPlant {
             materials:
               - {material: POUCH, qty: 1}
     """
+
+    /// The demo's work orders made on `date`: one due the next day, two a week later.
+    static func orders(on date: LocalDate) -> String {
+        orders(today: date.adding(days: 1).description, week: date.adding(days: 7).description)
+    }
 
     static func orders(today: String, week: String) -> String {
         """

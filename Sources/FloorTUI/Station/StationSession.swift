@@ -54,7 +54,7 @@ public struct StationSession: Sendable {
             if try service.read({ try $0.part(text) }) != nil { return try handle("SN:" + text, service: service, now: now) }
             if try service.read({ try $0.workOrder(text) }) != nil { return try handle("WO:" + text, service: service, now: now) }
             if plant.people[text] != nil { return login(text, plant, shown) }
-            if case .success = GS1.parse(text) { return try gs1(text, plant, service, now, shown) }
+            if case .success = GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now)) { return try gs1(text, plant, service, now, shown) }
             if GS1.looksLikeLayoutMismatch(text) {
                 return .refused("layout_mismatch", "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
             }
@@ -117,7 +117,7 @@ public struct StationSession: Sendable {
     /// checked by the rules), a GTIN of a part selects that part's serial.
     private mutating func gs1(_ text: String, _ plant: PlantIndex, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
         let data: GS1Data
-        switch GS1.parse(text) {
+        switch GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now)) {
         case .failure(let e): return .refused("bad_gs1", e.message, shown)
         case .success(let d): data = d
         }

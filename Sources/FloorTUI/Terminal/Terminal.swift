@@ -31,6 +31,8 @@ final class Terminal {
     private var attrs: [UInt32] = []
     private var codes: [Int32: Key] = [:]
     private var resizeCode: Int32 = -1
+    /// A UTF-8 character whose bytes came in two reads is held here between them.
+    private var bytes = UTF8Keys()
     private(set) var stopped = false
 
     /// Checks everything that would make ncurses exit abruptly, before it is touched.
@@ -155,25 +157,31 @@ final class Terminal {
     // MARK: keys
 
     /// Every key waiting, without blocking (empty when none: after a poll that said readable, that
-    /// means end of input).
+    /// means end of input). Bytes are decoded here (`UTF8Keys`): a byte that is not UTF-8 is a
+    /// visible character of its own, so it neither ends a scanner burst nor looks like the end of input.
     func readKeys() -> [Input] {
         var out: [Input] = []
         var ch: Int32 = 0
+        func chars(_ scalars: [Unicode.Scalar]) {
+            for u in scalars {
+                switch u {
+                case "\n", "\r": out.append(.key(.enter))
+                case "\t": out.append(.key(.tab))
+                case "\u{08}", "\u{7F}": out.append(.key(.backspace))
+                case "\u{1B}": out.append(.key(.escape))
+                default: out.append(.key(.char(Character(u))))
+                }
+            }
+        }
         while true {
             let r = floor_read_key(&ch)
             if r < 0 { break }
             if r == 1 {
+                chars(bytes.flush())
                 if ch == resizeCode { out.append(.resize) } else if let k = codes[ch] { out.append(.key(k)) }
                 continue
             }
-            switch ch {
-            case 10, 13: out.append(.key(.enter))
-            case 9: out.append(.key(.tab))
-            case 8, 127: out.append(.key(.backspace))
-            case 27: out.append(.key(.escape))
-            default:
-                if let u = Unicode.Scalar(UInt32(bitPattern: ch)) { out.append(.key(.char(Character(u)))) }
-            }
+            chars(bytes.feed(CollectionOfOne(UInt8(truncatingIfNeeded: ch))))
         }
         return out
     }

@@ -10,6 +10,16 @@ public struct HLC: Codable, Hashable, Comparable, Sendable, CustomStringConverti
     public var date: Date { Date(timeIntervalSince1970: Double(wall) / 1000) }
     public var description: String { "\(wall).\(logical)" }
     public static let zero = HLC(wall: 0, logical: 0)
+
+    /// The largest logical counter a clock reaches or adopts: no node makes 16 million events
+    /// within one millisecond, so a larger one is hostile or corrupt.
+    public static let maxLogical: Int32 = (1 << 24) - 1
+    /// Milliseconds since 1970 past which no clock reading is believable (about the year 6400);
+    /// below it, differences of two readings cannot overflow.
+    public static let maxWall: Int64 = 1 << 47
+
+    /// Within the bounds a received event's clock must keep to before it is stored or may move a clock.
+    public var isBounded: Bool { (0...HLC.maxWall).contains(wall) && (0...HLC.maxLogical).contains(logical) }
 }
 
 /// The clock of one node. `tick` for a local event; `observe` for an event received from
@@ -20,17 +30,26 @@ public struct HLCClock: Codable, Equatable, Sendable {
     public static let maxDriftMillis: Int64 = 5 * 60 * 1000
     public init(last: HLC = .zero) { self.last = last }
 
+    /// The next local time. Never traps: a logical counter at its bound moves on to the next
+    /// millisecond instead (a clock that adopted a hostile counter recovers at once).
     public mutating func tick(physical: Date) -> HLC {
         let p = physical.epochMillis
-        if p > last.wall { last = HLC(wall: p, logical: 0) } else { last = HLC(wall: last.wall, logical: last.logical + 1) }
+        if p > last.wall {
+            last = HLC(wall: p, logical: 0)
+        } else if last.logical >= HLC.maxLogical || last.logical < 0 {
+            last = HLC(wall: min(last.wall, HLC.maxWall) + 1, logical: 0)
+        } else {
+            last = HLC(wall: last.wall, logical: last.logical + 1)
+        }
         return last
     }
 
-    /// Returns false (and leaves the clock alone) when `remote` is too far in the future.
+    /// Returns false (and leaves the clock alone) when `remote` is too far in the future or out
+    /// of bounds.
     @discardableResult
     public mutating func observe(_ remote: HLC, physical: Date) -> Bool {
         let p = physical.epochMillis
-        if remote.wall > p + HLCClock.maxDriftMillis { return false }
+        if !remote.isBounded || remote.wall > p + HLCClock.maxDriftMillis { return false }
         if remote > last { last = remote }
         return true
     }
@@ -59,7 +78,7 @@ public struct OrderKey: Codable, Hashable, Comparable, Sendable {
     }
 }
 
-/// The replication envelope (`shared/spec/replication.md`). `payload` holds the event's
+/// The replication envelope (`docs/replication.md`). `payload` holds the event's
 /// canonical JSON text as written by its node and is never re-encoded, so the checksum over
 /// `canonicalText` can be verified byte for byte on any node.
 public struct EventEnvelope: Codable, Equatable, Sendable {

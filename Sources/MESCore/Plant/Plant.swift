@@ -1,6 +1,6 @@
 import Foundation
 
-/// The plant as the plant file describes it (`shared/spec/plant-file.md`). Plain values,
+/// The plant as the plant file describes it (`docs/plant-file.md`). Plain values,
 /// validated by `PlantDecoder`; every field of the spec has a home here.
 public struct Plant: Codable, Equatable, Sendable {
     public var id: String

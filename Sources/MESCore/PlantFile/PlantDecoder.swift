@@ -1,7 +1,7 @@
 import Foundation
 
 /// Turns a parsed plant file (`SourceNode`, positions kept) into a validated `Plant`, or into every
-/// problem found in it: file, line, column, field path and message (`shared/spec/plant-file.md`).
+/// problem found in it: file, line, column, field path and message (`docs/plant-file.md`).
 public enum PlantDecoder {
     public static func decode(_ root: SourceNode, file: String) -> Result<Plant, FileProblems> {
         var d = PlantDecoding(file: file)
@@ -16,28 +16,41 @@ public enum PlantDecoder {
 
 // MARK: - Keys
 
-private enum Keys {
-    static let top = ["plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
-                      "materials", "parts", "routings"]
-    static let plant = ["id", "name", "timezone"]
-    static let shift = ["id", "start", "end", "days"]
-    static let reasons = ["downtime", "scrap", "hold"]
-    static let downtime = ["code", "label", "planned"]
-    static let reason = ["code", "label"]
-    static let person = ["badge", "name", "role", "skills", "logins"]
-    static let workCenter = ["id", "name"]
-    static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
-    static let station = ["id", "name", "work_center", "equipment"]
-    static let material = ["id", "name", "unit", "gtin"]
-    static let part = ["id", "name", "revision", "gtin", "routing"]
-    static let routing = ["id", "version", "status", "effective", "steps"]
-    static let step = ["id", "name", "work_center", "skill", "role", "setup_min", "run_min", "instructions",
-                       "materials", "measurements", "first_piece", "signoff", "on_fail", "next"]
-    static let materialUse = ["material", "qty"]
-    static let characteristic = ["id", "name", "kind", "unit", "nominal", "lower", "upper", "balloon", "sample"]
-    static let edge = ["to", "when"]
-    static let onFailMapping = ["rework"]
+/// Every key the plant-file decoder accepts, by the mapping it belongs to (the reference in
+/// `docs/plant-file.md` is checked against this table).
+public enum PlantFileKeys {
+    public static let top = ["plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
+                             "materials", "parts", "routings"]
+    public static let plant = ["id", "name", "timezone"]
+    public static let shift = ["id", "start", "end", "days"]
+    public static let reasons = ["downtime", "scrap", "hold"]
+    public static let downtime = ["code", "label", "planned"]
+    public static let reason = ["code", "label"]
+    public static let person = ["badge", "name", "role", "skills", "logins"]
+    public static let workCenter = ["id", "name"]
+    public static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
+    public static let station = ["id", "name", "work_center", "equipment"]
+    public static let material = ["id", "name", "unit", "gtin"]
+    public static let part = ["id", "name", "revision", "gtin", "routing"]
+    public static let routing = ["id", "version", "status", "effective", "steps"]
+    public static let step = ["id", "name", "work_center", "skill", "role", "setup_min", "run_min", "instructions",
+                              "materials", "measurements", "first_piece", "signoff", "on_fail", "next"]
+    public static let materialUse = ["material", "qty"]
+    public static let characteristic = ["id", "name", "kind", "unit", "nominal", "lower", "upper", "balloon", "sample"]
+    public static let edge = ["to", "when"]
+    public static let onFailMapping = ["rework"]
+
+    /// (where the mapping stands, its keys), in the file's order.
+    public static let sections: [(section: String, keys: [String])] = [
+        ("(top level)", top), ("plant", plant), ("shifts[]", shift), ("reasons", reasons),
+        ("reasons.downtime[]", downtime), ("reasons.scrap[], reasons.hold[]", reason), ("people[]", person),
+        ("work_centers[]", workCenter), ("equipment[]", equipment), ("stations[]", station), ("materials[]", material),
+        ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
+        ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping),
+    ]
 }
+
+private typealias Keys = PlantFileKeys
 
 private enum Choices {
     static let weekdays: [Weekday] = Weekday.allCases

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a work-order file (`shared/spec/plant-file.md`, CSV with a header row): every row checked
+/// Reads a work-order file (`docs/plant-file.md`, CSV with a header row): every row checked
 /// against the plant and the orders already known, every problem reported with its line.
 public enum WorkOrderCSV {
     /// The columns of the file, in the spec's order; the header may list them in any order.
