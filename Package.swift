@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "floor", targets: ["FloorTUI"]),
+        .executable(name: "floor-fuzz", targets: ["FloorFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -53,6 +54,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The fuzz targets over every reader of untrusted input (scripts/fuzz builds it with libFuzzer).
+        .executableTarget(name: "FloorFuzz", dependencies: ["MESCore", "ScannerInput", "LocalStore"]),
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),

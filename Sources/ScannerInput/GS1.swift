@@ -191,6 +191,9 @@ public enum GS1 {
 
     static func title(_ ai: String) -> String { table[ai]?.title ?? "" }
 
+    /// The lengths a value of `ai` may have, or nil for an AI the table does not hold.
+    public static func lengths(of ai: String) -> ClosedRange<Int>? { table[ai].map { $0.min...$0.max } }
+
     /// The AI at the start of `c[i...]`: GS1's AIs are prefix-free, so at most one of the first
     /// two, three or four digits names one.
     static func knownAI(_ c: [Unicode.Scalar], _ i: Int) -> String? {

@@ -99,13 +99,16 @@ public struct WedgeSettings: Codable, Equatable, Sendable {
     public var timingEnabled: Bool
     /// Longest run held before it is given up as typing.
     public var maxLength: Int
+    /// The scanner sends a GS1 QR symbol's `%` separators raw instead of GS (rare; off by default,
+    /// when a `%` in a GS1 label is data).
+    public var gs1PercentIsSeparator: Bool
 
     public init(maxGap: Int = 35, maxAverageGap: Int = 25, minLength: Int = 4, settle: Int = 60, prefix: String? = nil,
                 aimFraming: Bool = false, suffixes: [String] = ["\r", "\n", "\t"], timingEnabled: Bool = true,
-                maxLength: Int = 8192) {
+                maxLength: Int = 8192, gs1PercentIsSeparator: Bool = false) {
         self.maxGap = maxGap; self.maxAverageGap = maxAverageGap; self.minLength = minLength; self.settle = settle
         self.prefix = prefix; self.aimFraming = aimFraming; self.suffixes = suffixes; self.timingEnabled = timingEnabled
-        self.maxLength = maxLength
+        self.maxLength = maxLength; self.gs1PercentIsSeparator = gs1PercentIsSeparator
     }
 
     public static let defaults = WedgeSettings()
@@ -133,7 +136,7 @@ public struct WedgeSettings: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case maxGap, maxAverageGap, minLength, settle, prefix, aimFraming, suffixes, timingEnabled, maxLength
+        case maxGap, maxAverageGap, minLength, settle, prefix, aimFraming, suffixes, timingEnabled, maxLength, gs1PercentIsSeparator
     }
 
     /// Missing fields take their defaults, so a settings file can name only what it changes.
@@ -149,6 +152,7 @@ public struct WedgeSettings: Codable, Equatable, Sendable {
         suffixes = try c.decodeIfPresent([String].self, forKey: .suffixes) ?? d.suffixes
         timingEnabled = try c.decodeIfPresent(Bool.self, forKey: .timingEnabled) ?? d.timingEnabled
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? d.maxLength
+        gs1PercentIsSeparator = try c.decodeIfPresent(Bool.self, forKey: .gs1PercentIsSeparator) ?? d.gs1PercentIsSeparator
     }
 }
 

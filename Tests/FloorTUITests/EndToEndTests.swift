@@ -278,7 +278,7 @@ struct GS1ScanTests {
         #expect(expired.status != 0)
         #expect(expired.out.contains("expired on 2020-01-01"))
         // A two-digit year in the standard's century window: 99 is 1999, an expired lot, not 2099.
-        let old = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "]C1" + "0100614141000029" + "17991231" + "10OLD-2")
+        let old = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "]C1" + "0100614141000029" + "17991231" + "10OLD-2")
         #expect(old.status != 0)
         #expect(old.out.contains("expired on 1999-12-31"), "\(old.out)")
         let good = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "]C101006141410000291735123110H-4471\u{1D}", "CMD:COMPLETE")
@@ -297,6 +297,17 @@ struct GS1ScanTests {
 
 @Suite("floor demo")
 struct DemoTests {
+    @Test func aPercentInAGS1LabelIsDataUnlessTheStationsScannerSendsItRaw() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
+        let label = "]Q3" + "0100614141000029" + "10H-1%17351231"
+        let data = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", label)
+        #expect(data.status == 0 && data.out.contains("consumed lot H-1%17351231 of AL6061-25"), "\(data.out)")
+        let raw = try f.run(["scan", "--station", "ST-10", "--gs1-percent-separator", "EMP:1001", "SN:WO-1001-002", "CMD:START", label])
+        #expect(raw.status == 0 && raw.out.contains("consumed lot H-1 of AL6061-25"), "\(raw.out)")
+    }
+
     @Test func theDemoBuildsAPlantWithOrdersAndAWeekOfHistoryAndItsScansWork() throws {
         let f = try FloorBinary()
         let dir = f.dir.appendingPathComponent("demo").path

@@ -72,12 +72,12 @@ import MESCore
         ("name: Chidi Okafor,    role: inspector", "name: Chidi Okafor,    role: inspecter"),
         ("{id: DAY,   start: \"06:00\"", "{id: DAY,   start: \"6:00:00\""),
         ("calibration_due: 2027-01-10", "calibration_due: 01/10/2027"),
-        ("gtin: \"00614141000029\"", "gtin: 00614141000029"),
+        ("gtin: \"00614141000029\"", "gtin: \"06141410000\""),
         ("lower: 11.990, upper: 12.018, sample: every", "lower: 12.018, upper: 11.990, sample: every"),
         ("{id: FLAT, name: Flatness, balloon: 9, unit: mm, upper: 0.05,", "{id: FLAT, name: Flatness, balloon: 9, unit: mm,"),
         ("{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail}", "{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail, upper: 1}"),
         ("sample: \"first 3\"", "sample: some"),
-        ("timezone: America/Chicago", "timezone: CST"),
+        ("timezone: America/Chicago", "timezone: Chicago"),
         ("  - {material: HELICOIL-M6, qty: 2}", "  - {material: HELICOIL-M6, qty: 0}"),
     ])
     func aMistakeGetsTheMessageThePageQuotes(old: String, new: String) {

@@ -33,6 +33,8 @@ struct Kiosk: AsyncParsableCommand {
     var scanPrefix: String?
     @Flag(help: "Codes start with an AIM symbology identifier (]C1, ]d2, ]Q3...): a burst starting with one is a scan.")
     var aimFraming = false
+    @Flag(help: "This station's scanner sends a GS1 QR symbol's '%' separators raw instead of GS (saved for the station).")
+    var gs1PercentSeparator = false
 
     func run() async throws {
         try await runReportingAsync {
@@ -52,7 +54,7 @@ struct Kiosk: AsyncParsableCommand {
                 }
             }
             defer { replicator?.stop() }
-            var framing = KioskLaunch.Framing(timing: !noScanTiming, aim: aimFraming)
+            var framing = KioskLaunch.Framing(timing: !noScanTiming, aim: aimFraming, gs1Percent: gs1PercentSeparator)
             if let p = scanPrefix {
                 guard let prefix = KioskLaunch.unescape(p), !prefix.isEmpty else {
                     throw ValidationError("--scan-prefix: \(Sanitize.line(p)) is not text or \\xNN escapes")
@@ -72,6 +74,7 @@ enum KioskLaunch {
         var timing = true
         var aim = false
         var prefix: String?
+        var gs1Percent = false
     }
 
     /// `\xNN` escapes to characters (for control-character prefixes); nil when malformed.
@@ -103,6 +106,8 @@ enum KioskLaunch {
         model.wedge.timingEnabled = framing.timing
         if framing.aim { model.wedge.aimFraming = true }
         if let prefix = framing.prefix { model.wedge.prefix = prefix }
+        if framing.gs1Percent { model.wedge.gs1PercentIsSeparator = true }
+        model.session.gs1PercentIsSeparator = model.wedge.gs1PercentIsSeparator
         let terminal = try Terminal(colour: !screen.noColor)
         defer { terminal.stop() }
         model.glyphs = (terminal.utf8 && !screen.ascii) ? .unicode : .ascii

@@ -13,6 +13,8 @@ struct Scan: ParsableCommand {
             """)
     @OptionGroup var store: StoreOptions
     @Option(help: "The station (kiosk) id.") var station: String
+    @Flag(help: "The station's scanner sends a GS1 QR symbol's '%' separators raw instead of GS.")
+    var gs1PercentSeparator = false
     @Argument(help: "Codes, applied in order.") var codes: [String]
 
     func run() throws {
@@ -20,7 +22,7 @@ struct Scan: ParsableCommand {
             let service = FloorService(store: try store.open(create: false, interactive: true))
             // The WAL is copied back once the codes are done, not inside a scan.
             defer { _ = try? service.checkpointIfDue(every: 1) }
-            var session = StationSession(stationID: station)
+            var session = StationSession(stationID: station, gs1PercentIsSeparator: gs1PercentSeparator)
             for code in codes {
                 let reply = try session.handle(code, service: service)
                 print(reply.text)

@@ -15,7 +15,14 @@ public struct StationSession: Sendable {
     public private(set) var pendingGood: Int?
     public private(set) var pendingScrap: (count: Int, reason: String)?
 
-    public init(stationID: String) { self.stationID = stationID }
+    /// This station's scanner sends the raw `%` of a GS1 QR symbol instead of GS (a setting of the
+    /// station, `--gs1-percent-separator`); by default a `%` in a GS1 label is data.
+    public var gs1PercentIsSeparator = false
+
+    public init(stationID: String, gs1PercentIsSeparator: Bool = false) {
+        self.stationID = stationID
+        self.gs1PercentIsSeparator = gs1PercentIsSeparator
+    }
 
     /// What handling one code did.
     public struct Reply: Sendable {
@@ -54,7 +61,8 @@ public struct StationSession: Sendable {
             if try service.read({ try $0.part(text) }) != nil { return try handle("SN:" + text, service: service, now: now) }
             if try service.read({ try $0.workOrder(text) }) != nil { return try handle("WO:" + text, service: service, now: now) }
             if plant.people[text] != nil { return login(text, plant, shown) }
-            if case .success = GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now)) { return try gs1(text, plant, service, now, shown) }
+            if case .success = GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
+                                   percentIsSeparator: gs1PercentIsSeparator) { return try gs1(text, plant, service, now, shown) }
             if GS1.looksLikeLayoutMismatch(text) {
                 return .refused("layout_mismatch", "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
             }
@@ -117,7 +125,8 @@ public struct StationSession: Sendable {
     /// checked by the rules), a GTIN of a part selects that part's serial.
     private mutating func gs1(_ text: String, _ plant: PlantIndex, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
         let data: GS1Data
-        switch GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now)) {
+        switch GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
+                                   percentIsSeparator: gs1PercentIsSeparator) {
         case .failure(let e): return .refused("bad_gs1", e.message, shown)
         case .success(let d): data = d
         }
@@ -147,7 +156,7 @@ public struct StationSession: Sendable {
         let note = pendingNote ?? ""
         switch verb {
         case "LOGOUT":
-            self = StationSession(stationID: stationID)
+            self = StationSession(stationID: stationID, gs1PercentIsSeparator: gs1PercentIsSeparator)
             return .info("logged out")
         case "CANCEL":
             selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil
