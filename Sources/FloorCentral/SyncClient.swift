@@ -193,7 +193,8 @@ public final class SyncClient: Sendable {
     /// node's store. Returns the central position it holds; pulls go on from there.
     public func bootstrap(into path: String) async throws -> Int64 {
         let tmp = path + ".download"
-        try? FileManager.default.removeItem(atPath: tmp)
+        // A download killed while it was being adopted leaves its WAL: it must not be replayed onto this one.
+        Store.remove(at: tmp)
         let target = "/v1/snapshot"
         var req = HTTPClientRequest(url: central + target)
         req.method = .GET
@@ -220,14 +221,16 @@ public final class SyncClient: Sendable {
             try handle.close()
         } catch {
             try? handle.close()
-            try? FileManager.default.removeItem(atPath: tmp)
+            Store.remove(at: tmp)
             throw SyncError.unreachable("the snapshot download broke off: \(error)")
         }
         if let expected, expected != written {
-            try? FileManager.default.removeItem(atPath: tmp)
+            Store.remove(at: tmp)
             throw SyncError.badAnswer("the snapshot is \(written) bytes, \(expected) were announced")
         }
         try Replication.adoptSnapshot(path: tmp, node: node, central: central, secret: secret)
+        // Nothing of an earlier store at `path` may be replayed onto the snapshot.
+        for file in Store.files(at: path).dropLast() { try? FileManager.default.removeItem(atPath: file) }
         guard rename(tmp, path) == 0 else { throw SyncError.notConfigured("cannot move the snapshot into \(path)") }
         let store = try Store.open(path: path, create: false)
         defer { try? store.close() }

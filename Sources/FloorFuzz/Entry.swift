@@ -10,14 +10,26 @@ import MESCore
 #if FUZZING
 let fuzzTarget = ProcessInfo.processInfo.environment["FLOOR_FUZZ_TARGET"] ?? "gs1"
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func floorFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func floorFuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     do {
-        try FuzzTargets.run(fuzzTarget, Array(UnsafeBufferPointer(start: data, count: size)))
+        try FuzzTargets.run(fuzzTarget, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     } catch {
         fatalError("\(fuzzTarget): \(error)")
     }
     return 0
+}
+
+/// libFuzzer's driver, called from the entry point SwiftPM gives an executable target.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("FloorFuzz_main")
+func floorFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector) { data, size in floorFuzzOne(data, size) }
 }
 #else
 @main

@@ -206,6 +206,18 @@ public final class Store: Sendable {
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// The files of a store at `path`, in the order they may be deleted: the WAL and shared memory
+    /// first, the database file last. SQLite replays a WAL it finds beside a database file onto
+    /// it, whichever database wrote it; a WAL left by a killed process beside a file that is then
+    /// replaced (a snapshot downloaded again, a store made anew) would mix two databases. Deleted
+    /// in this order, a kill at any moment leaves either the whole old store or nothing stale.
+    public static func files(at path: String) -> [String] { [path + "-wal", path + "-shm", path] }
+
+    /// Deletes the store at `path` (closed by every process), safe against a kill at any moment.
+    public static func remove(at path: String) {
+        for file in files(at: path) { try? FileManager.default.removeItem(atPath: file) }
+    }
+
     /// Writes a consistent copy of the store to `path` (`VACUUM INTO`) without stopping writers.
     public func vacuumInto(_ target: String) throws {
         do {

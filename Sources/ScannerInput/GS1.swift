@@ -103,7 +103,7 @@ public struct GS1Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .badDate(let ai, let v, let w): why = "(\(ai)) \(GS1.title(ai)) '\(s(v))' is not a date: \(w)"
         case .conflicting(let ai, let a, let b): why = "(\(ai)) appears twice with different values '\(s(a))' and '\(s(b))'"
         case .invalidValue(let ai, let v, let w): why = "(\(ai)) \(GS1.title(ai)) '\(s(v))': \(s(w))"
-        case .malformed(let w): why = w
+        case .malformed(let w): why = s(w)
         }
         return "GS1 code '\(s(text))' refused: \(why)"
     }

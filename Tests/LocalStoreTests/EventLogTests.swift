@@ -321,6 +321,47 @@ import Testing
 
     // MARK: Files
 
+    @Test func aWALLeftByAKilledProcessIsNeverReplayedOntoAReplacedStore() throws {
+        try Self.withTempDir { dir in
+            // A snapshot being adopted (written in WAL mode), killed: its database and WAL stay.
+            let adopted = dir.appendingPathComponent("adopted.db").path
+            var store: Store? = try Store.open(path: adopted, nodeID: "K2")
+            _ = try store!.append((0..<50).map { Self.note("A", "n\($0)") }, now: Self.t0)
+            let tmp = dir.appendingPathComponent("k2.db.download").path
+            let killed = dir.appendingPathComponent("killed.db").path
+            for suffix in ["", "-wal"] { try FileManager.default.copyItem(atPath: adopted + suffix, toPath: killed + suffix) }
+            func killedCopy() throws {
+                for suffix in ["", "-wal"] where !FileManager.default.fileExists(atPath: tmp + suffix) {
+                    try FileManager.default.copyItem(atPath: killed + suffix, toPath: tmp + suffix)
+                }
+            }
+            try killedCopy()
+            #expect(FileManager.default.fileExists(atPath: tmp + "-wal"))
+            // The next attempt puts another store at the same path. Removing only the file, as
+            // before, left the killed WAL beside the new file, and SQLite replays it onto it.
+            let fresh = dir.appendingPathComponent("fresh.db").path
+            _ = try Store.open(path: fresh, nodeID: "K9").append([Self.note("B", "other")], now: Self.t0)
+            func nodeAfterReplacing(removing files: [String]) throws -> String {
+                for f in files { try? FileManager.default.removeItem(atPath: f) }
+                try FileManager.default.copyItem(atPath: fresh, toPath: tmp)
+                defer { Store.remove(at: tmp) }
+                return try Store.open(path: tmp, create: false).read { db in try EventLog.nodeState(db: db).node }
+            }
+            #expect(try nodeAfterReplacing(removing: [tmp]) == "K2", "SQLite replays a stale WAL (the hazard)")
+            try killedCopy()
+            #expect(try nodeAfterReplacing(removing: Store.files(at: tmp)) == "K9")
+            store = nil
+            // Killed after any step of `Store.remove`: never a WAL without its database.
+            for steps in 0...3 {
+                try killedCopy()
+                for f in Store.files(at: tmp).prefix(steps) { try? FileManager.default.removeItem(atPath: f) }
+                let wal = FileManager.default.fileExists(atPath: tmp + "-wal"), db = FileManager.default.fileExists(atPath: tmp)
+                #expect(!wal || db, "killed after \(steps) steps: a WAL without its database")
+                Store.remove(at: tmp)
+            }
+        }
+    }
+
     @Test func hlcAndStreamSurviveClosingAndReopening() throws {
         try Self.withTempDir { dir in
             let path = dir.appendingPathComponent("floor.sqlite").path

@@ -79,6 +79,13 @@ import Testing
         #expect(try ok(label).gtin == "09506000134352")
     }
 
+    @Test func aMalformedBracketedCodeNamesWhatItFoundSafely() throws {
+        // Found by scripts/fuzz (gs1): the "expected '(AI)'" message carried the raw NULs it quoted.
+        let e = try #require(reason("(01I\u{0}\u{0}\u{0})09506000134352").map { GS1Error(text: "x", reason: $0) })
+        #expect(!e.message.unicodeScalars.contains(where: Sanitize.isControl))
+        #expect(e.message.contains("found '(01I\\u{0}\\u{0}'"), "\(e.message)")
+    }
+
     @Test func theContentChecksOfTheStandard() {
         #expect(reason("8007" + "GB82WEST12345698765432") == nil)                      // a valid IBAN
         #expect(reason("8007" + "GB82WEST12345698765433").map { if case .invalidValue = $0 { true } else { false } } == true)

@@ -40,7 +40,7 @@ enum BoardView {
         return KioskView.duration(now - since)
     }
 
-    static func stateRole(_ st: StationState) -> Role {
+    static func stateRole(_ st: StationState) -> Paint {
         switch st {
         case .run: return .ok
         case .setup: return .info
@@ -67,7 +67,7 @@ enum BoardView {
 
     private static func headline(_ s: inout Screen, _ m: BoardModel, _ d: BoardSnapshot, top: Int, rows: Int) {
         let fpy = d.fpyToday.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
-        let figures: [(String, String, Role)] = [
+        let figures: [(String, String, Paint)] = [
             ("OUTPUT TODAY", "\(d.outputToday)", .ok),
             ("LATE ORDERS", "\(d.lateCount)", d.lateCount > 0 ? .stop : .ok),
             ("OPEN HOLDS", "\(d.holdCount)", d.holdCount > 0 ? .warn : .ok),
@@ -77,7 +77,7 @@ enum BoardView {
         for (i, f) in figures.enumerated() {
             let x = i * w
             let cw = i == figures.count - 1 ? s.width - x : w
-            let role: Role = m.stale ? .stale : f.2
+            let role: Paint = m.stale ? .stale : f.2
             _ = s.put(f.0, x: x + max(0, (cw - f.0.count) / 2), y: top, role: m.stale ? .stale : .title, bold: true)
             let scale = BigText.scale(for: f.1, columns: cw - 2, rows: rows - 1)
             if scale > 0 {
@@ -114,7 +114,7 @@ enum BoardView {
     private static func tile(_ s: inout Screen, _ m: BoardModel, _ d: BoardSnapshot, _ t: BoardSnapshot.Tile,
                              x: Int, y: Int, width w: Int, height h: Int) {
         let stale = m.stale
-        let role = stale ? Role.stale : stateRole(t.state)
+        let role = stale ? Paint.stale : stateRole(t.state)
         let since = age(d.asOf, t.since)
         // Line 0: station and time in state.
         s.put("\(t.station) \(t.name)", x: x, y: y, role: stale ? .stale : .title, bold: true, maxWidth: w - since.count - 1)
@@ -145,20 +145,20 @@ enum BoardView {
     private static func lists(_ s: inout Screen, _ m: BoardModel, _ d: BoardSnapshot, top: Int, rows: Int) {
         let w = s.width / 3
         let now = d.asOf
-        let late = d.orders.map { o -> (String, Role) in
+        let late = d.orders.map { o -> (String, Paint) in
             let mark = o.risk == .late ? "! LATE" : "~ RISK"
             return ("\(mark) \(o.number) due \(o.due) (\(o.open) open)", o.risk == .late ? .stop : .warn)
         }
-        let holds = d.holds.map { h -> (String, Role) in
+        let holds = d.holds.map { h -> (String, Paint) in
             let subject = AggregateID(rawValue: h.aggregate).key
             return ("⚠ \(subject) \(h.reason)\(h.step.map { " @\($0)" } ?? "") \(age(now, h.at))", .warn)
         }
-        let downs = d.downs.map { ("▼ \($0.station) \($0.reason) \(age(now, $0.since))", Role.stop) }
+        let downs = d.downs.map { ("▼ \($0.station) \($0.reason) \(age(now, $0.since))", Paint.stop) }
             + d.andons.map { a in
                 ("☎ \(a.station) \(AndonKind(rawValue: a.kind)?.label ?? a.kind) \(age(now, a.at))"
-                    + (a.acknowledgedBy.map { " ack \($0)" } ?? " NOT ACKNOWLEDGED"), a.acknowledgedBy == nil ? Role.stop : .warn)
+                    + (a.acknowledgedBy.map { " ack \($0)" } ?? " NOT ACKNOWLEDGED"), a.acknowledgedBy == nil ? Paint.stop : .warn)
             }
-        let columns: [(String, [(String, Role)])] = [
+        let columns: [(String, [(String, Paint)])] = [
             ("LATE \(d.lateCount) · AT RISK \(d.atRiskCount)", late),
             ("OPEN HOLDS \(d.holdCount)", holds),
             ("DOWN \(d.downs.count) · ANDON \(d.andons.count)", downs),

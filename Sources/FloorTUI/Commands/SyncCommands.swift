@@ -73,7 +73,7 @@ enum Bootstrap {
         }
         let clock = ContinuousClock(), start = clock.now
         warn("floor: the store is empty: fetching a snapshot from \(Sanitize.line(central)) ...")
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        Store.remove(at: path)
         let empty = try Store.inMemory()
         let client = SyncClient(store: empty, central: central, node: settings.node, secret: secret)
         do {

@@ -76,7 +76,7 @@ enum KioskView {
     private static func footer(_ s: inout Screen, _ m: KioskModel) {
         let y = s.height - 2
         if let msg = m.message {
-            let role: Role = msg.kind == .refused ? .stop : (msg.kind == .ok ? .ok : (msg.kind == .warning ? .warn : .info))
+            let role: Paint = msg.kind == .refused ? .stop : (msg.kind == .ok ? .ok : (msg.kind == .warning ? .warn : .info))
             let word = msg.kind == .refused ? "✖ " : (msg.kind == .ok ? "✔ " : (msg.kind == .warning ? "⚠ " : ""))
             s.fill(y: y, role: role)
             s.put(" " + (s.glyphs == .ascii ? (msg.kind == .refused ? "! " : "") : word) + msg.text, x: 0, y: y, role: role, bold: msg.kind == .refused)
@@ -149,7 +149,7 @@ enum KioskView {
         let others = m.data.banners.filter { $0.status != .required && (!$0.status.unlocked || m.base != .queue) }
         let shown = others.prefix(3)
         for b in shown {
-            let role: Role
+            let role: Paint
             let text: String
             switch b.status {
             case .required:
@@ -180,7 +180,7 @@ enum KioskView {
 
     // MARK: queue
 
-    static func stateWord(_ q: KioskData.QueueRow) -> (String, Role) {
+    static func stateWord(_ q: KioskData.QueueRow) -> (String, Paint) {
         if q.status == .hold { return ("HOLD", .stop) }
         if let station = q.elsewhere { return ((q.status == .paused ? "PAUSED@" : "RUN@") + station, .info) }
         if q.isFirstPiece { return ("1ST PIECE", .banner) }
@@ -239,11 +239,11 @@ enum KioskView {
                     + String(q.quantity).right(4) + " "
                 s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
                 var x = s.columns(of: line)
-                let dueRole: Role = q.risk == .late ? .stop : (q.risk == .atRisk ? .warn : (sel ? .selected : .normal))
+                let dueRole: Paint = q.risk == .late ? .stop : (q.risk == .atRisk ? .warn : (sel ? .selected : .normal))
                 let due = q.due.prefix(10) + (q.risk == .late ? "!" : (q.risk == .atRisk ? "~" : ""))
                 s.put(String(due).fit(11), x: x, y: y, role: dueRole, bold: q.risk == .late)
                 x += 11
-                let pri: (String, Role) = q.priority == .urgent ? ("URG", .stop) : (q.priority == .high ? ("HI", .warn) : (q.priority == .low ? ("LO", .dim) : ("", .normal)))
+                let pri: (String, Paint) = q.priority == .urgent ? ("URG", .stop) : (q.priority == .high ? ("HI", .warn) : (q.priority == .low ? ("LO", .dim) : ("", .normal)))
                 s.put(pri.0, x: x, y: y, role: pri.1, bold: q.priority == .urgent)
                 x += 4
                 let (word, role) = stateWord(q)
@@ -285,7 +285,7 @@ enum KioskView {
         if d.dueRisk == .late { s.put(" LATE", x: x, y: y, role: .stop, bold: true) } else if d.dueRisk == .atRisk { s.put(" AT RISK", x: x, y: y, role: .warn, bold: true) }
         y += 1
         let word = status.rawValue.uppercased()
-        let role: Role = status == .hold || status == .scrapped ? .stop : (status == .running ? .ok : (status == .paused ? .warn : .normal))
+        let role: Paint = status == .hold || status == .scrapped ? .stop : (status == .running ? .ok : (status == .paused ? .warn : .normal))
         let stepText = d.step.map { " Step \($0.id) \($0.name) (\($0.workCenter))" } ?? " Step \(p.step)"
         let n = s.put(stepText + " · ", x: 0, y: y)
         var x2 = n + s.put(word, x: n, y: y, role: role, bold: true)
@@ -427,7 +427,7 @@ enum KioskView {
         var under = m
         under.overlay = nil
         let context = under.context
-        var lines: [(String, String, Role)] = [("Keymap", m.keymap.name, .title)]
+        var lines: [(String, String, Paint)] = [("Keymap", m.keymap.name, .title)]
         for (keys, title) in m.keymap.help(for: context, readOnly: m.readOnly) { lines.append((keys, title, .normal)) }
         lines.append(("", "", .normal))
         lines.append(("Scan", "EMP: badge · SN:/WO: traveler · LOT:mat:lot · EQ: gauge · CMD: cards", .dim))

@@ -99,7 +99,7 @@ enum ConsoleLoader {
             t.columns = ["ORDER", "PART", "STATUS", "QTY", "DONE", "SCRAP", "DUE", "PRIO"]
             t.rows = report.rows.suffix(2000).map { cells in
                 let c = cells.map(\.plain)
-                let role: Role = c[2] == "on_hold" || c[2] == "hold" ? .warn : (c[2] == "done" ? .dim : .normal)
+                let role: Paint = c[2] == "on_hold" || c[2] == "hold" ? .warn : (c[2] == "done" ? .dim : .normal)
                 return ConsoleRow(cells: c, role: role, ref: .order(c[0]))
             }
             t.summary = ["\(report.rows.count) orders · P priority · h hold · r release · x cancel · L load a file"]

@@ -61,7 +61,7 @@ enum RowRef: Equatable, Sendable {
 
 struct ConsoleRow: Equatable, Sendable {
     var cells: [String]
-    var role: Role = .normal
+    var role: Paint = .normal
     var ref: RowRef = .none
 }
 
@@ -122,7 +122,7 @@ struct ConsoleModel: TimedModel, Sendable {
     }
     struct Message: Equatable, Sendable {
         var text: String
-        var role: Role
+        var role: Paint
     }
 
     var keymap: Keymap

@@ -77,7 +77,7 @@ enum ConsoleView {
         for r in t.rows.prefix(500) { for (i, c) in r.cells.enumerated() where i < widths.count { widths[i] = max(widths[i], min(28, s.columns(of: c))) } }
         let fixed = widths.dropLast().reduce(0) { $0 + $1 + 2 }
         widths[widths.count - 1] = max(8, s.width - 2 - fixed)
-        func line(_ cells: [String], y: Int, role: Role, bold: Bool = false) {
+        func line(_ cells: [String], y: Int, role: Paint, bold: Bool = false) {
             var x = 1
             for (i, c) in cells.enumerated() where i < widths.count {
                 guard x < s.width - 1 else { break }

@@ -28,7 +28,7 @@ enum BigText {
     }
 
     /// Draws `text` at (x, y). Characters without a glyph draw as blanks.
-    static func draw(_ text: String, into screen: inout Screen, x: Int, y: Int, scale: Int, role: Role) {
+    static func draw(_ text: String, into screen: inout Screen, x: Int, y: Int, scale: Int, role: Paint) {
         guard scale > 0 else { return }
         let block = String(screen.glyphs.block)
         for (i, c) in text.enumerated() {

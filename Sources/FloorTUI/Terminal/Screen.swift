@@ -2,7 +2,7 @@ import MESCore
 
 /// What a cell means; the terminal layer turns roles into colours and attributes (with a word or
 /// a glyph always carrying the meaning too: never colour alone).
-public enum Role: UInt8, CaseIterable, Sendable {
+public enum Paint: UInt8, CaseIterable, Sendable {
     case normal, dim, title, header, selected, ok, warn, stop, info, banner, field, key, stale
     /// One letter per role for golden files.
     var letter: Character { Array(".dthsowxibfkg")[Int(rawValue)] }
@@ -24,7 +24,7 @@ public struct Glyphs: Sendable, Equatable {
 public struct Screen: Equatable, Sendable {
     public struct Cell: Equatable, Sendable {
         public var char: Character
-        public var role: Role
+        public var role: Paint
         public var bold: Bool
         /// The right half of a double-width character (drawn by the cell to its left).
         public var continuation: Bool
@@ -75,7 +75,7 @@ public struct Screen: Equatable, Sendable {
 
     /// Writes `text` at (x, y), clipped to `maxWidth` columns (and the screen). Returns the columns used.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, role: Role = .normal, bold: Bool = false, maxWidth: Int? = nil) -> Int {
+    public mutating func put(_ text: String, x: Int, y: Int, role: Paint = .normal, bold: Bool = false, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var col = x
@@ -94,7 +94,7 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// Fills a rectangle with spaces of a role (a background band).
-    public mutating func fill(x: Int = 0, y: Int, width w: Int? = nil, height h: Int = 1, role: Role, char: Character = " ") {
+    public mutating func fill(x: Int = 0, y: Int, width w: Int? = nil, height h: Int = 1, role: Paint, char: Character = " ") {
         let x0 = max(0, x), x1 = min(width, x + (w ?? width - x))
         for row in max(0, y)..<min(height, y + h) where x0 < x1 {
             for col in x0..<x1 { cells[row * width + col] = Cell(char: char, role: role, bold: false, continuation: false) }
@@ -102,7 +102,7 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// Sets the role of existing cells (e.g. the selected row).
-    public mutating func paint(x: Int = 0, y: Int, width w: Int? = nil, role: Role, bold: Bool? = nil) {
+    public mutating func paint(x: Int = 0, y: Int, width w: Int? = nil, role: Paint, bold: Bool? = nil) {
         guard y >= 0, y < height else { return }
         for col in max(0, x)..<min(width, x + (w ?? width - x)) {
             cells[y * width + col].role = role
@@ -111,7 +111,7 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// A box with an optional title in its top edge.
-    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, role: Role = .dim) {
+    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, role: Paint = .dim) {
         guard w >= 2, h >= 2 else { return }
         let g = glyphs
         put(String(g.tl) + String(repeating: g.h, count: w - 2) + String(g.tr), x: x, y: y, role: role)
@@ -148,7 +148,7 @@ public struct Screen: Equatable, Sendable {
         return s
     }
 
-    public mutating func rule(y: Int, x: Int = 0, width w: Int? = nil, role: Role = .dim) {
+    public mutating func rule(y: Int, x: Int = 0, width w: Int? = nil, role: Paint = .dim) {
         put(String(repeating: glyphs.h, count: max(0, w ?? width - x)), x: x, y: y, role: role)
     }
 

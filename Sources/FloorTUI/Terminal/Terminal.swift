@@ -78,23 +78,23 @@ final class Terminal {
 
     private func setupColours() {
         let bold = floor_attr_bold(), reverse = floor_attr_reverse(), underline = floor_attr_underline(), dim = floor_attr_dim()
-        attrs = Array(repeating: 0, count: Role.allCases.count)
+        attrs = Array(repeating: 0, count: Paint.allCases.count)
         if colors == 0 {
             // No colour: attributes carry emphasis; words carry the meaning.
-            attrs[Int(Role.dim.rawValue)] = dim
-            attrs[Int(Role.title.rawValue)] = bold
-            attrs[Int(Role.header.rawValue)] = reverse
-            attrs[Int(Role.selected.rawValue)] = reverse
-            attrs[Int(Role.stop.rawValue)] = reverse | bold
-            attrs[Int(Role.banner.rawValue)] = reverse | bold
-            attrs[Int(Role.field.rawValue)] = underline
-            attrs[Int(Role.key.rawValue)] = bold
-            attrs[Int(Role.stale.rawValue)] = dim
+            attrs[Int(Paint.dim.rawValue)] = dim
+            attrs[Int(Paint.title.rawValue)] = bold
+            attrs[Int(Paint.header.rawValue)] = reverse
+            attrs[Int(Paint.selected.rawValue)] = reverse
+            attrs[Int(Paint.stop.rawValue)] = reverse | bold
+            attrs[Int(Paint.banner.rawValue)] = reverse | bold
+            attrs[Int(Paint.field.rawValue)] = underline
+            attrs[Int(Paint.key.rawValue)] = bold
+            attrs[Int(Paint.stale.rawValue)] = dim
             return
         }
         // (fg, bg) per role; -1 is the terminal's default. 256 colours get softer greys.
         let grey: Int16 = colors >= 256 ? 245 : -1
-        let table: [Role: (Int16, Int16, UInt32)] = [
+        let table: [Paint: (Int16, Int16, UInt32)] = [
             .dim: (grey, -1, colors >= 256 ? 0 : dim),
             .title: (6, -1, bold),
             .header: (0, 6, 0),
@@ -108,7 +108,7 @@ final class Terminal {
             .key: (3, -1, bold),
             .stale: (colors >= 256 ? 250 : 7, colors >= 256 ? 238 : 0, 0),
         ]
-        for role in Role.allCases where role != .normal {
+        for role in Paint.allCases where role != .normal {
             guard let (fg, bg, extra) = table[role] else { continue }
             floor_init_pair(Int16(role.rawValue), fg, bg)
             attrs[Int(role.rawValue)] = floor_color_pair(Int32(role.rawValue)) | extra
