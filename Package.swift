@@ -1,15 +1,17 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Heavy dependencies (Hummingbird, AsyncHTTPClient, benchmarks) stay out of this graph until the
-// replication issue needs them, and benchmarks live in `floor bench` / Benchmarks/, so that
-// `swift test` builds only what the tests need.
+// The targets and what each may import are in docs/codebase-guide.md (scripts/check-boundaries
+// enforces the rules). The heavy dependencies (Hummingbird, AsyncHTTPClient, NIO) are only in
+// FloorCentral and what depends on it; MESCore, ScannerInput and LocalStore build without them.
+// The benchmarks (`floor-bench`) and the fuzz targets (`floor-fuzz`) are programs of their own.
 let package = Package(
     name: "Floor",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "floor", targets: ["FloorTUI"]),
         .executable(name: "floor-fuzz", targets: ["FloorFuzz"]),
+        .executable(name: "floor-bench", targets: ["FloorBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -46,21 +48,36 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The station layer: a station's session (who is logged in, what is selected, how a code
+        // is resolved) and the kiosk's read model. No screens, no SQL: it asks MESCore and LocalStore.
+        .target(name: "FloorStation", dependencies: ["MESCore", "LocalStore", "ScannerInput"]),
+        // What every command-line program of Floor shares: the store option, output formats, and
+        // errors turned into a message and an exit status.
+        .target(name: "FloorCommandLine", dependencies: [
+            "MESCore", "LocalStore", "FloorCentral",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // ncursesw for Swift 6: macros and C globals wrapped, NCURSES_WIDECHAR defined.
         .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Screens, keymaps and the `floor` command.
         .executableTarget(name: "FloorTUI", dependencies: [
-            "MESCore", "LocalStore", "ScannerInput", "CNCurses", "FloorCentral",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "MESCore", "LocalStore", "ScannerInput", "FloorStation", "FloorCommandLine", "CNCurses", "FloorCentral",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The benchmarks, out of the shipped binary: they drive `floor` (beside them) in a pty.
+        .executableTarget(name: "FloorBench", dependencies: [
+            "MESCore", "LocalStore", "ScannerInput", "FloorStation", "FloorCommandLine", "FloorCentral",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/FloorBench"),
         // The fuzz targets over every reader of untrusted input (scripts/fuzz builds it with libFuzzer).
         .executableTarget(name: "FloorFuzz", dependencies: ["MESCore", "ScannerInput", "LocalStore"]),
         .testTarget(name: "MESCoreTests", dependencies: ["MESCore"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "MESCore"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "MESCore"]),
         .testTarget(name: "FloorCentralTests", dependencies: ["FloorCentral", "LocalStore", "MESCore"]),
-        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "LocalStore", "MESCore", "ScannerInput"], exclude: ["Golden"]),
+        .testTarget(name: "FloorTUITests", dependencies: ["FloorTUI", "FloorStation", "LocalStore", "MESCore", "ScannerInput"],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,12 @@ import Foundation
 
 /// Plain words for an event, for command output, histories and traces. Sanitized.
 public enum Describe {
+    /// A time span for a screen: `42m`, `3h05m`.
+    public static func duration(_ ms: Int64) -> String {
+        let min = max(0, ms) / 60_000
+        return min < 60 ? "\(min)m" : "\(min / 60)h\(String(format: "%02d", min % 60))m"
+    }
+
     public static func event(_ r: RecordedEvent) -> String {
         let s: String
         switch r.event {

@@ -1,3 +1,4 @@
+@testable import FloorStation
 import Foundation
 import LocalStore
 import MESCore

@@ -1,3 +1,4 @@
+@testable import FloorStation
 import Foundation
 import MESCore
 import ScannerInput
@@ -149,7 +150,7 @@ struct CalibrationTests {
         #expect(k.text.contains("(Enter saves)"))
         k.key(.enter)
         #expect(k.driver.model.overlay == nil)
-        let saved = KioskDriver.savedWedge(k.store, station: "K-SW1")
+        let saved = StationScanner.saved(k.store, station: "K-SW1")
         #expect(saved == k.driver.model.wedge)
         #expect(saved.maxGap >= 84 && saved.maxGap != WedgeSettings.defaults.maxGap)
         // The saved thresholds make an 80 ms burst a scan, which the defaults do not.
@@ -163,7 +164,7 @@ struct CalibrationTests {
         #expect(decode(saved) == [.scan("SN:NW-5001-001", symbology: nil)])
         #expect(decode(.defaults) != [.scan("SN:NW-5001-001", symbology: nil)])
         // The other station keeps its own (default) thresholds.
-        #expect(KioskDriver.savedWedge(k.store, station: "K-SW2") == .defaults)
+        #expect(StationScanner.saved(k.store, station: "K-SW2") == .defaults)
     }
 }
 

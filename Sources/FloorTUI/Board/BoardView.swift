@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
@@ -40,15 +41,7 @@ enum BoardView {
         return KioskView.duration(now - since)
     }
 
-    static func stateRole(_ st: StationState) -> Paint {
-        switch st {
-        case .run: return .ok
-        case .setup: return .info
-        case .fpi, .hold: return .warn
-        case .down: return .stop
-        case .idle: return .dim
-        }
-    }
+    static func stateRole(_ st: StationState) -> Paint { Paint(Tone(st)) }
 
     private static func header(_ s: inout Screen, _ m: BoardModel) {
         s.fill(y: 0, role: .header)

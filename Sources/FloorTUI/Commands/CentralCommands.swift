@@ -1,5 +1,6 @@
 import ArgumentParser
 import FloorCentral
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore

@@ -1,5 +1,7 @@
 import ArgumentParser
 import FloorCentral
+import FloorStation
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
@@ -102,7 +104,7 @@ enum KioskLaunch {
         var model = KioskModel(stationID: station, keymap: keymap, now: Date())
         model.idleLogout = idleLogout > 0 ? TimeInterval(idleLogout) : nil
         model.helpExtra = helpExtra
-        model.wedge = KioskDriver.savedWedge(store, station: station)
+        model.wedge = StationScanner.saved(store, station: station)
         model.wedge.timingEnabled = framing.timing
         if framing.aim { model.wedge.aimFraming = true }
         if let prefix = framing.prefix { model.wedge.prefix = prefix }

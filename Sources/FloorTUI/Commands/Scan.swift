@@ -1,4 +1,6 @@
 import ArgumentParser
+import FloorStation
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore

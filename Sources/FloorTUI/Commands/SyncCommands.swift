@@ -1,5 +1,6 @@
 import ArgumentParser
 import FloorCentral
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
@@ -222,20 +223,5 @@ enum NodesTable {
         if s < 3600 { return "\(s / 60) min ago" }
         if s < 86_400 { return "\(s / 3600) h ago" }
         return "\(s / 86_400) d ago"
-    }
-}
-
-/// `runReporting` for async commands, plus replication's errors.
-func runReportingAsync(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let e as SyncError {
-        warn("floor: \(Sanitize.line(e.description))")
-        throw ExitCode(1)
-    } catch let e as CentralRefusal {
-        warn("floor: \(Sanitize.line(e.message))")
-        throw ExitCode(1)
-    } catch {
-        try runReporting { throw error }
     }
 }

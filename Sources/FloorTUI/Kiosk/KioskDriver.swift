@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
@@ -67,7 +68,7 @@ final class KioskDriver: ElmProgram {
         case .saveWedge(let settings):
             do {
                 let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
-                try service.store.setMeta(KioskDriver.wedgeKey(model.stationID), json)
+                try service.store.setMeta(StationScanner.key(model.stationID), json)
                 return nil
             } catch {
                 return .failed("cannot save the scanner settings: \(error)")
@@ -86,14 +87,5 @@ final class KioskDriver: ElmProgram {
             }
             return .handled(session, replies, opened: open)
         }
-    }
-
-    static func wedgeKey(_ station: String) -> String { "station.\(station).scanner" }
-
-    /// The station's saved scanner thresholds, or the defaults.
-    static func savedWedge(_ store: Store, station: String) -> WedgeSettings {
-        guard let text = try? store.meta(wedgeKey(station)),
-              let s = try? JSONDecoder().decode(WedgeSettings.self, from: Data(text.utf8)) else { return .defaults }
-        return s
     }
 }

@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import MESCore
 import ScannerInput

@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import MESCore
 
@@ -58,10 +59,7 @@ enum KioskView {
         return ClockTime(minutes: m.data.calendar.minuteOfDay(d)).description
     }
 
-    static func duration(_ ms: Int64) -> String {
-        let min = max(0, ms) / 60_000
-        return min < 60 ? "\(min)m" : "\(min / 60)h\(String(format: "%02d", min % 60))m"
-    }
+    static func duration(_ ms: Int64) -> String { Describe.duration(ms) }
 
     private static func statusLine(_ s: inout Screen, _ m: KioskModel) {
         s.fill(y: 0, role: .header)

@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
@@ -67,13 +68,8 @@ final class ConsoleDriver: LoopClient, ElmProgram {
         guard model.person != nil else { return .loaded(ConsoleTable(), lastEvent: model.lastEvent, plant: model.plant) }
         do {
             let screen = model.screen
-            return try service.store.read { db in
-                guard let plant = try service.plantIndex(db) else {
-                    var t = ConsoleTable(); t.problem = "no plant loaded in this store"
-                    return .loaded(t, lastEvent: 0, plant: nil)
-                }
-                return .loaded(try ConsoleLoader.load(screen, db, plant: plant, now: clock()), lastEvent: try EventLog.lastPosition(db: db), plant: plant)
-            }
+            let l = try ConsoleLoader.load(screen, service: service, now: clock())
+            return .loaded(l.table, lastEvent: l.lastEvent, plant: l.plant)
         } catch {
             return .failed("cannot read the store: \(error)")
         }

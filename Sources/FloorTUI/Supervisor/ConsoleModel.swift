@@ -1,23 +1,11 @@
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
 import ScannerInput
 
-/// The supervisor console's views (tabs), in the order of their number keys.
-enum ConsoleTab: Int, CaseIterable, Sendable {
-    case stations, holds, fpi, approvals, andon, orders, conflicts, reports
-    var title: String {
-        switch self {
-        case .stations: return "Stations"
-        case .holds: return "Holds"
-        case .fpi: return "First pieces"
-        case .approvals: return "Approvals"
-        case .andon: return "Andon"
-        case .orders: return "Orders"
-        case .conflicts: return "Conflicts"
-        case .reports: return "Reports"
-        }
-    }
+extension ConsoleTab {
+    /// The keymap action that opens the tab.
     var action: Action {
         switch self {
         case .stations: return .viewStations
@@ -32,48 +20,18 @@ enum ConsoleTab: Int, CaseIterable, Sendable {
     }
 }
 
-/// What the console shows: a tab, or a drill-down (a station's queue, a part's history).
-enum ConsoleScreen: Equatable, Sendable {
-    case tab(ConsoleTab)
-    case station(String)
-    case history(String)
-}
-
-/// What a row is about, so an action knows its subject.
-enum RowRef: Equatable, Sendable {
-    case none
-    case station(String)
-    case part(String)
-    case hold(serial: String, hold: String)
-    case orderHold(order: String)
-    case firstPiece(serial: String)
-    case override(serial: String, id: String)
-    case andon(station: String)
-    case order(String)
-
-    var serial: String? {
-        switch self {
-        case .part(let s), .hold(let s, _), .firstPiece(let s), .override(let s, _): return s
-        default: return nil
+extension Paint {
+    /// The paint of a row's tone.
+    init(_ tone: Tone) {
+        switch tone {
+        case .normal: self = .normal
+        case .dim: self = .dim
+        case .ok: self = .ok
+        case .warn: self = .warn
+        case .stop: self = .stop
+        case .info: self = .info
         }
     }
-}
-
-struct ConsoleRow: Equatable, Sendable {
-    var cells: [String]
-    var role: Paint = .normal
-    var ref: RowRef = .none
-}
-
-/// One screen's table: a title, columns, rows and lines of summary above them.
-struct ConsoleTable: Equatable, Sendable {
-    var title = ""
-    var columns: [String] = []
-    var rows: [ConsoleRow] = []
-    var summary: [String] = []
-    var problem: String?
-    /// The part id of each serial on the table (a rework offers that part's routing steps).
-    var partOf: [String: String] = [:]
 }
 
 /// A multi-step action being put together: each picker or entry answer moves it on, until a

@@ -1,3 +1,4 @@
+import FloorStation
 import Foundation
 import MESCore
 
@@ -94,7 +95,7 @@ enum ConsoleView {
         for (i, r) in t.rows.enumerated().dropFirst(first).prefix(visible) {
             let selected = i == m.selection
             if selected { s.fill(y: y, role: .selected) }
-            line(r.cells, y: y, role: selected ? .selected : r.role, bold: selected)
+            line(r.cells, y: y, role: selected ? .selected : Paint(r.role), bold: selected)
             y += 1
         }
         if t.rows.count > visible {

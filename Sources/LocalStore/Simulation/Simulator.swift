@@ -118,13 +118,20 @@ public final class Simulator {
             progress?(dayStart, report)
             day = day.adding(days: 1)
         }
-        // The simulated period ends with every machine back up: a store handed over (the demo)
-        // has no downtime nobody is there to end.
+        // The simulated period ends with every machine back up and no part left half made: a store
+        // handed over (the demo) has no downtime nobody is there to end, and no work running at a
+        // station that nobody is at (whatever the hour the demo was made at).
         try store.write { db in
             for i in sims.indices {
-                guard case .down = sims[i].phase else { continue }
                 let op = sims[i].operators.first ?? supervisor
-                _ = try run(.downtimeEnd, op, sims[i].station.id, options.end, db)
+                switch sims[i].phase {
+                case .down:
+                    _ = try run(.downtimeEnd, op, sims[i].station.id, options.end, db)
+                case .working(_, let actions):
+                    for command in actions { _ = try run(command, op, sims[i].station.id, options.end, db) }
+                default:
+                    continue
+                }
                 sims[i].phase = .idle
             }
         }

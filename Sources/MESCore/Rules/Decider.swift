@@ -79,7 +79,7 @@ public enum Decider {
     static func events(_ command: Command, _ a: Actor, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
         let person = a.person, station = a.station
         if station.isConsole, command.needsStation {
-            throw Refusal("needs_station", "this is done at a station's kiosk, not at the supervisor console")
+            throw Refusal(.needsStation, "this is done at a station's kiosk, not at the supervisor console")
         }
         switch command {
         case .start(let serial):
@@ -97,16 +97,16 @@ public enum Decider {
 
         case .pause(let serial, let reason):
             let part = try requirePart(serial, state)
-            guard part.status == .running, let run = part.run else { throw Refusal("not_running", "\(serial) is not running (\(part.displayStatus.rawValue))") }
+            guard part.status == .running, let run = part.run else { throw Refusal(.notRunning, "\(serial) is not running (\(part.displayStatus.rawValue))") }
             return [.stepPaused(StepPaused(serial: serial, step: run.step, reason: reason))]
 
         case .resume(let serial):
             let part = try requirePart(serial, state)
-            guard part.status == .paused, let run = part.run else { throw Refusal("not_paused", "\(serial) is not paused (\(part.displayStatus.rawValue))") }
+            guard part.status == .paused, let run = part.run else { throw Refusal(.notPaused, "\(serial) is not paused (\(part.displayStatus.rawValue))") }
             var reasons = try resumeBlockers(part, run, a, plant, state, env)
             if run.station != station.id {
                 // Its machine, first-piece key and setup belong to that station.
-                reasons.insert(RefusalReason("paused_elsewhere", "\(serial) is paused at \(run.station): resume it there"), at: 0)
+                reasons.insert(RefusalReason(.pausedElsewhere, "\(serial) is paused at \(run.station): resume it there"), at: 0)
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
             return [.stepResumed(StepResumed(serial: serial, step: run.step, station: station.id))]
@@ -117,13 +117,13 @@ public enum Decider {
         case .record(let serial, let charID, let text, let gauge):
             let (part, _, step) = try running(serial, plant, state)
             guard let c = step.measurements.first(where: { $0.id.caseInsensitiveCompare(charID) == .orderedSame }) else {
-                throw Refusal("unknown_characteristic", "\(step.id) has no characteristic \(charID) (it has \(step.measurements.map(\.id).joined(separator: ", ")))")
+                throw Refusal(.unknownCharacteristic, "\(step.id) has no characteristic \(charID) (it has \(step.measurements.map(\.id).joined(separator: ", ")))")
             }
             guard let value = Tolerance.parseValue(text, kind: c.kind) else {
-                throw Refusal("bad_value", c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
+                throw Refusal(.badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
             }
             if let g = gauge {
-                guard let e = plant.equipment[g] else { throw Refusal("unknown_gauge", "no gauge \(g)") }
+                guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
                 if plant.isOutOfCalibration(e, on: plant.calendar.localDate(env.now)) {
                     throw Refusal(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!)); its reading is refused")
                 }
@@ -141,20 +141,20 @@ public enum Decider {
         case .consume(let serial, let material, let lot, let expiry):
             let (part, _, step) = try running(serial, plant, state)
             guard let req = step.materials.first(where: { $0.material == material }) else {
-                throw Refusal("wrong_material", "\(step.id) does not use \(material)\(step.materials.isEmpty ? "" : " (it uses \(step.materials.map(\.material).joined(separator: ", ")))")")
+                throw Refusal(.wrongMaterial, "\(step.id) does not use \(material)\(step.materials.isEmpty ? "" : " (it uses \(step.materials.map(\.material).joined(separator: ", ")))")")
             }
             if let expiry, expiry < plant.calendar.localDate(env.now) {
-                throw Refusal("lot_expired", "lot \(lot) of \(material) expired on \(expiry)")
+                throw Refusal(.lotExpired, "lot \(lot) of \(material) expired on \(expiry)")
             }
             if let l = try state.lot(material: material, lot: lot), !l.holds.isEmpty {
-                throw Refusal("lot_on_hold", "lot \(lot) of \(material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))")
+                throw Refusal(.lotOnHold, "lot \(lot) of \(material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))")
             }
             return [.materialConsumed(MaterialConsumed(serial: serial, step: step.id, material: material, lot: lot,
                                                        qty: req.qty * Double(part.quantity), expiry: expiry))]
 
         case .hold(let serial, let reason, let note):
             let part = try requirePart(serial, state)
-            guard plant.holdReasons[reason] != nil else { throw Refusal("unknown_reason", "no hold reason \(reason) (\(plant.plant.reasons.hold.map(\.code).joined(separator: ", ")))") }
+            guard plant.holdReasons[reason] != nil else { throw Refusal(.unknownReason, "no hold reason \(reason) (\(plant.plant.reasons.hold.map(\.code).joined(separator: ", ")))") }
             guard !part.status.isTerminal else { throw Refusal(.partTerminal, "\(serial) is \(part.status.rawValue)") }
             return [.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: reason, note: note, step: part.step,
                                        ncr: reason == "OOT" || reason == "FPI" ? "NCR-" + env.newID() : nil))]
@@ -165,22 +165,22 @@ public enum Decider {
             let named = holds ?? part.holds.filter { $0.ncr == nil }.map(\.id)
             let open = part.holds.filter { named.contains($0.id) }
             if let ncr = open.first(where: { $0.ncr != nil }) {
-                throw Refusal("needs_disposition", "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
+                throw Refusal(.needsDisposition, "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
             }
             if open.isEmpty, holds == nil, let ncr = part.holds.first(where: { $0.ncr != nil }) {
-                throw Refusal("needs_disposition", "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
+                throw Refusal(.needsDisposition, "hold \(ncr.reason) carries \(ncr.ncr!): it is closed by a disposition")
             }
-            guard !open.isEmpty else { throw Refusal("no_hold", "\(serial) has no such open hold") }
+            guard !open.isEmpty else { throw Refusal(.noHold, "\(serial) has no such open hold") }
             return [.partHoldReleased(HoldReleased(subject: serial, holds: open.map(\.id), note: note))]
 
         case .scrap(let serial, let count, let reason):
             let part = try requirePart(serial, state)
             guard plant.scrapReasons[reason] != nil else {
-                throw Refusal("unknown_reason", "a scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))")
+                throw Refusal(.unknownReason, "a scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))")
             }
             guard !part.status.isTerminal else { throw Refusal(.partTerminal, "\(serial) is \(part.status.rawValue)") }
             let n = count ?? part.quantity
-            guard n > 0, n <= part.quantity else { throw Refusal("bad_count", "scrap count must be 1 to \(part.quantity)") }
+            guard n > 0, n <= part.quantity else { throw Refusal(.badCount, "scrap count must be 1 to \(part.quantity)") }
             return [.scrapRecorded(ScrapRecorded(serial: serial, step: part.step, count: n, reason: reason, station: station.id))]
                 + (n == part.quantity ? try firstPieceScrapped(part, state) : [])
 
@@ -190,7 +190,7 @@ public enum Decider {
         case .fpiWaive(let serial, let reason):
             let (key, _) = try pendingFirstPiece(serial, person, state)
             guard reason.trimmingCharacters(in: .whitespacesAndNewlines).count >= minWaiveReason else {
-                throw Refusal("reason_too_short", "a waive needs a written reason of \(minWaiveReason) characters or more")
+                throw Refusal(.reasonTooShort, "a waive needs a written reason of \(minWaiveReason) characters or more")
             }
             return [.fpiWaived(FPIVerdictEvent(key: key, serial: serial, reason: reason))]
         case .fpiFail(let serial, let note):
@@ -204,20 +204,20 @@ public enum Decider {
             try requireRole(.inspector, person, "decide a disposition")
             let open = part.holds.filter { $0.ncr != nil }
             let holds = open.isEmpty ? part.holds : open
-            guard !holds.isEmpty else { throw Refusal("no_hold", "\(serial) has no open hold or nonconformance to disposition") }
+            guard !holds.isEmpty else { throw Refusal(.noHold, "\(serial) has no open hold or nonconformance to disposition") }
             var reasons: [RefusalReason] = []
             if kind.needsReference, (reference ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                reasons.append(RefusalReason("needs_reference", "\(kind.rawValue) needs a customer or engineering reference"))
+                reasons.append(RefusalReason(.needsReference, "\(kind.rawValue) needs a customer or engineering reference"))
             }
             if kind == .rework {
                 let wo = try state.workOrder(part.workOrder)
                 let routing = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
                 if reworkStep == nil || routing?.step(reworkStep!) == nil {
-                    reasons.append(RefusalReason("bad_rework_step", "rework needs a step of the routing (\(routing?.steps.map(\.id).joined(separator: ", ") ?? "?"))"))
+                    reasons.append(RefusalReason(.badReworkStep, "rework needs a step of the routing (\(routing?.steps.map(\.id).joined(separator: ", ") ?? "?"))"))
                 }
             }
             if kind == .scrap, plant.scrapReasons[scrapReason ?? ""] == nil {
-                reasons.append(RefusalReason("unknown_reason", "a scrap disposition needs a scrap reason code"))
+                reasons.append(RefusalReason(.unknownReason, "a scrap disposition needs a scrap reason code"))
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
             return [.dispositionDecided(DispositionDecided(serial: serial, holds: holds.map(\.id), kind: kind, reworkStep: reworkStep,
@@ -226,15 +226,15 @@ public enum Decider {
 
         case .undo(let serial, let reason):
             let part = try requirePart(serial, state)
-            guard let last = part.lastCompletion else { throw Refusal("nothing_to_undo", "\(serial) has no completed step to undo") }
+            guard let last = part.lastCompletion else { throw Refusal(.nothingToUndo, "\(serial) has no completed step to undo") }
             guard part.status == .queued || part.status == .done, part.run == nil else {
-                throw Refusal("moved_on", "\(serial) is \(part.displayStatus.rawValue) at \(part.step): undo \(last.step) is no longer possible")
+                throw Refusal(.movedOn, "\(serial) is \(part.displayStatus.rawValue) at \(part.step): undo \(last.step) is no longer possible")
             }
             let own = last.by == person.badge && env.millis - last.at <= undoWindowMillis && part.lastEvent == last.event
             var approvedBy: String?
             if !own {
                 guard person.role >= .supervisor else {
-                    throw Refusal("needs_approval", "undo of \(last.step) needs a supervisor: only the person who completed it may undo, within 15 minutes, if nothing happened since")
+                    throw Refusal(.needsApproval, "undo of \(last.step) needs a supervisor: only the person who completed it may undo, within 15 minutes, if nothing happened since")
                 }
                 approvedBy = person.badge
             }
@@ -242,20 +242,20 @@ public enum Decider {
 
         case .downtimeStart(let reason):
             guard plant.downtimeReasons[reason] != nil else {
-                throw Refusal("unknown_reason", "no downtime reason \(reason) (\(plant.plant.reasons.downtime.map(\.code).joined(separator: ", ")))")
+                throw Refusal(.unknownReason, "no downtime reason \(reason) (\(plant.plant.reasons.downtime.map(\.code).joined(separator: ", ")))")
             }
             let target = plant.downtimeTarget(of: station)
-            if let down = try state.machine(target)?.down { throw Refusal("already_down", "\(target) is already down (\(down.reason))") }
+            if let down = try state.machine(target)?.down { throw Refusal(.alreadyDown, "\(target) is already down (\(down.reason))") }
             return [.downtimeStarted(DowntimeStarted(machine: target, reason: reason, station: station.id))]
         case .downtimeEnd:
             let target = plant.downtimeTarget(of: station)
-            guard try state.machine(target)?.down != nil else { throw Refusal("not_down", "\(target) is not down") }
+            guard try state.machine(target)?.down != nil else { throw Refusal(.notDown, "\(target) is not down") }
             return [.downtimeEnded(DowntimeEnded(machine: target, station: station.id))]
 
         case .requestOverride(let serial, let blocker, let reason):
             let part = try requirePart(serial, state)
-            guard blocker.overridable else { throw Refusal("not_overridable", "\(blocker.rawValue) cannot be overridden") }
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal("needs_reason", "an override request needs a reason") }
+            guard blocker.overridable else { throw Refusal(.notOverridable, "\(blocker.rawValue) cannot be overridden") }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal(.needsReason, "an override request needs a reason") }
             let d = try StartGate.evaluate(serial: serial, station: station, person: person, plant: plant, state: state, env: env)
             let step = d.step?.id ?? part.step
             return [.overrideRequested(OverrideRequested(id: env.newID(), serial: serial, step: step, blocker: blocker, reason: reason))]
@@ -263,48 +263,48 @@ public enum Decider {
             let part = try requirePart(serial, state)
             try requireRole(.supervisor, person, "approve an override")
             guard let o = part.overrides.first(where: { $0.id == id }), o.status == .requested else {
-                throw Refusal("no_override", "no pending override \(id) on \(serial)")
+                throw Refusal(.noOverride, "no pending override \(id) on \(serial)")
             }
-            guard o.requestedBy != person.badge else { throw Refusal("own_request", "an override is approved by someone other than who asked") }
+            guard o.requestedBy != person.badge else { throw Refusal(.ownRequest, "an override is approved by someone other than who asked") }
             return [.overrideApproved(OverrideApproved(id: id, serial: serial, expiresAt: env.millis + Int64(max(1, minutes)) * 60_000))]
 
         case .holdWorkOrder(let number, let reason, let note):
             try requireRole(.supervisor, person, "hold a work order")
-            guard try state.workOrder(number) != nil else { throw Refusal("unknown_work_order", "no work order \(number)") }
-            guard plant.holdReasons[reason] != nil else { throw Refusal("unknown_reason", "no hold reason \(reason)") }
+            guard try state.workOrder(number) != nil else { throw Refusal(.unknownWorkOrder, "no work order \(number)") }
+            guard plant.holdReasons[reason] != nil else { throw Refusal(.unknownReason, "no hold reason \(reason)") }
             return [.workOrderHeld(WorkOrderHeld(workOrder: number, hold: env.newID(), reason: reason, note: note))]
         case .releaseWorkOrder(let number):
             try requireRole(.supervisor, person, "release a work order hold")
-            guard let wo = try state.workOrder(number) else { throw Refusal("unknown_work_order", "no work order \(number)") }
-            guard wo.isOnHold else { throw Refusal("no_hold", "work order \(number) is not on hold") }
+            guard let wo = try state.workOrder(number) else { throw Refusal(.unknownWorkOrder, "no work order \(number)") }
+            guard wo.isOnHold else { throw Refusal(.noHold, "work order \(number) is not on hold") }
             return [.workOrderHoldReleased(HoldReleased(subject: number, holds: wo.holds.map(\.id)))]
         case .cancelWorkOrder(let number, let reason):
             try requireRole(.supervisor, person, "cancel a work order")
-            guard let wo = try state.workOrder(number) else { throw Refusal("unknown_work_order", "no work order \(number)") }
-            guard !wo.cancelled else { throw Refusal("already_cancelled", "work order \(number) is already cancelled") }
+            guard let wo = try state.workOrder(number) else { throw Refusal(.unknownWorkOrder, "no work order \(number)") }
+            guard !wo.cancelled else { throw Refusal(.alreadyCancelled, "work order \(number) is already cancelled") }
             return [.workOrderCancelled(WorkOrderCancelled(workOrder: number, reason: reason))]
         case .setPriority(let number, let priority):
             try requireRole(.supervisor, person, "change a priority")
-            guard try state.workOrder(number) != nil else { throw Refusal("unknown_work_order", "no work order \(number)") }
+            guard try state.workOrder(number) != nil else { throw Refusal(.unknownWorkOrder, "no work order \(number)") }
             return [.workOrderPriority(WorkOrderPriority(workOrder: number, priority: priority))]
         case .callAndon(let kind, let note):
             if let open = try state.andon(station.id)?.open {
-                throw Refusal("andon_open", "an andon call (\(open.kind)) is already open at \(station.id)")
+                throw Refusal(.andonOpen, "an andon call (\(open.kind)) is already open at \(station.id)")
             }
             return [.andonCalled(AndonCalled(id: env.newID(), station: station.id, kind: kind.rawValue, note: note))]
         case .acknowledgeAndon(let at):
             try requireRole(.inspector, person, "acknowledge an andon call")
-            guard let open = try state.andon(at)?.open else { throw Refusal("no_andon", "no andon call is open at \(at)") }
+            guard let open = try state.andon(at)?.open else { throw Refusal(.noAndon, "no andon call is open at \(at)") }
             guard open.acknowledgedBy == nil else {
-                throw Refusal("already_acknowledged", "the call at \(at) was acknowledged by \(open.acknowledgedBy!)")
+                throw Refusal(.alreadyAcknowledged, "the call at \(at) was acknowledged by \(open.acknowledgedBy!)")
             }
             return [.andonAcknowledged(AndonAnswered(id: open.id, station: at))]
         case .clearAndon(let at):
-            guard let open = try state.andon(at)?.open else { throw Refusal("no_andon", "no andon call is open at \(at)") }
+            guard let open = try state.andon(at)?.open else { throw Refusal(.noAndon, "no andon call is open at \(at)") }
             if at != station.id { try requireRole(.supervisor, person, "clear another station's andon call") }
             return [.andonCleared(AndonAnswered(id: open.id, station: at))]
         case .note(let aggregate, let text):
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal("empty_note", "a note needs text") }
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal(.emptyNote, "a note needs text") }
             return [.noteAdded(NoteAdded(aggregate: aggregate, text: text))]
         }
     }
@@ -325,24 +325,24 @@ public enum Decider {
         let piece = try state.pieceNumber(workOrder: part.workOrder, step: step.id, serial: serial) ?? 1
         let missing = Sampling.due(step, piece: piece).filter { run.measurements[$0.id] == nil }
         if !missing.isEmpty {
-            reasons.append(RefusalReason("measurements_missing", "measurements due on piece \(piece): \(missing.map(\.id).joined(separator: ", "))"))
+            reasons.append(RefusalReason(.measurementsMissing, "measurements due on piece \(piece): \(missing.map(\.id).joined(separator: ", "))"))
         }
         let lotsMissing = step.materials.filter { run.lots[$0.material] == nil }
         if !lotsMissing.isEmpty {
-            reasons.append(RefusalReason("lots_missing", "scan a lot of \(lotsMissing.map(\.material).joined(separator: ", "))"))
+            reasons.append(RefusalReason(.lotsMissing, "scan a lot of \(lotsMissing.map(\.material).joined(separator: ", "))"))
         }
         for use in run.lots.values.sorted(by: { $0.material < $1.material }) {
             if let l = try state.lot(material: use.material, lot: use.lot), !l.holds.isEmpty {
-                reasons.append(RefusalReason("lot_on_hold", "lot \(use.lot) of \(use.material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))"))
+                reasons.append(RefusalReason(.lotOnHold, "lot \(use.lot) of \(use.material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))"))
             }
         }
         var signoff: String?
         if step.signoff {
             let workers = Set(part.labour.filter { $0.step == step.id }.map(\.person))
             if a.person.role < .inspector {
-                reasons.append(RefusalReason("needs_signoff", "\(step.id) completes only with an inspector's badge"))
+                reasons.append(RefusalReason(.needsSignoff, "\(step.id) completes only with an inspector's badge"))
             } else if workers.contains(a.person.badge) {
-                reasons.append(RefusalReason("signoff_by_worker", "\(step.id) needs the sign-off of an inspector who did not work on \(serial)"))
+                reasons.append(RefusalReason(.signoffByWorker, "\(step.id) needs the sign-off of an inspector who did not work on \(serial)"))
             } else {
                 signoff = a.person.badge
             }
@@ -350,10 +350,10 @@ public enum Decider {
         let qty = part.quantity
         let goodCount = good ?? (qty - scrap)
         if scrap < 0 || goodCount < 0 || goodCount + scrap != qty {
-            reasons.append(RefusalReason("bad_count", "every piece is accounted for: good \(goodCount) + scrap \(scrap) must equal \(qty)"))
+            reasons.append(RefusalReason(.badCount, "every piece is accounted for: good \(goodCount) + scrap \(scrap) must equal \(qty)"))
         }
         if scrap > 0, plant.scrapReasons[scrapReason ?? ""] == nil {
-            reasons.append(RefusalReason("unknown_reason", "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
+            reasons.append(RefusalReason(.unknownReason, "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
         }
         guard reasons.isEmpty else { throw Refusal(reasons) }
 
@@ -370,13 +370,13 @@ public enum Decider {
     // MARK: - Helpers
 
     static func requirePart(_ serial: String, _ state: StateReader) throws -> PartState {
-        guard let p = try state.part(serial) else { throw Refusal("unknown_part", "no part \(serial)") }
+        guard let p = try state.part(serial) else { throw Refusal(.unknownPart, "no part \(serial)") }
         return p
     }
 
     static func requireRole(_ role: Role, _ person: Person, _ what: String) throws {
         guard person.role >= role else {
-            throw Refusal("insufficient_role", "\(person.name) (\(person.role.label)) may not \(what): it needs a(n) \(role.label)")
+            throw Refusal(.insufficientRole, "\(person.name) (\(person.role.label)) may not \(what): it needs a(n) \(role.label)")
         }
     }
 
@@ -385,11 +385,11 @@ public enum Decider {
         let part = try requirePart(serial, state)
         if part.status.isTerminal { throw Refusal(.partTerminal, "\(serial) is \(part.status.rawValue)") }
         guard let run = part.run, part.status == .running || (allowPaused && part.status == .paused) else {
-            throw Refusal("not_running", "\(serial) is not started (it is \(part.displayStatus.rawValue) at \(part.step))")
+            throw Refusal(.notRunning, "\(serial) is not started (it is \(part.displayStatus.rawValue) at \(part.step))")
         }
         guard let wo = try state.workOrder(part.workOrder), let routing = try state.routing(id: wo.routing, version: wo.routingVersion),
               let step = routing.step(run.step) else {
-            throw Refusal("unknown_routing", "the routing of \(serial) is not known here")
+            throw Refusal(.unknownRouting, "the routing of \(serial) is not known here")
         }
         return (part, run, step)
     }
@@ -436,13 +436,13 @@ public enum Decider {
     /// The first-piece key on which `serial` is the pending first piece, checked for who may decide.
     static func pendingFirstPiece(_ serial: String, _ person: Person, _ state: StateReader) throws -> (FPIKey, PartState) {
         let part = try requirePart(serial, state)
-        guard let key = try pendingKeys(part, state).first else { throw Refusal("not_first_piece", "\(serial) is not a first piece waiting for inspection") }
+        guard let key = try pendingKeys(part, state).first else { throw Refusal(.notFirstPiece, "\(serial) is not a first piece waiting for inspection") }
         var reasons: [RefusalReason] = []
         if person.role < .inspector {
-            reasons.append(RefusalReason("insufficient_role", "first-piece decisions need an inspector or higher; \(person.name) is a(n) \(person.role.label)"))
+            reasons.append(RefusalReason(.insufficientRole, "first-piece decisions need an inspector or higher; \(person.name) is a(n) \(person.role.label)"))
         }
         if part.labour.contains(where: { $0.person == person.badge }) {
-            reasons.append(RefusalReason("worked_on_piece", "\(person.name) worked on \(serial) and may not decide its first-piece inspection"))
+            reasons.append(RefusalReason(.workedOnPiece, "\(person.name) worked on \(serial) and may not decide its first-piece inspection"))
         }
         guard reasons.isEmpty else { throw Refusal(reasons) }
         return (key, part)

@@ -4,8 +4,9 @@ import Foundation
 public struct RefusalReason: Equatable, Sendable, CustomStringConvertible {
     public var code: String
     public var message: String
-    public init(_ code: String, _ message: String) { self.code = code; self.message = message }
-    public init(_ kind: BlockerKind, _ message: String) { code = kind.rawValue; self.message = message }
+    public init(_ code: RefusalCode, _ message: String) { self.code = code.rawValue; self.message = message }
+    /// The code as the catalogue knows it (nil only for a code from a newer Floor).
+    public var refusalCode: RefusalCode? { RefusalCode(rawValue: code) }
     public var blocker: BlockerKind? { BlockerKind(rawValue: code) }
     public var description: String { message }
 }
@@ -14,8 +15,7 @@ public struct RefusalReason: Equatable, Sendable, CustomStringConvertible {
 public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     public var reasons: [RefusalReason]
     public init(_ reasons: [RefusalReason]) { self.reasons = reasons }
-    public init(_ code: String, _ message: String) { reasons = [RefusalReason(code, message)] }
-    public init(_ kind: BlockerKind, _ message: String) { reasons = [RefusalReason(kind, message)] }
+    public init(_ code: RefusalCode, _ message: String) { reasons = [RefusalReason(code, message)] }
     public var codes: [String] { reasons.map(\.code) }
     public var description: String { reasons.map(\.message).joined(separator: "; ") }
 }

@@ -20,7 +20,7 @@ public enum StartGate {
                                 state: StateReader, env: DecisionEnv) throws -> StartDecision {
         var blockers: [RefusalReason] = []
         guard let part = try state.part(serial) else {
-            return StartDecision(step: nil, blockers: [RefusalReason("unknown_part", "no part \(serial)")], overridesUsed: [],
+            return StartDecision(step: nil, blockers: [RefusalReason(.unknownPart, "no part \(serial)")], overridesUsed: [],
                                  fpiKey: nil, designatesFirstPiece: false, equipment: nil)
         }
         let wo = try state.workOrder(part.workOrder)
@@ -39,7 +39,7 @@ public enum StartGate {
                 blockers.append(RefusalReason(.wrongWorkCenter, "no step of \(part.part) runs at \(station.workCenter) (\(serial) is at \(part.step))"))
             }
         } else {
-            blockers.append(RefusalReason("unknown_routing", "the routing of work order \(part.workOrder) is not known here"))
+            blockers.append(RefusalReason(.unknownRouting, "the routing of work order \(part.workOrder) is not known here"))
         }
         if part.status == .running || part.status == .paused, let run = part.run {
             blockers.append(RefusalReason(.alreadyRunning, "\(serial) is already \(part.status.rawValue) at \(run.station) (\(run.step))"))

@@ -1,19 +1,30 @@
 import ArgumentParser
+import FloorCommandLine
 import Foundation
 import GRDB
 import LocalStore
 import MESCore
 
+@main
+struct FloorBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "floor-bench",
+        abstract: "Floor's benchmarks (not part of the floor binary): the scan path, the kiosk and the wedge in a pty, the board and console, replication.",
+        discussion: "The pty benchmarks drive the floor binary beside this one (or $FLOOR_BIN). Build both with -c release.",
+        subcommands: [Bench.self, BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self],
+        defaultSubcommand: Bench.self)
+}
+
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Measure the store work behind scans on an existing store (it writes real events to it).",
         discussion: """
             For --samples parts queued somewhere, times each whole decision as a kiosk makes it: find the part, evaluate \
             the start gate, append the event, update the projections, commit. Then the same for a measurement and a \
             completion attempt on the started parts. Prints p50/p90/p99/max in microseconds. Build with -c release.
-            `floor bench kiosk` and `floor bench wedge` measure the real kiosk in a pseudo-terminal.
-            """,
-        subcommands: [BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self])
+            `floor-bench kiosk` and `floor-bench wedge` measure the real kiosk in a pseudo-terminal.
+            """)
     @OptionGroup var store: StoreOptions
     @Option(help: "How many parts to start.") var samples = 1000
     @Option(help: "Random seed for choosing parts.") var seed: UInt64 = 42

@@ -5,78 +5,80 @@ import MESCore
 
 /// Everything the kiosk screens show, read from the store in one transaction and decided by
 /// MESCore (start gate, FPI status, sampling, due risk). The view only draws it.
-struct KioskData: Sendable {
-    struct QueueRow: Equatable, Sendable {
-        var serial: String
-        var workOrder: String
-        var part: String
-        var step: String
-        var stepName: String
-        var status: PartStatus
-        var quantity: Int
-        var priority: Priority
-        var due: String
-        var risk: DueRisk
+public struct KioskData: Sendable {
+    public struct QueueRow: Equatable, Sendable {
+        public var serial: String
+        public var workOrder: String
+        public var part: String
+        public var step: String
+        public var stepName: String
+        public var status: PartStatus
+        public var quantity: Int
+        public var priority: Priority
+        public var due: String
+        public var risk: DueRisk
         /// Why it cannot start now (evaluated for the rows near the top; nil = not evaluated).
-        var blockers: [RefusalReason]?
-        var isFirstPiece: Bool
+        public var blockers: [RefusalReason]?
+        public var isFirstPiece: Bool
         /// The station where it runs (or is paused) when that is another station.
-        var elsewhere: String? = nil
+        public var elsewhere: String? = nil
     }
-    struct RunRow: Equatable, Sendable {
-        var serial: String
-        var workOrder: String
-        var step: String
-        var status: PartStatus
-        var operatorBadge: String
-        var operatorName: String
-        var since: Int64
-        var mine: Bool
+    public struct RunRow: Equatable, Sendable {
+        public var serial: String
+        public var workOrder: String
+        public var step: String
+        public var status: PartStatus
+        public var operatorBadge: String
+        public var operatorName: String
+        public var since: Int64
+        public var mine: Bool
     }
-    struct PartDetail: Sendable {
-        var part: PartState
-        var partName: String
-        var step: Step?
-        var instructions: [String]
-        var materials: [MaterialDue]
-        var measurements: [DueMeasurement]
-        var blockers: [RefusalReason]
-        var dueRisk: DueRisk?
-        var due: String
+    public struct PartDetail: Sendable {
+        public var part: PartState
+        public var partName: String
+        public var step: Step?
+        public var instructions: [String]
+        public var materials: [MaterialDue]
+        public var measurements: [DueMeasurement]
+        public var blockers: [RefusalReason]
+        public var dueRisk: DueRisk?
+        public var due: String
     }
 
-    var plantName = ""
-    var stationID = ""
-    var stationName = ""
-    var workCenter = ""
-    var shift: String?
-    var queue: [QueueRow] = []
-    var running: [RunRow] = []
-    var banners: [FirstPieceBanner] = []
+    public var plantName = ""
+    public var stationID = ""
+    public var stationName = ""
+    public var workCenter = ""
+    public var shift: String?
+    public var queue: [QueueRow] = []
+    public var running: [RunRow] = []
+    public var banners: [FirstPieceBanner] = []
     /// The station's machine (or the station) when down: reason label and since.
-    var down: (target: String, reason: String, since: Int64)?
-    var part: PartDetail?
-    var reasons = Reasons()
+    public var down: (target: String, reason: String, since: Int64)?
+    public var part: PartDetail?
+    public var reasons = Reasons()
     /// The plant's calendar (clock and timers in plant time).
-    var calendar = PlantCalendar(timeZone: TimeZone(identifier: "UTC")!)
-    var people: [String: String] = [:]
+    public var calendar = PlantCalendar(timeZone: TimeZone(identifier: "UTC")!)
+    public var people: [String: String] = [:]
     /// The highest event rowid seen: a change in the store shows as a higher one.
-    var lastEvent: Int64 = 0
-    var loadedAt: Int64 = 0
-    var problem: String?
+    public var lastEvent: Int64 = 0
+    public var loadedAt: Int64 = 0
+    public var problem: String?
     /// Who the queue's blockers were evaluated for, and how many rows.
-    var personBadge: String?
-    var evaluatedRows = 0
+    public var personBadge: String?
+    public var evaluatedRows = 0
+
+    public init() {}
 }
 
 /// Reads a `KioskData` for a station, a person and an optional selected part.
-enum KioskLoader {
+public enum KioskLoader {
     /// Rows of the queue whose start gate is evaluated (the rest show without a reason until scrolled to).
     ///
     /// With `previous` from the same minute, station and person and no event since, the queue,
     /// running work and banners are reused and only the selected part is read: a scan that only
     /// selects a part (or is refused) costs one part read, not a queue evaluation.
-    static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
+    public static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
                      evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil) throws -> KioskData {
         try service.store.read { db in
             let millis = now.epochMillis
@@ -154,7 +156,7 @@ enum KioskLoader {
     }
 
     /// The open part: its step, instructions, materials, measurements due and start blockers.
-    static func partDetail(_ selected: String?, station: Station, person: Person?, plant: PlantIndex,
+    public static func partDetail(_ selected: String?, station: Station, person: Person?, plant: PlantIndex,
                            state: StoreState, now: Date) throws -> KioskData.PartDetail? {
         guard let selected, let part = try state.part(selected) else { return nil }
         let millis = now.epochMillis

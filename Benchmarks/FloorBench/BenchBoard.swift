@@ -1,4 +1,6 @@
 import ArgumentParser
+import FloorCommandLine
+import FloorStation
 import Foundation
 import GRDB
 import LocalStore
@@ -8,7 +10,7 @@ import MESCore
 import Glibc
 #endif
 
-/// `floor bench board`: the wall board and the supervisor console on an existing store.
+/// `floor-bench board`: the wall board and the supervisor console on an existing store.
 /// - The real `floor dashboard` runs in a pseudo-terminal (120×40); the bench puts a hold on a
 ///   queued part (one figure, OPEN HOLDS, and its list change), then counts the bytes the board
 ///   writes and the time from the commit to its last byte.
@@ -45,12 +47,12 @@ struct BenchBoard: ParsableCommand {
                 }
                 return out.sorted()
             }
-            let stations = try time { _ = try s.read { db in try ConsoleLoader.load(.tab(.stations), db, plant: plant, now: now) } }
+            let stations = try time { _ = try ConsoleLoader.load(.tab(.stations), service: service, now: now) }
             let historySerial = try s.read { db in
                 try String.fetchOne(db, sql: "SELECT serial FROM step_outcomes GROUP BY serial ORDER BY COUNT(*) DESC LIMIT 1")
             } ?? serials.first ?? ""
-            let history = try time { _ = try s.read { db in try ConsoleLoader.load(.history(historySerial), db, plant: plant, now: now) } }
-            let holds = try time { _ = try s.read { db in try ConsoleLoader.load(.tab(.holds), db, plant: plant, now: now) } }
+            let history = try time { _ = try ConsoleLoader.load(.history(historySerial), service: service, now: now) }
+            let holds = try time { _ = try ConsoleLoader.load(.tab(.holds), service: service, now: now) }
             func line(_ name: String, _ xs: [Double]) -> String {
                 String(format: "%@: median %.1f ms, p90 %.1f ms, max %.1f ms (%d loads)", name, xs[xs.count / 2], xs[xs.count * 9 / 10], xs.last!, xs.count)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
@@ -7,7 +8,7 @@ import MESCore
 import Glibc
 #endif
 
-// `floor bench kiosk` and `floor bench wedge`: figures taken through the real binary. The bench
+// `floor-bench kiosk` and `floor-bench wedge`: figures taken through the real binary. The bench
 // starts `floor kiosk` in a pseudo-terminal with FLOOR_TRACE_FD set, types into it with precise
 // timing (a scanner's burst, a person's keys) and reads back what the kiosk received and when each
 // frame reached the terminal (see `KioskRunner`'s trace).
@@ -50,7 +51,7 @@ struct TraceLine {
     }
 }
 
-/// The real `floor kiosk` (this binary) in a 120x40 pseudo-terminal (TERM=xterm-256color,
+/// The real `floor kiosk` (the floor binary) in a 120x40 pseudo-terminal (TERM=xterm-256color,
 /// LANG=C.UTF-8) with FLOOR_TRACE_FD=3 on a pipe. One thread does everything: every wait drains
 /// the terminal output and the trace, so the kiosk never blocks on a full pipe.
 final class PtyKiosk {
@@ -82,15 +83,25 @@ final class PtyKiosk {
 
     deinit { kill() }
 
-    /// Forks and execs `/proc/self/exe` with `arguments` in a new pseudo-terminal.
+    /// The `floor` binary the benchmarks drive: `$FLOOR_BIN`, else the `floor` beside this program.
+    static var floorBinary: String {
+        if let bin = ProcessInfo.processInfo.environment["FLOOR_BIN"], !bin.isEmpty { return bin }
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (me as NSString).deletingLastPathComponent + "/floor"
+    }
+
+    /// Forks and execs the `floor` binary with `arguments` in a new pseudo-terminal.
     static func spawn(arguments: [String]) throws -> PtyKiosk {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw ValidationError("pipe failed: errno \(errno)") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let argv0 = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let argv0 = floorBinary
+        guard FileManager.default.isExecutableFile(atPath: argv0) else {
+            throw ValidationError("no floor binary at \(argv0): build it (swift build -c release) or set FLOOR_BIN")
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = ([argv0] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = childEnvironment().map { strdup($0) } + [nil]
-        let exe = strdup("/proc/self/exe")
+        let exe = strdup(argv0)
         defer { (argv + envp + [exe]).forEach { free($0) } }
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         var master: Int32 = -1

@@ -1,11 +1,12 @@
 import ArgumentParser
 import FloorCentral
+import FloorCommandLine
 import Foundation
 import GRDB
 import LocalStore
 import MESCore
 
-/// `floor bench central`: replication figures on loopback, in one process (a real Hummingbird
+/// `floor-bench central`: replication figures on loopback, in one process (a real Hummingbird
 /// server and real AsyncHTTPClient clients on 127.0.0.1).
 struct BenchCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
@@ -7,7 +8,7 @@ import MESCore
 import Glibc
 #endif
 
-// `floor bench kiosk` and `floor bench wedge`: figures taken through the real binary. The bench
+// `floor-bench kiosk` and `floor-bench wedge`: figures taken through the real binary. The bench
 // starts `floor kiosk` in a pseudo-terminal with FLOOR_TRACE_FD set, types into it with precise
 // timing (a scanner's burst, a person's keys) and reads back what the kiosk received and when each
 // frame reached the terminal (see `KioskRunner`'s trace).
@@ -44,7 +45,7 @@ struct WedgeBenchResult: Codable {
 
     var table: String {
         var lines = [
-            "floor bench wedge (\(build) build) · store \(store) · station \(station) · \(String(format: "%.0f", seconds)) s",
+            "floor-bench wedge (\(build) build) · store \(store) · station \(station) · \(String(format: "%.0f", seconds)) s",
             row("scans", "sent \(scansSent), traced \(scansTraced): lost \(scansLost), misread \(scansMisread)"),
             row("leaks", "scan characters as keys \(keysLeaked), frames with a wrong field \(fieldLeaks)"),
             row("typed keys", "\(typedKeys), lost \(typedKeysLost); entry reopened \(entryReopened)x; guard \(Int(guardMs)) ms"),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import FloorStation
+import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
@@ -7,20 +9,20 @@ import MESCore
 import Glibc
 #endif
 
-// `floor bench kiosk` and `floor bench wedge`: figures taken through the real binary. The bench
+// `floor-bench kiosk` and `floor-bench wedge`: figures taken through the real binary. The bench
 // starts `floor kiosk` in a pseudo-terminal with FLOOR_TRACE_FD set, types into it with precise
 // timing (a scanner's burst, a person's keys) and reads back what the kiosk received and when each
 // frame reached the terminal (see `KioskRunner`'s trace).
 
 // MARK: - Commands
 
-/// `floor bench kiosk`: cold start, scan-to-screen latency, memory and idle CPU of a real kiosk.
+/// `floor-bench kiosk`: cold start, scan-to-screen latency, memory and idle CPU of a real kiosk.
 struct BenchKiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Time the real kiosk in a pseudo-terminal: cold start, scan-to-screen latency, memory, idle CPU.",
         discussion: """
-            Starts `floor kiosk` (this binary) in a 120x40 pseudo-terminal and reads its trace. Cold start: fork to \
+            Starts `floor kiosk` (the floor binary beside this one, or $FLOOR_BIN) in a 120x40 pseudo-terminal and reads its trace. Cold start: fork to \
             the first frame, --starts times. Then logs in with a badge scan and scans --codes travelers of the \
             station's queue in turn (SN:<serial>, 2 ms per character, ~20 ms apart), timing each from the last byte \
             written to the frame that shows it selected. Then leaves the kiosk idle --idle-seconds and reads its CPU \
@@ -46,7 +48,7 @@ struct BenchKiosk: ParsableCommand {
     }
 }
 
-/// `floor bench wedge`: scanner bursts mixed with typing through the real kiosk; what got lost,
+/// `floor-bench wedge`: scanner bursts mixed with typing through the real kiosk; what got lost,
 /// misread or leaked, and the latency the decoder adds to a typed key.
 struct BenchWedge: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -128,7 +130,7 @@ struct BenchSetup {
         let serials = try store.read { db in try Queries.queue(workCenter: st.workCenter, limit: 200, db).map(\.serial) }
         return BenchSetup(path: options.path, station: station, badge: who, serials: serials,
                           gauges: plant.plant.equipment.filter { $0.kind == .gauge }.map(\.id),
-                          maxGap: KioskDriver.savedWedge(store, station: station).maxGap)
+                          maxGap: StationScanner.saved(store, station: station).maxGap)
     }
 
     var kioskArguments: [String] { ["kiosk", "--station", station, "--db", path] }
@@ -161,7 +163,7 @@ struct KioskBenchResult: Codable {
     var table: String {
         let starts = coldStartMs.map { String(format: "%.0f", $0) }.joined(separator: ", ")
         return [
-            "floor bench kiosk (\(build) build) · store \(store) · station \(station) · badge \(badge)",
+            "floor-bench kiosk (\(build) build) · store \(store) · station \(station) · badge \(badge)",
             row("cold start, fork → first frame", "median \(ms(coldStartMedianMs))  max \(ms(coldStartMaxMs))  (\(starts) ms)"),
             row("badge scan → logged-in frame", ms(loginMs)),
             row("scan → screen, \(codes) codes", "\(scanToScreen.text)  timeouts (>2 s): \(timeouts)"),

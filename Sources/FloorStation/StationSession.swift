@@ -36,7 +36,7 @@ public struct StationSession: Sendable {
         static func refused(_ r: Refusal, _ what: String) -> Reply {
             Reply(kind: .refused, text: "REFUSED \(what): " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "), refusal: r, events: [])
         }
-        static func refused(_ code: String, _ message: String, _ what: String) -> Reply { refused(Refusal(code, message), what) }
+        static func refused(_ code: RefusalCode, _ message: String, _ what: String) -> Reply { refused(Refusal(code, message), what) }
     }
 
     public mutating func handle(_ code: String, service: FloorService, now: Date = Date()) throws -> Reply {
@@ -48,7 +48,7 @@ public struct StationSession: Sendable {
         // Anyone may log in; everything else needs a person.
         switch label {
         case .invalid(_, let why):
-            return .refused("bad_code", why, shown)
+            return .refused(.badCode, why, shown)
         case .badge(let badge):
             return login(badge, plant, shown)
         case .command(verb: "HELP", _):
@@ -64,24 +64,24 @@ public struct StationSession: Sendable {
             if case .success = GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
                                    percentIsSeparator: gs1PercentIsSeparator) { return try gs1(text, plant, service, now, shown) }
             if GS1.looksLikeLayoutMismatch(text) {
-                return .refused("layout_mismatch", "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
+                return .refused(.layoutMismatch, "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
             }
-            return .refused("unknown_code", "\"\(shown)\" is not a serial, work order or badge known here", shown)
+            return .refused(.unknownCode, "\"\(shown)\" is not a serial, work order or badge known here", shown)
         default:
             break
         }
-        guard let person else { return .refused("not_logged_in", "scan your badge first", shown) }
+        guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
 
         switch label {
         case .serial(let serial):
             guard let part = try service.read({ try $0.part(serial) }) else {
-                return .refused("unknown_part", "no part \(Sanitize.line(serial))", shown)
+                return .refused(.unknownPart, "no part \(Sanitize.line(serial))", shown)
             }
             selected = serial
             return .info("selected \(Sanitize.line(serial)): \(part.part) at \(part.step), \(part.displayStatus.rawValue)")
         case .workOrder(let number):
             guard let wo = try service.read({ try $0.workOrder(number) }) else {
-                return .refused("unknown_work_order", "no work order \(Sanitize.line(number))", shown)
+                return .refused(.unknownWorkOrder, "no work order \(Sanitize.line(number))", shown)
             }
             // A batch traveler's serial is its work order number; otherwise pick its next piece waiting here.
             let pick = try service.read { s -> String? in
@@ -93,9 +93,9 @@ public struct StationSession: Sendable {
             selected = pick
             return .info("work order \(Sanitize.line(number)): \(wo.spec.quantity) x \(wo.spec.part), selected \(Sanitize.line(pick ?? "-"))")
         case .equipment(let id):
-            guard let e = plant.equipment[id] else { return .refused("unknown_equipment", "no equipment \(Sanitize.line(id))", shown) }
+            guard let e = plant.equipment[id] else { return .refused(.unknownEquipment, "no equipment \(Sanitize.line(id))", shown) }
             if plant.isOutOfCalibration(e, on: plant.calendar.localDate(now)) {
-                return .refused("calibration_expired", "\(e.id) is past its calibration date (\(e.calibrationDue!))", shown)
+                return .refused(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))", shown)
             }
             if e.kind == .gauge { gauge = e.id; return .info("gauge \(e.id) (\(Sanitize.line(e.name))) for the next readings") }
             return .info("equipment \(e.id) (\(Sanitize.line(e.name)))")
@@ -109,15 +109,15 @@ public struct StationSession: Sendable {
             pendingScrap = (n, reason)
             return .info("scrap \(n) (\(Sanitize.line(reason))) for the next completion")
         case .measurement(let c, let v):
-            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
             return try run(.record(serial: serial, characteristic: c, value: v, gauge: gauge), person, service, now, shown)
         case .lot(let material, let lot):
-            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
             return try run(.consume(serial: serial, material: material, lot: lot, expiry: nil), person, service, now, shown)
         case .command(let verb, let arg):
             return try command(verb, arg, person, service, now, shown)
         default:
-            return .refused("unknown_code", "\"\(shown)\" means nothing here", shown)
+            return .refused(.unknownCode, "\"\(shown)\" means nothing here", shown)
         }
     }
 
@@ -127,25 +127,25 @@ public struct StationSession: Sendable {
         let data: GS1Data
         switch GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
                                    percentIsSeparator: gs1PercentIsSeparator) {
-        case .failure(let e): return .refused("bad_gs1", e.message, shown)
+        case .failure(let e): return .refused(.badGS1, e.message, shown)
         case .success(let d): data = d
         }
-        guard let gtin = data.gtin else { return .refused("no_gtin", "the GS1 label carries no GTIN (01)", shown) }
+        guard let gtin = data.gtin else { return .refused(.noGtin, "the GS1 label carries no GTIN (01)", shown) }
         if let material = plant.materialsByGTIN[gtin] {
-            guard let person else { return .refused("not_logged_in", "scan your badge first", shown) }
-            guard let lot = data.lot else { return .refused("no_lot", "the label of \(material.id) carries no lot (10)", shown) }
-            guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+            guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
+            guard let lot = data.lot else { return .refused(.noLot, "the label of \(material.id) carries no lot (10)", shown) }
+            guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
             return try run(.consume(serial: serial, material: material.id, lot: lot, expiry: data.expiry), person, service, now, shown)
         }
         if let part = plant.partsByGTIN[gtin] {
-            guard let serial = data.serial else { return .refused("no_serial", "the label of \(part.id) carries no serial (21)", shown) }
+            guard let serial = data.serial else { return .refused(.noSerial, "the label of \(part.id) carries no serial (21)", shown) }
             return try handle("SN:" + serial, service: service, now: now)
         }
-        return .refused("unknown_gtin", "GTIN \(gtin) is not a material or part of this plant", shown)
+        return .refused(.unknownGtin, "GTIN \(gtin) is not a material or part of this plant", shown)
     }
 
     private mutating func login(_ badge: String, _ plant: PlantIndex, _ shown: String) -> Reply {
-        guard let p = plant.people[badge] else { return .refused("unknown_badge", "no person with badge \(Sanitize.line(badge))", shown) }
+        guard let p = plant.people[badge] else { return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", shown) }
         person = p
         selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
@@ -162,20 +162,20 @@ public struct StationSession: Sendable {
             selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil
             return .info("cancelled")
         case "DOWN":
-            guard let arg else { return .refused("needs_reason", "CMD:DOWN:<reason>", shown) }
+            guard let arg else { return .refused(.needsReason, "CMD:DOWN:<reason>", shown) }
             return try run(.downtimeStart(reason: arg), person, service, now, shown)
         case "UP":
             return try run(.downtimeEnd, person, service, now, shown)
         case "ANDON":
             if arg?.uppercased() == "CLEAR" { return try run(.clearAndon(station: stationID), person, service, now, shown) }
             guard let kind = AndonKind(rawValue: (arg ?? "help").lowercased()) else {
-                return .refused("bad_andon", "CMD:ANDON:<\(AndonKind.allCases.map(\.rawValue).joined(separator: "|"))|CLEAR>", shown)
+                return .refused(.badAndon, "CMD:ANDON:<\(AndonKind.allCases.map(\.rawValue).joined(separator: "|"))|CLEAR>", shown)
             }
             return try run(.callAndon(kind: kind, note: pendingNote ?? ""), person, service, now, shown)
         default:
             break
         }
-        guard let serial = selected else { return .refused("no_part", "scan a part first", shown) }
+        guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
         let command: Command
         switch verb {
         case "START": command = .start(serial: serial)
@@ -188,28 +188,28 @@ public struct StationSession: Sendable {
         case "WAIVE": command = .fpiWaive(serial: serial, reason: note)
         case "UNDO": command = .undo(serial: serial, reason: note)
         case "SCRAP":
-            guard let arg else { return .refused("needs_reason", "CMD:SCRAP:<reason>", shown) }
+            guard let arg else { return .refused(.needsReason, "CMD:SCRAP:<reason>", shown) }
             command = .scrap(serial: serial, count: nil, reason: arg)
         case "HOLD":
-            guard let arg else { return .refused("needs_reason", "CMD:HOLD:<reason>", shown) }
+            guard let arg else { return .refused(.needsReason, "CMD:HOLD:<reason>", shown) }
             command = .hold(serial: serial, reason: arg, note: note)
         case "RELEASE": command = .releaseHold(serial: serial, holds: nil, note: note)
         case "OVERRIDE":
             // Asks a supervisor to lift one blocker of this part's start; NOTE: gives the reason.
             guard let kind = arg.flatMap({ BlockerKind(rawValue: $0.lowercased()) }) else {
-                return .refused("bad_override", "CMD:OVERRIDE:<\(BlockerKind.allCases.filter(\.overridable).map(\.rawValue).joined(separator: "|"))> after NOTE:<reason>", shown)
+                return .refused(.badOverride, "CMD:OVERRIDE:<\(BlockerKind.allCases.filter(\.overridable).map(\.rawValue).joined(separator: "|"))> after NOTE:<reason>", shown)
             }
             command = .requestOverride(serial: serial, blocker: kind, reason: note)
         case "DISPO":
             let parts = (arg ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             guard let kindText = parts.first, let kind = DispositionKind(rawValue: kindText.lowercased()) else {
-                return .refused("bad_disposition", "CMD:DISPO:<\(DispositionKind.allCases.map(\.rawValue).joined(separator: "|"))>[:<step or scrap reason>]", shown)
+                return .refused(.badDisposition, "CMD:DISPO:<\(DispositionKind.allCases.map(\.rawValue).joined(separator: "|"))>[:<step or scrap reason>]", shown)
             }
             let extra = parts.count > 1 ? parts[1] : nil
             command = .disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
                                    reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note)
         default:
-            return .refused("unknown_command", "CMD:\(verb) is not understood here", shown)
+            return .refused(.unknownCommand, "CMD:\(verb) is not understood here", shown)
         }
         return try run(command, person, service, now, shown)
     }

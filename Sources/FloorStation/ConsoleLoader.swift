@@ -1,0 +1,254 @@
+import Foundation
+import LocalStore
+import MESCore
+
+// The supervisor console's data: its views and drill-downs, and the table each one shows, read
+// in one transaction. The console's screens (FloorTUI) draw it.
+
+/// The supervisor console's views (tabs), in the order of their number keys.
+public enum ConsoleTab: Int, CaseIterable, Sendable {
+    case stations, holds, fpi, approvals, andon, orders, conflicts, reports
+    public var title: String {
+        switch self {
+        case .stations: return "Stations"
+        case .holds: return "Holds"
+        case .fpi: return "First pieces"
+        case .approvals: return "Approvals"
+        case .andon: return "Andon"
+        case .orders: return "Orders"
+        case .conflicts: return "Conflicts"
+        case .reports: return "Reports"
+        }
+    }
+}
+
+/// What the console shows: a tab, or a drill-down (a station's queue, a part's history).
+public enum ConsoleScreen: Equatable, Sendable {
+    case tab(ConsoleTab)
+    case station(String)
+    case history(String)
+}
+
+/// What a row is about, so an action knows its subject.
+public enum RowRef: Equatable, Sendable {
+    case none
+    case station(String)
+    case part(String)
+    case hold(serial: String, hold: String)
+    case orderHold(order: String)
+    case firstPiece(serial: String)
+    case override(serial: String, id: String)
+    case andon(station: String)
+    case order(String)
+
+    public var serial: String? {
+        switch self {
+        case .part(let s), .hold(let s, _), .firstPiece(let s), .override(let s, _): return s
+        default: return nil
+        }
+    }
+}
+
+/// What a row says beyond its words (the screen paints it; a word always carries it too).
+public enum Tone: Sendable, Equatable {
+    case normal, dim, ok, warn, stop, info
+
+    /// A station's state as a tone.
+    public init(_ state: StationState) {
+        switch state {
+        case .run: self = .ok
+        case .setup: self = .info
+        case .fpi, .hold: self = .warn
+        case .down: self = .stop
+        case .idle: self = .dim
+        }
+    }
+}
+
+public struct ConsoleRow: Equatable, Sendable {
+    public var cells: [String]
+    public var role: Tone = .normal
+    public var ref: RowRef = .none
+    public init(cells: [String], role: Tone = .normal, ref: RowRef = .none) { self.cells = cells; self.role = role; self.ref = ref }
+}
+
+/// One screen's table: a title, columns, rows and lines of summary above them.
+public struct ConsoleTable: Equatable, Sendable {
+    public var title = ""
+    public var columns: [String] = []
+    public var rows: [ConsoleRow] = []
+    public var summary: [String] = []
+    public var problem: String?
+    /// The part id of each serial on the table (a rework offers that part's routing steps).
+    public var partOf: [String: String] = [:]
+    public init() {}
+}
+
+/// Reads one console screen's table in one transaction.
+public enum ConsoleLoader {
+    /// What `load` read: the table, the store's last event position, the plant.
+    public struct Loaded {
+        public var table: ConsoleTable
+        public var lastEvent: Int64
+        public var plant: PlantIndex?
+    }
+
+    public static func load(_ screen: ConsoleScreen, service: FloorService, now: Date) throws -> Loaded {
+        try service.store.read { db in
+            guard let plant = try service.plantIndex(db) else {
+                var t = ConsoleTable(); t.problem = "no plant loaded in this store"
+                return Loaded(table: t, lastEvent: 0, plant: nil)
+            }
+            func table() throws -> ConsoleTable {
+                let millis = now.epochMillis
+                func age(_ at: Int64) -> String { Describe.duration(millis - at) }
+                var t = ConsoleTable()
+                switch screen {
+                case .tab(.stations):
+                    let b = try BoardQueries.load(db, plant: plant, now: now, listLimit: 0)
+                    t.title = "All stations"
+                    t.summary = ["output today \(b.outputToday) · late \(b.lateCount) · at risk \(b.atRiskCount) · open holds \(b.holdCount)"
+                                 + " · FPY today \(b.fpyToday.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") · \(b.windowLabel)"]
+                    t.columns = ["STATION", "NAME", "STATE", "FOR", "WORK", "ACT/PLAN", "WAITING", "ANDON"]
+                    t.rows = b.tiles.map { x in
+                        ConsoleRow(cells: [x.station, x.name, x.state.rawValue, x.since.map(age) ?? "",
+                                           x.state == .down ? (x.downReason ?? "") : [x.workOrder, x.step, x.operatorName].compactMap { $0 }.joined(separator: " "),
+                                           "\(x.actual)/\(x.planned)", "\(x.waiting)", x.andon ?? ""],
+                                   role: Tone(x.state), ref: .station(x.station))
+                    }
+                case .station(let id):
+                    guard let st = plant.stations[id] else { t.problem = "no station \(id)"; return t }
+                    t.title = "\(id) \(st.name) · queue of \(st.workCenter)"
+                    t.columns = ["SERIAL", "PART", "ORDER", "STEP", "STATE", "WHERE", "PRIO", "DUE"]
+                    for e in try Queries.queue(workCenter: st.workCenter, db) {
+                        t.partOf[e.serial] = e.part
+                        t.rows.append(ConsoleRow(cells: [e.serial, e.part, e.workOrder, e.step, e.status.rawValue.uppercased(), e.station ?? "",
+                                                         e.priority.rawValue, e.due],
+                                                 role: e.status == .hold ? .warn : (e.status == .running ? .ok : .normal), ref: .part(e.serial)))
+                    }
+                    t.summary = ["\(t.rows.count) travelers at \(st.workCenter) · Enter: a part's history"]
+                case .history(let serial):
+                    guard let trace = try Reports.trace(serial, db), trace.kind == "serial" else { t.problem = "no traveler \(serial)"; return t }
+                    let sum = trace.summary
+                    t.partOf[serial] = sum["part"]?.plain
+                    t.title = "History of \(serial)"
+                    t.summary = ["order \(sum["work_order"]?.plain ?? "") · part \(sum["part"]?.plain ?? "") · at \(sum["step"]?.plain ?? "")"
+                                 + " · \(sum["state"]?.plain.uppercased() ?? "")" + ((sum["station"]?.plain).map { $0.isEmpty ? "" : " @\($0)" } ?? "")]
+                    if let p = try StoreState(db: db, plant: plant).part(serial) {
+                        for h in p.holds { t.summary.append("⚠ hold \(h.reason)\(h.ncr.map { " \($0)" } ?? "") since \(age(h.at)) ago: \(h.note)") }
+                        for n in p.ncrs where n.disposition != nil {
+                            t.summary.append("✔ \(n.ncr) dispositioned \(n.disposition!.rawValue) by \(n.dispositionBy ?? "")"
+                                             + (n.reworkStep.map { " to \($0)" } ?? "") + (n.reference.map { " ref \($0)" } ?? ""))
+                        }
+                    }
+                    t.columns = ["AT", "EVENT", "STEP", "STATION", "BY", "SIGNED", "DETAIL"]
+                    for (entry, payload) in zip(trace.entries, trace.payloads + Array(repeating: "", count: max(0, trace.entries.count - trace.payloads.count))) {
+                        let type = entry["event"]?.plain ?? ""
+                        let meaning = Signature.meaning(of: EventCodec.decode(type: type, version: 1, payload: payload)) ?? ""
+                        let by = entry["by"]?.plain ?? ""
+                        t.rows.append(ConsoleRow(cells: [String((entry["at"]?.plain ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "), type,
+                                                         entry["step"]?.plain ?? "", entry["station"]?.plain ?? "",
+                                                         plant.people[by]?.name ?? by, meaning, entry["detail"]?.plain ?? ""],
+                                                 role: type.contains("held") || type.contains("failed") ? .warn : .normal, ref: .part(serial)))
+                    }
+                case .tab(.holds):
+                    t.title = "Open holds and nonconformances"
+                    t.columns = ["SUBJECT", "PART", "STEP", "REASON", "NCR", "AGE", "BY", "NOTE"]
+                    for h in try Queries.openHolds(db) {
+                        let agg = AggregateID(rawValue: h.aggregate)
+                        let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
+                        if agg.kind == "part", let part = h.part { t.partOf[agg.key] = part }
+                        t.rows.append(ConsoleRow(cells: [agg.rawValue, h.part ?? "", h.step ?? "", h.reason, h.ncr ?? "", age(h.at),
+                                                         plant.people[h.by]?.name ?? h.by, h.note], role: .warn, ref: ref))
+                    }
+                    t.summary = ["\(t.rows.count) open · d disposition · l release · Enter history"]
+                case .tab(.fpi):
+                    t.title = "First pieces waiting for a decision"
+                    t.columns = ["FIRST PIECE", "ORDER", "STEP", "SINCE", "KEY"]
+                    for f in try Queries.pendingFirstPieces(db) {
+                        guard let fp = f.firstPiece else { continue }
+                        t.rows.append(ConsoleRow(cells: [fp, f.workOrder, f.step, age(f.at), f.key], role: .warn, ref: .firstPiece(serial: fp)))
+                    }
+                    t.summary = ["\(t.rows.count) waiting · i pass · f fail · w waive (inspector or supervisor)"]
+                case .tab(.approvals):
+                    t.title = "Override requests waiting for approval"
+                    t.columns = ["SERIAL", "STEP", "BLOCKER", "REASON", "ASKED BY", "ID"]
+                    for o in try Queries.overrideRequests(db) {
+                        t.rows.append(ConsoleRow(cells: [o.serial, o.step, o.blocker, o.reason, plant.people[o.requestedBy]?.name ?? o.requestedBy, o.id],
+                                                 role: .warn, ref: .override(serial: o.serial, id: o.id)))
+                    }
+                    t.summary = ["\(t.rows.count) waiting · a approve (expires, single use) · undo approvals: u on a part's history"]
+                case .tab(.andon):
+                    t.title = "Andon calls"
+                    t.columns = ["STATION", "KIND", "AGE", "CALLED BY", "ACKNOWLEDGED", "NOTE"]
+                    for a in try Queries.andonCalls(db) {
+                        t.rows.append(ConsoleRow(cells: [a.station, AndonKind(rawValue: a.kind)?.label ?? a.kind, age(a.at), plant.people[a.by]?.name ?? a.by,
+                                                         a.acknowledgedBy.map { plant.people[$0]?.name ?? $0 } ?? "NO", a.note],
+                                                 role: a.acknowledgedBy == nil ? .stop : .warn, ref: .andon(station: a.station)))
+                    }
+                    t.summary = ["\(t.rows.count) open · k acknowledge · c clear"]
+                case .tab(.orders):
+                    let report = try Reports.orders(db)
+                    t.title = "Work orders"
+                    t.columns = ["ORDER", "PART", "STATUS", "QTY", "DONE", "SCRAP", "DUE", "PRIO"]
+                    t.rows = report.rows.suffix(2000).map { cells in
+                        let c = cells.map(\.plain)
+                        let status = WorkOrderStatus(rawValue: c[2])
+                    let role: Tone = status == .hold ? .warn : (status == .complete || status == .cancelled ? .dim : .normal)
+                        return ConsoleRow(cells: c, role: role, ref: .order(c[0]))
+                    }
+                    t.summary = ["\(report.rows.count) orders · P priority · h hold · r release · x cancel · L load a file"]
+                case .tab(.conflicts):
+                    let report = try Reports.conflicts(db)
+                    t.title = "Conflicts found by replication"
+                    t.columns = ["EVENT / NODE", "ABOUT / WAITING", "AT / LAST SEEN", "DECISION / STATE"]
+                    // Replication per node first (this store's own view, then every node as the central
+                    // node last reported), then the conflicts.
+                    let pending = try Replication.pendingCount(db: db)
+                    let own = try EventLog.nodeState(db: db)
+                    let lastOk = try Store.meta(Replication.lastOkKey, db: db).flatMap(Int64.init)
+                    let configured = try Store.meta(Replication.centralKey, db: db) != nil
+                    if configured || own.node == Central.nodeID {
+                        t.rows.append(ConsoleRow(cells: ["this store: \(own.node)", "\(pending) to send",
+                                                         own.node == Central.nodeID ? "(central node)" : "last sync " + (lastOk.map { age($0) } ?? "never"),
+                                                         (try Store.meta(Replication.lastErrorKey, db: db)).map { "refused: " + $0 } ?? "ok"],
+                                                 role: pending > 0 && own.node != Central.nodeID ? .warn : .normal))
+                    }
+                    for n in try Central.knownNodes(db: db) {
+                        let seen = [n.lastPush.map { "push " + age($0) }, n.lastPull.map { "pull " + age($0) }].compactMap { $0 }
+                        let state = n.revoked == true ? "REVOKED" : (n.lastError.map { "refused: " + $0 } ?? "ok")
+                        t.rows.append(ConsoleRow(cells: ["node \(n.node)", n.pending.map { "\($0) to send" } ?? "-",
+                                                         seen.isEmpty ? "never" : seen.joined(separator: " · "), state],
+                                                 role: n.revoked == true || n.lastError != nil ? .stop : ((n.pending ?? 0) > 0 ? .warn : .normal)))
+                    }
+                    let nodeRows = t.rows.count
+                    t.rows += report.rows.map { ConsoleRow(cells: $0.map(\.plain), role: .warn) }
+                    t.summary = ["\(nodeRows) nodes · \(t.rows.count - nodeRows) conflicts; the earliest fact won in each (rules: offline)"]
+                case .tab(.reports):
+                    let day = BoardRules.dayWindow(at: now, calendar: plant.calendar)
+                    let from = day.start - 6 * 86_400_000
+                    t.title = "Reports: last 7 days (floor report oee|fpy|pareto|wip for CSV / JSON)"
+                    t.columns = ["REPORT", "WHAT", "FIGURES"]
+                    for r in try Reports.oee(db, plant: plant, from: from, to: millis).rows {
+                        let c = r.map(\.plain)
+                        t.rows.append(ConsoleRow(cells: ["OEE", c[0], "A \(c[2])% × P \(c[3])% × Q \(c[4])% = \(c[5].isEmpty ? "-" : c[5] + "%")  good \(c[6]) scrap \(c[7])"]))
+                    }
+                    for r in try Reports.fpy(db, from: from, to: millis).rows {
+                        let c = r.map(\.plain)
+                        t.rows.append(ConsoleRow(cells: ["FPY", c[0], "\(c[3].isEmpty ? "-" : c[3] + "%") (\(c[2]) of \(c[1]) right first time)"]))
+                    }
+                    for r in try Reports.scrapPareto(db, plant: plant, from: from, to: millis).rows {
+                        let c = r.map(\.plain)
+                        t.rows.append(ConsoleRow(cells: ["SCRAP", "\(c[0]) \(c[1])", "\(c[2]) pcs · \(c[3])% · cumulative \(c[4])%"]))
+                    }
+                    for r in try Reports.wipSummary(db).rows {
+                        let c = r.map(\.plain)
+                        t.rows.append(ConsoleRow(cells: ["WIP", "\(c[0]) \(c[1])\(c[2].isEmpty ? "" : " @" + c[2])", "\(c[3]): \(c[4]) travelers, \(c[5]) pcs"]))
+                    }
+                }
+                return t
+            }
+            return Loaded(table: try table(), lastEvent: try EventLog.lastPosition(db: db), plant: plant)
+        }
+    }
+}
