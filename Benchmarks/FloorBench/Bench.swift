@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
                 try Row.fetchAll(db, sql: "SELECT serial, work_center FROM parts WHERE status = 'queued' AND work_center != '' LIMIT 200000")
                     .map { (serial: $0[0] as String, wc: $0[1] as String) }
             }
-            guard !candidates.isEmpty else { throw ValidationError("no queued part in this store") }
+            guard !candidates.isEmpty else { throw CommandFailure("no queued part in this store") }
             var rng = SplitMix64(simulationSeed: seed)
             var picked: [(serial: String, station: String)] = []
             var used = Set<String>()

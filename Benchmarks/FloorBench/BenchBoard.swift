@@ -30,7 +30,7 @@ struct BenchBoard: ParsableCommand {
             let service = FloorService(store: s)
             guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
             guard let supervisor = plant.plant.people.first(where: { $0.role == .supervisor })?.badge,
-                  let reason = plant.plant.reasons.hold.first?.code else { throw ValidationError("the plant needs a supervisor and a hold reason") }
+                  let reason = plant.plant.reasons.hold.first?.code else { throw CommandFailure("the plant needs a supervisor and a hold reason") }
             let serials = try s.read { db in
                 try String.fetchAll(db, sql: "SELECT serial FROM parts WHERE status = 'queued' LIMIT ?", arguments: [changes])
             }
@@ -93,7 +93,7 @@ struct BenchBoard: ParsableCommand {
             for serial in serials {
                 _ = try? service.runAtConsole(.releaseHold(serial: serial, holds: nil, note: "bench"), badge: supervisor, now: Date())
             }
-            guard !bytes.isEmpty else { throw ValidationError("the board never refreshed") }
+            guard !bytes.isEmpty else { throw CommandFailure("the board never refreshed") }
             bytes.sort(); delays.sort()
             print("board refresh after a hold (OPEN HOLDS and the holds list change): bytes median \(bytes[bytes.count / 2]), max \(bytes.last!);"
                   + String(format: " commit → last byte median %.1f ms, max %.1f ms (%d changes)", delays[delays.count / 2], delays.last!, delays.count))

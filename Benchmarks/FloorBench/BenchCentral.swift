@@ -62,7 +62,7 @@ struct BenchCentral: AsyncParsableCommand {
                 let seg = Segment(header: .init(source: n, kind: .node), items: envelopes[start..<end].map { Segment.Item(envelope: $0) })
                 let client = SyncClient(store: central, central: url, node: n, secret: secrets[n]!)
                 let (status, body) = try await client.post(push: seg.encode(secret: secrets[n]!))
-                guard status == 200 else { throw ValidationError("push refused: \(String(decoding: body, as: UTF8.self))") }
+                guard status == 200 else { throw CommandFailure("push refused: \(String(decoding: body, as: UTF8.self))") }
                 pushes += 1
                 start = end
             }
@@ -108,7 +108,7 @@ struct BenchCentral: AsyncParsableCommand {
                         for body in bodies {
                             let t = ContinuousClock.now
                             let (status, _) = try await c.post(push: body)
-                            guard status == 200 else { throw ValidationError("push refused (\(status))") }
+                            guard status == 200 else { throw CommandFailure("push refused (\(status))") }
                             out.append(seconds(ContinuousClock.now - t) * 1000)
                         }
                         return out

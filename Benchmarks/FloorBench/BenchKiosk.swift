@@ -40,7 +40,7 @@ struct BenchKiosk: ParsableCommand {
         try runReporting {
             let setup = try BenchSetup.read(store, station: station, badge: badge)
             guard setup.serials.count >= 2 else {
-                throw ValidationError("the queue of \(station) has \(setup.serials.count) part(s); the bench needs at least 2")
+                throw CommandFailure("the queue of \(station) has \(setup.serials.count) part(s); the bench needs at least 2")
             }
             let result = try KioskBenchRun(setup: setup, codes: codes, idleSeconds: idleSeconds, starts: starts).run()
             print(format == .json ? BenchJSON.text(result) : result.table)
@@ -122,10 +122,10 @@ struct BenchSetup {
         defer { try? store.close() }
         guard let plant = try FloorService(store: store).plantIndex() else { throw ServiceError.noPlant }
         guard let st = plant.stations[station] else {
-            throw ValidationError("station \(station) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().prefix(20).joined(separator: ", ")))")
+            throw CommandFailure("station \(station) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().prefix(20).joined(separator: ", ")))")
         }
         guard let who = badge ?? plant.plant.people.first(where: { $0.role >= .operator_ })?.badge else {
-            throw ValidationError("no person in the plant; pass --badge")
+            throw CommandFailure("no person in the plant; pass --badge")
         }
         let serials = try store.read { db in try Queries.queue(workCenter: st.workCenter, limit: 200, db).map(\.serial) }
         return BenchSetup(path: options.path, station: station, badge: who, serials: serials,
@@ -240,7 +240,7 @@ struct KioskBenchRun {
             let first = try kiosk.firstFrame()
             out.append(Double(first.at - kiosk.forkedAt) / 1000)
             let exit = kiosk.terminate()
-            guard exit.clean else { throw ValidationError("cold start \(i + 1): the kiosk did not stop cleanly on SIGTERM: \(exit.text)") }
+            guard exit.clean else { throw CommandFailure("cold start \(i + 1): the kiosk did not stop cleanly on SIGTERM: \(exit.text)") }
         }
         return out
     }

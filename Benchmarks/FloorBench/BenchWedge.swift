@@ -93,7 +93,7 @@ struct WedgeBenchRun {
         _ = try kiosk.logIn(badge: setup.badge)
         type(.f2, kiosk)
         guard kiosk.waitForLine(from: 0, until: Monotonic.now() + 2_000_000, where: { $0.frame?.context == "entry" }) != nil else {
-            throw ValidationError("F2 did not open the entry field")
+            throw CommandFailure("F2 did not open the entry field")
         }
         let started = Monotonic.now()
         sendAll(kiosk, from: started + 200_000)

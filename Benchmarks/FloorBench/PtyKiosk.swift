@@ -93,11 +93,11 @@ final class PtyKiosk {
     /// Forks and execs the `floor` binary with `arguments` in a new pseudo-terminal.
     static func spawn(arguments: [String]) throws -> PtyKiosk {
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw ValidationError("pipe failed: errno \(errno)") }
+        guard pipe(&fds) == 0 else { throw CommandFailure("pipe failed: errno \(errno)") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let argv0 = floorBinary
         guard FileManager.default.isExecutableFile(atPath: argv0) else {
-            throw ValidationError("no floor binary at \(argv0): build it (swift build -c release) or set FLOOR_BIN")
+            throw CommandFailure("no floor binary at \(argv0): build it (swift build -c release) or set FLOOR_BIN")
         }
         let argv: [UnsafeMutablePointer<CChar>?] = ([argv0] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = childEnvironment().map { strdup($0) } + [nil]
@@ -117,7 +117,7 @@ final class PtyKiosk {
             _exit(127)
         }
         close(traceWrite)
-        guard pid > 0 else { close(fds[0]); throw ValidationError("forkpty failed: errno \(errno)") }
+        guard pid > 0 else { close(fds[0]); throw CommandFailure("forkpty failed: errno \(errno)") }
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
         _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
@@ -212,7 +212,7 @@ final class PtyKiosk {
     /// The first frame (the screen is interactive), within 60 s.
     func firstFrame() throws -> TraceLine {
         guard let f = waitForLine(from: 0, until: forkedAt + 60_000_000, where: { $0.frame != nil }) else {
-            throw ValidationError("the kiosk drew no frame within 60 s: \(terminate().text)")
+            throw CommandFailure("the kiosk drew no frame within 60 s: \(terminate().text)")
         }
         return f.line
     }
@@ -223,7 +223,7 @@ final class PtyKiosk {
         let from = lines.count
         let t0 = burst("EMP:" + badge).end
         guard let f = waitForLine(from: from, until: t0 + 5_000_000, where: { $0.frame?.message.hasPrefix("logged in:") == true }) else {
-            throw ValidationError("the kiosk did not log \(badge) in: last message \(lastFrame?.message ?? "none")")
+            throw CommandFailure("the kiosk did not log \(badge) in: last message \(lastFrame?.message ?? "none")")
         }
         return f.line.at - t0
     }

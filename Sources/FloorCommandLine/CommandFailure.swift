@@ -4,12 +4,48 @@ import Foundation
 import LocalStore
 import MESCore
 
+/// An error a command reports to a person: the lines to print (sanitized) and the exit status.
+/// Every error people can act on conforms, so `runReporting` has one way of reporting them;
+/// `ValidationError` stays for usage errors (a malformed option), which ArgumentParser reports.
+public protocol CommandError: Error {
+    var reportLines: [String] { get }
+    var exitStatus: Int32 { get }
+}
+
+extension CommandError {
+    public var exitStatus: Int32 { 1 }
+}
+
 /// A command that cannot do what it was asked, with the message a person reads and the exit status.
-public struct CommandFailure: Error, CustomStringConvertible {
+public struct CommandFailure: CommandError, CustomStringConvertible {
     public var message: String
     public var status: Int32 = 1
     public init(_ message: String, status: Int32 = 1) { self.message = message; self.status = status }
     public var description: String { message }
+    public var reportLines: [String] { ["floor: " + Sanitize.line(message)] }
+    public var exitStatus: Int32 { status }
+}
+
+extension FileProblems: CommandError {
+    public var reportLines: [String] {
+        problems.map(\.description) + ["\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was applied"]
+    }
+}
+
+extension StoreError: CommandError {
+    public var reportLines: [String] { ["floor: " + Sanitize.line(description)] }
+}
+
+extension ServiceError: CommandError {
+    public var reportLines: [String] { ["floor: " + Sanitize.line(description)] }
+}
+
+extension SyncError: CommandError {
+    public var reportLines: [String] { ["floor: " + Sanitize.line(description)] }
+}
+
+extension CentralRefusal: CommandError {
+    public var reportLines: [String] { ["floor: " + Sanitize.line(message)] }
 }
 
 /// Prints to standard error.
@@ -17,44 +53,35 @@ public func warn(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Runs `body`, turning the errors people can act on into a message and exit code 1.
+/// Runs `body`; an error people can act on becomes its lines on standard error and its exit status.
 public func runReporting(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let e as FileProblems {
-        for p in e.problems { warn(p.description) }
-        warn("\(e.problems.count) problem\(e.problems.count == 1 ? "" : "s"); nothing was applied")
-        throw ExitCode(1)
-    } catch let e as StoreError {
-        warn("floor: \(e.description)")
-        throw ExitCode(1)
-    } catch let e as ServiceError {
-        warn("floor: \(e.description)")
-        throw ExitCode(1)
-    } catch let e as CommandFailure {
-        warn("floor: \(Sanitize.line(e.message))")
-        throw ExitCode(e.status)
-    } catch let e as ExitCode {
-        throw e
-    } catch let e as CleanExit {
-        throw e
     } catch {
-        warn("floor: \(Sanitize.line(String(describing: error)))")
-        throw ExitCode(1)
+        throw report(error)
     }
 }
 
-/// `runReporting` for async commands, plus replication's errors.
+/// `runReporting` for async commands.
 public func runReportingAsync(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let e as SyncError {
-        warn("floor: \(Sanitize.line(e.description))")
-        throw ExitCode(1)
-    } catch let e as CentralRefusal {
-        warn("floor: \(Sanitize.line(e.message))")
-        throw ExitCode(1)
     } catch {
-        try runReporting { throw error }
+        throw report(error)
+    }
+}
+
+/// Prints what `error` says and returns what to throw in its place (ArgumentParser's own exits
+/// and usage errors pass through untouched).
+func report(_ error: Error) -> Error {
+    switch error {
+    case let e as CommandError:
+        for line in e.reportLines { warn(line) }
+        return ExitCode(e.exitStatus)
+    case is ExitCode, is CleanExit, is ValidationError:
+        return error
+    default:
+        warn("floor: \(Sanitize.line(String(describing: error)))")
+        return ExitCode(1)
     }
 }

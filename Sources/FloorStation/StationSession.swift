@@ -84,19 +84,12 @@ public struct StationSession: Sendable {
                 return .refused(.unknownWorkOrder, "no work order \(Sanitize.line(number))", shown)
             }
             // A batch traveler's serial is its work order number; otherwise pick its next piece waiting here.
-            let pick = try service.read { s -> String? in
-                try wo.serials.first { serial in
-                    guard let p = try s.part(serial), !p.displayStatus.isTerminal, p.displayStatus != .hold else { return false }
-                    return try StartGate.servesStep(p, station: plant.stations[stationID]!, state: s)
-                } ?? wo.serials.first
-            }
+            let pick = try service.read { s in try StartGate.pieceForScan(of: wo, at: plant.stations[stationID]!, state: s) }
             selected = pick
             return .info("work order \(Sanitize.line(number)): \(wo.spec.quantity) x \(wo.spec.part), selected \(Sanitize.line(pick ?? "-"))")
         case .equipment(let id):
             guard let e = plant.equipment[id] else { return .refused(.unknownEquipment, "no equipment \(Sanitize.line(id))", shown) }
-            if plant.isOutOfCalibration(e, on: plant.calendar.localDate(now)) {
-                return .refused(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))", shown)
-            }
+            if let why = plant.calibrationReason(e, on: plant.calendar.localDate(now)) { return .refused(Refusal([why]), shown) }
             if e.kind == .gauge { gauge = e.id; return .info("gauge \(e.id) (\(Sanitize.line(e.name))) for the next readings") }
             return .info("equipment \(e.id) (\(Sanitize.line(e.name)))")
         case .note(let text):

@@ -237,3 +237,34 @@ extension StartGate {
                                        state: s, env: DecisionEnv(now: w.now, newID: { ids.next() }))
     }
 }
+
+/// Rules that had a second home outside MESCore, now with one.
+@Suite struct StationRuleTests {
+    @Test func calibrationHasOneReasonForMachinesGaugesAndReadings() throws {
+        let plant = PlantIndex(Fixtures.plant())
+        let mic = try #require(plant.equipment["MIC-004"])
+        #expect(plant.calibrationReason(mic, on: LocalDate("2026-12-01")!) == nil, "the due date itself is usable")
+        let why = try #require(plant.calibrationReason(mic, on: LocalDate("2026-12-02")!))
+        #expect(why.refusalCode == .calibrationExpired && why.message == "MIC-004 is past its calibration date (2026-12-01)")
+        #expect(plant.calibrationReason(try #require(plant.equipment["SAW-01"]), on: LocalDate("2099-01-01")!) == nil)
+    }
+
+    @Test func aWorkOrderScanSelectsItsFirstPieceWaitingHere() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        let plant = PlantIndex(Fixtures.plant())
+        let saw = try #require(plant.stations["ST-10"]), mill = try #require(plant.stations["ST-20"])
+        let wo = try #require(try w.state.workOrder("WO-1001"))
+        #expect(try StartGate.pieceForScan(of: wo, at: saw, state: w.state) == "WO-1001-001")
+        // The first piece moves on to the mill, the second is held: the saw takes the third.
+        try w.ok(.start(serial: "WO-1001-001"), "1001", "ST-10")
+        try w.ok(.consume(serial: "WO-1001-001", material: "AL6061-25", lot: "L1", expiry: nil), "1001", "ST-10")
+        try w.ok(.complete(serial: "WO-1001-001", good: nil, scrap: 0, scrapReason: nil), "1001", "ST-10")
+        try w.ok(.hold(serial: "WO-1001-002", reason: "SUSPECT", note: ""), "2001", "ST-10")
+        #expect(try StartGate.pieceForScan(of: wo, at: saw, state: w.state) == "WO-1001-003")
+        #expect(try StartGate.pieceForScan(of: wo, at: mill, state: w.state) == "WO-1001-001")
+        // Nothing waits at a station of another work center: the order's first piece.
+        let deburr = try #require(plant.stations["ST-30"])
+        #expect(try StartGate.pieceForScan(of: wo, at: deburr, state: w.state) == "WO-1001-001")
+    }
+}

@@ -99,7 +99,7 @@ enum KioskLaunch {
         let service = FloorService(store: store)
         guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
         guard plant.stations[station] != nil else {
-            throw ValidationError("station \(Sanitize.line(station)) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().joined(separator: ", ")))")
+            throw CommandFailure("station \(Sanitize.line(station)) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().joined(separator: ", ")))")
         }
         var model = KioskModel(stationID: station, keymap: keymap, now: Date())
         model.idleLogout = idleLogout > 0 ? TimeInterval(idleLogout) : nil

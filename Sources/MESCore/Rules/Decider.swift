@@ -124,8 +124,8 @@ public enum Decider {
             }
             if let g = gauge {
                 guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
-                if plant.isOutOfCalibration(e, on: plant.calendar.localDate(env.now)) {
-                    throw Refusal(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!)); its reading is refused")
+                if let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
+                    throw Refusal(.calibrationExpired, why.message + "; its reading is refused")
                 }
             }
             let verdict = Tolerance.verdict(c, value)
@@ -411,8 +411,8 @@ public enum Decider {
         let target = plant.downtimeTarget(of: a.station)
         if let down = try state.machine(target)?.down { r.append(RefusalReason(.machineDown, "\(target) is down (\(down.reason))")) }
         for id in a.station.equipment {
-            if let e = plant.equipment[id], e.kind == .machine, plant.isOutOfCalibration(e, on: plant.calendar.localDate(env.now)) {
-                r.append(RefusalReason(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))"))
+            if let e = plant.equipment[id], e.kind == .machine, let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
+                r.append(why)
             }
         }
         return r

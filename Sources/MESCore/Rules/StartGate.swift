@@ -66,9 +66,7 @@ public enum StartGate {
             blockers.append(RefusalReason(.machineDown, "\(downTarget) is down (\(down.reason))"))
         }
         for id in station.equipment {
-            if let e = plant.equipment[id], e.kind == .machine, plant.isOutOfCalibration(e, on: today) {
-                blockers.append(RefusalReason(.calibrationExpired, "\(e.id) is past its calibration date (\(e.calibrationDue!))"))
-            }
+            if let e = plant.equipment[id], e.kind == .machine, let why = plant.calibrationReason(e, on: today) { blockers.append(why) }
         }
 
         // 4. Skill and role.
@@ -119,6 +117,16 @@ public enum StartGate {
 
 extension StartGate {
     /// Whether the part's current step runs at the station's work center.
+    /// The piece of `wo` that scanning its number at `station` selects: its first piece that is
+    /// neither finished, scrapped nor on hold and waits at a step this station serves; else its
+    /// first piece (a batch traveler's only one).
+    public static func pieceForScan(of wo: WorkOrderState, at station: Station, state: StateReader) throws -> String? {
+        try wo.serials.first { serial in
+            guard let p = try state.part(serial), !p.displayStatus.isTerminal, p.displayStatus != .hold else { return false }
+            return try servesStep(p, station: station, state: state)
+        } ?? wo.serials.first
+    }
+
     public static func servesStep(_ part: PartState, station: Station, state: StateReader) throws -> Bool {
         guard let wo = try state.workOrder(part.workOrder), let r = try state.routing(id: wo.routing, version: wo.routingVersion) else { return false }
         return r.step(part.step)?.workCenter == station.workCenter

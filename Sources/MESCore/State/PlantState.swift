@@ -74,6 +74,13 @@ public final class PlantIndex: Sendable {
     /// What downtime is recorded against: the station's machine, or the station itself.
     public func downtimeTarget(of station: Station) -> String { machine(of: station)?.id ?? station.id }
 
+    /// Why `e` may not be used on `date` (past its calibration date), or nil: the one place that
+    /// says so, for a machine at the start gate, a gauge scanned at a station, a gauge's reading.
+    public func calibrationReason(_ e: Equipment, on date: LocalDate) -> RefusalReason? {
+        guard isOutOfCalibration(e, on: date), let due = e.calibrationDue else { return nil }
+        return RefusalReason(.calibrationExpired, "\(e.id) is past its calibration date (\(due))")
+    }
+
     /// Equipment whose calibration date has passed on `date` (the due date itself is still usable).
     public func isOutOfCalibration(_ e: Equipment, on date: LocalDate) -> Bool {
         guard let due = e.calibrationDue else { return false }
