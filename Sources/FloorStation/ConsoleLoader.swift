@@ -73,14 +73,21 @@ public struct ConsoleRow: Equatable, Sendable {
 }
 
 /// One screen's table: a title, columns, rows and lines of summary above them.
+/// A step a part may be reworked to.
+public struct ReworkStep: Equatable, Sendable {
+    public var id: String
+    public var name: String
+}
+
 public struct ConsoleTable: Equatable, Sendable {
     public var title = ""
     public var columns: [String] = []
     public var rows: [ConsoleRow] = []
     public var summary: [String] = []
     public var problem: String?
-    /// The part id of each serial on the table (a rework offers that part's routing steps).
-    public var partOf: [String: String] = [:]
+    /// The steps each held part on the table may be reworked to (its work order's routing version:
+    /// `Decider.reworkTargets`), as (id, name).
+    public var reworkSteps: [String: [ReworkStep]] = [:]
     public init() {}
 }
 
@@ -99,10 +106,15 @@ public enum ConsoleLoader {
                 var t = ConsoleTable(); t.problem = "no plant loaded in this store"
                 return Loaded(table: t, lastEvent: 0, plant: nil)
             }
+            var t = ConsoleTable()
+            /// The rework targets of a held part, for the disposition picker.
+            func rework(_ serial: String, _ state: StoreState) throws {
+                guard t.reworkSteps[serial] == nil, let part = try state.part(serial) else { return }
+                t.reworkSteps[serial] = try Decider.reworkTargets(of: part, state: state).map { ReworkStep(id: $0.id, name: $0.name) }
+            }
             func table() throws -> ConsoleTable {
                 let millis = now.epochMillis
                 func age(_ at: Int64) -> String { Describe.duration(millis - at) }
-                var t = ConsoleTable()
                 switch screen {
                 case .tab(.stations):
                     let b = try BoardQueries.load(db, plant: plant, now: now, listLimit: 0)
@@ -120,8 +132,9 @@ public enum ConsoleLoader {
                     guard let st = plant.stations[id] else { t.problem = "no station \(id)"; return t }
                     t.title = "\(id) \(st.name) · queue of \(st.workCenter)"
                     t.columns = ["SERIAL", "PART", "ORDER", "STEP", "STATE", "WHERE", "PRIO", "DUE"]
+                    let state = StoreState(db: db, plant: plant)
                     for e in try Queries.queue(workCenter: st.workCenter, db) {
-                        t.partOf[e.serial] = e.part
+                        if e.status == .hold { try rework(e.serial, state) }
                         t.rows.append(ConsoleRow(cells: [e.serial, e.part, e.workOrder, e.step, e.status.rawValue.uppercased(), e.station ?? "",
                                                          e.priority.rawValue, e.due],
                                                  role: e.status == .hold ? .warn : (e.status == .running ? .ok : .normal), ref: .part(e.serial)))
@@ -130,7 +143,7 @@ public enum ConsoleLoader {
                 case .history(let serial):
                     guard let trace = try Reports.trace(serial, db), trace.kind == "serial" else { t.problem = "no traveler \(serial)"; return t }
                     let sum = trace.summary
-                    t.partOf[serial] = sum["part"]?.plain
+                    try rework(serial, StoreState(db: db, plant: plant))
                     t.title = "History of \(serial)"
                     t.summary = ["order \(sum["work_order"]?.plain ?? "") · part \(sum["part"]?.plain ?? "") · at \(sum["step"]?.plain ?? "")"
                                  + " · \(sum["state"]?.plain.uppercased() ?? "")" + ((sum["station"]?.plain).map { $0.isEmpty ? "" : " @\($0)" } ?? "")]
@@ -154,10 +167,11 @@ public enum ConsoleLoader {
                 case .tab(.holds):
                     t.title = "Open holds and nonconformances"
                     t.columns = ["SUBJECT", "PART", "STEP", "REASON", "NCR", "AGE", "BY", "NOTE"]
+                    let state = StoreState(db: db, plant: plant)
                     for h in try Queries.openHolds(db) {
                         let agg = AggregateID(rawValue: h.aggregate)
                         let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
-                        if agg.kind == "part", let part = h.part { t.partOf[agg.key] = part }
+                        if agg.kind == "part" { try rework(agg.key, state) }
                         t.rows.append(ConsoleRow(cells: [agg.rawValue, h.part ?? "", h.step ?? "", h.reason, h.ncr ?? "", age(h.at),
                                                          plant.people[h.by]?.name ?? h.by, h.note], role: .warn, ref: ref))
                     }

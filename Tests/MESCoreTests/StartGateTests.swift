@@ -268,3 +268,27 @@ extension StartGate {
         #expect(try StartGate.pieceForScan(of: wo, at: deburr, state: w.state) == "WO-1001-001")
     }
 }
+
+@Suite struct ReworkTargetTests {
+    @Test func aPartIsReworkedWithinItsWorkOrdersRoutingVersionNotTheCurrentOne() throws {
+        var w = World()
+        w.release(Fixtures.wo())
+        // A new version of the routing (a step inserted) is loaded after the order was released.
+        var next = Fixtures.routing
+        next.version = 4
+        next.steps.insert(Step(id: "OP15", name: "Straighten", workCenter: "SAW"), at: 1)
+        var plant = w.plant
+        plant.routings.append(next)
+        _ = w.append(.plantLoaded(PlantLoaded(plant: plant)))
+        let part = try #require(try w.state.part("WO-1001-001"))
+        #expect(try Decider.reworkTargets(of: part, state: w.state).map(\.id) == ["OP10", "OP20", "OP30", "OP40", "OP50"])
+        // The Decider refuses a step of the newer version, and accepts one of the order's.
+        try w.ok(.start(serial: "WO-1001-001"), "1001", "ST-10")
+        try w.ok(.hold(serial: "WO-1001-001", reason: "SUSPECT", note: "check"), "2001", "ST-10")
+        let r = try w.refused(.disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP15", reference: nil, scrapReason: nil, note: ""),
+                              "2001", "ST-10")
+        #expect(r.codes == ["bad_rework_step"] && r.message("bad_rework_step").contains("OP10, OP20"))
+        try w.ok(.disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP10", reference: nil, scrapReason: nil, note: ""),
+                 "2001", "ST-10")
+    }
+}

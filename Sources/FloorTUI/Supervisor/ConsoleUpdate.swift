@@ -322,13 +322,9 @@ enum ConsoleUpdate {
         }
     }
 
-    /// The steps of the part's routing, for a rework target (the loader put them on the history
-    /// rows' table; otherwise the plant's routing of the part).
+    /// The steps a part may be reworked to, as the loader read them (its work order's routing
+    /// version, the one the Decider checks).
     private static func reworkSteps(_ m: ConsoleModel, _ serial: String) -> [(String, String)] {
-        guard let plant = m.plant else { return [] }
-        let partID = m.table.partOf[serial]
-        let routing = plant.plant.parts.first { $0.id == partID }.flatMap { p in plant.plant.routings.first { $0.id == p.routing } }
-            ?? plant.plant.routings.first
-        return (routing?.steps ?? []).map { ("\($0.id)  \($0.name)", $0.id) }
+        (m.table.reworkSteps[serial] ?? []).map { ("\($0.id)  \($0.name)", $0.id) }
     }
 }

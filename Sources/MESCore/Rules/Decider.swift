@@ -62,6 +62,14 @@ public struct Actor: Sendable {
 }
 
 public enum Decider {
+    /// The steps a part may be reworked to: those of the routing version its work order was
+    /// released with (not the plant's current routing, which may have changed since).
+    public static func reworkTargets(of part: PartState, state: StateReader) throws -> [Step] {
+        guard let wo = try state.workOrder(part.workOrder),
+              let routing = try state.routing(id: wo.routing, version: wo.routingVersion) else { return [] }
+        return routing.steps
+    }
+
     public static let undoWindowMillis: Int64 = 15 * 60 * 1000
     public static let minWaiveReason = 10
 
@@ -210,10 +218,10 @@ public enum Decider {
                 reasons.append(RefusalReason(.needsReference, "\(kind.rawValue) needs a customer or engineering reference"))
             }
             if kind == .rework {
-                let wo = try state.workOrder(part.workOrder)
-                let routing = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
-                if reworkStep == nil || routing?.step(reworkStep!) == nil {
-                    reasons.append(RefusalReason(.badReworkStep, "rework needs a step of the routing (\(routing?.steps.map(\.id).joined(separator: ", ") ?? "?"))"))
+                let targets = try Decider.reworkTargets(of: part, state: state)
+                if reworkStep == nil || !targets.contains(where: { $0.id == reworkStep }) {
+                    let ids = targets.isEmpty ? "?" : targets.map(\.id).joined(separator: ", ")
+                    reasons.append(RefusalReason(.badReworkStep, "rework needs a step of the routing (\(ids))"))
                 }
             }
             if kind == .scrap, plant.scrapReasons[scrapReason ?? ""] == nil {
