@@ -100,7 +100,7 @@ public enum BoardQueries {
         // Waiting work per work center and status (the queue's partial index).
         var waiting: [String: [String: Int]] = [:]
         for r in try Row.fetchAll(db, sql: """
-            SELECT work_center, status, COUNT(*) FROM parts WHERE status NOT IN ('done', 'scrapped', 'cancelled') GROUP BY work_center, status
+            SELECT work_center, status, COUNT(*) FROM parts WHERE \(Projections.openPart()) GROUP BY work_center, status
             """) {
             waiting[r[0], default: [:]][r[1]] = r[2]
         }
@@ -186,7 +186,7 @@ public enum BoardQueries {
         // Late orders: counted in SQL (the open-travelers-by-order index answers each EXISTS with
         // one probe); the list reads details for the first `listLimit` only. At risk: open orders
         // due within the next two days, judged by MESCore on the standard minutes left.
-        let open = "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND p.status NOT IN ('done', 'scrapped', 'cancelled')"
+        let open = "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND \(Projections.openPart("p"))"
             + (workCenter == nil ? "" : " AND p.work_center = ?") + ")"
         let wcArg: [DatabaseValueConvertible] = workCenter.map { [$0] } ?? []
         b.lateCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM work_orders w WHERE w.cancelled = 0 AND w.due_at < ? AND \(open)",
@@ -203,7 +203,7 @@ public enum BoardQueries {
         for r in late + soon {
             let number: String = r[0], dueAt: Int64 = r[3]
             let travelers = try Row.fetchAll(db, sql: """
-                SELECT step, quantity FROM parts WHERE work_order = ? AND status NOT IN ('done', 'scrapped', 'cancelled')
+                SELECT step, quantity FROM parts WHERE work_order = ? AND \(Projections.openPart())
                 """, arguments: [number])
             var risk = DueRisk.late
             if dueAt >= millis {

@@ -24,7 +24,7 @@ public enum Projections {
                 status TEXT NOT NULL, station TEXT, since INTEGER NOT NULL,
                 quantity INTEGER NOT NULL, scrapped INTEGER NOT NULL
             ) WITHOUT ROWID;
-            CREATE INDEX parts_queue ON parts(work_center, status) WHERE status NOT IN ('done', 'scrapped', 'cancelled');
+            CREATE INDEX parts_queue ON parts(work_center, status) WHERE \(Projections.openPart());
             CREATE INDEX parts_by_order ON parts(work_order);
             CREATE TABLE work_orders (
                 number TEXT PRIMARY KEY NOT NULL, part TEXT NOT NULL, quantity INTEGER NOT NULL,
@@ -88,7 +88,7 @@ public enum Projections {
             CREATE INDEX parts_done ON parts(status, since) WHERE status = 'done';
             CREATE INDEX parts_at_station ON parts(station) WHERE station IS NOT NULL;
             CREATE INDEX fpi_pending ON fpi(verdict) WHERE verdict = 'pending';
-            CREATE INDEX parts_open_by_order ON parts(work_order) WHERE status NOT IN ('done', 'scrapped', 'cancelled');
+            CREATE INDEX parts_open_by_order ON parts(work_order) WHERE \(Projections.openPart());
             """)
     }
 
@@ -495,5 +495,14 @@ final class StateCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if entries.count >= capacity, entries[id] == nil { entries.removeAll(keepingCapacity: true) }
         entries[id] = (data, value)
+    }
+}
+
+extension Projections {
+    /// `status NOT IN ('done', 'scrapped', 'cancelled')`: a part not yet in a terminal state, written
+    /// once from `PartStatus.terminal` for every query and the partial indexes (whose conditions
+    /// a query must repeat word for word for SQLite to use them).
+    public static func openPart(_ table: String? = nil) -> String {
+        (table.map { "\($0).status" } ?? "status") + " NOT IN (" + PartStatus.terminal.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
     }
 }

@@ -26,7 +26,7 @@ public enum Queries {
         try Row.fetchAll(db.cachedStatement(sql: """
             SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since, p.station
             FROM parts p JOIN work_orders w ON w.number = p.work_order
-            WHERE p.work_center = ? AND p.status NOT IN ('done', 'scrapped', 'cancelled')  -- the partial index's own condition, so parts_queue is used
+            WHERE p.work_center = ? AND \(Projections.openPart("p"))  -- the partial index's own condition, so parts_queue is used
             ORDER BY w.priority_rank, w.due_at, p.work_order, p.serial
             LIMIT ?
             """), arguments: [workCenter, limit]).map { r in

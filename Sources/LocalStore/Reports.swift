@@ -29,7 +29,7 @@ public enum Reports {
         let tz = try Projections.plantTimeZone(db)
         let rows = try Row.fetchAll(db, sql: """
             SELECT serial, work_order, part, step, station, status, since FROM parts
-            \(all ? "" : "WHERE status NOT IN ('done', 'scrapped', 'cancelled')")
+            \(all ? "" : "WHERE \(Projections.openPart())")
             ORDER BY work_order, serial
             """)
         return ReportTable(columns: ["serial", "work_order", "part", "step", "station", "state", "since"], rows: rows.map { r in
@@ -207,7 +207,7 @@ extension Reports {
     public static func wipSummary(_ db: Database) throws -> ReportTable {
         let rows = try Row.fetchAll(db, sql: """
             SELECT step, work_center, COALESCE(station, ''), status, COUNT(*), SUM(quantity) FROM parts
-            WHERE status NOT IN ('done', 'scrapped', 'cancelled') GROUP BY step, work_center, station, status ORDER BY step, work_center, station, status
+            WHERE \(Projections.openPart()) GROUP BY step, work_center, station, status ORDER BY step, work_center, station, status
             """)
         return ReportTable(columns: ["step", "work_center", "station", "state", "travelers", "pieces"], rows: rows.map { r in
             [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), .int(r[4]), .int(r[5])]

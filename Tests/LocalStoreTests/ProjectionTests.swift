@@ -163,3 +163,19 @@ import Testing
         #expect(try store.read { try Queries.down($0) }.isEmpty, "seed \(seed)")
     }
 }
+
+@Suite struct OpenPartSQLTests {
+    @Test func theOpenPartConditionIsTheTerminalSetOfMESCoreAndThePartialIndexesOwn() throws {
+        // Stores made before this was one constant have their partial indexes on this very text.
+        #expect(Projections.openPart() == "status NOT IN ('done', 'scrapped', 'cancelled')")
+        #expect(Projections.openPart("p") == "p.status NOT IN ('done', 'scrapped', 'cancelled')")
+        #expect(PartStatus.terminal == PartStatus.allCases.filter(\.isTerminal))
+        // The queue query still uses the partial index.
+        let store = try Store.inMemory(nodeID: "K1")
+        let plan = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT serial FROM parts p WHERE p.work_center = 'X' AND \(Projections.openPart("p"))")
+                .map { $0["detail"] as String? ?? "" }
+        }
+        #expect(plan.joined().contains("parts_queue"), "\(plan)")
+    }
+}

@@ -13,6 +13,9 @@ public enum PartStatus: String, Codable, Sendable, CaseIterable {
         }
     }
     public var isTerminal: Bool { terminalRank > 0 }
+
+    /// The states a part never leaves, in declaration order (the store's SQL is written from this).
+    public static let terminal: [PartStatus] = allCases.filter(\.isTerminal)
 }
 
 /// A hold on a part, a work order or a lot. Released only by a release that names it.
