@@ -1,4 +1,5 @@
 import Foundation
+import LocalStore
 import MESCore
 import ScannerInput
 import Testing
@@ -125,6 +126,23 @@ struct KioskScreenTests {
         try assertGolden(k.screen, "queue-down-80x24")
         k.key(.function(8))  // up again
         #expect(!k.text.contains("■ DOWN"))
+    }
+
+    @Test func theAndonPickerCallsForHelpFromThePartScreen() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        k.scan("SN:NW-5001-001")
+        k.key(.char("a"))
+        #expect(k.driver.model.context == .picker)
+        #expect(k.text.contains("Andon: call for help at K-SW1"))
+        try assertGolden(k.screen, "andon-picker-80x24")
+        k.key(.down); k.key(.enter)   // quality problem
+        #expect(k.driver.model.overlay == nil)
+        let calls = try k.store.read { db in try Queries.andonCalls(db) }
+        #expect(calls.map(\.kind) == ["quality"] && calls.first?.station == "K-SW1" && calls.first?.by == "101")
+        // A second call of the same kind is refused, with the reason shown.
+        k.key(.char("a")); k.key(.down); k.key(.enter)
+        #expect(k.driver.model.message?.kind == .refused, "\(k.driver.model.message?.text ?? "")")
     }
 
     @Test func tooSmallTerminal() throws {

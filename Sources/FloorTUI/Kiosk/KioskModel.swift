@@ -8,7 +8,7 @@ struct KioskModel: TimedModel, Sendable {
     enum Base: Equatable, Sendable { case queue, part, measure }
 
     struct Picker: Equatable, Sendable {
-        enum Purpose: Equatable, Sendable { case downtime, scrap, hold }
+        enum Purpose: Equatable, Sendable { case downtime, scrap, hold, andon }
         var purpose: Purpose
         var title: String
         var items: [Reason]

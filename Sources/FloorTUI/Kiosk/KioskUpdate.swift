@@ -202,6 +202,12 @@ enum KioskUpdate {
 
     /// Work actions: on the part open (or the highlighted row of the queue).
     private static func work(_ m: inout KioskModel, _ action: Action) -> [KioskEffect] {
+        if action == .andon {
+            // A call for help needs no part: the station calls, and says what for.
+            let kinds = AndonKind.allCases.map { Reason(code: $0.rawValue, label: $0.label) }
+            m.overlay = .picker(.init(purpose: .andon, title: "Andon: call for help at \(m.stationID)", items: kinds))
+            return []
+        }
         if action == .downtime {
             if m.data.down != nil { return [.handle(["CMD:UP"], open: false)] }
             m.overlay = .picker(.init(purpose: .downtime, title: "Machine down: reason", items: m.data.reasons.downtime))
@@ -267,6 +273,7 @@ enum KioskUpdate {
                 case .downtime: return [.handle(["CMD:DOWN:" + code], open: false)]
                 case .scrap: return [.handle(["CMD:SCRAP:" + code], open: false)]
                 case .hold: return [.handle(["CMD:HOLD:" + code], open: false)]
+                case .andon: return [.handle(["CMD:ANDON:" + code], open: false)]
                 }
             default: break
             }
