@@ -230,7 +230,7 @@ public final class SyncClient: Sendable {
         }
         try Replication.adoptSnapshot(path: tmp, node: node, central: central, secret: secret)
         // Nothing of an earlier store at `path` may be replayed onto the snapshot.
-        for file in Store.files(at: path).dropLast() { try? FileManager.default.removeItem(atPath: file) }
+        for file in Store.sideFiles(at: path) { try? FileManager.default.removeItem(atPath: file) }
         guard rename(tmp, path) == 0 else { throw SyncError.notConfigured("cannot move the snapshot into \(path)") }
         let store = try Store.open(path: path, create: false)
         defer { try? store.close() }

@@ -206,16 +206,25 @@ public final class Store: Sendable {
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    /// The files of a store at `path`, in the order they may be deleted: the WAL and shared memory
-    /// first, the database file last. SQLite replays a WAL it finds beside a database file onto
-    /// it, whichever database wrote it; a WAL left by a killed process beside a file that is then
-    /// replaced (a snapshot downloaded again, a store made anew) would mix two databases. Deleted
-    /// in this order, a kill at any moment leaves either the whole old store or nothing stale.
-    public static func files(at path: String) -> [String] { [path + "-wal", path + "-shm", path] }
+    /// The WAL and shared-memory files beside a store's database file.
+    public static func sideFiles(at path: String) -> [String] { [path + "-wal", path + "-shm"] }
 
     /// Deletes the store at `path` (closed by every process), safe against a kill at any moment.
-    public static func remove(at path: String) {
-        for file in files(at: path) { try? FileManager.default.removeItem(atPath: file) }
+    /// SQLite replays a WAL it finds beside a non-empty database file onto it, whichever database
+    /// wrote it, and a database file without its WAL may be a half-checkpointed one. So the
+    /// database file is first renamed aside (atomic: from then on nothing is at `path`, and a
+    /// stale WAL beside a new, empty file is ignored), then the WAL and shared memory go, then the
+    /// renamed file. Killed at any step, `path` holds the whole old store or nothing.
+    public static func remove(at path: String, steps: Int = .max) {
+        let fm = FileManager.default
+        let aside = path + ".removing"
+        let actions: [() -> Void] = [
+            { if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: aside); try? fm.moveItem(atPath: path, toPath: aside) } },
+            { try? fm.removeItem(atPath: path + "-wal") },
+            { try? fm.removeItem(atPath: path + "-shm") },
+            { try? fm.removeItem(atPath: aside) },
+        ]
+        for action in actions.prefix(steps) { action() }
     }
 
     /// Writes a consistent copy of the store to `path` (`VACUUM INTO`) without stopping writers.

@@ -349,15 +349,29 @@ import Testing
             }
             #expect(try nodeAfterReplacing(removing: [tmp]) == "K2", "SQLite replays a stale WAL (the hazard)")
             try killedCopy()
-            #expect(try nodeAfterReplacing(removing: Store.files(at: tmp)) == "K9")
+            Store.remove(at: tmp)
+            #expect(try nodeAfterReplacing(removing: []) == "K9")
             store = nil
-            // Killed after any step of `Store.remove`: never a WAL without its database.
-            for steps in 0...3 {
+            // Killed after any step of `Store.remove`: the path holds the whole old store or
+            // nothing, and the next store put there is that store alone.
+            for steps in 0...4 {
                 try killedCopy()
-                for f in Store.files(at: tmp).prefix(steps) { try? FileManager.default.removeItem(atPath: f) }
-                let wal = FileManager.default.fileExists(atPath: tmp + "-wal"), db = FileManager.default.fileExists(atPath: tmp)
-                #expect(!wal || db, "killed after \(steps) steps: a WAL without its database")
+                Store.remove(at: tmp, steps: steps)
+                let there = FileManager.default.fileExists(atPath: tmp)
+                if there {
+                    #expect(try Store.open(path: tmp, create: false).read { db in try EventLog.nodeState(db: db).node } == "K2")
+                    Store.remove(at: tmp)
+                } else {
+                    // A new store made there (no snapshot to be had) is a new store, stale WAL or not.
+                    #expect(try Store.open(path: tmp, create: true, nodeID: "K7").read { db in try EventLog.nodeState(db: db).node } == "K7",
+                            "killed after \(steps) steps")
+                    Store.remove(at: tmp)
+                    try killedCopy()
+                    Store.remove(at: tmp, steps: steps)
+                    #expect(try nodeAfterReplacing(removing: Store.sideFiles(at: tmp)) == "K9", "killed after \(steps) steps")
+                }
                 Store.remove(at: tmp)
+                try? FileManager.default.removeItem(atPath: tmp + ".removing")
             }
         }
     }
