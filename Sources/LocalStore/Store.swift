@@ -370,9 +370,11 @@ public final class Store: Sendable {
             let applied = try migrator.appliedIdentifiers(db)
             if try migrator.hasBeenSuperseded(db) { return (true, false) }
             if applied.isEmpty {
-                // Someone else's database? (Tables, but none of ours.)
+                // Someone else's database? (Tables, but none of ours.) GRDB creates its empty
+                // grdb_migrations table before, and outside, the first migration's transaction: a
+                // store whose creation was killed in between has that table alone, and is ours.
                 let tables = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
                     """) ?? 0
                 return (false, tables > 0)
             }

@@ -321,6 +321,27 @@ import Testing
 
     // MARK: Files
 
+    @Test func aStoreWhoseCreationWasKilledBeforeItsFirstMigrationIsMadeWhole() throws {
+        try Self.withTempDir { dir in
+            // What a process killed between GRDB's `CREATE TABLE grdb_migrations` (outside any
+            // transaction) and the first migration leaves: that table alone, empty.
+            let path = dir.appendingPathComponent("k2.db").path
+            try DatabaseQueue(path: path).write { db in
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            }
+            let store = try Store.open(path: path, create: true, nodeID: "K2")
+            #expect(try store.read { db in try EventLog.nodeState(db: db).node } == "K2")
+            #expect(try store.append([Self.note()], now: Self.t0).count == 1)
+            // Someone else's database is still refused.
+            let other = dir.appendingPathComponent("other.db").path
+            try DatabaseQueue(path: other).write { db in
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+            }
+            #expect(Self.thrown { _ = try Store.open(path: other, create: true) } as? StoreError == .notAStore(path: other))
+        }
+    }
+
     @Test func aWALLeftByAKilledProcessIsNeverReplayedOntoAReplacedStore() throws {
         try Self.withTempDir { dir in
             // A snapshot being adopted (written in WAL mode), killed: its database and WAL stay.
