@@ -57,12 +57,12 @@ public struct StationSession: Sendable {
         case .bare(let text):
             // AIM-identified or parenthesised: a GS1 label. Otherwise a serial, a work order, a
             // badge (barcodes.md), and last a GS1 element string without identifier.
-            if text.hasPrefix("]") || text.hasPrefix("(") { return try gs1(text, plant, service, now, shown) }
+            if text.hasPrefix("]") || text.hasPrefix("(") { return try gs1(parseGS1(text, now), plant, service, now, shown) }
             if try service.read({ try $0.part(text) }) != nil { return try handle("SN:" + text, service: service, now: now) }
             if try service.read({ try $0.workOrder(text) }) != nil { return try handle("WO:" + text, service: service, now: now) }
             if plant.people[text] != nil { return login(text, plant, shown) }
-            if case .success = GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
-                                   percentIsSeparator: gs1PercentIsSeparator) { return try gs1(text, plant, service, now, shown) }
+            let label = parseGS1(text, now)
+            if case .success = label { return try gs1(label, plant, service, now, shown) }
             if GS1.looksLikeLayoutMismatch(text) {
                 return .refused(.layoutMismatch, "\"\(shown)\" looks like a keyboard-layout mismatch between the scanner and this kiosk", shown)
             }
@@ -116,10 +116,15 @@ public struct StationSession: Sendable {
 
     /// A supplier's or customer's GS1 label: a GTIN of a material makes it a lot scan (expiry
     /// checked by the rules), a GTIN of a part selects that part's serial.
-    private mutating func gs1(_ text: String, _ plant: PlantIndex, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
+    /// A GS1 label read with this station's setting, in the century window of the station's clock.
+    private func parseGS1(_ text: String, _ now: Date) -> Result<GS1Data, GS1Error> {
+        GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now), percentIsSeparator: gs1PercentIsSeparator)
+    }
+
+    private mutating func gs1(_ label: Result<GS1Data, GS1Error>, _ plant: PlantIndex, _ service: FloorService, _ now: Date,
+                              _ shown: String) throws -> Reply {
         let data: GS1Data
-        switch GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now),
-                                   percentIsSeparator: gs1PercentIsSeparator) {
+        switch label {
         case .failure(let e): return .refused(.badGS1, e.message, shown)
         case .success(let d): data = d
         }

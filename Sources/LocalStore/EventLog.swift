@@ -294,12 +294,7 @@ public enum EventLog {
             throw IngestError.malformed(id, "its \(name) contains a line break")
         }
         if env.node.isEmpty || env.epoch.isEmpty { throw IngestError.malformed(id, "node and epoch must not be empty") }
-        // Bounded before it is stored or may move a clock (a counter at Int32.max once trapped
-        // every kiosk that received it).
-        if !env.hlc.isBounded {
-            throw IngestError.malformed(id, "its clock \(env.hlc) is out of range (wall 0 to \(HLC.maxWall) ms, logical 0 to \(HLC.maxLogical))")
-        }
-        if !(0...HLC.maxWall).contains(env.wallTime) { throw IngestError.malformed(id, "its wall time \(env.wallTime) is out of range") }
+        if let why = env.outOfBounds { throw IngestError.malformed(id, why) }
     }
 
     // MARK: Reading

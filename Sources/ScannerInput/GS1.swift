@@ -258,13 +258,13 @@ public enum GS1 {
         switch result {
         case .failure(let e): return .failure(e)
         case .success(let elements):
-            return .success(GS1Data(symbology: sym, elements: elements, warnings: missingSeparatorWarnings(elements)))
+            return .success(GS1Data(symbology: sym, elements: elements, warnings: missingSeparatorWarnings(elements, referenceYear: p.referenceYear)))
         }
     }
 
     /// A variable-length value whose tail reads as another, variable-length element: the GS
     /// between them may be missing (`10ABC21XYZ` is lot `ABC21XYZ`, or lot `ABC` + serial `XYZ`).
-    static func missingSeparatorWarnings(_ elements: [GS1Element]) -> [String] {
+    static func missingSeparatorWarnings(_ elements: [GS1Element], referenceYear: Int) -> [String] {
         var out: [String] = []
         for e in elements {
             guard let info = table[e.ai], !info.fixed else { continue }
@@ -272,7 +272,7 @@ public enum GS1 {
             for k in 1..<max(1, v.count - 2) {
                 guard let ai = knownAI(v, k), ai != e.ai, let other = table[ai], !other.fixed,
                       k + ai.count < v.count, !elements.contains(where: { $0.ai == ai }) else { continue }
-                var p = Parser(raw: "", referenceYear: currentYear())
+                var p = Parser(raw: "", referenceYear: referenceYear)
                 if case .success(let tail) = p.readRaw(Array(v[k...]), percentIsGS: false), !tail.isEmpty {
                     out.append("(\(e.ai)) '\(Sanitize.line(e.value))' may hold (\(ai)) '\(Sanitize.line(tail[0].value))': a GS separator may be missing")
                     break

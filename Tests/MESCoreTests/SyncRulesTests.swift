@@ -56,3 +56,17 @@ import Testing
         #expect(HLC(wall: HLC.maxWall, logical: HLC.maxLogical).isBounded && !HLC(wall: HLC.maxWall + 1, logical: 0).isBounded)
     }
 }
+
+@Suite struct EnvelopeBoundsTests {
+    func envelope(_ hlc: HLC, wall: Int64 = 1_790_000_000_000) -> EventEnvelope {
+        EventEnvelope(node: "K1", epoch: "e", seq: 1, hlc: hlc, wallTime: wall, causal: 0, type: "note.added", typeVersion: 1,
+                      aggregate: "part:X", actor: "", prevHash: "", payload: "{}")
+    }
+
+    @Test func aReceivedEventsFieldsAreBoundedInMESCore() {
+        #expect(envelope(HLC(wall: 1_790_000_000_000, logical: HLC.maxLogical)).outOfBounds == nil)
+        #expect(envelope(HLC(wall: 1_790_000_000_000, logical: Int32.max)).outOfBounds?.contains("clock") == true)
+        #expect(envelope(HLC(wall: -1, logical: 0)).outOfBounds != nil)
+        #expect(envelope(HLC(wall: 1, logical: 0), wall: Int64.max).outOfBounds?.contains("wall time") == true)
+    }
+}

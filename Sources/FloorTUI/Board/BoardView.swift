@@ -38,7 +38,7 @@ enum BoardView {
 
     static func age(_ now: Int64, _ since: Int64?) -> String {
         guard let since else { return "" }
-        return KioskView.duration(now - since)
+        return Describe.duration(now - since)
     }
 
     static func stateRole(_ st: StationState) -> Paint { Paint(Tone(st)) }
@@ -179,7 +179,7 @@ enum BoardView {
         var why = ""
         if m.stale {
             if let f = m.readFailure { why = "STALE: \(f) " } else if let seen = m.lastChangeSeen {
-                why = "STALE: no change seen for \(KioskView.duration(m.now.epochMillis - seen)) "
+                why = "STALE: no change seen for \(Describe.duration(m.now.epochMillis - seen)) "
             } else { why = "STALE: no data " }
             why = String(why.prefix(s.width / 2))
         }

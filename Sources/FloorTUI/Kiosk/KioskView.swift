@@ -59,8 +59,6 @@ enum KioskView {
         return ClockTime(minutes: m.data.calendar.minuteOfDay(d)).description
     }
 
-    static func duration(_ ms: Int64) -> String { Describe.duration(ms) }
-
     private static func statusLine(_ s: inout Screen, _ m: KioskModel) {
         s.fill(y: 0, role: .header)
         let who = m.person.map { "\($0.name) (\($0.role.label))" } ?? "nobody logged in"
@@ -132,7 +130,7 @@ enum KioskView {
         var y = top
         if let down = m.data.down {
             s.fill(y: y, role: .stop)
-            s.put(" ■ DOWN  \(down.target) since \(clock(m, down.since)) (\(duration(m.millis - down.since))): \(down.reason). Nothing starts here.",
+            s.put(" ■ DOWN  \(down.target) since \(clock(m, down.since)) (\(Describe.duration(m.millis - down.since))): \(down.reason). Nothing starts here.",
                   x: 0, y: y, role: .stop, bold: true)
             y += 1
         }
@@ -230,7 +228,7 @@ enum KioskView {
                 let word = r.status == .running ? "RUNNING" : "PAUSED"
                 let x = s.columns(of: line)
                 let n = s.put(word, x: x, y: y, role: r.status == .running ? .ok : .warn, bold: true)
-                s.put(" \(duration(m.millis - r.since)) \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
+                s.put(" \(Describe.duration(m.millis - r.since)) \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
                       role: sel ? .selected : .normal)
             case .queued(let q):
                 let line = mark + q.workOrder.fit(9) + " " + q.serial.fit(13) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(stepWidth) + " "
@@ -288,7 +286,7 @@ enum KioskView {
         let n = s.put(stepText + " · ", x: 0, y: y)
         var x2 = n + s.put(word, x: n, y: y, role: role, bold: true)
         if let run = p.run {
-            x2 += s.put(" since \(clock(m, run.pausedAt ?? run.startedAt)) (\(duration(m.millis - (run.pausedAt ?? run.startedAt)))) by \(m.data.people[run.operator_] ?? run.operator_)",
+            x2 += s.put(" since \(clock(m, run.pausedAt ?? run.startedAt)) (\(Describe.duration(m.millis - (run.pausedAt ?? run.startedAt)))) by \(m.data.people[run.operator_] ?? run.operator_)",
                         x: x2, y: y)
         }
         if m.data.queue.contains(where: { $0.serial == p.serial && $0.isFirstPiece }) || isPendingFirstPiece(m, p.serial) {

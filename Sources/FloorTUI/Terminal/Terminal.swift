@@ -163,15 +163,7 @@ final class Terminal {
         var out: [Input] = []
         var ch: Int32 = 0
         func chars(_ scalars: [Unicode.Scalar]) {
-            for u in scalars {
-                switch u {
-                case "\n", "\r": out.append(.key(.enter))
-                case "\t": out.append(.key(.tab))
-                case "\u{08}", "\u{7F}": out.append(.key(.backspace))
-                case "\u{1B}": out.append(.key(.escape))
-                default: out.append(.key(.char(Character(u))))
-                }
-            }
+            for u in scalars { out.append(.key(u == "\n" ? .enter : Key(Character(u)))) }
         }
         while true {
             let r = floor_read_key(&ch)

@@ -110,6 +110,14 @@ public struct EventEnvelope: Codable, Equatable, Sendable {
     }
 
     public var id: EventID { EventID(node: node, epoch: epoch, seq: seq) }
+
+    /// Why a received event may not be stored or move a clock (a field out of its bounds: a
+    /// logical counter at Int32.max once trapped every kiosk that received it), or nil.
+    public var outOfBounds: String? {
+        if !hlc.isBounded { return "its clock \(hlc) is out of range (wall 0 to \(HLC.maxWall) ms, logical 0 to \(HLC.maxLogical))" }
+        if !(0...HLC.maxWall).contains(wallTime) { return "its wall time \(wallTime) is out of range" }
+        return nil
+    }
     public var orderKey: OrderKey { OrderKey(hlc: hlc, node: node, seq: seq) }
 
     /// The bytes the checksum covers: every envelope field but the checksum, one per line, in a
