@@ -177,15 +177,16 @@ public enum BoardQueries {
         }
 
         // Headline figures.
-        b.outputToday = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM parts WHERE status = 'done' AND since >= ?",
-                                         arguments: [day.start]) ?? 0
+        b.outputToday = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM parts WHERE status = ? AND since >= ?",
+                                         arguments: [BoardRules.outputStatus.rawValue, day.start]) ?? 0
+        // One row per `StepYield` folded, its first-pass flag decided by MESCore.
         let fpy = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(first_pass), 0) FROM step_outcomes WHERE at >= ?", arguments: [day.start])!
-        let through: Int = fpy[0], right: Int = fpy[1]
-        b.fpyToday = through > 0 ? Double(right) / Double(through) : nil
+        b.fpyToday = BoardRules.firstPassYield(through: fpy[0], firstPass: fpy[1])
 
         // Late orders: counted in SQL (the open-travelers-by-order index answers each EXISTS with
-        // one probe); the list reads details for the first `listLimit` only. At risk: open orders
-        // due within the next two days, judged by MESCore on the standard minutes left.
+        // one probe); the list reads details for the first `listLimit` only. At risk: judged by
+        // MESCore (`DueRisk.ofOrder`) on the standard minutes left, as the kiosk judges its rows;
+        // SQL reads only the orders due within `DueRisk.horizonMinutes`, beyond which none can be.
         let open = "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND \(Projections.openPart("p"))"
             + (workCenter == nil ? "" : " AND p.work_center = ?") + ")"
         let wcArg: [DatabaseValueConvertible] = workCenter.map { [$0] } ?? []
@@ -198,7 +199,7 @@ public enum BoardQueries {
         let soon = try Row.fetchAll(db, sql: """
             SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
             WHERE w.cancelled = 0 AND w.due_at >= ? AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number
-            """, arguments: StatementArguments([millis, millis + 2 * 86_400_000] + wcArg))
+            """, arguments: StatementArguments([millis, millis + Int64(try riskHorizonMinutes(db) * 60_000)] + wcArg))
         var rows: [BoardSnapshot.OrderRow] = []
         for r in late + soon {
             let number: String = r[0], dueAt: Int64 = r[3]
@@ -207,11 +208,11 @@ public enum BoardQueries {
                 """, arguments: [number])
             var risk = DueRisk.late
             if dueAt >= millis {
-                var remaining = 0.0
+                var remaining: [Double] = []
                 if let wo = try state.workOrder(number), let routing = try state.routing(id: wo.routing, version: wo.routingVersion) {
-                    remaining = travelers.map { DueRisk.remainingMinutes(routing: routing, from: $0[0], quantity: $0[1]) }.max() ?? 0
+                    remaining = travelers.map { DueRisk.remainingMinutes(routing: routing, from: $0[0], quantity: $0[1]) }
                 }
-                risk = DueRisk.classify(dueAt: dueAt, now: millis, remainingMinutes: remaining)
+                risk = DueRisk.ofOrder(dueAt: dueAt, now: millis, travelersRemainingMinutes: remaining)
                 if risk == .onTime { continue }
                 b.atRiskCount += 1
             }
@@ -225,6 +226,13 @@ public enum BoardQueries {
         b.holdCount = holds.count
         b.holds = Array(holds.prefix(listLimit))
         return b
+    }
+
+    /// `DueRisk.horizonMinutes` over every routing version the store knows and its largest open
+    /// traveler.
+    static func riskHorizonMinutes(_ db: Database) throws -> Double {
+        let largest = try Int.fetchOne(db, sql: "SELECT MAX(quantity) FROM parts WHERE \(Projections.openPart())") ?? 1
+        return DueRisk.horizonMinutes(routings: try Projections.allRoutings(db), largestQuantity: largest)
     }
 
     static func routingStep(_ order: String, _ step: String, _ state: StoreState) throws -> Step? {

@@ -13,12 +13,16 @@ public enum MasterData {
     }
 
     /// Reads, validates and records a plant file. Throws `FileProblems` listing every problem.
-    public static func loadPlant(path: String, store: Store, actor: String = "", now: Date = Date()) throws -> LoadResult {
+    /// `by` is who loads; `MasterDataRules.loadPlantRefusal` decides whether they may (a refusal
+    /// is thrown as `Refusal`, and nothing is recorded).
+    public static func loadPlant(path: String, store: Store, by loader: MasterDataLoader, now: Date = Date()) throws -> LoadResult {
         let text = try readText(path)
         let plant = try PlantFile.load(text: text, file: path).get()
         return try store.write { db in
-            if let current = try StoreState.loadPlant(db), current == plant { return .unchanged }
-            _ = try EventLog.append([(.plantLoaded(PlantLoaded(plant: plant)), actor)], now: now, db: db)
+            let current = try StoreState.loadPlant(db)
+            if let refusal = MasterDataRules.loadPlantRefusal(loader, current: current.map(PlantIndex.init)) { throw refusal }
+            if let current, current == plant { return .unchanged }
+            _ = try EventLog.append([(.plantLoaded(PlantLoaded(plant: plant)), loader.actor)], now: now, db: db)
             return .loaded(summary: "plant \(plant.id): \(plant.stations.count) stations, \(plant.people.count) people, "
                 + "\(plant.parts.count) parts, \(plant.routings.count) routing versions")
         }
@@ -26,15 +30,17 @@ public enum MasterData {
 
     /// Reads, validates and releases the work orders of a CSV file. Orders already released with
     /// the same content are skipped; a different content under a known number is an error.
-    public static func loadOrders(path: String, store: Store, actor: String = "", now: Date = Date()) throws -> LoadResult {
+    /// `by` is who loads; `MasterDataRules.loadOrdersRefusal` decides whether they may.
+    public static func loadOrders(path: String, store: Store, by loader: MasterDataLoader, now: Date = Date()) throws -> LoadResult {
         let text = try readText(path)
         return try store.write { db in
             guard let plant = try StoreState.loadPlant(db) else {
                 throw FileProblems([FileProblem(file: path, line: 1, field: "plant", message: "no plant is loaded in this store: load the plant file first")])
             }
+            let index = PlantIndex(plant)
+            if let refusal = MasterDataRules.loadOrdersRefusal(loader, plant: index) { throw refusal }
             let existing = try existingOrders(db)
             let specs = try WorkOrderCSV.parse(text, file: path, plant: plant, existing: existing).get()
-            let index = PlantIndex(plant)
             let today = index.calendar.localDate(now)
             var events: [DomainEvent] = []
             var problems: [FileProblem] = []
@@ -48,10 +54,16 @@ public enum MasterData {
             }
             if !problems.isEmpty { throw FileProblems(problems) }
             if events.isEmpty { return .unchanged }
-            _ = try EventLog.append(events.map { ($0, actor) }, now: now, db: db)
+            _ = try EventLog.append(events.map { ($0, loader.actor) }, now: now, db: db)
             let pieces = events.reduce(0) { n, e in if case .workOrderReleased(let w) = e { return n + w.serials.count }; return n }
             return .loaded(summary: "released \(events.count) work orders (\(pieces) travelers)")
         }
+    }
+
+    /// The command line's loader: the person `--by` names, else the operating-system account.
+    public static func commandLineLoader(by badge: String?) -> MasterDataLoader {
+        if let badge, !badge.isEmpty { return .person(badge: badge) }
+        return .commandLine(account: ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
     }
 
     static func existingOrders(_ db: Database) throws -> [String: WorkOrderSpec] {

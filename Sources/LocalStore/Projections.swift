@@ -434,6 +434,11 @@ public enum Projections {
         }
     }
 
+    /// Every routing version the store knows (a small table: one row per version loaded).
+    static func allRoutings(_ db: Database) throws -> [Routing] {
+        try Data.fetchAll(db, sql: "SELECT body FROM routings").map { try decoder.decode(Routing.self, from: $0) }
+    }
+
     static func routing(id: String, version: Int, _ db: Database) throws -> Routing? {
         let key = PlantState.routingKey(id, version)
         if let r = RoutingCache.shared.get(key) { return r }

@@ -30,10 +30,10 @@ final class KioskHarness {
         now = KioskHarness.t0
         let plant = dir.appendingPathComponent("plant.yaml").path
         try DemoPlant.yaml.write(toFile: plant, atomically: true, encoding: .utf8)
-        _ = try MasterData.loadPlant(path: plant, store: store, now: KioskHarness.t0.addingTimeInterval(-86_400))
+        _ = try MasterData.loadPlant(path: plant, store: store, by: .commandLine(account: "test"), now: KioskHarness.t0.addingTimeInterval(-86_400))
         let csv = dir.appendingPathComponent("orders.csv").path
         try orders.write(toFile: csv, atomically: true, encoding: .utf8)
-        _ = try MasterData.loadOrders(path: csv, store: store, now: KioskHarness.t0.addingTimeInterval(-3600))
+        _ = try MasterData.loadOrders(path: csv, store: store, by: .commandLine(account: "test"), now: KioskHarness.t0.addingTimeInterval(-3600))
         var model = KioskModel(stationID: station, keymap: try KioskHarness.keymap(keymap), now: KioskHarness.t0)
         model.width = width; model.height = height
         let box = ClockBox(KioskHarness.t0)

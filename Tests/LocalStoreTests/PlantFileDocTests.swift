@@ -117,15 +117,15 @@ import MESCore
         func failure(_ body: () throws -> Void) -> [String] {
             do { try body(); return [] } catch let e as FileProblems { return e.problems.map(\.message) } catch { return ["\(error)"] }
         }
-        let before = failure { _ = try MasterData.loadOrders(path: orders, store: store) }
+        let before = failure { _ = try MasterData.loadOrders(path: orders, store: store, by: .commandLine(account: "test")) }
         #expect(before.count == 1 && Self.doc.contains("`\(before[0])`"), "\(before)")
 
-        _ = try MasterData.loadPlant(path: Self.root.appendingPathComponent("docs/examples/plant.yaml").path, store: store)
-        _ = try MasterData.loadOrders(path: orders, store: store)
+        _ = try MasterData.loadPlant(path: Self.root.appendingPathComponent("docs/examples/plant.yaml").path, store: store, by: .commandLine(account: "test"))
+        _ = try MasterData.loadOrders(path: orders, store: store, by: .commandLine(account: "test"))
         let changed = dir.appendingPathComponent("changed.csv")
         try String(contentsOfFile: orders, encoding: .utf8).replacingOccurrences(of: "WO-1001,BRK-7741,12,", with: "WO-1001,BRK-7741,15,")
             .write(to: changed, atomically: true, encoding: .utf8)
-        let again = failure { _ = try MasterData.loadOrders(path: changed.path, store: store) }
+        let again = failure { _ = try MasterData.loadOrders(path: changed.path, store: store, by: .commandLine(account: "test")) }
         #expect(again.count == 1 && Self.doc.contains("`\(again[0])`"), "\(again)")
     }
 }

@@ -63,11 +63,11 @@ struct Demo: ParsableCommand {
             let now = Date()
             let calendar = PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)
             let start = calendar.startOfDay(calendar.localDate(now).adding(days: -7))
-            _ = try MasterData.loadPlant(path: plantPath, store: store, now: start)
+            _ = try MasterData.loadPlant(path: plantPath, store: store, by: .commandLine(account: "demo"), now: start)
             let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
                                                verbose: false, end: now.addingTimeInterval(-3600), load: 12)
             try DemoPlant.orders(on: calendar.localDate(now)).write(toFile: ordersPath, atomically: true, encoding: .utf8)
-            _ = try MasterData.loadOrders(path: ordersPath, store: store, now: now)
+            _ = try MasterData.loadOrders(path: ordersPath, store: store, by: .commandLine(account: "demo"), now: now)
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 && (dashboard || supervisor) {
                 let reason = dashboard ? try DashboardLaunch.run(store: try Store.openReadOnly(path: dbPath), screen: screen, workCenter: nil, staleAfter: 600)
                     : try SupervisorLaunch.run(store: store, screen: screen)

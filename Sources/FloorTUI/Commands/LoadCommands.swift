@@ -12,10 +12,12 @@ struct PlantCommand: ParsableCommand {
             abstract: "Load or update the plant file (all or nothing; loading the same file twice changes nothing).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The plant file (YAML).") var file: String
+        @Option(help: "The badge of the supervisor loading it (recorded; without it, the account running the command is).")
+        var by: String?
 
         func run() throws {
             try load(store, loaded: "loaded ", unchanged: "this plant file is already loaded") {
-                try MasterData.loadPlant(path: file, store: $0)
+                try MasterData.loadPlant(path: file, store: $0, by: MasterData.commandLineLoader(by: by))
             }
         }
     }
@@ -29,10 +31,12 @@ struct OrdersCommand: ParsableCommand {
             abstract: "Load work orders from CSV and release them (all or nothing; known orders with the same content are skipped).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The work-order file (CSV with header).") var file: String
+        @Option(help: "The badge of the supervisor releasing them (recorded; without it, the account running the command is).")
+        var by: String?
 
         func run() throws {
             try load(store, loaded: "", unchanged: "every work order in this file is already released") {
-                try MasterData.loadOrders(path: file, store: $0)
+                try MasterData.loadOrders(path: file, store: $0, by: MasterData.commandLineLoader(by: by))
             }
         }
     }

@@ -80,20 +80,25 @@ public enum BoardRules {
 
     /// What a first-pass yield figure is over a set of outcomes (nil: nothing went through).
     public static func firstPassYield(_ outcomes: [StepYield]) -> Double? {
-        guard !outcomes.isEmpty else { return nil }
-        return Double(outcomes.filter(\.firstPass).count) / Double(outcomes.count)
+        firstPassYield(through: outcomes.count, firstPass: outcomes.filter(\.firstPass).count)
     }
+
+    /// The same from counts (a store counts `StepYield`s it folded): first-pass outcomes over all
+    /// outcomes, nil when nothing went through.
+    public static func firstPassYield(through: Int, firstPass: Int) -> Double? {
+        through > 0 ? Double(firstPass) / Double(through) : nil
+    }
+
+    /// What "output" counts: pieces of travelers that reached `done` (scrapped and cancelled ones
+    /// do not), in the window their status changed.
+    public static let outputStatus = PartStatus.done
 }
 
-/// Who may use the supervisor console, and load work orders from it. Every command there is
+/// Who may use the supervisor console (who may load work orders from it: `MasterDataRules`). Every command there is
 /// judged again by `Decider`; these decide what the console offers at all.
 public enum ConsoleRules {
     /// Inspectors and supervisors sign in; nil when allowed, else why not.
     public static func signInRefusal(_ p: Person) -> String? {
         p.role >= .inspector ? nil : "\(p.name) is an \(p.role.label): the console needs a supervisor or an inspector"
-    }
-    /// Loading a work-order file releases orders: a supervisor's job.
-    public static func loadOrdersRefusal(_ p: Person) -> String? {
-        p.role >= .supervisor ? nil : "loading work orders needs a supervisor"
     }
 }

@@ -13,6 +13,21 @@ public enum DueRisk: String, Codable, Sendable, Equatable {
         return (remainingMinutes >= left || left < margin) ? .atRisk : .onTime
     }
 
+    /// An order's risk: its travelers' standard minutes still to do, the longest of them deciding
+    /// (the kiosk judges one traveler, the board the order; both through `classify`).
+    public static func ofOrder(dueAt: Int64, now: Int64, travelersRemainingMinutes: [Double], margin: Double = 240) -> DueRisk {
+        classify(dueAt: dueAt, now: now, remainingMinutes: travelersRemainingMinutes.max() ?? 0, margin: margin)
+    }
+
+    /// How far ahead an order can be due and still be at risk, in minutes: the margin, or the
+    /// longest standard work any of `routings` could need for `largestQuantity` pieces from its
+    /// first step. An order due later than `now` plus this is on time whatever its travelers are,
+    /// so a list of at-risk orders may read only the orders due before it.
+    public static func horizonMinutes(routings: [Routing], largestQuantity: Int, margin: Double = 240) -> Double {
+        let longest = routings.compactMap { r in r.steps.first.map { remainingMinutes(routing: r, from: $0.id, quantity: largestQuantity) } }.max() ?? 0
+        return max(margin, longest)
+    }
+
     /// Standard minutes still to do for `quantity` pieces from `step` to the end of `routing`
     /// (following the routing's order; rework loops are not counted).
     public static func remainingMinutes(routing: Routing, from step: String, quantity: Int) -> Double {
