@@ -2,6 +2,7 @@ import Foundation
 
 import LocalStore
 import MESCore
+import ScannerInput
 
 /// Everything the kiosk screens show, read from the store in one transaction and decided by
 /// MESCore (start gate, FPI status, sampling, due risk). The view only draws it.
@@ -43,6 +44,10 @@ public struct KioskData: Sendable {
         public var blockers: [RefusalReason]
         public var dueRisk: DueRisk?
         public var due: String
+        /// Why each part action would be refused now, by its card's verb: the Decider's own answer
+        /// on this read (nothing is recorded); a verb that is absent would be accepted. Shown
+        /// before the action is tried.
+        public var notNow: [CommandVerb: Refusal] = [:]
     }
 
     public var plantName = ""
@@ -169,6 +174,11 @@ public enum KioskLoader {
                                               state: state, env: DecisionEnv(now: now, newID: { "" })).blockers
         }
         let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
+        var notNow: [CommandVerb: Refusal] = [:]
+        if let person {
+            notNow = try preview(selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
+                                 state: state, now: now)
+        }
         return KioskData.PartDetail(
             part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
             instructions: step.map { Sanitize.multiline($0.instructions) } ?? [],
@@ -177,6 +187,31 @@ public enum KioskLoader {
             blockers: blockers,
             dueRisk: wo.map { DueRisk.classify(dueAt: $0.spec.due.deadline(in: plant.calendar.timeZone).epochMillis,
                                                now: millis, remainingMinutes: remaining) },
-            due: wo?.spec.due.description ?? "")
+            due: wo?.spec.due.description ?? "", notNow: notNow)
+    }
+
+    /// The part verbs a kiosk's keys send, previewed.
+    public static let previewedVerbs: [CommandVerb] = [.start, .pause, .resume, .complete, .undo, .pass, .fail, .waive, .hold, .release, .scrap]
+
+    /// What the Decider would say to each part verb now, as the card the kiosk would send (a note
+    /// and a reason stand in for what the kiosk asks for before sending). The start gate's
+    /// blockers, already evaluated, answer for a start.
+    static func preview(_ serial: String, part: PartState, startBlockers: [RefusalReason], station: Station, person: Person,
+                        plant: PlantIndex, state: StoreState, now: Date) throws -> [CommandVerb: Refusal] {
+        var out: [CommandVerb: Refusal] = [:]
+        let env = DecisionEnv(now: now, newID: { "preview" })
+        for verb in previewedVerbs {
+            if verb == .start, part.status == .queued || part.status == .hold {
+                if !startBlockers.isEmpty { out[verb] = Refusal(startBlockers) }
+                continue
+            }
+            let arg: String? = verb == .hold ? plant.plant.reasons.hold.first?.code : verb == .scrap ? plant.plant.reasons.scrap.first?.code : nil
+            guard case .success(let command) = StationSession.command(verb, arg, serial: serial, station: station.id, note: "preview")
+            else { continue }
+            if case .failure(let r) = try Decider.decide(command, by: Actor(person: person, station: station), plant: plant, state: state, env: env) {
+                out[verb] = r
+            }
+        }
+        return out
     }
 }

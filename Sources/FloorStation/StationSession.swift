@@ -31,7 +31,7 @@ public struct StationSession: Sendable {
         /// One line for people, already sanitized.
         public var text: String
         public var refusal: Refusal?
-        public var events: [EventEnvelope]
+        public var events: [RecordedEvent]
         static func info(_ t: String) -> Reply { Reply(kind: .info, text: t, refusal: nil, events: []) }
         static func refused(_ r: Refusal, _ what: String) -> Reply {
             Reply(kind: .refused, text: "REFUSED \(what): " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "), refusal: r, events: [])
@@ -51,9 +51,8 @@ public struct StationSession: Sendable {
             return .refused(.badCode, why, shown)
         case .badge(let badge):
             return login(badge, plant, shown)
-        case .command(verb: "HELP", _):
-            return .info("codes: EMP:<badge> SN:<serial> WO:<order> LOT:<material>:<lot> EQ:<gauge> M:<char>=<value> QTY:<n> "
-                         + "SCRAP:<n>:<reason> NOTE:<text> CMD:START|PAUSE|COMPLETE|PASS|FAIL|WAIVE|UNDO|SCRAP:<r>|HOLD:<r>|RELEASE|DOWN:<r>|UP|ANDON:<kind>|OVERRIDE:<blocker>|DISPO:<kind>[:<step>]|CANCEL|LOGOUT")
+        case .command(verb: .help, _):
+            return .info(ScanVocabulary.helpLine)
         case .bare(let text):
             // AIM-identified or parenthesised: a GS1 label. Otherwise a serial, a work order, a
             // badge (barcodes.md), and last a GS1 element string without identifier.
@@ -149,79 +148,90 @@ public struct StationSession: Sendable {
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
     }
 
-    private mutating func command(_ verb: String, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
+    private mutating func command(_ verb: CommandVerb, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
                                   _ shown: String) throws -> Reply {
-        let note = pendingNote ?? ""
         switch verb {
-        case "LOGOUT":
+        case .help:
+            return .info(ScanVocabulary.helpLine)
+        case .logout:
             self = StationSession(stationID: stationID, gs1PercentIsSeparator: gs1PercentIsSeparator)
             return .info("logged out")
-        case "CANCEL":
+        case .cancel:
             selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil
             return .info("cancelled")
-        case "DOWN":
-            guard let arg else { return .refused(.needsReason, "CMD:DOWN:<reason>", shown) }
-            return try run(.downtimeStart(reason: arg), person, service, now, shown)
-        case "UP":
-            return try run(.downtimeEnd, person, service, now, shown)
-        case "ANDON":
-            if arg?.uppercased() == "CLEAR" { return try run(.clearAndon(station: stationID), person, service, now, shown) }
-            guard let kind = AndonKind(rawValue: (arg ?? "help").lowercased()) else {
-                return .refused(.badAndon, "CMD:ANDON:<\(AndonKind.allCases.map(\.rawValue).joined(separator: "|"))|CLEAR>", shown)
-            }
-            return try run(.callAndon(kind: kind, note: pendingNote ?? ""), person, service, now, shown)
         default:
             break
         }
-        guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
-        let command: Command
+        if verb.needsPart, selected == nil { return .refused(.noPart, "scan a part first", shown) }
+        switch Self.command(verb, arg, serial: selected ?? "", station: stationID, note: pendingNote, good: pendingGood, scrap: pendingScrap) {
+        case .failure(let refusal): return .refused(refusal, shown)
+        case .success(let command): return try run(command, person, service, now, shown)
+        }
+    }
+
+    /// The command a `CMD:` card becomes, with what the session keeps for the next action
+    /// (`note`, `good`, `scrap`); a card whose argument is missing or wrong is refused here, since
+    /// no command can be made of it. The kiosk's previews of what its actions would do ask this
+    /// too, so a key and a scanned card are one path. Session verbs (help, cancel, logout) have
+    /// no command.
+    public static func command(_ verb: CommandVerb, _ arg: String?, serial: String, station: String, note pendingNote: String?,
+                               good: Int? = nil, scrap: (count: Int, reason: String)? = nil) -> Result<Command, Refusal> {
+        let note = pendingNote ?? ""
         switch verb {
-        case "START": command = .start(serial: serial)
-        case "RESUME": command = .resume(serial: serial)
-        case "PAUSE": command = .pause(serial: serial, reason: note)
-        case "COMPLETE":
-            command = .complete(serial: serial, good: pendingGood, scrap: pendingScrap?.count ?? 0, scrapReason: pendingScrap?.reason)
-        case "PASS": command = .fpiPass(serial: serial)
-        case "FAIL": command = .fpiFail(serial: serial, note: note)
-        case "WAIVE": command = .fpiWaive(serial: serial, reason: note)
-        case "UNDO": command = .undo(serial: serial, reason: note)
-        case "SCRAP":
-            guard let arg else { return .refused(.needsReason, "CMD:SCRAP:<reason>", shown) }
-            command = .scrap(serial: serial, count: nil, reason: arg)
-        case "HOLD":
-            guard let arg else { return .refused(.needsReason, "CMD:HOLD:<reason>", shown) }
-            command = .hold(serial: serial, reason: arg, note: note)
-        case "RELEASE": command = .releaseHold(serial: serial, holds: nil, note: note)
-        case "OVERRIDE":
+        case .down:
+            guard let arg else { return .failure(Refusal(.needsReason, CommandVerb.down.syntax)) }
+            return .success(.downtimeStart(reason: arg))
+        case .up: return .success(.downtimeEnd)
+        case .andon:
+            if arg?.uppercased() == "CLEAR" { return .success(.clearAndon(station: station)) }
+            guard let kind = AndonKind(rawValue: (arg ?? "help").lowercased()) else {
+                return .failure(Refusal(.badAndon, CommandVerb.andon.syntax))
+            }
+            return .success(.callAndon(kind: kind, note: note))
+        case .start: return .success(.start(serial: serial))
+        case .resume: return .success(.resume(serial: serial))
+        case .pause: return .success(.pause(serial: serial, reason: note))
+        case .complete: return .success(.complete(serial: serial, good: good, scrap: scrap?.count ?? 0, scrapReason: scrap?.reason))
+        case .pass: return .success(.fpiPass(serial: serial))
+        case .fail: return .success(.fpiFail(serial: serial, note: note))
+        case .waive: return .success(.fpiWaive(serial: serial, reason: note))
+        case .undo: return .success(.undo(serial: serial, reason: note))
+        case .scrap:
+            guard let arg else { return .failure(Refusal(.needsReason, CommandVerb.scrap.syntax)) }
+            return .success(.scrap(serial: serial, count: nil, reason: arg))
+        case .hold:
+            guard let arg else { return .failure(Refusal(.needsReason, CommandVerb.hold.syntax)) }
+            return .success(.hold(serial: serial, reason: arg, note: note))
+        case .release: return .success(.releaseHold(serial: serial, holds: nil, note: note))
+        case .override:
             // Asks a supervisor to lift one blocker of this part's start; NOTE: gives the reason.
             guard let kind = arg.flatMap({ BlockerKind(rawValue: $0.lowercased()) }) else {
-                return .refused(.badOverride, "CMD:OVERRIDE:<\(BlockerKind.allCases.filter(\.overridable).map(\.rawValue).joined(separator: "|"))> after NOTE:<reason>", shown)
+                return .failure(Refusal(.badOverride, CommandVerb.override.syntax + " after NOTE:<reason>"))
             }
-            command = .requestOverride(serial: serial, blocker: kind, reason: note)
-        case "DISPO":
+            return .success(.requestOverride(serial: serial, blocker: kind, reason: note))
+        case .dispo:
             let parts = (arg ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             guard let kindText = parts.first, let kind = DispositionKind(rawValue: kindText.lowercased()) else {
-                return .refused(.badDisposition, "CMD:DISPO:<\(DispositionKind.allCases.map(\.rawValue).joined(separator: "|"))>[:<step or scrap reason>]", shown)
+                return .failure(Refusal(.badDisposition, CommandVerb.dispo.syntax))
             }
             let extra = parts.count > 1 ? parts[1] : nil
-            command = .disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
-                                   reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note)
-        default:
-            return .refused(.unknownCommand, "CMD:\(verb) is not understood here", shown)
+            return .success(.disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
+                                         reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note))
+        case .help, .cancel, .logout:
+            return .failure(Refusal(.unknownCommand, "CMD:\(verb.rawValue) is not a command of the record"))
         }
-        return try run(command, person, service, now, shown)
     }
 
     private mutating func run(_ command: Command, _ person: Person, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
         switch try service.run(command, badge: person.badge, station: stationID, now: now) {
         case .refused(let r):
             return .refused(r, shown)
-        case .done(let envelopes):
+        case .done(let recorded):
             // What the next action needed is used up.
             pendingNote = nil
             if case .complete = command { pendingGood = nil; pendingScrap = nil }
-            let text = envelopes.map { Describe.event(RecordedEvent(envelope: $0)) }.joined(separator: "; ")
-            return Reply(kind: .done, text: "OK \(shown): \(text)", refusal: nil, events: envelopes)
+            let text = recorded.map(Describe.event).joined(separator: "; ")
+            return Reply(kind: .done, text: "OK \(shown): \(text)", refusal: nil, events: recorded)
         }
     }
 }

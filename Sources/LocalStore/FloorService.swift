@@ -4,11 +4,13 @@ import MESCore
 
 /// What a store-changing request ended in.
 public enum Outcome: Sendable {
-    case done([EventEnvelope])
+    /// The events recorded, typed as the Decider made them (with the ids and order the log gave
+    /// them): nobody decodes them again.
+    case done([RecordedEvent])
     case refused(Refusal)
 
     public var refusal: Refusal? { if case .refused(let r) = self { return r }; return nil }
-    public var events: [EventEnvelope] { if case .done(let e) = self { return e }; return [] }
+    public var events: [RecordedEvent] { if case .done(let e) = self { return e }; return [] }
 }
 
 public enum ServiceError: Error, CustomStringConvertible {
@@ -80,7 +82,7 @@ public final class FloorService: @unchecked Sendable {
         case .success(let events):
             let out = try EventLog.append(events.map { ($0, badge) }, now: now, db: db)
             lock.lock(); commitsSinceCheckpoint += 1; lock.unlock()
-            return .done(out)
+            return .done(zip(out, events).map { RecordedEvent(envelope: $0, event: $1) })
         }
     }
 

@@ -8,7 +8,7 @@ public enum Label: Equatable, Sendable {
     case serial(String)
     case lot(material: String, lot: String)
     case equipment(String)
-    case command(verb: String, arg: String?)
+    case command(verb: CommandVerb, arg: String?)
     /// `M:<characteristic>=<value>`
     case measurement(characteristic: String, value: String)
     /// `QTY:<good>`
@@ -22,45 +22,41 @@ public enum Label: Equatable, Sendable {
     /// Something that cannot mean anything (empty, malformed prefix form).
     case invalid(String, why: String)
 
-    /// The command-card verbs a kiosk understands.
-    public static let verbs: Set<String> = ["START", "PAUSE", "RESUME", "COMPLETE", "PASS", "FAIL", "WAIVE", "SCRAP", "DOWN", "UP", "ANDON", "OVERRIDE",
-                                            "HOLD", "RELEASE", "LOGOUT", "CANCEL", "HELP", "UNDO", "DISPO"]
-
     public static func parse(_ raw: String) -> Label {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return .invalid(raw, why: "empty code") }
         guard let colon = text.firstIndex(of: ":") else { return .bare(text) }
         let prefix = text[..<colon].uppercased()
+        guard let known = ScanPrefix(rawValue: prefix) else { return .bare(text) }
         let rest = String(text[text.index(after: colon)...])
         func need(_ s: String, _ what: String) -> Label? { s.isEmpty ? .invalid(raw, why: "\(prefix): needs \(what)") : nil }
-        switch prefix {
-        case "EMP": return need(rest, "a badge") ?? .badge(rest)
-        case "WO": return need(rest, "a work order number") ?? .workOrder(rest)
-        case "SN": return need(rest, "a serial") ?? .serial(rest)
-        case "EQ": return need(rest, "an equipment id") ?? .equipment(rest)
-        case "LOT":
+        switch known {
+        case .emp: return need(rest, "a badge") ?? .badge(rest)
+        case .wo: return need(rest, "a work order number") ?? .workOrder(rest)
+        case .sn: return need(rest, "a serial") ?? .serial(rest)
+        case .eq: return need(rest, "an equipment id") ?? .equipment(rest)
+        case .lot:
             guard let c = rest.firstIndex(of: ":"), c != rest.startIndex, rest.index(after: c) != rest.endIndex else {
                 return .invalid(raw, why: "LOT: needs LOT:<material>:<lot>")
             }
             return .lot(material: String(rest[..<c]), lot: String(rest[rest.index(after: c)...]))
-        case "CMD":
+        case .cmd:
             let parts = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            let verb = parts[0].uppercased()
-            guard verbs.contains(verb) else { return .invalid(raw, why: "unknown command \(verb.isEmpty ? "(none)" : verb)") }
+            let word = parts[0].uppercased()
+            guard let verb = CommandVerb(rawValue: word) else { return .invalid(raw, why: "unknown command \(word.isEmpty ? "(none)" : word)") }
             let arg = parts.count > 1 ? String(parts[1]) : nil
             return .command(verb: verb, arg: arg?.isEmpty == true ? nil : arg)
-        case "M":
+        case .m:
             guard let eq = rest.firstIndex(of: "="), eq != rest.startIndex else { return .invalid(raw, why: "M: needs M:<characteristic>=<value>") }
             return .measurement(characteristic: String(rest[..<eq]), value: String(rest[rest.index(after: eq)...]))
-        case "QTY":
+        case .qty:
             guard let n = Int(rest), n >= 0 else { return .invalid(raw, why: "QTY: needs a whole number") }
             return .quantity(n)
-        case "SCRAP":
+        case .scrap:
             let p = rest.split(separator: ":", maxSplits: 1)
             guard p.count == 2, let n = Int(p[0]), n > 0 else { return .invalid(raw, why: "SCRAP: needs SCRAP:<count>:<reason>") }
             return .scrapCount(n, reason: String(p[1]))
-        case "NOTE": return .note(rest)
-        default: return .bare(text)
+        case .note: return .note(rest)
         }
     }
 }

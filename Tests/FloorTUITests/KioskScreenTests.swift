@@ -145,6 +145,27 @@ struct KioskScreenTests {
         #expect(k.driver.model.message?.kind == .refused, "\(k.driver.model.message?.text ?? "")")
     }
 
+    @Test func helpOnThePartSaysWhyAnActionIsNotAvailableBeforeItIsTried() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101")
+        k.scan("SN:NW-5001-001")
+        k.key(.function(5))   // start: it runs, its measurements are due, no hold
+        #expect(k.driver.model.context == .part)
+        let notNow = try #require(k.driver.model.data.part?.notNow)
+        #expect(notNow[.start] != nil && notNow[.resume] != nil && notNow[.pass] != nil && notNow[.release] != nil)
+        #expect(notNow[.pause] == nil && notNow[.hold] == nil)
+        k.key(.function(1))
+        #expect(k.driver.model.context == .help)
+        #expect(k.text.contains("start (not now)") && k.text.contains("NW-5001-001 is already running at K-SW1"))
+        try assertGolden(k.screen, "help-part-not-now-80x24")
+        // What the help said is what the rules answer when the action is tried.
+        k.key(.escape)
+        let said = try #require(notNow[.complete]?.reasons.first?.message)
+        k.key(.function(4))
+        #expect(k.driver.model.message?.kind == .refused)
+        #expect(k.driver.model.message?.text.contains(said) == true, "\(k.driver.model.message?.text ?? "") vs \(said)")
+    }
+
     @Test func tooSmallTerminal() throws {
         let k = try KioskHarness(width: 60, height: 20)
         #expect(k.text.contains("Terminal too small"))

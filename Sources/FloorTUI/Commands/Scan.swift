@@ -4,15 +4,13 @@ import FloorCommandLine
 import Foundation
 import LocalStore
 import MESCore
+import ScannerInput
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The kiosk without a screen: apply codes in order at a station, as the kiosk would.",
-        discussion: """
-            Codes: EMP:<badge> WO:<number> SN:<serial> LOT:<material>:<lot> EQ:<id> CMD:<verb>[:<arg>] \
-            M:<characteristic>=<value> QTY:<good> SCRAP:<count>:<reason> NOTE:<text>. \
-            Prints one line per code, stops at the first refusal (with its reasons) and exits non-zero.
-            """)
+        discussion: ScanVocabulary.summary + " Each is explained in docs/scan-codes.md (floor docs scan-codes). "
+            + "Prints one line per code, stops at the first refusal (with its reasons) and exits non-zero.")
     @OptionGroup var store: StoreOptions
     @Option(help: "The station (kiosk) id.") var station: String
     @Flag(help: "The station's scanner sends a GS1 QR symbol's '%' separators raw instead of GS.")

@@ -1,3 +1,4 @@
+import ScannerInput
 /// Everything a person can ask of a screen, as data: the keymap binds keys to these ids, the help
 /// overlay lists them, and read-only modes drop the mutating ones whatever a keymap says.
 public enum Action: String, CaseIterable, Sendable {
@@ -19,75 +20,82 @@ public enum Action: String, CaseIterable, Sendable {
     case disposition, approve, acknowledge, clearAndon = "clear-andon", priority
     case holdOrder = "hold-order", releaseOrder = "release-order", cancelOrder = "cancel-order", loadOrders = "load-orders"
 
-    public var title: String {
+    /// The one table of actions: every row its title (help, hints), whether it changes data (a
+    /// read-only mode never offers it), and the command card it sends for the open part at a kiosk
+    /// (whose refusal, previewed, is why the action is not available now).
+    public var spec: ActionSpec {
         switch self {
-        case .up: return "up"
-        case .down: return "down"
-        case .pageUp: return "page up"
-        case .pageDown: return "page down"
-        case .top: return "first"
-        case .bottom: return "last"
-        case .open: return "open part"
-        case .back: return "back"
-        case .help: return "help"
-        case .quit: return "quit"
-        case .refresh: return "redraw"
-        case .manualEntry: return "type a code"
-        case .logout: return "log out"
-        case .calibrate: return "scanner calibration"
-        case .accept: return "enter"
-        case .cancel: return "cancel"
-        case .nextField: return "next field"
-        case .prevField: return "previous field"
-        case .erase: return "erase"
-        case .scrollUp: return "scroll instructions up"
-        case .scrollDown: return "scroll instructions down"
-        case .start: return "start"
-        case .pause: return "pause"
-        case .resume: return "resume"
-        case .complete: return "complete"
-        case .scrap: return "scrap"
-        case .hold: return "hold"
-        case .undo: return "undo last"
-        case .measure: return "measurements"
-        case .downtime: return "machine down / up"
-        case .release: return "release hold"
-        case .fpiPass: return "first piece: pass"
-        case .fpiFail: return "first piece: fail"
-        case .fpiWaive: return "first piece: waive"
-        case .andon: return "andon: call for help"
-        case .nextView: return "next view"
-        case .prevView: return "previous view"
-        case .history: return "part history"
-        case .viewStations: return "stations"
-        case .viewHolds: return "holds and NCRs"
-        case .viewFPI: return "first pieces"
-        case .viewApprovals: return "approvals (overrides)"
-        case .viewAndon: return "andon calls"
-        case .viewOrders: return "work orders"
-        case .viewConflicts: return "replication conflicts"
-        case .viewReports: return "reports"
-        case .disposition: return "disposition"
-        case .approve: return "approve"
-        case .acknowledge: return "acknowledge andon"
-        case .clearAndon: return "clear andon"
-        case .priority: return "priority"
-        case .holdOrder: return "hold order"
-        case .releaseOrder: return "release order"
-        case .cancelOrder: return "cancel order"
-        case .loadOrders: return "load work-order file"
+        case .up: return ActionSpec("up", mutating: false)
+        case .down: return ActionSpec("down", mutating: false)
+        case .pageUp: return ActionSpec("page up", mutating: false)
+        case .pageDown: return ActionSpec("page down", mutating: false)
+        case .top: return ActionSpec("first", mutating: false)
+        case .bottom: return ActionSpec("last", mutating: false)
+        case .open: return ActionSpec("open part", mutating: false)
+        case .back: return ActionSpec("back", mutating: false)
+        case .help: return ActionSpec("help", mutating: false)
+        case .quit: return ActionSpec("quit", mutating: false)
+        case .refresh: return ActionSpec("redraw", mutating: false)
+        case .manualEntry: return ActionSpec("type a code", mutating: false)
+        case .logout: return ActionSpec("log out", mutating: false)
+        case .calibrate: return ActionSpec("scanner calibration", mutating: false)
+        case .accept: return ActionSpec("enter", mutating: false)
+        case .cancel: return ActionSpec("cancel", mutating: false)
+        case .nextField: return ActionSpec("next field", mutating: false)
+        case .prevField: return ActionSpec("previous field", mutating: false)
+        case .erase: return ActionSpec("erase", mutating: false)
+        case .scrollUp: return ActionSpec("scroll instructions up", mutating: false)
+        case .scrollDown: return ActionSpec("scroll instructions down", mutating: false)
+        case .start: return ActionSpec("start", mutating: true, verb: .start)
+        case .pause: return ActionSpec("pause", mutating: true, verb: .pause)
+        case .resume: return ActionSpec("resume", mutating: true, verb: .resume)
+        case .complete: return ActionSpec("complete", mutating: true, verb: .complete)
+        case .scrap: return ActionSpec("scrap", mutating: true, verb: .scrap)
+        case .hold: return ActionSpec("hold", mutating: true, verb: .hold)
+        case .undo: return ActionSpec("undo last", mutating: true, verb: .undo)
+        case .measure: return ActionSpec("measurements", mutating: false)
+        case .downtime: return ActionSpec("machine down / up", mutating: true)
+        case .release: return ActionSpec("release hold", mutating: true, verb: .release)
+        case .fpiPass: return ActionSpec("first piece: pass", mutating: true, verb: .pass)
+        case .fpiFail: return ActionSpec("first piece: fail", mutating: true, verb: .fail)
+        case .fpiWaive: return ActionSpec("first piece: waive", mutating: true, verb: .waive)
+        case .andon: return ActionSpec("andon: call for help", mutating: true, verb: .andon)
+        case .nextView: return ActionSpec("next view", mutating: false)
+        case .prevView: return ActionSpec("previous view", mutating: false)
+        case .history: return ActionSpec("part history", mutating: false)
+        case .viewStations: return ActionSpec("stations", mutating: false)
+        case .viewHolds: return ActionSpec("holds and NCRs", mutating: false)
+        case .viewFPI: return ActionSpec("first pieces", mutating: false)
+        case .viewApprovals: return ActionSpec("approvals (overrides)", mutating: false)
+        case .viewAndon: return ActionSpec("andon calls", mutating: false)
+        case .viewOrders: return ActionSpec("work orders", mutating: false)
+        case .viewConflicts: return ActionSpec("replication conflicts", mutating: false)
+        case .viewReports: return ActionSpec("reports", mutating: false)
+        case .disposition: return ActionSpec("disposition", mutating: true)
+        case .approve: return ActionSpec("approve", mutating: true)
+        case .acknowledge: return ActionSpec("acknowledge andon", mutating: true)
+        case .clearAndon: return ActionSpec("clear andon", mutating: true)
+        case .priority: return ActionSpec("priority", mutating: true)
+        case .holdOrder: return ActionSpec("hold order", mutating: true)
+        case .releaseOrder: return ActionSpec("release order", mutating: true)
+        case .cancelOrder: return ActionSpec("cancel order", mutating: true)
+        case .loadOrders: return ActionSpec("load work-order file", mutating: true)
         }
     }
 
+    public var title: String { spec.title }
     /// Whether the action can change data (a read-only mode never offers it).
-    public var mutating: Bool {
-        switch self {
-        case .start, .pause, .resume, .complete, .scrap, .hold, .undo, .downtime, .release, .fpiPass, .fpiFail, .fpiWaive, .andon,
-             .disposition, .approve, .acknowledge, .clearAndon, .priority, .holdOrder, .releaseOrder, .cancelOrder, .loadOrders:
-            return true
-        default:
-            return false
-        }
+    public var mutating: Bool { spec.mutating }
+}
+
+/// One row of the action table (`Action.spec`).
+public struct ActionSpec: Sendable, Equatable {
+    public var title: String
+    public var mutating: Bool
+    /// The `CMD:` verb the kiosk sends for this action on the open part (nil: not a part command).
+    public var verb: CommandVerb?
+    public init(_ title: String, mutating: Bool, verb: CommandVerb? = nil) {
+        self.title = title; self.mutating = mutating; self.verb = verb
     }
 }
 

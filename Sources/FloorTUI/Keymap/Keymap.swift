@@ -85,13 +85,18 @@ public struct Keymap: Sendable, Equatable {
 
     /// Help lines for a context: "key  title", generated from the bindings (so help cannot drift).
     public func help(for context: KeyContext, readOnly: Bool = false) -> [(keys: String, title: String)] {
-        var out: [(String, String)] = []
+        helpActions(for: context, readOnly: readOnly).map { ($0.keys, $0.action.title) }
+    }
+
+    /// The same with the action of each line (a screen may add what it knows about the action).
+    public func helpActions(for context: KeyContext, readOnly: Bool = false) -> [(keys: String, action: Action)] {
+        var out: [(String, Action)] = []
         var seen = Set<Action>()
         for b in bindings where (b.context == context || b.context == .global) {
             guard !seen.contains(b.action), !(readOnly && b.action.mutating) else { continue }
             guard action(for: b.key, in: context, readOnly: readOnly) == b.action || b.context == context else { continue }
             seen.insert(b.action)
-            out.append((keys(for: b.action, in: context).map(KeyName.name).joined(separator: "/"), b.action.title))
+            out.append((keys(for: b.action, in: context).map(KeyName.name).joined(separator: "/"), b.action))
         }
         return out
     }

@@ -73,7 +73,7 @@ enum KioskUpdate {
                                 _ opened: Bool) -> [KioskEffect] {
         let before = m.session
         m.session = session
-        let events = replies.flatMap(\.events).map { RecordedEvent(envelope: $0).event }
+        let events = replies.flatMap(\.events).map(\.event)
         if let refused = replies.first(where: { $0.kind == .refused }) {
             m.message = .init(kind: .refused, text: refused.text)
         } else if events.contains(where: { if case .partHeld = $0 { return true }; return false }) {
@@ -222,11 +222,9 @@ enum KioskUpdate {
         let select = m.base == .queue && serial != m.session.selected ? ["SN:" + serial] : []
         func run(_ codes: [String]) -> [KioskEffect] { [.handle(select + codes, open: false)] }
         switch action {
-        case .start: return run(["CMD:START"])
-        case .pause: return run(["CMD:PAUSE"])
-        case .resume: return run(["CMD:RESUME"])
-        case .release: return run(["CMD:RELEASE"])
-        case .fpiPass: return run(["CMD:PASS"])
+        case .start, .pause, .resume, .release, .fpiPass:
+            // Cards that need nothing more: the action table names the verb.
+            return action.spec.verb.map { run(["CMD:" + $0.rawValue]) } ?? []
         case .complete:
             let qty = m.data.part?.part.quantity ?? 1
             if qty > 1 {

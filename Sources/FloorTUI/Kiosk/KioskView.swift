@@ -424,10 +424,19 @@ enum KioskView {
         under.overlay = nil
         let context = under.context
         var lines: [(String, String, Paint)] = [("Keymap", m.keymap.name, .title)]
-        for (keys, title) in m.keymap.help(for: context, readOnly: m.readOnly) { lines.append((keys, title, .normal)) }
+        let textWidth = max(20, min(76, s.width - 4) - 21)
+        for (keys, action) in m.keymap.helpActions(for: context, readOnly: m.readOnly) {
+            // On the open part, an action the rules would refuse says why, before it is tried.
+            if context == .part || context == .measure, let verb = action.spec.verb, let r = m.data.part?.notNow[verb] {
+                lines.append((keys, action.title + " (not now)", .dim))
+                let why = r.reasons.map(\.message).joined(separator: "; ")
+                for part in wrap(why, textWidth - 2) { lines.append(("", "  " + part, .dim)) }
+            } else {
+                lines.append((keys, action.title, .normal))
+            }
+        }
         lines.append(("", "", .normal))
         lines.append(("Scan", "EMP: badge · SN:/WO: traveler · LOT:mat:lot · EQ: gauge · CMD: cards", .dim))
-        let textWidth = max(20, min(76, s.width - 4) - 21)
         for extra in m.helpExtra {
             for (i, part) in wrap(extra, textWidth).enumerated() { lines.append(("", (i == 0 ? "" : "  ") + part, .info)) }
         }

@@ -44,7 +44,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
                 case .refused(let r): return .refused("REFUSED: " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "))
                 case .done(let events):
                     return .done("SIGNED \(Signature.meaning(of: command)): "
-                                 + events.map { Describe.event(RecordedEvent(envelope: $0)) }.joined(separator: "; "))
+                                 + events.map(Describe.event).joined(separator: "; "))
                 }
             } catch {
                 return .failed("\(error)")

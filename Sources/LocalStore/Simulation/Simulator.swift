@@ -189,7 +189,7 @@ public final class Simulator {
             case (.complete, .done(let events)):
                 report.piecesDone += 1
                 for e in events {
-                    guard case .stepCompleted(let c) = RecordedEvent(envelope: e).event else { continue }
+                    guard case .stepCompleted(let c) = e.event else { continue }
                     if let next = c.next, let wc = try workCenter(serial, next, state) { queues[wc, default: []].append(serial) }
                 }
                 // First piece: an inspector decides right after the piece is made.
@@ -205,7 +205,7 @@ public final class Simulator {
                 s.phase = .idle
                 s.next = t.addingTimeInterval(60)
             case (.record, .done(let events)):
-                let held = events.contains { if case .partHeld = RecordedEvent(envelope: $0).event { return true }; return false }
+                let held = events.contains { if case .partHeld = $0.event { return true }; return false }
                 if held {
                     // A supervisor dispositions the nonconformance a quarter of an hour later.
                     let kind = try disposition(serial, plant, supervisor, s.station.id, t.addingTimeInterval(900), db)
@@ -238,7 +238,7 @@ public final class Simulator {
     }
 
     /// What the operator does once a part is started: lots, measurements due, maybe scrap, complete.
-    func plan(_ serial: String, _ events: [EventEnvelope], _ plant: PlantIndex, _ db: Database) throws -> [Command] {
+    func plan(_ serial: String, _ events: [RecordedEvent], _ plant: PlantIndex, _ db: Database) throws -> [Command] {
         let state = StoreState(db: db, plant: plant)
         guard let part = try state.part(serial), let wo = try state.workOrder(part.workOrder),
               let routing = try state.routing(id: wo.routing, version: wo.routingVersion), let step = routing.step(part.step) else { return [] }
