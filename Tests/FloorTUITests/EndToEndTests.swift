@@ -1,62 +1,6 @@
 import Foundation
 import Testing
 
-/// Runs the built `floor` binary as a user or a script would.
-struct FloorBinary {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// The example plant and orders every user starts from (`docs/examples/`).
-    static let examples = packageRoot.appendingPathComponent("docs/examples")
-
-    static var path: String {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent("floor"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("floor"),
-            packageRoot.appendingPathComponent(".build/debug/floor"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last!.path
-    }
-
-    struct Result { var status: Int32; var out: String; var err: String }
-
-    let dir: URL
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("floor-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    var db: String { dir.appendingPathComponent("floor.db").path }
-
-    @discardableResult
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: FloorBinary.path)
-        p.arguments = args
-        var e = ProcessInfo.processInfo.environment
-        e["FLOOR_DB"] = db
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: r, as: UTF8.self))
-    }
-
-    func scan(_ station: String, _ codes: String...) throws -> Result { try run(["scan", "--station", station] + codes) }
-
-    func json(_ args: [String]) throws -> Any {
-        let r = try run(args)
-        #expect(r.status == 0, "\(args): \(r.err)")
-        return try JSONSerialization.jsonObject(with: Data(r.out.utf8))
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-}
-
 @Suite("floor binary, end to end")
 struct EndToEndTests {
     let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
