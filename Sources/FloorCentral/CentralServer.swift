@@ -22,9 +22,11 @@ public struct CentralServer: Sendable {
 
     public init(service: CentralService) { self.service = service }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<CentralRequestContext> {
+        let router = Router(context: CentralRequestContext.self)
         let service = self.service
+        // Every error a route throws leaves as a refusal (JSON, 4xx/5xx).
+        router.add(middleware: RefusalResponses())
 
         router.get("/v1/health") { _, _ in
             Self.json(service.healthJSON())
@@ -33,56 +35,34 @@ public struct CentralServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: await service.metricsText())))
         }
-        router.post("/v1/push") { request, _ in
-            var request = request
-            let body: Data
-            do {
-                body = Data(try await request.collectBody(upTo: service.maxBatchBytes).readableBytesView)
-            } catch {
-                return Self.refuse(CentralRefusal(status: 413, code: "too_large",
-                                           message: "the batch is larger than \(service.maxBatchBytes) bytes: send smaller batches"))
-            }
-            let node: String
-            do { node = try Self.signer(of: request, body: body, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
-            switch await service.push(node: node, body: body) {
+
+        // Everything else is signed by a node.
+        let signed = router.group().add(middleware: NodeAuthentication(service: service))
+        signed.post("/v1/push") { _, context in
+            switch await service.push(node: try context.signer(), body: context.signedBody) {
             case .success(let ack): return Self.json(ack)
-            case .failure(let refusal): return Self.refuse(refusal)
+            case .failure(let refusal): throw HTTPRefusal(refusal)
             }
         }
-        router.get("/v1/pull") { request, _ in
-            let node: String
-            do { node = try Self.signer(of: request, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
+        signed.get("/v1/pull") { request, context in
             let q = request.uri.queryParameters
             guard let after = q.get("after", as: Int64.self), after >= 0 else {
-                return Self.refuse(CentralRefusal(status: 400, code: "malformed", message: "pull needs after=<position> (0 or more)"))
+                throw HTTPRefusal(CentralRefusal(status: 400, code: "malformed", message: "pull needs after=<position> (0 or more)"))
             }
             let limit = q.get("limit", as: Int.self) ?? 1000
             let wait = min(max(q.get("wait", as: Int.self) ?? 0, 0), Self.maxWait)
-            do {
-                let data = try await service.pull(node: node, after: after, limit: limit, wait: .seconds(wait))
-                return Response(status: .ok, headers: [.contentType: "application/x-ndjson"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
-            } catch {
-                return Self.refuse(CentralRefusal.from(error))
-            }
+            let data = try await service.pull(node: try context.signer(), after: after, limit: limit, wait: .seconds(wait))
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        router.get("/v1/snapshot") { request, context in
-            do { _ = try Self.signer(of: request, service) } catch { return Self.refuse(CentralRefusal.from(error)) }
-            do {
-                let (path, position) = try await service.snapshot()
-                let body = try await FileIO().loadFile(path: path, context: context)
-                var headers: HTTPFields = [.contentType: "application/vnd.sqlite3"]
-                headers[.init("Floor-Position")!] = String(position)
-                return Response(status: .ok, headers: headers, body: body)
-            } catch {
-                return Self.refuse(CentralRefusal.from(error))
-            }
+        signed.get("/v1/snapshot") { _, context in
+            let (path, position) = try await service.snapshot()
+            let body = try await FileIO().loadFile(path: path, context: context)
+            var headers: HTTPFields = [.contentType: "application/vnd.sqlite3"]
+            headers[.init("Floor-Position")!] = String(position)
+            return Response(status: .ok, headers: headers, body: body)
         }
-        router.get("/v1/nodes") { request, _ in
-            do {
-                _ = try Self.signer(of: request, service)
-                return Self.json(try await service.nodes())
-            } catch { return Self.refuse(CentralRefusal.from(error)) }
+        signed.get("/v1/nodes") { _, _ in
+            Self.json(try await service.nodes())
         }
         return router
     }
@@ -110,12 +90,6 @@ public struct CentralServer: Sendable {
         return (task, bound)
     }
 
-    /// The node that signed the request (see `RequestAuth`), or the refusal.
-    static func signer(of request: Request, body: Data = Data(), _ service: CentralService) throws -> String {
-        try service.authenticate(authorization: request.headers[.authorization], method: request.method.rawValue,
-                                 target: request.uri.string, body: body)
-    }
-
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
@@ -127,12 +101,80 @@ public struct CentralServer: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func refuse(_ r: CentralRefusal) -> Response {
+}
+
+/// A request at the central node: who signed it and, for a push, the body the signature covers.
+public struct CentralRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The node that signed the request (set by `NodeAuthentication`; nil on the open routes).
+    public var node: String?
+    /// The body of a signed POST, read once (up to the batch limit) to check its signature.
+    public var signedBody = Data()
+    public init(source: Source) { coreContext = .init(source: source) }
+
+    /// The signing node; a route behind `NodeAuthentication` always has one.
+    func signer() throws -> String {
+        guard let node else { throw HTTPRefusal(CentralRefusal(status: 401, code: "unauthenticated", message: "the request is not signed")) }
+        return node
+    }
+}
+
+/// Checks that a node signed the request (`RequestAuth`: method, target and body under the node's
+/// enrollment secret) before any route runs; refuses it otherwise.
+struct NodeAuthentication: RouterMiddleware {
+    typealias Context = CentralRequestContext
+    let service: CentralService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        var context = context
+        if request.method == .post {
+            do {
+                context.signedBody = Data(try await request.collectBody(upTo: service.maxBatchBytes).readableBytesView)
+            } catch {
+                throw HTTPRefusal(CentralRefusal(status: 413, code: "too_large",
+                                                 message: "the batch is larger than \(service.maxBatchBytes) bytes: send smaller batches"))
+            }
+        }
+        do {
+            context.node = try service.authenticate(authorization: request.headers[.authorization], method: request.method.rawValue,
+                                                    target: request.uri.string, body: context.signedBody)
+        } catch {
+            throw HTTPRefusal(CentralRefusal.from(error))
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Turns whatever a route throws into a refusal (`CentralRefusal.from`): the router never
+/// answers with Hummingbird's own error text, and a client always gets the JSON it can read.
+struct RefusalResponses: RouterMiddleware {
+    typealias Context = CentralRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPRefusal {
+            throw e
+        } catch let e as HTTPError where e.status == .notFound || e.status == .methodNotAllowed {
+            throw e
+        } catch {
+            throw HTTPRefusal(CentralRefusal.from(error))
+        }
+    }
+}
+
+/// A refusal as Hummingbird's `HTTPResponseError`: `{"error": code, "message": ..., "expected": N?}`.
+public struct HTTPRefusal: HTTPResponseError {
+    public let refusal: CentralRefusal
+    public init(_ refusal: CentralRefusal) { self.refusal = refusal }
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: refusal.status) }
+    struct Body: Encodable { var error: String; var message: String; var expected: Int64?; var epoch: String? }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        struct Body: Encodable { var error: String; var message: String; var expected: Int64?; var epoch: String? }
-        let data = (try? encoder.encode(Body(error: r.code, message: r.message, expected: r.expected, epoch: r.epoch))) ?? Data()
-        return Response(status: HTTPResponse.Status(code: r.status), headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let data = (try? encoder.encode(Body(error: refusal.code, message: refusal.message, expected: refusal.expected, epoch: refusal.epoch)))
+            ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
