@@ -306,10 +306,12 @@ struct BoardReportCommandTests {
     @Test func oeeFpyParetoAndBoardAsCsvAndJson() throws {
         let f = try FloorBinary()
         #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
+        // Each report takes only its own options: the last N days for the ones over a period.
         for name in ["oee", "fpy", "pareto", "wip-summary", "board"] {
-            let doc = try #require(try f.json(["report", name, "--days", "7", "--format", "json", "--db", f.db]) as? [[String: Any]], "\(name)")
+            let days = ["oee", "fpy", "pareto"].contains(name) ? ["--days", "7"] : []
+            let doc = try #require(try f.json(["report", name] + days + ["--format", "json", "--db", f.db]) as? [[String: Any]], "\(name)")
             #expect(!doc.isEmpty, "\(name) is empty on a week of demo history")
-            let csv = try f.run(["report", name, "--days", "7", "--format", "csv", "--db", f.db])
+            let csv = try f.run(["report", name] + days + ["--format", "csv", "--db", f.db])
             #expect(csv.status == 0 && csv.out.split(separator: "\n").count == doc.count + 1, "\(name): one CSV line per JSON object")
         }
         let oee = try #require(try f.json(["report", "oee", "--days", "7", "--format", "json", "--db", f.db]) as? [[String: Any]])
@@ -320,7 +322,14 @@ struct BoardReportCommandTests {
                 #expect(abs(a * p * q / 10_000 - o) < 0.2, "OEE = A × P × Q in \(row)")
             }
         }
-        let bad = try f.run(["report", "nonsense", "--db", f.db])
-        #expect(bad.status != 0 && bad.err.contains("oee, fpy, pareto"))
+        let bad = try f.run(["report", "nonsense"])
+        #expect(bad.status == 64 && bad.err.contains("'nonsense'") && bad.err.contains("floor report --help"), "\(bad.err)")
+        let help = try f.run(["report", "--help"])
+        for name in ["wip", "orders", "conflicts", "trace", "oee", "fpy", "pareto", "wip-summary", "board"] {
+            #expect(help.out.contains("  \(name) "), "floor report --help does not list \(name)")
+        }
+        // An option a report does not take is a usage error, not ignored.
+        let wrong = try f.run(["report", "board", "--days", "7", "--db", f.db])
+        #expect(wrong.status == 64 && wrong.err.contains("--days"), "\(wrong.err)")
     }
 }

@@ -7,56 +7,132 @@ import MESCore
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports: wip, orders, conflicts, trace SERIAL|LOT, oee, fpy, pareto, wip-summary, board.",
-        discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.")
-    @OptionGroup var store: StoreOptions
-    @Option(help: "table, csv or json.") var format: OutputFormat = .table
-    @Flag(help: "wip: include finished travelers too.") var all = false
-    @Option(help: "oee, fpy, pareto: the last N days of the plant calendar, today included.") var days: Int = 1
-    @Argument(help: "wip | orders | conflicts | trace | oee | fpy | pareto | wip-summary | board") var name: String
-    @Argument(help: "For trace: a serial, or a lot as MATERIAL:LOT or LOT.") var subject: String?
+        abstract: "Reports from the store, as a table, CSV or JSON.",
+        discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
+        subcommands: [Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self])
 
-    func run() throws {
-        try runReporting {
-            let s = try store.open(create: false)
-            try s.read { db in
-                switch name {
-                case "wip": print(Render.table(try Reports.wip(db, all: all), format))
-                case "orders": print(Render.table(try Reports.orders(db), format))
-                case "conflicts": print(Render.table(try Reports.conflicts(db), format))
-                case "oee", "fpy", "pareto", "wip-summary", "board":
-                    guard let plant = try FloorService(store: s).plantIndex(db) else { throw ServiceError.noPlant }
-                    let now = Date()
-                    let from = BoardRules.dayWindow(at: now, calendar: plant.calendar).start - Int64(max(0, days - 1)) * 86_400_000
-                    let to = now.epochMillis
-                    switch name {
-                    case "oee": print(Render.table(try Reports.oee(db, plant: plant, from: from, to: to), format))
-                    case "fpy": print(Render.table(try Reports.fpy(db, from: from, to: to), format))
-                    case "pareto": print(Render.table(try Reports.scrapPareto(db, plant: plant, from: from, to: to), format))
-                    case "wip-summary": print(Render.table(try Reports.wipSummary(db), format))
-                    default: print(Render.table(Reports.board(try BoardQueries.load(db, plant: plant, now: now)), format))
+
+    /// What every report takes: the store and the format.
+    struct Common: ParsableArguments {
+        @OptionGroup var store: StoreOptions
+        @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+        /// Opens the store and prints the table `body` reads.
+        func print(_ body: (Store) throws -> ReportTable) throws {
+            try runReporting {
+                Swift.print(Render.table(try body(try store.open(create: false)), format))
+            }
+        }
+    }
+
+    /// The last N days of the plant calendar, today included (and the plant they are counted in).
+    struct Days: ParsableArguments {
+        @Option(help: "The last N days of the plant calendar, today included.") var days: Int = 1
+
+        func window(_ s: Store, now: Date) throws -> (plant: PlantIndex, from: Int64, to: Int64) {
+            guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+            let from = BoardRules.dayWindow(at: now, calendar: plant.calendar).start - Int64(max(0, days - 1)) * 86_400_000
+            return (plant, from, now.epochMillis)
+        }
+    }
+
+    struct Wip: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Travelers not finished: where each is and since when.")
+        @OptionGroup var common: Common
+        @Flag(help: "Include finished travelers too.") var all = false
+        func run() throws { try common.print { s in try s.read { db in try Reports.wip(db, all: all) } } }
+    }
+
+    struct Orders: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Work orders with their status, quantities and due dates.")
+        @OptionGroup var common: Common
+        func run() throws { try common.print { s in try s.read { db in try Reports.orders(db) } } }
+    }
+
+    struct Conflicts: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What replication found two nodes did at odds, and how it was decided.")
+        @OptionGroup var common: Common
+        func run() throws { try common.print { s in try s.read { db in try Reports.conflicts(db) } } }
+    }
+
+    struct OEE: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "oee", abstract: "OEE by station: availability, performance, quality.")
+        @OptionGroup var common: Common
+        @OptionGroup var days: Days
+        func run() throws {
+            try common.print { s in
+                let w = try days.window(s, now: Date())
+                return try s.read { db in try Reports.oee(db, plant: w.plant, from: w.from, to: w.to) }
+            }
+        }
+    }
+
+    struct FPY: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "fpy", abstract: "First-pass yield by step, and rolled.")
+        @OptionGroup var common: Common
+        @OptionGroup var days: Days
+        func run() throws {
+            try common.print { s in
+                let w = try days.window(s, now: Date())
+                return try s.read { db in try Reports.fpy(db, from: w.from, to: w.to) }
+            }
+        }
+    }
+
+    struct Pareto: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Scrap by reason, largest first.")
+        @OptionGroup var common: Common
+        @OptionGroup var days: Days
+        func run() throws {
+            try common.print { s in
+                let w = try days.window(s, now: Date())
+                return try s.read { db in try Reports.scrapPareto(db, plant: w.plant, from: w.from, to: w.to) }
+            }
+        }
+    }
+
+    struct WipSummary: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "wip-summary", abstract: "Travelers waiting and running, by work center and step.")
+        @OptionGroup var common: Common
+        func run() throws { try common.print { s in try s.read { db in try Reports.wipSummary(db) } } }
+    }
+
+    struct Board: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The wall board's tiles and figures.")
+        @OptionGroup var common: Common
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                return try s.read { db in Reports.board(try BoardQueries.load(db, plant: plant, now: Date())) }
+            }
+        }
+    }
+
+    struct Trace: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Everything a serial is made of and went through, or every part a lot went into.")
+        @OptionGroup var common: Common
+        @Argument(help: "A serial, or a lot as MATERIAL:LOT or LOT.") var subject: String
+
+        func run() throws {
+            try runReporting {
+                let s = try common.store.open(create: false)
+                guard let t = try s.read({ db in try Reports.trace(subject, db) }) else {
+                    warn("floor: no serial or lot \(Sanitize.line(subject)) in this store")
+                    throw ExitCode(1)
+                }
+                if common.format == .json {
+                    var doc = t.summary.mapValues(Render.jsonValue)
+                    doc["subject"] = t.subject
+                    doc["kind"] = t.kind
+                    var entries = Render.objects(t.table)
+                    for (i, payload) in t.payloads.enumerated() where i < entries.count {
+                        entries[i]["payload"] = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) ?? payload
                     }
-                case "trace":
-                    guard let subject else { throw ValidationError("trace needs a serial or a lot") }
-                    guard let t = try Reports.trace(subject, db) else {
-                        warn("floor: no serial or lot \(Sanitize.line(subject)) in this store")
-                        throw ExitCode(1)
-                    }
-                    if format == .json {
-                        var doc = t.summary.mapValues(Render.jsonValue)
-                        doc["subject"] = t.subject
-                        doc["kind"] = t.kind
-                        var entries = Render.objects(t.table)
-                        for (i, payload) in t.payloads.enumerated() where i < entries.count {
-                            entries[i]["payload"] = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) ?? payload
-                        }
-                        doc["entries"] = entries
-                        print(Render.encode(doc))
-                    } else {
-                        print(Render.table(t.table, format))
-                    }
-                default:
-                    throw ValidationError("unknown report \(Sanitize.line(name)): wip, orders, conflicts, trace, oee, fpy, pareto, wip-summary or board")
+                    doc["entries"] = entries
+                    print(Render.encode(doc))
+                } else {
+                    print(Render.table(t.table, common.format))
                 }
             }
         }
