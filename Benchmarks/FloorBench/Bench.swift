@@ -9,7 +9,8 @@ import MESCore
 struct FloorBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floor-bench",
-        abstract: "Floor's benchmarks (not part of the floor binary): the scan path, the kiosk and the wedge in a pty, the board and console, replication.",
+        abstract:
+            "Floor's benchmarks (not part of the floor binary): the scan path, the kiosk and the wedge in a pty, the board and console, replication.",
         discussion: "The pty benchmarks drive the floor binary beside this one (or $FLOOR_BIN). Build both with -c release.",
         subcommands: [Bench.self, BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self],
         defaultSubcommand: Bench.self)
@@ -52,21 +53,23 @@ struct Bench: ParsableCommand {
             }
             // A supervisor holds every role and, in the simulated plant, every skill.
             let badge: String = plant.plant.people.max { $0.role < $1.role || ($0.role == $1.role && $0.skills.count < $1.skills.count) }!.badge
-            var gateTimes: [Double] = [], startTimes: [Double] = [], recordTimes: [Double] = [], completeTimes: [Double] = [], checkpointTimes: [Double] = []
+            var gateTimes: [Double] = [], startTimes: [Double] = [], recordTimes: [Double] = [], completeTimes: [Double] = [],
+                checkpointTimes: [Double] = []
             var outcomes: [String: Int] = [:]
             let stations = plant.stations
             for (i, p) in picked.enumerated() {
                 // Every other part: the read side alone, cold (find the part, evaluate the whole
                 // start gate). The others are started cold; nothing is timed on a warmed part.
                 if i % 2 == 0 {
-                let (_, tg) = try timed {
-                    try service.read { state in
-                        try StartGate.evaluate(serial: p.serial, station: stations[p.station]!, person: plant.people[badge]!,
-                                               plant: plant, state: state, env: DecisionEnv(now: Date(), newID: { "" }))
+                    let (_, tg) = try timed {
+                        try service.read { state in
+                            try StartGate.evaluate(
+                                serial: p.serial, station: stations[p.station]!, person: plant.people[badge]!,
+                                plant: plant, state: state, env: DecisionEnv(now: Date(), newID: { "" }))
+                        }
                     }
-                }
-                gateTimes.append(tg)
-                continue
+                    gateTimes.append(tg)
+                    continue
                 }
                 let (o, t) = try timed { try service.run(.start(serial: p.serial), badge: badge, station: p.station) }
                 startTimes.append(t)
@@ -74,14 +77,20 @@ struct Bench: ParsableCommand {
                 guard o.refusal == nil else { continue }
                 let part = try service.read { try $0.part(p.serial) }
                 if let part, let wo = try service.read({ try $0.workOrder(part.workOrder) }),
-                   let r = try service.read({ try $0.routing(id: wo.routing, version: wo.routingVersion) }),
-                   let step = r.step(part.step), let c = step.measurements.first(where: { $0.kind == .variable }) {
+                    let r = try service.read({ try $0.routing(id: wo.routing, version: wo.routingVersion) }),
+                    let step = r.step(part.step), let c = step.measurements.first(where: { $0.kind == .variable })
+                {
                     let value = Tolerance.format(c.nominal ?? c.upper ?? c.lower ?? 0)
-                    let (_, t2) = try timed { try service.run(.record(serial: p.serial, characteristic: c.id, value: value, gauge: nil),
-                                                              badge: badge, station: p.station) }
+                    let (_, t2) = try timed {
+                        try service.run(
+                            .record(serial: p.serial, characteristic: c.id, value: value, gauge: nil),
+                            badge: badge, station: p.station)
+                    }
                     recordTimes.append(t2)
                 }
-                let (_, t3) = try timed { try service.run(.complete(serial: p.serial, good: nil, scrap: 0, scrapReason: nil), badge: badge, station: p.station) }
+                let (_, t3) = try timed {
+                    try service.run(.complete(serial: p.serial, good: nil, scrap: 0, scrapReason: nil), badge: badge, station: p.station)
+                }
                 completeTimes.append(t3)
                 // What a kiosk does in its idle time between scans.
                 let (did, t4) = try timed { try service.checkpointIfDue(every: 50) }

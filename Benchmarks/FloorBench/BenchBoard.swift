@@ -30,7 +30,8 @@ struct BenchBoard: ParsableCommand {
             let service = FloorService(store: s)
             guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
             guard let supervisor = plant.plant.people.first(where: { $0.role == .supervisor })?.badge,
-                  let reason = plant.plant.reasons.hold.first?.code else { throw CommandFailure("the plant needs a supervisor and a hold reason") }
+                let reason = plant.plant.reasons.hold.first?.code
+            else { throw CommandFailure("the plant needs a supervisor and a hold reason") }
             let serials = try s.read { db in
                 try String.fetchAll(db, sql: "SELECT serial FROM parts WHERE status = 'queued' LIMIT ?", arguments: [changes])
             }
@@ -48,13 +49,16 @@ struct BenchBoard: ParsableCommand {
                 return out.sorted()
             }
             let stations = try time { _ = try ConsoleLoader.load(.tab(.stations), service: service, now: now) }
-            let historySerial = try s.read { db in
-                try String.fetchOne(db, sql: "SELECT serial FROM step_outcomes GROUP BY serial ORDER BY COUNT(*) DESC LIMIT 1")
-            } ?? serials.first ?? ""
+            let historySerial =
+                try s.read { db in
+                    try String.fetchOne(db, sql: "SELECT serial FROM step_outcomes GROUP BY serial ORDER BY COUNT(*) DESC LIMIT 1")
+                } ?? serials.first ?? ""
             let history = try time { _ = try ConsoleLoader.load(.history(historySerial), service: service, now: now) }
             let holds = try time { _ = try ConsoleLoader.load(.tab(.holds), service: service, now: now) }
             func line(_ name: String, _ xs: [Double]) -> String {
-                String(format: "%@: median %.1f ms, p90 %.1f ms, max %.1f ms (%d loads)", name, xs[xs.count / 2], xs[xs.count * 9 / 10], xs.last!, xs.count)
+                String(
+                    format: "%@: median %.1f ms, p90 %.1f ms, max %.1f ms (%d loads)", name, xs[xs.count / 2], xs[xs.count * 9 / 10], xs.last!,
+                    xs.count)
             }
             print(line("console all-stations view", stations))
             print(line("console part history (\(historySerial))", history))
@@ -78,7 +82,7 @@ struct BenchBoard: ParsableCommand {
             var bytes: [Int] = [], delays: [Double] = []
             for serial in serials {
                 board.record()
-                quiet(300)   // let any tick pass
+                quiet(300)  // let any tick pass
                 board.record()
                 let out = try service.runAtConsole(.hold(serial: serial, reason: reason, note: "bench"), badge: supervisor, now: Date())
                 let committed = Monotonic.now()
@@ -95,8 +99,11 @@ struct BenchBoard: ParsableCommand {
             }
             guard !bytes.isEmpty else { throw CommandFailure("the board never refreshed") }
             bytes.sort(); delays.sort()
-            print("board refresh after a hold (OPEN HOLDS and the holds list change): bytes median \(bytes[bytes.count / 2]), max \(bytes.last!);"
-                  + String(format: " commit → last byte median %.1f ms, max %.1f ms (%d changes)", delays[delays.count / 2], delays.last!, delays.count))
+            print(
+                "board refresh after a hold (OPEN HOLDS and the holds list change): bytes median \(bytes[bytes.count / 2]), max \(bytes.last!);"
+                    + String(
+                        format: " commit → last byte median %.1f ms, max %.1f ms (%d "
+                            + "changes)", delays[delays.count / 2], delays.last!, delays.count))
         }
     }
 }

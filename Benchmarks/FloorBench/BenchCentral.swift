@@ -11,7 +11,9 @@ import MESCore
 struct BenchCentral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
-        abstract: "Replication figures: central ingest beside a raw SQLite insert, a fresh kiosk catching up, many kiosks pushing at once, bootstrap from a snapshot.",
+        abstract:
+            "Replication figures: central ingest beside a raw SQLite insert, a fresh kiosk catching up, many kiosks pushing at once, bootstrap "
+            + "from a snapshot.",
         discussion: "Reads events from --source (never writes to it; the bootstrap figure copies it first). Build with -c release.")
     @Option(help: "A store to take events from (e.g. the 365-day simulated plant).") var source: String
     @Option(help: "How many of its events to ingest and catch up.") var events = 1_000_000
@@ -68,8 +70,9 @@ struct BenchCentral: AsyncParsableCommand {
             }
             let ingestTime = ContinuousClock.now - clock
             let ingestRate = Double(envelopes.count) / seconds(ingestTime)
-            print("central ingest over HTTP: \(envelopes.count) events in \(pushes) pushes, \(secs(ingestTime)): \(Int(ingestRate)) events/s "
-                  + "= \(String(format: "%.2f", ingestRate / rawRate)) of the raw insert")
+            print(
+                "central ingest over HTTP: \(envelopes.count) events in \(pushes) pushes, \(secs(ingestTime)): \(Int(ingestRate)) events/s "
+                    + "= \(String(format: "%.2f", ingestRate / rawRate)) of the raw insert")
 
             clock = ContinuousClock.now
             try service.waitForProjections()
@@ -119,8 +122,10 @@ struct BenchCentral: AsyncParsableCommand {
                 return all.sorted()
             }
             func pct(_ p: Double) -> String { String(format: "%.1f ms", latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) }
-            print("\(kiosks) kiosks pushing at once (\(latencies.count) pushes of 5 events): p50 \(pct(0.5)), p90 \(pct(0.9)), p99 \(pct(0.99)), max \(pct(1.0))"
-                  + "; \(service.counterValues.groupCommits) group commits")
+            print(
+                "\(kiosks) kiosks pushing at once (\(latencies.count) pushes of 5 events): p50 \(pct(0.5)), p90 \(pct(0.9)), p99 \(pct(0.99)), "
+                    + "max \(pct(1.0))"
+                    + "; \(service.counterValues.groupCommits) group commits")
             serverTask.cancel()
             _ = await serverTask.result
 
@@ -143,8 +148,9 @@ struct BenchCentral: AsyncParsableCommand {
                 let boot = SyncClient(store: try Store.inMemory(), central: "http://127.0.0.1:\(p2)", node: "NEW-K", secret: secret)
                 let got = try await boot.bootstrap(into: work + "/new-kiosk.db")
                 let fetched = ContinuousClock.now - clock
-                print("bootstrap from a snapshot at position \(got) (\(position)): snapshot made in \(secs(made)) (\(size / 1_048_576) MiB), "
-                      + "downloaded and adopted in \(secs(fetched)); total \(secs(made + fetched))")
+                print(
+                    "bootstrap from a snapshot at position \(got) (\(position)): snapshot made in \(secs(made)) (\(size / 1_048_576) MiB), "
+                        + "downloaded and adopted in \(secs(fetched)); total \(secs(made + fetched))")
                 t2.cancel()
                 _ = await t2.result
             }
@@ -164,9 +170,11 @@ struct BenchCentral: AsyncParsableCommand {
             try raw.write { db in
                 let stmt = try db.cachedStatement(sql: EventLog.insertSQL)
                 for e in part {
-                    try stmt.execute(arguments: [e.node, e.epoch, e.seq, e.hlc.wall, e.hlc.logical, e.wallTime, e.causal, e.type,
-                                                 e.typeVersion, e.aggregate, e.actor, EventLog.hexDecode(e.prevHash), e.payload,
-                                                 EventLog.hexDecode(e.checksum), 0])
+                    try stmt.execute(arguments: [
+                        e.node, e.epoch, e.seq, e.hlc.wall, e.hlc.logical, e.wallTime, e.causal, e.type,
+                        e.typeVersion, e.aggregate, e.actor, EventLog.hexDecode(e.prevHash), e.payload,
+                        EventLog.hexDecode(e.checksum), 0,
+                    ])
                 }
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import FloorStation
 import FloorCommandLine
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
@@ -22,7 +22,8 @@ struct BenchKiosk: ParsableCommand {
         commandName: "kiosk",
         abstract: "Time the real kiosk in a pseudo-terminal: cold start, scan-to-screen latency, memory, idle CPU.",
         discussion: """
-            Starts `floor kiosk` (the floor binary beside this one, or $FLOOR_BIN) in a 120x40 pseudo-terminal and reads its trace. Cold start: fork to \
+            Starts `floor kiosk` (the floor binary beside this one, or $FLOOR_BIN) in a 120x40 pseudo-terminal and reads its trace. \
+            Cold start: fork to \
             the first frame, --starts times. Then logs in with a badge scan and scans --codes travelers of the \
             station's queue in turn (SN:<serial>, 2 ms per character, ~20 ms apart), timing each from the last byte \
             written to the frame that shows it selected. Then leaves the kiosk idle --idle-seconds and reads its CPU \
@@ -78,8 +79,9 @@ struct BenchWedge: ParsableCommand {
         try runReporting {
             let setup = try BenchSetup.read(store, station: station, badge: badge)
             let guardUs = Int64(guardMs ?? setup.maxGap + 5) * 1000
-            var bench = WedgeBenchRun(setup: setup, scans: scans, typedEvery: max(1, typedEvery), seed: seed,
-                                      scanGapUs: Int64(scanGap) * 1000, guardUs: guardUs)
+            var bench = WedgeBenchRun(
+                setup: setup, scans: scans, typedEvery: max(1, typedEvery), seed: seed,
+                scanGapUs: Int64(scanGap) * 1000, guardUs: guardUs)
             let result = try bench.run(dump: dump)
             print(format == .json ? BenchJSON.text(result) : result.table)
         }
@@ -122,15 +124,17 @@ struct BenchSetup {
         defer { try? store.close() }
         guard let plant = try FloorService(store: store).plantIndex() else { throw ServiceError.noPlant }
         guard let st = plant.stations[station] else {
-            throw CommandFailure("station \(station) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().prefix(20).joined(separator: ", ")))")
+            throw CommandFailure(
+                "station \(station) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().prefix(20).joined(separator: ", ")))")
         }
         guard let who = badge ?? plant.plant.people.first(where: { $0.role >= .operator_ })?.badge else {
             throw CommandFailure("no person in the plant; pass --badge")
         }
         let serials = try store.read { db in try Queries.queue(workCenter: st.workCenter, limit: 200, db).map(\.serial) }
-        return BenchSetup(path: options.path, station: station, badge: who, serials: serials,
-                          gauges: plant.plant.equipment.filter { $0.kind == .gauge }.map(\.id),
-                          maxGap: StationScanner.saved(store, station: station).maxGap)
+        return BenchSetup(
+            path: options.path, station: station, badge: who, serials: serials,
+            gauges: plant.plant.equipment.filter { $0.kind == .gauge }.map(\.id),
+            maxGap: StationScanner.saved(store, station: station).maxGap)
     }
 
     var kioskArguments: [String] { ["kiosk", "--station", station, "--db", path] }

@@ -13,7 +13,6 @@ import Glibc
 // timing (a scanner's burst, a person's keys) and reads back what the kiosk received and when each
 // frame reached the terminal (see `KioskRunner`'s trace).
 
-
 // MARK: - bench wedge
 
 struct WedgeBenchResult: Codable {
@@ -106,11 +105,16 @@ struct WedgeBenchRun {
     /// Sent scans and keys (`>` lines) and the trace (`<` lines) in time order, µs from the first scan.
     private func write(dump path: String, _ lines: [TraceLine]) throws {
         let t0 = sentScans.first?.start ?? 0
-        var rows: [(Int64, String)] = sentScans.map { ($0.start, "> scan \($0.code) (last byte +\($0.end - t0), largest gap \($0.maxGap))") }
+        var rows: [(Int64, String)] =
+            sentScans.map { ($0.start, "> scan \($0.code) (last byte +\($0.end - t0), largest gap \($0.maxGap))") }
             + sentKeys.map { ($0.at, "> key \($0.name)") }
         rows += lines.map { l in
-            (l.at, "< " + (l.scan.map { "scan " + $0 } ?? l.key.map { "key " + $0 }
-                ?? l.frame.map { "frame \($0.context) [\($0.field)] \($0.message)" } ?? "?"))
+            (
+                l.at,
+                "< "
+                    + (l.scan.map { "scan " + $0 } ?? l.key.map { "key " + $0 }
+                        ?? l.frame.map { "frame \($0.context) [\($0.field)] \($0.message)" } ?? "?")
+            )
         }
         let text = rows.sorted { $0.0 < $1.0 }.map { "\($0.0 - t0) \($0.1)" }.joined(separator: "\n") + "\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -146,13 +150,17 @@ struct WedgeBenchRun {
             sinceTyping += 1
             if nextKey == nil && sinceTyping >= typedEvery {
                 let digits = 1 + Int(rng.next() % 3)
-                episode = (0..<digits).map { _ in HumanKey.digit(Character(String(rng.next() % 10))) }
+                episode =
+                    (0..<digits).map { _ in HumanKey.digit(Character(String(rng.next() % 10))) }
                     + Array(repeating: .backspace, count: digits)
                 nextKey = lastScanEnd + guardUs + Int64(rng.next() % 100_000)
             }
             if (i + 1) % 1000 == 0 {
                 let s = Double(Monotonic.now() - began) / 1e6
-                progress(String(format: "bench wedge: %d/%d scans, %d keys typed, %d trace lines, %.0f s", i + 1, scans, sentKeys.count, kiosk.lines.count, s))
+                progress(
+                    String(
+                        format: "bench wedge: %d/%d scans, %d keys typed, %d trace lines, %.0f s", i + 1, scans, sentKeys.count, kiosk.lines.count, s)
+                )
             }
         }
         while let k = nextKey, !episode.isEmpty {
@@ -229,8 +237,11 @@ struct WedgeBenchRun {
 
     /// Sent scans against traced ones, in order: a traced scan equal to one a few ahead means the
     /// ones between were lost; one equal to none is a misread of the next expected.
-    private func matchScans(_ traced: [(at: Int64, code: String)], examples: inout [String])
-        -> (traced: Int, lost: Int, misread: Int, latency: [Int64]) {
+    private func matchScans(
+        _ traced: [(at: Int64, code: String)], examples: inout [String]
+    )
+        -> (traced: Int, lost: Int, misread: Int, latency: [Int64])
+    {
         var j = 0, lost = 0, misread = 0
         var latency: [Int64] = []
         for (at, code) in traced {
@@ -251,8 +262,11 @@ struct WedgeBenchRun {
 
     /// Traced keys against typed ones, in order and never before they were written; a traced key
     /// no typed key explains is a leak. Each frame's field must be what the typed keys so far give.
-    private func matchKeys(_ lines: [TraceLine], examples: inout [String])
-        -> (leaked: Int, lost: Int, fieldLeaks: Int, digit: [Int64], backspace: [Int64]) {
+    private func matchKeys(
+        _ lines: [TraceLine], examples: inout [String]
+    )
+        -> (leaked: Int, lost: Int, fieldLeaks: Int, digit: [Int64], backspace: [Int64])
+    {
         let fields = expectedFields()
         var j = 0, leaked = 0, lost = 0, fieldLeaks = 0
         var digit: [Int64] = [], backspace: [Int64] = []

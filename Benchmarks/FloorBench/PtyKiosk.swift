@@ -13,7 +13,6 @@ import Glibc
 // timing (a scanner's burst, a person's keys) and reads back what the kiosk received and when each
 // frame reached the terminal (see `KioskRunner`'s trace).
 
-
 // MARK: - The kiosk in a pseudo-terminal
 
 /// CLOCK_MONOTONIC in microseconds: the clock of the kiosk's trace lines.
@@ -44,9 +43,11 @@ struct TraceLine {
             key = String(rest.dropFirst(4))
         } else if rest.hasPrefix("frame ") {
             let body = rest.dropFirst(6)
-            guard let open = body.range(of: " ["), let close = body[open.upperBound...].range(of: "] ") ?? body[open.upperBound...].range(of: "]") else { return nil }
-            frame = Frame(context: String(body[..<open.lowerBound]), field: String(body[open.upperBound..<close.lowerBound]),
-                          message: String(body[close.upperBound...]))
+            guard let open = body.range(of: " ["), let close = body[open.upperBound...].range(of: "] ") ?? body[open.upperBound...].range(of: "]")
+            else { return nil }
+            frame = Frame(
+                context: String(body[..<open.lowerBound]), field: String(body[open.upperBound..<close.lowerBound]),
+                message: String(body[close.upperBound...]))
         }
     }
 }
@@ -329,7 +330,8 @@ final class PtyKiosk {
         let text = String(decoding: output, as: UTF8.self)
         let restored = text.contains("\u{1B}[?1049l")
         let after = text.components(separatedBy: "\u{1B}[?1049l").last ?? ""
-        let said = after.replacingOccurrences(of: "\u{1B}(\\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])", with: "", options: .regularExpression)
+        let said =
+            after.replacingOccurrences(of: "\u{1B}(\\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>])", with: "", options: .regularExpression)
             .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.last ?? ""
         return Exit(status: waitStatus.map(describe) ?? "did not exit", milliseconds: elapsed, restored: restored, said: said)
     }

@@ -32,8 +32,9 @@ public struct CentralServer: Sendable {
             Self.json(service.healthJSON())
         }
         router.get("/v1/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: await service.metricsText())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: await service.metricsText())))
         }
 
         // Everything else is signed by a node.
@@ -69,14 +70,17 @@ public struct CentralServer: Sendable {
 
     /// Runs the server until the task is cancelled (or SIGINT/SIGTERM with `runService`).
     /// `onRunning` gets the port actually bound (ask for port 0 in tests).
-    public func run(host: String, port: Int, logLevel: Logger.Level = .info,
-                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(
+        host: String, port: Int, logLevel: Logger.Level = .info,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         var logger = Logger(label: "floor-central")
         logger.logLevel = logLevel
-        let app = Application(router: router(),
-                              configuration: .init(address: .hostname(host, port: port), serverName: "floor-central"),
-                              onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-                              logger: logger)
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "floor-central"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
         try await app.runService()
     }
 
@@ -132,13 +136,16 @@ struct NodeAuthentication: RouterMiddleware {
             do {
                 context.signedBody = Data(try await request.collectBody(upTo: service.maxBatchBytes).readableBytesView)
             } catch {
-                throw HTTPRefusal(CentralRefusal(status: 413, code: "too_large",
-                                                 message: "the batch is larger than \(service.maxBatchBytes) bytes: send smaller batches"))
+                throw HTTPRefusal(
+                    CentralRefusal(
+                        status: 413, code: "too_large",
+                        message: "the batch is larger than \(service.maxBatchBytes) bytes: send smaller batches"))
             }
         }
         do {
-            context.node = try service.authenticate(authorization: request.headers[.authorization], method: request.method.rawValue,
-                                                    target: request.uri.string, body: context.signedBody)
+            context.node = try service.authenticate(
+                authorization: request.headers[.authorization], method: request.method.rawValue,
+                target: request.uri.string, body: context.signedBody)
         } catch {
             throw HTTPRefusal(CentralRefusal.from(error))
         }
@@ -173,7 +180,8 @@ public struct HTTPRefusal: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Body(error: refusal.code, message: refusal.message, expected: refusal.expected, epoch: refusal.epoch)))
+        let data =
+            (try? encoder.encode(Body(error: refusal.code, message: refusal.message, expected: refusal.expected, epoch: refusal.epoch)))
             ?? Data()
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -12,7 +12,9 @@ extension CentralService {
         do {
             segment = try Segment.decode(body, maxBytes: maxBatchBytes)
             guard segment.header.kind == .node, segment.header.source == node else {
-                throw CentralRefusal(status: 403, code: "foreign_event", message: "node \(node) may push only its own events (the segment says it comes from \(segment.header.source))")
+                throw CentralRefusal(
+                    status: 403, code: "foreign_event",
+                    message: "node \(node) may push only its own events (the segment says it comes from \(segment.header.source))")
             }
         } catch {
             let r = CentralRefusal.from(error)
@@ -34,7 +36,9 @@ extension CentralService {
         }
         let ack = try store.write { db in try Central.accept(segment, from: source, db: db) }
         advance(head: ack.head)
-        lock.withLock { counters.eventsApplied += ack.applied; counters.duplicates += ack.duplicates }
+        lock.withLock {
+            counters.eventsApplied += ack.applied; counters.duplicates += ack.duplicates
+        }
         scheduleFolding()
         var r = Replication.ReceiveResult()
         r.applied = ack.applied; r.duplicates = ack.duplicates; r.flagged = ack.flagged
@@ -131,7 +135,11 @@ extension CentralService {
             } catch {
                 results = batch.map { _ in .failure(error) }
             }
-            if !batch.isEmpty { lock.withLock { counters.groupCommits += 1; lastPush = Date() } }
+            if !batch.isEmpty {
+                lock.withLock {
+                    counters.groupCommits += 1; lastPush = Date()
+                }
+            }
             if newHead > 0 { advance(head: newHead) }
             for (job, result) in zip(batch, results) { job.done(result) }
         }

@@ -21,8 +21,9 @@ extension CentralService {
             let fm = FileManager.default
             // The position is kept beside the file: opening the snapshot to read it would write.
             if let attrs = try? fm.attributesOfItem(atPath: snapshotPath),
-               let made = attrs[.modificationDate] as? Date, Date().timeIntervalSince(made) < snapshotMaxAge,
-               let text = try? String(contentsOfFile: snapshotPath + ".pos", encoding: .utf8), let pos = Int64(text) {
+                let made = attrs[.modificationDate] as? Date, Date().timeIntervalSince(made) < snapshotMaxAge,
+                let text = try? String(contentsOfFile: snapshotPath + ".pos", encoding: .utf8), let pos = Int64(text)
+            {
                 return (snapshotPath, pos)
             }
             let tmp = snapshotPath + ".tmp"

@@ -66,7 +66,9 @@ public final class CentralService: @unchecked Sendable {
     /// current secret.
     public func authenticate(authorization: String?, method: String, target: String, body: Data) throws -> String {
         guard let authorization, !authorization.isEmpty else {
-            throw CentralRefusal(status: 401, code: "unauthenticated", message: "the request carries no Authorization header: give the node id and its secret (--node, --secret)")
+            throw CentralRefusal(
+                status: 401, code: "unauthenticated",
+                message: "the request carries no Authorization header: give the node id and its secret (--node, --secret)")
         }
         guard let (node, sig) = RequestAuth.parse(authorization) else {
             throw CentralRefusal(status: 401, code: "unauthenticated", message: "the Authorization header is not a Floor signature")
@@ -76,7 +78,9 @@ public final class CentralService: @unchecked Sendable {
         let expected = RequestAuth.signature(method: method, target: target, body: body, secret: secret)
         guard Segment.constantTimeEqual(sig.lowercased(), expected) else {
             count(refused: "bad_secret")
-            throw CentralRefusal(status: 401, code: "bad_secret", message: "the request's signature does not match node \(node)'s secret (wrong secret, or the request was altered)")
+            throw CentralRefusal(
+                status: 401, code: "bad_secret",
+                message: "the request's signature does not match node \(node)'s secret (wrong secret, or the request was altered)")
         }
         return node
     }

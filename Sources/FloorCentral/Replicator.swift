@@ -69,7 +69,10 @@ public final class Replicator: @unchecked Sendable {
         let e = error as? SyncError
         let pending = (try? store.read { db in try Replication.pendingCount(db: db) }) ?? 0
         update { s in
-            s.connected = (e.map { if case .unreachable = $0 { return false }; return true }) ?? false
+            s.connected =
+                (e.map {
+                    if case .unreachable = $0 { return false }; return true
+                }) ?? false
             s.error = Sanitize.line(e?.description ?? "\(error)")
             s.needsAttention = !(e?.isTransient ?? true)
             s.pending = pending

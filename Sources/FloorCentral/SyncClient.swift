@@ -71,8 +71,10 @@ public final class SyncClient: Sendable {
     public let pushBatch: Int
     public let pullBatch: Int
 
-    public init(store: Store, central: String, node: String, secret: String, http: HTTPClient = floorHTTPClient,
-                pushBatch: Int = 2000, pullBatch: Int = 2000) {
+    public init(
+        store: Store, central: String, node: String, secret: String, http: HTTPClient = floorHTTPClient,
+        pushBatch: Int = 2000, pullBatch: Int = 2000
+    ) {
         self.store = store
         self.central = central.hasSuffix("/") ? String(central.dropLast()) : central
         self.node = node; self.secret = secret; self.http = http
@@ -83,7 +85,9 @@ public final class SyncClient: Sendable {
     public static func configured(store: Store, http: HTTPClient = floorHTTPClient, pullBatch: Int = 2000) throws -> SyncClient {
         let s = try store.read { db in try Replication.settings(db: db) }
         guard let central = s.central, !central.isEmpty else { throw SyncError.notConfigured("no central node (give --central URL once)") }
-        guard let secret = s.secret, !secret.isEmpty else { throw SyncError.notConfigured("no secret (give --secret, printed by `floor central add-node \(s.node)`)") }
+        guard let secret = s.secret, !secret.isEmpty else {
+            throw SyncError.notConfigured("no secret (give --secret, printed by `floor central add-node \(s.node)`)")
+        }
         return SyncClient(store: store, central: central, node: s.node, secret: secret, http: http, pullBatch: pullBatch)
     }
 
@@ -110,8 +114,9 @@ public final class SyncClient: Sendable {
                 (try Replication.outgoing(limit: pushBatch, db: db), try Replication.pendingCount(db: db))
             }
             if events.isEmpty { break }
-            let segment = Segment(header: .init(source: node, kind: .node, pending: pending - events.count),
-                                  items: events.map { Segment.Item(envelope: $0) })
+            let segment = Segment(
+                header: .init(source: node, kind: .node, pending: pending - events.count),
+                items: events.map { Segment.Item(envelope: $0) })
             let (status, body) = try await request(method: .POST, target: "/v1/push", body: segment.encode(secret: secret))
             if status == 200 {
                 let ack: Central.PushAck
@@ -153,8 +158,9 @@ public final class SyncClient: Sendable {
         while true {
             let position = try store.read { db in try EventLog.nodeState(db: db).centralPosition }
             let w = (wait > 0 && upToDate) ? wait : 0
-            let (status, body) = try await request(method: .GET, target: "/v1/pull?after=\(position)&limit=\(batch ?? pullBatch)&wait=\(w)",
-                                                   body: Data(), timeout: .seconds(Int64(w) + 60))
+            let (status, body) = try await request(
+                method: .GET, target: "/v1/pull?after=\(position)&limit=\(batch ?? pullBatch)&wait=\(w)",
+                body: Data(), timeout: .seconds(Int64(w) + 60))
             guard status == 200 else { throw SyncError.refused(Self.refusal(status: status, body: body)) }
             let segment: Segment
             do { segment = try Segment.decode(body) } catch {
@@ -246,8 +252,10 @@ public final class SyncClient: Sendable {
     }
 
     /// - Parameter authorization: the header to send (default: signed as this node; "" sends none).
-    func request(method: HTTPMethod, target: String, body: Data, timeout: TimeAmount = .seconds(60),
-                 authorization: String? = nil) async throws -> (Int, Data) {
+    func request(
+        method: HTTPMethod, target: String, body: Data, timeout: TimeAmount = .seconds(60),
+        authorization: String? = nil
+    ) async throws -> (Int, Data) {
         var req = HTTPClientRequest(url: central + target)
         req.method = method
         let auth = authorization ?? RequestAuth.header(node: node, method: method.rawValue, target: target, body: body, secret: secret)

@@ -10,7 +10,8 @@ public struct StoreOptions: ParsableArguments {
     public init() {}
 
     public static var defaultPath: String {
-        let base = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].map { $0 + "/floor" }
+        let base =
+            ProcessInfo.processInfo.environment["XDG_DATA_HOME"].map { $0 + "/floor" }
             ?? (NSHomeDirectory() + "/.local/share/floor")
         return base + "/floor.db"
     }

@@ -91,12 +91,14 @@ enum FuzzTargets {
         _ = Segment.peekSource(Data(bytes))
     }
 
-    static let examplePlant: Plant? = try? PlantFile.load(text: """
-        plant: {id: P, name: Plant, timezone: UTC}
-        work_centers: [{id: WC, name: W}]
-        parts: [{id: PART-1, name: Part, revision: A, routing: R}]
-        routings: [{id: R, version: 1, status: approved, effective: 2026-01-01, steps: [{id: OP10, name: S, work_center: WC}]}]
-        """, file: "p.yaml").get()
+    static let examplePlant: Plant? = try? PlantFile.load(
+        text: """
+            plant: {id: P, name: Plant, timezone: UTC}
+            work_centers: [{id: WC, name: W}]
+            parts: [{id: PART-1, name: Part, revision: A, routing: R}]
+            routings: [{id: R, version: 1, status: approved, effective: 2026-01-01, steps: [{id: OP10, name: S, work_center: WC}]}]
+            """, file: "p.yaml"
+    ).get()
 
     static func plant(_ bytes: [UInt8]) {
         guard let s = String(bytes: bytes, encoding: .utf8) else { return }

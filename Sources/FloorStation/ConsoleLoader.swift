@@ -119,14 +119,20 @@ public enum ConsoleLoader {
                 case .tab(.stations):
                     let b = try BoardQueries.load(db, plant: plant, now: now, listLimit: 0)
                     t.title = "All stations"
-                    t.summary = ["output today \(b.outputToday) · late \(b.lateCount) · at risk \(b.atRiskCount) · open holds \(b.holdCount)"
-                                 + " · FPY today \(b.fpyToday.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") · \(b.windowLabel)"]
+                    t.summary = [
+                        "output today \(b.outputToday) · late \(b.lateCount) · at risk \(b.atRiskCount) · open holds \(b.holdCount)"
+                            + " · FPY today \(b.fpyToday.map { "\(Int(($0 * 100).rounded()))%" } ?? "-") · \(b.windowLabel)"
+                    ]
                     t.columns = ["STATION", "NAME", "STATE", "FOR", "WORK", "ACT/PLAN", "WAITING", "ANDON"]
                     t.rows = b.tiles.map { x in
-                        ConsoleRow(cells: [x.station, x.name, x.state.rawValue, x.since.map(age) ?? "",
-                                           x.state == .down ? (x.downReason ?? "") : [x.workOrder, x.step, x.operatorName].compactMap { $0 }.joined(separator: " "),
-                                           "\(x.actual)/\(x.planned)", "\(x.waiting)", x.andon ?? ""],
-                                   role: Tone(x.state), ref: .station(x.station))
+                        ConsoleRow(
+                            cells: [
+                                x.station, x.name, x.state.rawValue, x.since.map(age) ?? "",
+                                x.state == .down
+                                    ? (x.downReason ?? "") : [x.workOrder, x.step, x.operatorName].compactMap { $0 }.joined(separator: " "),
+                                "\(x.actual)/\(x.planned)", "\(x.waiting)", x.andon ?? "",
+                            ],
+                            role: Tone(x.state), ref: .station(x.station))
                     }
                 case .station(let id):
                     guard let st = plant.stations[id] else { t.problem = "no station \(id)"; return t }
@@ -135,9 +141,13 @@ public enum ConsoleLoader {
                     let state = StoreState(db: db, plant: plant)
                     for e in try Queries.queue(workCenter: st.workCenter, db) {
                         if e.status == .hold { try rework(e.serial, state) }
-                        t.rows.append(ConsoleRow(cells: [e.serial, e.part, e.workOrder, e.step, e.status.rawValue.uppercased(), e.station ?? "",
-                                                         e.priority.rawValue, e.due],
-                                                 role: e.status == .hold ? .warn : (e.status == .running ? .ok : .normal), ref: .part(e.serial)))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    e.serial, e.part, e.workOrder, e.step, e.status.rawValue.uppercased(), e.station ?? "",
+                                    e.priority.rawValue, e.due,
+                                ],
+                                role: e.status == .hold ? .warn : (e.status == .running ? .ok : .normal), ref: .part(e.serial)))
                     }
                     t.summary = ["\(t.rows.count) travelers at \(st.workCenter) · Enter: a part's history"]
                 case .history(let serial):
@@ -145,24 +155,33 @@ public enum ConsoleLoader {
                     let sum = trace.summary
                     try rework(serial, StoreState(db: db, plant: plant))
                     t.title = "History of \(serial)"
-                    t.summary = ["order \(sum["work_order"]?.plain ?? "") · part \(sum["part"]?.plain ?? "") · at \(sum["step"]?.plain ?? "")"
-                                 + " · \(sum["state"]?.plain.uppercased() ?? "")" + ((sum["station"]?.plain).map { $0.isEmpty ? "" : " @\($0)" } ?? "")]
+                    t.summary = [
+                        "order \(sum["work_order"]?.plain ?? "") · part \(sum["part"]?.plain ?? "") · at \(sum["step"]?.plain ?? "")"
+                            + " · \(sum["state"]?.plain.uppercased() ?? "")" + ((sum["station"]?.plain).map { $0.isEmpty ? "" : " @\($0)" } ?? "")
+                    ]
                     if let p = try StoreState(db: db, plant: plant).part(serial) {
                         for h in p.holds { t.summary.append("⚠ hold \(h.reason)\(h.ncr.map { " \($0)" } ?? "") since \(age(h.at)) ago: \(h.note)") }
                         for n in p.ncrs where n.disposition != nil {
-                            t.summary.append("✔ \(n.ncr) dispositioned \(n.disposition!.rawValue) by \(n.dispositionBy ?? "")"
-                                             + (n.reworkStep.map { " to \($0)" } ?? "") + (n.reference.map { " ref \($0)" } ?? ""))
+                            t.summary.append(
+                                "✔ \(n.ncr) dispositioned \(n.disposition!.rawValue) by \(n.dispositionBy ?? "")"
+                                    + (n.reworkStep.map { " to \($0)" } ?? "") + (n.reference.map { " ref \($0)" } ?? ""))
                         }
                     }
                     t.columns = ["AT", "EVENT", "STEP", "STATION", "BY", "SIGNED", "DETAIL"]
-                    for (entry, payload) in zip(trace.entries, trace.payloads + Array(repeating: "", count: max(0, trace.entries.count - trace.payloads.count))) {
+                    for (entry, payload) in zip(
+                        trace.entries, trace.payloads + Array(repeating: "", count: max(0, trace.entries.count - trace.payloads.count)))
+                    {
                         let type = entry["event"]?.plain ?? ""
                         let meaning = Signature.meaning(of: EventCodec.decode(type: type, version: 1, payload: payload)) ?? ""
                         let by = entry["by"]?.plain ?? ""
-                        t.rows.append(ConsoleRow(cells: [String((entry["at"]?.plain ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "), type,
-                                                         entry["step"]?.plain ?? "", entry["station"]?.plain ?? "",
-                                                         plant.people[by]?.name ?? by, meaning, entry["detail"]?.plain ?? ""],
-                                                 role: type.contains("held") || type.contains("failed") ? .warn : .normal, ref: .part(serial)))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    String((entry["at"]?.plain ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "), type,
+                                    entry["step"]?.plain ?? "", entry["station"]?.plain ?? "",
+                                    plant.people[by]?.name ?? by, meaning, entry["detail"]?.plain ?? "",
+                                ],
+                                role: type.contains("held") || type.contains("failed") ? .warn : .normal, ref: .part(serial)))
                     }
                 case .tab(.holds):
                     t.title = "Open holds and nonconformances"
@@ -170,10 +189,15 @@ public enum ConsoleLoader {
                     let state = StoreState(db: db, plant: plant)
                     for h in try Queries.openHolds(db) {
                         let agg = AggregateID(rawValue: h.aggregate)
-                        let ref: RowRef = agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
+                        let ref: RowRef =
+                            agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
                         if agg.kind == "part" { try rework(agg.key, state) }
-                        t.rows.append(ConsoleRow(cells: [agg.rawValue, h.part ?? "", h.step ?? "", h.reason, h.ncr ?? "", age(h.at),
-                                                         plant.people[h.by]?.name ?? h.by, h.note], role: .warn, ref: ref))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    agg.rawValue, h.part ?? "", h.step ?? "", h.reason, h.ncr ?? "", age(h.at),
+                                    plant.people[h.by]?.name ?? h.by, h.note,
+                                ], role: .warn, ref: ref))
                     }
                     t.summary = ["\(t.rows.count) open · d disposition · l release · Enter history"]
                 case .tab(.fpi):
@@ -188,17 +212,23 @@ public enum ConsoleLoader {
                     t.title = "Override requests waiting for approval"
                     t.columns = ["SERIAL", "STEP", "BLOCKER", "REASON", "ASKED BY", "ID"]
                     for o in try Queries.overrideRequests(db) {
-                        t.rows.append(ConsoleRow(cells: [o.serial, o.step, o.blocker, o.reason, plant.people[o.requestedBy]?.name ?? o.requestedBy, o.id],
-                                                 role: .warn, ref: .override(serial: o.serial, id: o.id)))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [o.serial, o.step, o.blocker, o.reason, plant.people[o.requestedBy]?.name ?? o.requestedBy, o.id],
+                                role: .warn, ref: .override(serial: o.serial, id: o.id)))
                     }
                     t.summary = ["\(t.rows.count) waiting · a approve (expires, single use) · undo approvals: u on a part's history"]
                 case .tab(.andon):
                     t.title = "Andon calls"
                     t.columns = ["STATION", "KIND", "AGE", "CALLED BY", "ACKNOWLEDGED", "NOTE"]
                     for a in try Queries.andonCalls(db) {
-                        t.rows.append(ConsoleRow(cells: [a.station, AndonKind(rawValue: a.kind)?.label ?? a.kind, age(a.at), plant.people[a.by]?.name ?? a.by,
-                                                         a.acknowledgedBy.map { plant.people[$0]?.name ?? $0 } ?? "NO", a.note],
-                                                 role: a.acknowledgedBy == nil ? .stop : .warn, ref: .andon(station: a.station)))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    a.station, AndonKind(rawValue: a.kind)?.label ?? a.kind, age(a.at), plant.people[a.by]?.name ?? a.by,
+                                    a.acknowledgedBy.map { plant.people[$0]?.name ?? $0 } ?? "NO", a.note,
+                                ],
+                                role: a.acknowledgedBy == nil ? .stop : .warn, ref: .andon(station: a.station)))
                     }
                     t.summary = ["\(t.rows.count) open · k acknowledge · c clear"]
                 case .tab(.orders):
@@ -208,7 +238,7 @@ public enum ConsoleLoader {
                     t.rows = report.rows.suffix(2000).map { cells in
                         let c = cells.map(\.plain)
                         let status = WorkOrderStatus(rawValue: c[2])
-                    let role: Tone = status == .hold ? .warn : (status == .complete || status == .cancelled ? .dim : .normal)
+                        let role: Tone = status == .hold ? .warn : (status == .complete || status == .cancelled ? .dim : .normal)
                         return ConsoleRow(cells: c, role: role, ref: .order(c[0]))
                     }
                     t.summary = ["\(report.rows.count) orders · P priority · h hold · r release · x cancel · L load a file"]
@@ -223,17 +253,25 @@ public enum ConsoleLoader {
                     let lastOk = try Store.meta(Replication.lastOkKey, db: db).flatMap(Int64.init)
                     let configured = try Store.meta(Replication.centralKey, db: db) != nil
                     if configured || own.node == Central.nodeID {
-                        t.rows.append(ConsoleRow(cells: ["this store: \(own.node)", "\(pending) to send",
-                                                         own.node == Central.nodeID ? "(central node)" : "last sync " + (lastOk.map { age($0) } ?? "never"),
-                                                         (try Store.meta(Replication.lastErrorKey, db: db)).map { "refused: " + $0 } ?? "ok"],
-                                                 role: pending > 0 && own.node != Central.nodeID ? .warn : .normal))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    "this store: \(own.node)", "\(pending) to send",
+                                    own.node == Central.nodeID ? "(central node)" : "last sync " + (lastOk.map { age($0) } ?? "never"),
+                                    (try Store.meta(Replication.lastErrorKey, db: db)).map { "refused: " + $0 } ?? "ok",
+                                ],
+                                role: pending > 0 && own.node != Central.nodeID ? .warn : .normal))
                     }
                     for n in try Central.knownNodes(db: db) {
                         let seen = [n.lastPush.map { "push " + age($0) }, n.lastPull.map { "pull " + age($0) }].compactMap { $0 }
                         let state = n.revoked == true ? "REVOKED" : (n.lastError.map { "refused: " + $0 } ?? "ok")
-                        t.rows.append(ConsoleRow(cells: ["node \(n.node)", n.pending.map { "\($0) to send" } ?? "-",
-                                                         seen.isEmpty ? "never" : seen.joined(separator: " · "), state],
-                                                 role: n.revoked == true || n.lastError != nil ? .stop : ((n.pending ?? 0) > 0 ? .warn : .normal)))
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    "node \(n.node)", n.pending.map { "\($0) to send" } ?? "-",
+                                    seen.isEmpty ? "never" : seen.joined(separator: " · "), state,
+                                ],
+                                role: n.revoked == true || n.lastError != nil ? .stop : ((n.pending ?? 0) > 0 ? .warn : .normal)))
                     }
                     let nodeRows = t.rows.count
                     t.rows += report.rows.map { ConsoleRow(cells: $0.map(\.plain), role: .warn) }
@@ -245,7 +283,12 @@ public enum ConsoleLoader {
                     t.columns = ["REPORT", "WHAT", "FIGURES"]
                     for r in try Reports.oee(db, plant: plant, from: from, to: millis).rows {
                         let c = r.map(\.plain)
-                        t.rows.append(ConsoleRow(cells: ["OEE", c[0], "A \(c[2])% × P \(c[3])% × Q \(c[4])% = \(c[5].isEmpty ? "-" : c[5] + "%")  good \(c[6]) scrap \(c[7])"]))
+                        t.rows.append(
+                            ConsoleRow(cells: [
+                                "OEE", c[0],
+                                "A \(c[2])% × P \(c[3])% × Q \(c[4])% = \(c[5].isEmpty ? "-" : c[5] + "%")  good \(c[6]) scrap "
+                                    + "\(c[7])",
+                            ]))
                     }
                     for r in try Reports.fpy(db, from: from, to: millis).rows {
                         let c = r.map(\.plain)
@@ -257,7 +300,9 @@ public enum ConsoleLoader {
                     }
                     for r in try Reports.wipSummary(db).rows {
                         let c = r.map(\.plain)
-                        t.rows.append(ConsoleRow(cells: ["WIP", "\(c[0]) \(c[1])\(c[2].isEmpty ? "" : " @" + c[2])", "\(c[3]): \(c[4]) travelers, \(c[5]) pcs"]))
+                        t.rows.append(
+                            ConsoleRow(cells: ["WIP", "\(c[0]) \(c[1])\(c[2].isEmpty ? "" : " @" + c[2])", "\(c[3]): \(c[4]) travelers, \(c[5]) pcs"])
+                        )
                     }
                 }
                 return t

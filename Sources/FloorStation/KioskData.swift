@@ -1,5 +1,4 @@
 import Foundation
-
 import LocalStore
 import MESCore
 import ScannerInput
@@ -83,16 +82,20 @@ public enum KioskLoader {
     /// With `previous` from the same minute, station and person and no event since, the queue,
     /// running work and banners are reused and only the selected part is read: a scan that only
     /// selects a part (or is refused) costs one part read, not a queue evaluation.
-    public static func load(service: FloorService, station stationID: String, person: Person?, selected: String?,
-                     evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil) throws -> KioskData {
+    public static func load(
+        service: FloorService, station stationID: String, person: Person?, selected: String?,
+        evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil
+    ) throws -> KioskData {
         try service.store.read { db in
             let millis = now.epochMillis
             let lastEvent = try EventLog.lastPosition(db: db)
             if var d = previous, d.problem == nil, d.lastEvent == lastEvent, d.stationID == stationID, d.personBadge == person?.badge,
-               d.evaluatedRows >= evaluateRows, d.loadedAt / 60_000 == millis / 60_000,
-               let plant = try service.plantIndex(db), let station = plant.stations[stationID] {
-                d.part = try partDetail(selected, station: station, person: person, plant: plant,
-                                        state: StoreState(db: db, plant: plant), now: now)
+                d.evaluatedRows >= evaluateRows, d.loadedAt / 60_000 == millis / 60_000,
+                let plant = try service.plantIndex(db), let station = plant.stations[stationID]
+            {
+                d.part = try partDetail(
+                    selected, station: station, person: person, plant: plant,
+                    state: StoreState(db: db, plant: plant), now: now)
                 return d
             }
             var d = KioskData()
@@ -122,36 +125,43 @@ public enum KioskLoader {
             for (i, e) in entries.enumerated() {
                 let wo: WorkOrderState?
                 if let cached = orders[e.workOrder] { wo = cached } else { wo = try state.workOrder(e.workOrder); orders[e.workOrder] = wo }
-                let r = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }   // cached (RoutingCache)
+                let r = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }  // cached (RoutingCache)
                 let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: e.step, quantity: e.quantity) } ?? 0
                 pairs.append((e.workOrder, e.step))
                 // Running or paused: here (with who and since, from the part), or at another station.
                 var elsewhere: String?
                 if e.status == .running || e.status == .paused {
                     if e.station == stationID, let run = try state.part(e.serial)?.run {
-                        d.running.append(KioskData.RunRow(serial: e.serial, workOrder: e.workOrder, step: e.step, status: e.status,
-                                                          operatorBadge: run.operator_, operatorName: plant.people[run.operator_]?.name ?? run.operator_,
-                                                          since: run.pausedAt ?? run.startedAt, mine: run.operator_ == person?.badge))
+                        d.running.append(
+                            KioskData.RunRow(
+                                serial: e.serial, workOrder: e.workOrder, step: e.step, status: e.status,
+                                operatorBadge: run.operator_, operatorName: plant.people[run.operator_]?.name ?? run.operator_,
+                                since: run.pausedAt ?? run.startedAt, mine: run.operator_ == person?.badge))
                         continue
                     }
                     elsewhere = e.station ?? "?"
                 }
                 var blockers: [RefusalReason]?
                 if let person, i < evaluateRows, elsewhere == nil {
-                    blockers = try StartGate.evaluate(serial: e.serial, station: station, person: person, plant: plant,
-                                                      state: state, env: env).blockers
+                    blockers = try StartGate.evaluate(
+                        serial: e.serial, station: station, person: person, plant: plant,
+                        state: state, env: env
+                    ).blockers
                 }
-                d.queue.append(KioskData.QueueRow(serial: e.serial, workOrder: e.workOrder, part: e.part, step: e.step,
-                                                  stepName: r?.step(e.step)?.name ?? e.step, status: e.status, quantity: e.quantity,
-                                                  priority: e.priority, due: e.due,
-                                                  risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
-                                                  blockers: blockers, isFirstPiece: false, elsewhere: elsewhere))
+                d.queue.append(
+                    KioskData.QueueRow(
+                        serial: e.serial, workOrder: e.workOrder, part: e.part, step: e.step,
+                        stepName: r?.step(e.step)?.name ?? e.step, status: e.status, quantity: e.quantity,
+                        priority: e.priority, due: e.due,
+                        risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
+                        blockers: blockers, isFirstPiece: false, elsewhere: elsewhere))
             }
             d.banners = try StationBoard.firstPieceBanners(pairs: pairs, station: station, person: person, plant: plant, state: state, now: now)
-            let firstPieces = Set(d.banners.compactMap { b -> String? in
-                if case .pending(let s) = b.status { return s }
-                return nil
-            })
+            let firstPieces = Set(
+                d.banners.compactMap { b -> String? in
+                    if case .pending(let s) = b.status { return s }
+                    return nil
+                })
             for i in d.queue.indices where firstPieces.contains(d.queue[i].serial) { d.queue[i].isFirstPiece = true }
             d.people = plant.people.mapValues(\.name)
 
@@ -161,8 +171,10 @@ public enum KioskLoader {
     }
 
     /// The open part: its step, instructions, materials, measurements due and start blockers.
-    public static func partDetail(_ selected: String?, station: Station, person: Person?, plant: PlantIndex,
-                           state: StoreState, now: Date) throws -> KioskData.PartDetail? {
+    public static func partDetail(
+        _ selected: String?, station: Station, person: Person?, plant: PlantIndex,
+        state: StoreState, now: Date
+    ) throws -> KioskData.PartDetail? {
         guard let selected, let part = try state.part(selected) else { return nil }
         let millis = now.epochMillis
         let wo = try state.workOrder(part.workOrder)
@@ -170,14 +182,17 @@ public enum KioskLoader {
         let step = r?.step(part.run?.step ?? part.step)
         var blockers: [RefusalReason] = []
         if let person, part.status == .queued || part.status == .hold {
-            blockers = try StartGate.evaluate(serial: selected, station: station, person: person, plant: plant,
-                                              state: state, env: DecisionEnv(now: now, newID: { "" })).blockers
+            blockers = try StartGate.evaluate(
+                serial: selected, station: station, person: person, plant: plant,
+                state: state, env: DecisionEnv(now: now, newID: { "" })
+            ).blockers
         }
         let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
         var notNow: [CommandVerb: Refusal] = [:]
         if let person {
-            notNow = try preview(selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
-                                 state: state, now: now)
+            notNow = try preview(
+                selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
+                state: state, now: now)
         }
         return KioskData.PartDetail(
             part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
@@ -185,8 +200,11 @@ public enum KioskLoader {
             materials: step.map { StationBoard.materialsDue(part, step: $0, plant: plant) } ?? [],
             measurements: try step.map { try StationBoard.measurementsDue(part, step: $0, state: state) } ?? [],
             blockers: blockers,
-            dueRisk: wo.map { DueRisk.classify(dueAt: $0.spec.due.deadline(in: plant.calendar.timeZone).epochMillis,
-                                               now: millis, remainingMinutes: remaining) },
+            dueRisk: wo.map {
+                DueRisk.classify(
+                    dueAt: $0.spec.due.deadline(in: plant.calendar.timeZone).epochMillis,
+                    now: millis, remainingMinutes: remaining)
+            },
             due: wo?.spec.due.description ?? "", notNow: notNow)
     }
 
@@ -196,8 +214,10 @@ public enum KioskLoader {
     /// What the Decider would say to each part verb now, as the card the kiosk would send (a note
     /// and a reason stand in for what the kiosk asks for before sending). The start gate's
     /// blockers, already evaluated, answer for a start.
-    static func preview(_ serial: String, part: PartState, startBlockers: [RefusalReason], station: Station, person: Person,
-                        plant: PlantIndex, state: StoreState, now: Date) throws -> [CommandVerb: Refusal] {
+    static func preview(
+        _ serial: String, part: PartState, startBlockers: [RefusalReason], station: Station, person: Person,
+        plant: PlantIndex, state: StoreState, now: Date
+    ) throws -> [CommandVerb: Refusal] {
         var out: [CommandVerb: Refusal] = [:]
         let env = DecisionEnv(now: now, newID: { "preview" })
         for verb in previewedVerbs {

@@ -10,7 +10,8 @@ public enum StationScanner {
     /// The station's saved settings, or the defaults.
     public static func saved(_ store: Store, station: String) -> WedgeSettings {
         guard let text = try? store.meta(key(station)),
-              let s = try? JSONDecoder().decode(WedgeSettings.self, from: Data(text.utf8)) else { return .defaults }
+            let s = try? JSONDecoder().decode(WedgeSettings.self, from: Data(text.utf8))
+        else { return .defaults }
         return s
     }
 }

@@ -34,7 +34,9 @@ public struct StationSession: Sendable {
         public var events: [RecordedEvent]
         static func info(_ t: String) -> Reply { Reply(kind: .info, text: t, refusal: nil, events: []) }
         static func refused(_ r: Refusal, _ what: String) -> Reply {
-            Reply(kind: .refused, text: "REFUSED \(what): " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "), refusal: r, events: [])
+            Reply(
+                kind: .refused, text: "REFUSED \(what): " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "), refusal: r,
+                events: [])
         }
         static func refused(_ code: RefusalCode, _ message: String, _ what: String) -> Reply { refused(Refusal(code, message), what) }
     }
@@ -120,8 +122,10 @@ public struct StationSession: Sendable {
         GS1.parse(text, referenceYear: Calendar(identifier: .gregorian).component(.year, from: now), percentIsSeparator: gs1PercentIsSeparator)
     }
 
-    private mutating func gs1(_ label: Result<GS1Data, GS1Error>, _ plant: PlantIndex, _ service: FloorService, _ now: Date,
-                              _ shown: String) throws -> Reply {
+    private mutating func gs1(
+        _ label: Result<GS1Data, GS1Error>, _ plant: PlantIndex, _ service: FloorService, _ now: Date,
+        _ shown: String
+    ) throws -> Reply {
         let data: GS1Data
         switch label {
         case .failure(let e): return .refused(.badGS1, e.message, shown)
@@ -148,8 +152,10 @@ public struct StationSession: Sendable {
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
     }
 
-    private mutating func command(_ verb: CommandVerb, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
-                                  _ shown: String) throws -> Reply {
+    private mutating func command(
+        _ verb: CommandVerb, _ arg: String?, _ person: Person, _ service: FloorService, _ now: Date,
+        _ shown: String
+    ) throws -> Reply {
         switch verb {
         case .help:
             return .info(ScanVocabulary.helpLine)
@@ -174,8 +180,10 @@ public struct StationSession: Sendable {
     /// no command can be made of it. The kiosk's previews of what its actions would do ask this
     /// too, so a key and a scanned card are one path. Session verbs (help, cancel, logout) have
     /// no command.
-    public static func command(_ verb: CommandVerb, _ arg: String?, serial: String, station: String, note pendingNote: String?,
-                               good: Int? = nil, scrap: (count: Int, reason: String)? = nil) -> Result<Command, Refusal> {
+    public static func command(
+        _ verb: CommandVerb, _ arg: String?, serial: String, station: String, note pendingNote: String?,
+        good: Int? = nil, scrap: (count: Int, reason: String)? = nil
+    ) -> Result<Command, Refusal> {
         let note = pendingNote ?? ""
         switch verb {
         case .down:
@@ -215,8 +223,10 @@ public struct StationSession: Sendable {
                 return .failure(Refusal(.badDisposition, CommandVerb.dispo.syntax))
             }
             let extra = parts.count > 1 ? parts[1] : nil
-            return .success(.disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
-                                         reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note))
+            return .success(
+                .disposition(
+                    serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
+                    reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note))
         case .help, .cancel, .logout:
             return .failure(Refusal(.unknownCommand, "CMD:\(verb.rawValue) is not a command of the record"))
         }

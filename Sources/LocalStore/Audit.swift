@@ -54,8 +54,10 @@ public struct AuditReport: Equatable, Sendable, CustomStringConvertible {
     public var flaggedEvents: Int { unknownTypeEvents + futureDatedEvents }
 
     public var description: String {
-        var lines = ["Checked \(eventsChecked) events in \(streams) streams: "
-                     + (isClean ? "no problems." : "\(problemCount) problem\(problemCount == 1 ? "" : "s").")]
+        var lines = [
+            "Checked \(eventsChecked) events in \(streams) streams: "
+                + (isClean ? "no problems." : "\(problemCount) problem\(problemCount == 1 ? "" : "s").")
+        ]
         lines += problems.map { "  - \($0)" }
         if problemCount > problems.count { lines.append("  ... and \(problemCount - problems.count) more.") }
         if unknownTypeEvents > 0 {
@@ -97,20 +99,24 @@ public enum Audit {
             let id = env.id
 
             if EventLog.checksumBytes(env) != storedSum {
-                problem(.badChecksum, id, pos,
-                        "its content does not match its checksum: it was changed after it was written")
+                problem(
+                    .badChecksum, id, pos,
+                    "its content does not match its checksum: it was changed after it was written")
             }
 
             let key = env.node + "\u{0}" + env.epoch
             if let prev = streams[key] {
                 if env.seq == prev.seq + 1 {
                     if env.prevHash != EventLog.hex(prev.checksum) {
-                        problem(.brokenChain, id, pos,
-                                "it does not chain onto seq \(prev.seq) (prevHash differs from that event's checksum): one of the two was changed")
+                        problem(
+                            .brokenChain, id, pos,
+                            "it does not chain onto seq \(prev.seq) (prevHash differs from that event's checksum): one of the two was changed")
                     }
                 } else if env.seq > prev.seq + 1 {
                     let missing = env.seq - prev.seq - 1
-                    problem(.gap, id, pos, missing == 1
+                    problem(
+                        .gap, id, pos,
+                        missing == 1
                             ? "seq \(prev.seq + 1) of this node is missing (deleted, or never received)"
                             : "seqs \(prev.seq + 1) to \(env.seq - 1) of this node are missing (\(missing) events deleted, or never received)")
                 } else {
@@ -123,7 +129,9 @@ public enum Audit {
                         problem(.brokenChain, id, pos, "it is the first event of its node but names a previous event")
                     }
                 } else {
-                    problem(.gap, id, pos, env.seq == 2
+                    problem(
+                        .gap, id, pos,
+                        env.seq == 2
                             ? "seq 1 of this node is missing (deleted, or never received)"
                             : "seqs 1 to \(env.seq - 1) of this node are missing (deleted, or never received)")
                 }
@@ -138,8 +146,9 @@ public enum Audit {
             let last = streams[own.node + "\u{0}" + own.epoch]?.seq ?? 0
             if last < own.seq {
                 let first = last + 1
-                problem(.missingTail, EventID(node: own.node, epoch: own.epoch, seq: first), nil,
-                        first == own.seq
+                problem(
+                    .missingTail, EventID(node: own.node, epoch: own.epoch, seq: first), nil,
+                    first == own.seq
                         ? "this node wrote seq \(own.seq) but it is not in the log (deleted)"
                         : "this node wrote seqs up to \(own.seq) but \(first) to \(own.seq) are not in the log (deleted)")
             }

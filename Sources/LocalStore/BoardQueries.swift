@@ -99,22 +99,30 @@ public enum BoardQueries {
 
         // Waiting work per work center and status (the queue's partial index).
         var waiting: [String: [String: Int]] = [:]
-        for r in try Row.fetchAll(db, sql: """
-            SELECT work_center, status, COUNT(*) FROM parts WHERE \(Projections.openPart()) GROUP BY work_center, status
-            """) {
+        for r in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT work_center, status, COUNT(*) FROM parts WHERE \(Projections.openPart()) GROUP BY work_center, status
+                """)
+        {
             waiting[r[0], default: [:]][r[1]] = r[2]
         }
         // Running or paused, by station.
         var running: [String: [(serial: String, order: String, step: String, since: Int64)]] = [:]
-        for r in try Row.fetchAll(db, sql: """
-            SELECT station, serial, work_order, step, since FROM parts WHERE station IS NOT NULL AND status IN ('running', 'paused') ORDER BY since
-            """) {
+        for r in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT station, serial, work_order, step, since FROM parts
+                WHERE station IS NOT NULL AND status IN ('running', 'paused') ORDER BY since
+                """)
+        {
             running[r[0], default: []].append((r[1], r[2], r[3], r[4]))
         }
         let downs = try Queries.down(db)
         b.downs = downs.filter { d in stations.contains { $0.id == d.station } || workCenter == nil }.map { d in
-            BoardSnapshot.DownRow(machine: d.machine, station: d.station,
-                                  reason: plant.plant.reasons.downtime.first { $0.code == d.reason }?.label ?? d.reason, since: d.since)
+            BoardSnapshot.DownRow(
+                machine: d.machine, station: d.station,
+                reason: plant.plant.reasons.downtime.first { $0.code == d.reason }?.label ?? d.reason, since: d.since)
         }
         let downByMachine = Dictionary(downs.map { ($0.machine, $0) }, uniquingKeysWith: { a, _ in a })
         // First pieces waiting for a decision, by work center.
@@ -127,7 +135,10 @@ public enum BoardQueries {
             }
         }
         var actual: [String: Int] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT station, SUM(good) FROM step_outcomes INDEXED BY step_outcomes_at WHERE at >= ? GROUP BY station", arguments: [window.start]) {
+        for r in try Row.fetchAll(
+            db, sql: "SELECT station, SUM(good) FROM step_outcomes INDEXED BY step_outcomes_at WHERE at >= ? GROUP BY station",
+            arguments: [window.start])
+        {
             actual[r[0]] = r[1]
         }
         var andonByStation: [String: BoardSnapshot.AndonRow] = [:]
@@ -140,9 +151,10 @@ public enum BoardQueries {
             let target = plant.downtimeTarget(of: st)
             let down = downByMachine[target]
             let runs = running[st.id] ?? []
-            var tile = BoardSnapshot.Tile(station: st.id, name: st.name, workCenter: st.workCenter, state: .idle, planned: 0,
-                                          actual: actual[st.id] ?? 0, andon: andonByStation[st.id]?.kind,
-                                          waiting: (waiting[st.workCenter] ?? [:]).filter { $0.key == "queued" || $0.key == "hold" }.values.reduce(0, +))
+            var tile = BoardSnapshot.Tile(
+                station: st.id, name: st.name, workCenter: st.workCenter, state: .idle, planned: 0,
+                actual: actual[st.id] ?? 0, andon: andonByStation[st.id]?.kind,
+                waiting: (waiting[st.workCenter] ?? [:]).filter { $0.key == "queued" || $0.key == "hold" }.values.reduce(0, +))
             var runMinutes: Double? = BoardRules.averageRunMinutes(workCenter: st.workCenter, plant: plant.plant)
             if let r = runs.first(where: { _ in true }) {
                 tile.workOrder = r.order; tile.step = r.step; tile.serial = r.serial; tile.since = r.since
@@ -171,14 +183,17 @@ public enum BoardQueries {
             }
             let stops = try downtimeSpans(machine: target, from: window.start, to: millis, plant: plant, db)
                 .filter(\.planned).reduce(0.0) { $0 + Double(min(millis, $1.end ?? millis) - max(window.start, $1.start)) / 60_000 }
-            tile.planned = BoardRules.planned(shiftStart: window.start, now: millis, plannedStopMinutes: max(0, stops),
-                                              runMinutesPerPiece: runMinutes, available: tile.actual + tile.waiting + runs.count)
+            tile.planned = BoardRules.planned(
+                shiftStart: window.start, now: millis, plannedStopMinutes: max(0, stops),
+                runMinutesPerPiece: runMinutes, available: tile.actual + tile.waiting + runs.count)
             b.tiles.append(tile)
         }
 
         // Headline figures.
-        b.outputToday = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM parts WHERE status = ? AND since >= ?",
-                                         arguments: [BoardRules.outputStatus.rawValue, day.start]) ?? 0
+        b.outputToday =
+            try Int.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM parts WHERE status = ? AND since >= ?",
+                arguments: [BoardRules.outputStatus.rawValue, day.start]) ?? 0
         // One row per `StepYield` folded, its first-pass flag decided by MESCore.
         let fpy = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(first_pass), 0) FROM step_outcomes WHERE at >= ?", arguments: [day.start])!
         b.fpyToday = BoardRules.firstPassYield(through: fpy[0], firstPass: fpy[1])
@@ -187,25 +202,34 @@ public enum BoardQueries {
         // one probe); the list reads details for the first `listLimit` only. At risk: judged by
         // MESCore (`DueRisk.ofOrder`) on the standard minutes left, as the kiosk judges its rows;
         // SQL reads only the orders due within `DueRisk.horizonMinutes`, beyond which none can be.
-        let open = "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND \(Projections.openPart("p"))"
+        let open =
+            "EXISTS (SELECT 1 FROM parts p WHERE p.work_order = w.number AND \(Projections.openPart("p"))"
             + (workCenter == nil ? "" : " AND p.work_center = ?") + ")"
         let wcArg: [DatabaseValueConvertible] = workCenter.map { [$0] } ?? []
-        b.lateCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM work_orders w WHERE w.cancelled = 0 AND w.due_at < ? AND \(open)",
-                                       arguments: StatementArguments([millis] + wcArg)) ?? 0
-        let late = try Row.fetchAll(db, sql: """
-            SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
-            WHERE w.cancelled = 0 AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number LIMIT ?
-            """, arguments: StatementArguments([millis] + wcArg + [listLimit]))
-        let soon = try Row.fetchAll(db, sql: """
-            SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
-            WHERE w.cancelled = 0 AND w.due_at >= ? AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number
-            """, arguments: StatementArguments([millis, millis + Int64(try riskHorizonMinutes(db) * 60_000)] + wcArg))
+        b.lateCount =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM work_orders w WHERE w.cancelled = 0 AND w.due_at < ? AND \(open)",
+                arguments: StatementArguments([millis] + wcArg)) ?? 0
+        let late = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
+                WHERE w.cancelled = 0 AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number LIMIT ?
+                """, arguments: StatementArguments([millis] + wcArg + [listLimit]))
+        let soon = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT w.number, w.part, w.due, w.due_at, w.priority FROM work_orders w
+                WHERE w.cancelled = 0 AND w.due_at >= ? AND w.due_at < ? AND \(open) ORDER BY w.due_at, w.number
+                """, arguments: StatementArguments([millis, millis + Int64(try riskHorizonMinutes(db) * 60_000)] + wcArg))
         var rows: [BoardSnapshot.OrderRow] = []
         for r in late + soon {
             let number: String = r[0], dueAt: Int64 = r[3]
-            let travelers = try Row.fetchAll(db, sql: """
-                SELECT step, quantity FROM parts WHERE work_order = ? AND \(Projections.openPart())
-                """, arguments: [number])
+            let travelers = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT step, quantity FROM parts WHERE work_order = ? AND \(Projections.openPart())
+                    """, arguments: [number])
             var risk = DueRisk.late
             if dueAt >= millis {
                 var remaining: [Double] = []
@@ -216,8 +240,10 @@ public enum BoardQueries {
                 if risk == .onTime { continue }
                 b.atRiskCount += 1
             }
-            rows.append(BoardSnapshot.OrderRow(number: number, part: r[1], due: r[2], dueAt: dueAt, risk: risk,
-                                               priority: Priority(rawValue: r[4]) ?? .normal, open: travelers.count))
+            rows.append(
+                BoardSnapshot.OrderRow(
+                    number: number, part: r[1], due: r[2], dueAt: dueAt, risk: risk,
+                    priority: Priority(rawValue: r[4]) ?? .normal, open: travelers.count))
         }
         b.orders = Array(rows.prefix(listLimit))
 
@@ -245,9 +271,12 @@ public enum BoardQueries {
     public static func downtimeSpans(machine: String, from: Int64, to: Int64, plant: PlantIndex, _ db: Database) throws -> [DowntimeSpanInput] {
         // A span that started before `from` and is still open (or ended after it): read from the
         // machine's last start before `from` on.
-        let before = try Int64.fetchOne(db, sql: """
-            SELECT MAX(hlc_wall) FROM events WHERE aggregate = ? AND hlc_wall < ? AND type = 'downtime.started'
-            """, arguments: [AggregateID.machine(machine).rawValue, from]) ?? from
+        let before =
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(hlc_wall) FROM events WHERE aggregate = ? AND hlc_wall < ? AND type = 'downtime.started'
+                    """, arguments: [AggregateID.machine(machine).rawValue, from]) ?? from
         var spans: [DowntimeSpanInput] = []
         var open: (start: Int64, planned: Bool)?
         for env in try EventLog.events(aggregate: AggregateID.machine(machine).rawValue, from: before, to: to, db: db) {
@@ -264,4 +293,3 @@ public enum BoardQueries {
         return spans.filter { ($0.end ?? Int64.max) > from && $0.start < to }
     }
 }
-

@@ -97,32 +97,34 @@ public enum EventLog {
     public static let flagFuture: Int = 2
 
     public static func createTables(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE events (
-                pos INTEGER PRIMARY KEY,
-                node TEXT NOT NULL,
-                epoch TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                hlc_wall INTEGER NOT NULL,
-                hlc_logical INTEGER NOT NULL,
-                wall_time INTEGER NOT NULL,
-                causal INTEGER NOT NULL,
-                type TEXT NOT NULL,
-                type_version INTEGER NOT NULL,
-                aggregate TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                prev_hash BLOB,
-                payload TEXT NOT NULL,
-                checksum BLOB NOT NULL,
-                flags INTEGER NOT NULL DEFAULT 0,
-                UNIQUE (node, epoch, seq)
-            );
-            CREATE INDEX events_aggregate ON events(aggregate, hlc_wall, hlc_logical, node, seq);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE events (
+                    pos INTEGER PRIMARY KEY,
+                    node TEXT NOT NULL,
+                    epoch TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hlc_wall INTEGER NOT NULL,
+                    hlc_logical INTEGER NOT NULL,
+                    wall_time INTEGER NOT NULL,
+                    causal INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    type_version INTEGER NOT NULL,
+                    aggregate TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    prev_hash BLOB,
+                    payload TEXT NOT NULL,
+                    checksum BLOB NOT NULL,
+                    flags INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (node, epoch, seq)
+                );
+                CREATE INDEX events_aggregate ON events(aggregate, hlc_wall, hlc_logical, node, seq);
+                """)
     }
 
     /// The column list every envelope query selects, in the order `envelope(columns:)` reads.
-    static let columns = "pos, node, epoch, seq, hlc_wall, hlc_logical, wall_time, causal, type, type_version, aggregate, actor, prev_hash, payload, checksum, flags"
+    static let columns =
+        "pos, node, epoch, seq, hlc_wall, hlc_logical, wall_time, causal, type, type_version, aggregate, actor, prev_hash, payload, checksum, flags"
 
     public static let insertSQL = """
         INSERT INTO events (node, epoch, seq, hlc_wall, hlc_logical, wall_time, causal, type, type_version,
@@ -133,18 +135,21 @@ public enum EventLog {
     // MARK: Node state
 
     public static func nodeState(db: Database) throws -> NodeState {
-        let stmt = try db.cachedStatement(sql: """
-            SELECT node, epoch, seq, last_hash, hlc_wall, hlc_logical, central_position FROM node_state WHERE id = 1
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT node, epoch, seq, last_hash, hlc_wall, hlc_logical, central_position FROM node_state WHERE id = 1
+                """)
         guard let row = try Row.fetchOne(stmt) else { throw EventLogError.missingNodeState }
-        return NodeState(node: row[0], epoch: row[1], seq: row[2], lastHash: row[3],
-                         clock: HLCClock(last: HLC(wall: row[4], logical: row[5])), centralPosition: row[6])
+        return NodeState(
+            node: row[0], epoch: row[1], seq: row[2], lastHash: row[3],
+            clock: HLCClock(last: HLC(wall: row[4], logical: row[5])), centralPosition: row[6])
     }
 
     static func saveNodeState(_ s: NodeState, db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            UPDATE node_state SET seq = ?, last_hash = ?, hlc_wall = ?, hlc_logical = ?, central_position = ? WHERE id = 1
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                UPDATE node_state SET seq = ?, last_hash = ?, hlc_wall = ?, hlc_logical = ?, central_position = ? WHERE id = 1
+                """)
         try stmt.execute(arguments: [s.seq, s.lastHash, s.clock.last.wall, s.clock.last.logical, s.centralPosition])
     }
 
@@ -156,8 +161,9 @@ public enum EventLog {
     /// Records the highest central position this node has applied (the causal context stamped
     /// on the events it writes from now on). Never moves backwards.
     public static func setCentralPosition(_ position: Int64, db: Database) throws {
-        try db.execute(sql: "UPDATE node_state SET central_position = MAX(central_position, ?) WHERE id = 1",
-                       arguments: [position])
+        try db.execute(
+            sql: "UPDATE node_state SET central_position = MAX(central_position, ?) WHERE id = 1",
+            arguments: [position])
     }
 
     // MARK: Append (this node's events)
@@ -181,10 +187,11 @@ public enum EventLog {
             if aggregate.contains("\n") { throw EventLogError.invalidField(name: "aggregate", value: aggregate) }
             let hlc = state.clock.tick(physical: now)
             state.seq += 1
-            var env = EventEnvelope(node: state.node, epoch: state.epoch, seq: state.seq, hlc: hlc, wallTime: wall,
-                                    causal: state.centralPosition, type: event.type, typeVersion: event.version,
-                                    aggregate: aggregate, actor: actor, prevHash: state.lastHash,
-                                    payload: EventCodec.payload(of: event))
+            var env = EventEnvelope(
+                node: state.node, epoch: state.epoch, seq: state.seq, hlc: hlc, wallTime: wall,
+                causal: state.centralPosition, type: event.type, typeVersion: event.version,
+                aggregate: aggregate, actor: actor, prevHash: state.lastHash,
+                payload: EventCodec.payload(of: event))
             let digest = checksumBytes(env)
             env.checksum = hex(digest)
             var flags = 0
@@ -288,8 +295,10 @@ public enum EventLog {
     static func validate(_ env: EventEnvelope) throws {
         let id = env.id
         if env.seq < 1 { throw IngestError.malformed(id, "seq must be 1 or more") }
-        for (name, value) in [("node", env.node), ("epoch", env.epoch), ("type", env.type),
-                              ("aggregate", env.aggregate), ("actor", env.actor), ("prevHash", env.prevHash)]
+        for (name, value) in [
+            ("node", env.node), ("epoch", env.epoch), ("type", env.type),
+            ("aggregate", env.aggregate), ("actor", env.actor), ("prevHash", env.prevHash),
+        ]
         where value.contains("\n") {
             throw IngestError.malformed(id, "its \(name) contains a line break")
         }
@@ -301,9 +310,10 @@ public enum EventLog {
 
     /// The events of one aggregate in canonical order (HLC, node, seq).
     public static func events(aggregate: String, db: Database) throws -> [EventEnvelope] {
-        let stmt = try db.cachedStatement(sql: """
-            SELECT \(columns) FROM events WHERE aggregate = ? ORDER BY hlc_wall, hlc_logical, node, seq
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT \(columns) FROM events WHERE aggregate = ? ORDER BY hlc_wall, hlc_logical, node, seq
+                """)
         var out: [EventEnvelope] = []
         let cursor = try Row.fetchCursor(stmt, arguments: [aggregate])
         while let row = try cursor.next() { out.append(envelope(columns: row)) }
@@ -312,17 +322,19 @@ public enum EventLog {
 
     /// An aggregate's events with HLC time in [from, to), in canonical order.
     public static func events(aggregate: String, from: Int64, to: Int64, db: Database) throws -> [EventEnvelope] {
-        let stmt = try db.cachedStatement(sql: """
-            SELECT \(columns) FROM events WHERE aggregate = ? AND hlc_wall >= ? AND hlc_wall < ? ORDER BY hlc_wall, hlc_logical, node, seq
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT \(columns) FROM events WHERE aggregate = ? AND hlc_wall >= ? AND hlc_wall < ? ORDER BY hlc_wall, hlc_logical, node, seq
+                """)
         return try Row.fetchAll(stmt, arguments: [aggregate, from, to]).map { envelope(columns: $0) }
     }
 
     /// Events of every aggregate whose id starts with `prefix`, each aggregate's in canonical order.
     public static func events(aggregatePrefix prefix: String, db: Database) throws -> [EventEnvelope] {
-        let stmt = try db.cachedStatement(sql: """
-            SELECT \(columns) FROM events WHERE aggregate >= ? AND aggregate < ? ORDER BY aggregate, hlc_wall, hlc_logical, node, seq
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT \(columns) FROM events WHERE aggregate >= ? AND aggregate < ? ORDER BY aggregate, hlc_wall, hlc_logical, node, seq
+                """)
         let upper = String(prefix.dropLast()) + String(UnicodeScalar(prefix.unicodeScalars.last!.value + 1)!)
         return try Row.fetchAll(stmt, arguments: [prefix, upper]).map { envelope(columns: $0) }
     }
@@ -339,9 +351,10 @@ public enum EventLog {
     /// This node's own events after `seq` (exclusive), in seq order, at most `limit` (for pushing).
     public static func ownEvents(after seq: Int64, limit: Int, db: Database) throws -> [EventEnvelope] {
         let state = try nodeState(db: db)
-        let stmt = try db.cachedStatement(sql: """
-            SELECT \(columns) FROM events WHERE node = ? AND epoch = ? AND seq > ? ORDER BY seq LIMIT ?
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT \(columns) FROM events WHERE node = ? AND epoch = ? AND seq > ? ORDER BY seq LIMIT ?
+                """)
         var out: [EventEnvelope] = []
         let cursor = try Row.fetchCursor(stmt, arguments: [state.node, state.epoch, seq, limit])
         while let row = try cursor.next() { out.append(envelope(columns: row)) }
@@ -381,20 +394,22 @@ public enum EventLog {
     public static func envelope(row: Row) -> EventEnvelope {
         let prev: Data? = row["prev_hash"]
         let sum: Data? = row["checksum"]
-        return EventEnvelope(node: row["node"], epoch: row["epoch"], seq: row["seq"],
-                             hlc: HLC(wall: row["hlc_wall"], logical: row["hlc_logical"]),
-                             wallTime: row["wall_time"], causal: row["causal"], type: row["type"],
-                             typeVersion: row["type_version"], aggregate: row["aggregate"], actor: row["actor"],
-                             prevHash: prev.map(hex) ?? "", payload: row["payload"], checksum: sum.map(hex) ?? "")
+        return EventEnvelope(
+            node: row["node"], epoch: row["epoch"], seq: row["seq"],
+            hlc: HLC(wall: row["hlc_wall"], logical: row["hlc_logical"]),
+            wallTime: row["wall_time"], causal: row["causal"], type: row["type"],
+            typeVersion: row["type_version"], aggregate: row["aggregate"], actor: row["actor"],
+            prevHash: prev.map(hex) ?? "", payload: row["payload"], checksum: sum.map(hex) ?? "")
     }
 
     /// Fast path for rows selected with `columns` (by index).
     static func envelope(columns row: Row) -> EventEnvelope {
         let prev: Data? = row[12]
         let sum: Data? = row[14]
-        return EventEnvelope(node: row[1], epoch: row[2], seq: row[3], hlc: HLC(wall: row[4], logical: row[5]),
-                             wallTime: row[6], causal: row[7], type: row[8], typeVersion: row[9], aggregate: row[10],
-                             actor: row[11], prevHash: prev.map(hex) ?? "", payload: row[13], checksum: sum.map(hex) ?? "")
+        return EventEnvelope(
+            node: row[1], epoch: row[2], seq: row[3], hlc: HLC(wall: row[4], logical: row[5]),
+            wallTime: row[6], causal: row[7], type: row[8], typeVersion: row[9], aggregate: row[10],
+            actor: row[11], prevHash: prev.map(hex) ?? "", payload: row[13], checksum: sum.map(hex) ?? "")
     }
 
     // MARK: Checksums

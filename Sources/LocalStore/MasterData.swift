@@ -23,8 +23,9 @@ public enum MasterData {
             if let refusal = MasterDataRules.loadPlantRefusal(loader, current: current.map(PlantIndex.init)) { throw refusal }
             if let current, current == plant { return .unchanged }
             _ = try EventLog.append([(.plantLoaded(PlantLoaded(plant: plant)), loader.actor)], now: now, db: db)
-            return .loaded(summary: "plant \(plant.id): \(plant.stations.count) stations, \(plant.people.count) people, "
-                + "\(plant.parts.count) parts, \(plant.routings.count) routing versions")
+            return .loaded(
+                summary: "plant \(plant.id): \(plant.stations.count) stations, \(plant.people.count) people, "
+                    + "\(plant.parts.count) parts, \(plant.routings.count) routing versions")
         }
     }
 
@@ -35,7 +36,9 @@ public enum MasterData {
         let text = try readText(path)
         return try store.write { db in
             guard let plant = try StoreState.loadPlant(db) else {
-                throw FileProblems([FileProblem(file: path, line: 1, field: "plant", message: "no plant is loaded in this store: load the plant file first")])
+                throw FileProblems([
+                    FileProblem(file: path, line: 1, field: "plant", message: "no plant is loaded in this store: load the plant file first")
+                ])
             }
             let index = PlantIndex(plant)
             if let refusal = MasterDataRules.loadOrdersRefusal(loader, plant: index) { throw refusal }
@@ -46,8 +49,10 @@ public enum MasterData {
             var problems: [FileProblem] = []
             for spec in specs where existing[spec.number] == nil {
                 guard let release = spec.release(plant: index, on: today) else {
-                    problems.append(FileProblem(file: path, line: lineOf(spec.number, in: text), field: "part",
-                                                message: "part \(spec.part) has no approved routing in effect on \(today)"))
+                    problems.append(
+                        FileProblem(
+                            file: path, line: lineOf(spec.number, in: text), field: "part",
+                            message: "part \(spec.part) has no approved routing in effect on \(today)"))
                     continue
                 }
                 events.append(.workOrderReleased(release))
@@ -55,7 +60,9 @@ public enum MasterData {
             if !problems.isEmpty { throw FileProblems(problems) }
             if events.isEmpty { return .unchanged }
             _ = try EventLog.append(events.map { ($0, loader.actor) }, now: now, db: db)
-            let pieces = events.reduce(0) { n, e in if case .workOrderReleased(let w) = e { return n + w.serials.count }; return n }
+            let pieces = events.reduce(0) { n, e in
+                if case .workOrderReleased(let w) = e { return n + w.serials.count }; return n
+            }
             return .loaded(summary: "released \(events.count) work orders (\(pieces) travelers)")
         }
     }

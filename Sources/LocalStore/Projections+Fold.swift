@@ -17,9 +17,10 @@ extension Projections {
     }
 
     static func saveAggregate<S: Encodable>(_ id: String, _ state: S, _ order: OrderKey, _ db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO aggregates(id, state, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO aggregates(id, state, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?)
+                """)
         let data = try encoder.encode(state)
         try stmt.execute(arguments: [id, data, order.hlc.wall, order.hlc.logical, order.node, order.seq])
         StateCache.shared.put(id, data, state)
@@ -42,13 +43,17 @@ extension Projections {
     /// Applies `r` to the aggregate's stored state, or re-folds the aggregate from all its events
     /// when `r` sorts before the last event folded.
     @discardableResult
-    static func fold<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row: AggregateRow? = nil, initial: () -> S,
-                                 apply: (inout S, RecordedEvent) -> Void) throws -> S {
-        try refoldingFrom(agg, r, db, row: row, refold: { events in
-            var s = initial()
-            for e in events { apply(&s, e) }
-            return s
-        }, apply: apply)!
+    static func fold<S: Codable>(
+        _ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row: AggregateRow? = nil, initial: () -> S,
+        apply: (inout S, RecordedEvent) -> Void
+    ) throws -> S {
+        try refoldingFrom(
+            agg, r, db, row: row,
+            refold: { events in
+                var s = initial()
+                for e in events { apply(&s, e) }
+                return s
+            }, apply: apply)!
     }
 
     /// The first release (canonical order) founds the work order; events that arrived before it
@@ -65,14 +70,18 @@ extension Projections {
             var p = base
             for e in events { p.apply(e) }
             return p
-        } apply: { $0.apply($1) }
+        } apply: {
+            $0.apply($1)
+        }
         return p.map { ($0, !(row.order < r.order)) }
     }
 
     /// Incremental when in order; otherwise `refold` over the aggregate's events in canonical order.
     /// `row`: the aggregate's stored row when the caller has just read it (read here otherwise).
-    static func refoldingFrom<S: Codable>(_ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row known: AggregateRow? = nil,
-                                          refold: ([RecordedEvent]) throws -> S?, apply: (inout S, RecordedEvent) -> Void) throws -> S? {
+    static func refoldingFrom<S: Codable>(
+        _ agg: AggregateID, _ r: RecordedEvent, _ db: Database, row known: AggregateRow? = nil,
+        refold: ([RecordedEvent]) throws -> S?, apply: (inout S, RecordedEvent) -> Void
+    ) throws -> S? {
         if let row = try known ?? aggregateRow(agg.rawValue, db), row.order < r.order {
             var s = try decodeState(S.self, agg.rawValue, row.state)
             apply(&s, r)
@@ -100,16 +109,19 @@ extension Projections {
 
     static func createParts(of wo: WorkOrderState, _ db: Database) throws {
         for serial in wo.serials where try aggregateRow(AggregateID.part(serial).rawValue, db) == nil {
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
-                VALUES (?, ?, ?, '', '', 'queued', NULL, ?, 0, 0)
-                """).execute(arguments: [serial, wo.spec.number, wo.spec.part, wo.releasedAt])
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
+                    VALUES (?, ?, ?, '', '', 'queued', NULL, ?, 0, 0)
+                    """
+            ).execute(arguments: [serial, wo.spec.number, wo.spec.part, wo.releasedAt])
             guard var p = try initialPart(serial, db, order: wo) else { continue }
             // Part events that arrived before the release are folded now.
             let early = try EventLog.events(aggregate: AggregateID.part(serial).rawValue, db: db).map(RecordedEvent.init(envelope:))
             for e in early { p.apply(e) }
-            try saveAggregate(AggregateID.part(serial).rawValue, p,
-                              early.last?.order ?? OrderKey(hlc: HLC(wall: wo.releasedAt, logical: -1), node: "", seq: 0), db)
+            try saveAggregate(
+                AggregateID.part(serial).rawValue, p,
+                early.last?.order ?? OrderKey(hlc: HLC(wall: wo.releasedAt, logical: -1), node: "", seq: 0), db)
             try writePart(p, db)
         }
     }

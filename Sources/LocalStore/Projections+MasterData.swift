@@ -12,8 +12,9 @@ extension Projections {
         for e in loads {
             guard case .plantLoaded(let p) = e.event else { continue }
             for r in p.plant.routings {
-                try db.execute(sql: "INSERT OR REPLACE INTO routings(key, body) VALUES (?, ?)",
-                               arguments: [PlantState.routingKey(r.id, r.version), try encoder.encode(r)])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO routings(key, body) VALUES (?, ?)",
+                    arguments: [PlantState.routingKey(r.id, r.version), try encoder.encode(r)])
             }
         }
     }
@@ -26,8 +27,11 @@ extension Projections {
     static func routing(id: String, version: Int, _ db: Database) throws -> Routing? {
         let key = PlantState.routingKey(id, version)
         if let r = RoutingCache.shared.get(key) { return r }
-        guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM routings WHERE key = ?"),
-                                           arguments: [PlantState.routingKey(id, version)]) else { return nil }
+        guard
+            let body = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT body FROM routings WHERE key = ?"),
+                arguments: [PlantState.routingKey(id, version)])
+        else { return nil }
         let r = try decoder.decode(Routing.self, from: body)
         RoutingCache.shared.put(key, r)
         return r
@@ -36,7 +40,8 @@ extension Projections {
     static func workCenter(ofStep step: String, workOrder: String, _ db: Database) throws -> String? {
         if let key = RoutingCache.shared.routingKey(ofOrder: workOrder), let r = RoutingCache.shared.get(key) { return r.step(step)?.workCenter }
         guard let wo = try loadState(WorkOrderState.self, AggregateID.workOrder(workOrder).rawValue, db),
-              let r = try routing(id: wo.routing, version: wo.routingVersion, db) else { return nil }
+            let r = try routing(id: wo.routing, version: wo.routingVersion, db)
+        else { return nil }
         RoutingCache.shared.setRoutingKey(PlantState.routingKey(wo.routing, wo.routingVersion), ofOrder: workOrder)
         return r.step(step)?.workCenter
     }

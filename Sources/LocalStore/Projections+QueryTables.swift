@@ -7,23 +7,30 @@ extension Projections {
 
     static func writePart(_ p: PartState, _ db: Database, yield: Bool = true) throws {
         let wc = try workCenter(ofStep: p.step, workOrder: p.workOrder, db) ?? ""
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let cancelled = try Bool.fetchOne(db.cachedStatement(sql: "SELECT cancelled FROM work_orders WHERE number = ?"),
-                                          arguments: [p.workOrder]) ?? false
-        try stmt.execute(arguments: [p.serial, p.workOrder, p.part, p.step, wc, p.effectiveStatus(workOrderCancelled: cancelled).rawValue, p.run?.station,
-                                     p.since, p.quantity, p.scrapped])
+        let stmt = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO parts(serial, work_order, part, step, work_center, status, station, since, quantity, scrapped)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let cancelled =
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT cancelled FROM work_orders WHERE number = ?"),
+                arguments: [p.workOrder]) ?? false
+        try stmt.execute(arguments: [
+            p.serial, p.workOrder, p.part, p.step, wc, p.effectiveStatus(workOrderCancelled: cancelled).rawValue, p.run?.station,
+            p.since, p.quantity, p.scrapped,
+        ])
         for (step, key) in p.firstStarts {
             // Written only when new or changed (a late event can move a first start): an unchanged
             // row costs no page write in the commit.
-            try db.cachedStatement(sql: """
-                INSERT INTO step_starts(work_order, step, serial, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(work_order, step, serial) DO UPDATE SET
-                    hlc_wall = excluded.hlc_wall, hlc_logical = excluded.hlc_logical, node = excluded.node, seq = excluded.seq
-                WHERE (hlc_wall, hlc_logical, node, seq) IS NOT (excluded.hlc_wall, excluded.hlc_logical, excluded.node, excluded.seq)
-                """).execute(arguments: [p.workOrder, step, p.serial, key.hlc.wall, key.hlc.logical, key.node, key.seq])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO step_starts(work_order, step, serial, hlc_wall, hlc_logical, node, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(work_order, step, serial) DO UPDATE SET
+                        hlc_wall = excluded.hlc_wall, hlc_logical = excluded.hlc_logical, node = excluded.node, seq = excluded.seq
+                    WHERE (hlc_wall, hlc_logical, node, seq) IS NOT (excluded.hlc_wall, excluded.hlc_logical, excluded.node, excluded.seq)
+                    """
+            ).execute(arguments: [p.workOrder, step, p.serial, key.hlc.wall, key.hlc.logical, key.node, key.seq])
         }
         try writeHolds(p.holds, aggregate: AggregateID.part(p.serial).rawValue, db)
         try writeConflicts(p.conflicts, aggregate: AggregateID.part(p.serial).rawValue, db)
@@ -31,9 +38,11 @@ extension Projections {
         if !p.overrides.isEmpty {
             try db.cachedStatement(sql: "DELETE FROM override_requests WHERE serial = ?").execute(arguments: [p.serial])
             for o in p.overrides where o.status == .requested {
-                try db.cachedStatement(sql: """
-                    INSERT INTO override_requests(serial, id, step, blocker, reason, requested_by) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [p.serial, o.id, o.step, o.blocker.rawValue, o.reason, o.requestedBy])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO override_requests(serial, id, step, blocker, reason, requested_by) VALUES (?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [p.serial, o.id, o.step, o.blocker.rawValue, o.reason, o.requestedBy])
             }
         }
         if let run = p.run {
@@ -54,12 +63,15 @@ extension Projections {
             try db.cachedStatement(sql: "DELETE FROM step_outcomes WHERE serial = ? AND step = ?").execute(arguments: [p.serial, step])
         }
         for o in outcomes {
-            try db.cachedStatement(sql: """
-                INSERT INTO step_outcomes(serial, step, work_order, station, at, good, scrap, first_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(serial, step) DO UPDATE SET station = excluded.station, at = excluded.at, good = excluded.good,
-                    scrap = excluded.scrap, first_pass = excluded.first_pass
-                WHERE (station, at, good, scrap, first_pass) IS NOT (excluded.station, excluded.at, excluded.good, excluded.scrap, excluded.first_pass)
-                """).execute(arguments: [p.serial, o.step, p.workOrder, o.station, o.at, o.good, o.scrap, o.firstPass])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO step_outcomes(serial, step, work_order, station, at, good, scrap, first_pass) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial, step) DO UPDATE SET station = excluded.station, at = excluded.at, good = excluded.good,
+                        scrap = excluded.scrap, first_pass = excluded.first_pass
+                    WHERE (station, at, good, scrap, first_pass)
+                        IS NOT (excluded.station, excluded.at, excluded.good, excluded.scrap, excluded.first_pass)
+                    """
+            ).execute(arguments: [p.serial, o.step, p.workOrder, o.station, o.at, o.good, o.scrap, o.firstPass])
         }
         let log = p.scrapLog ?? []
         let known = try String.fetchAll(db.cachedStatement(sql: "SELECT event FROM scraps WHERE serial = ?"), arguments: [p.serial])
@@ -75,14 +87,18 @@ extension Projections {
 
     static func writeWorkOrder(_ wo: WorkOrderState, _ db: Database) throws {
         let tz = try plantTimeZone(db)
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO work_orders(number, part, quantity, due, due_at, priority, priority_rank, customer, tracking,
-                                               on_hold, cancelled, released_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [wo.spec.number, wo.spec.part, wo.spec.quantity, wo.spec.due.description,
-                                     wo.spec.due.deadline(in: tz).epochMillis, wo.priority.rawValue,
-                                     wo.priority.rank, wo.spec.customer, wo.spec.tracking.rawValue, wo.isOnHold, wo.cancelled,
-                                     wo.releasedAt])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO work_orders(number, part, quantity, due, due_at, priority, priority_rank, customer, tracking,
+                                                   on_hold, cancelled, released_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            wo.spec.number, wo.spec.part, wo.spec.quantity, wo.spec.due.description,
+            wo.spec.due.deadline(in: tz).epochMillis, wo.priority.rawValue,
+            wo.priority.rank, wo.spec.customer, wo.spec.tracking.rawValue, wo.isOnHold, wo.cancelled,
+            wo.releasedAt,
+        ])
         try writeHolds(wo.holds, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
         try writeConflicts(wo.conflicts, aggregate: AggregateID.workOrder(wo.spec.number).rawValue, db)
         if wo.cancelled {

@@ -5,85 +5,88 @@ import MESCore
 // The read models' tables and indexes, and the backfill of tables added to an existing store.
 extension Projections {
     public static func createTables(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE aggregates (
-                id TEXT PRIMARY KEY NOT NULL,
-                state BLOB NOT NULL,
-                hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE routings (key TEXT PRIMARY KEY NOT NULL, body BLOB NOT NULL) WITHOUT ROWID;
-            CREATE TABLE parts (
-                serial TEXT PRIMARY KEY NOT NULL,
-                work_order TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL, work_center TEXT NOT NULL,
-                status TEXT NOT NULL, station TEXT, since INTEGER NOT NULL,
-                quantity INTEGER NOT NULL, scrapped INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX parts_queue ON parts(work_center, status) WHERE \(Projections.openPart());
-            CREATE INDEX parts_by_order ON parts(work_order);
-            CREATE TABLE work_orders (
-                number TEXT PRIMARY KEY NOT NULL, part TEXT NOT NULL, quantity INTEGER NOT NULL,
-                due TEXT NOT NULL, due_at INTEGER NOT NULL, priority TEXT NOT NULL, priority_rank INTEGER NOT NULL,
-                customer TEXT NOT NULL, tracking TEXT NOT NULL, on_hold INTEGER NOT NULL, cancelled INTEGER NOT NULL,
-                released_at INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE step_starts (
-                work_order TEXT NOT NULL, step TEXT NOT NULL, serial TEXT NOT NULL,
-                hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL,
-                PRIMARY KEY (work_order, step, serial)
-            ) WITHOUT ROWID;
-            CREATE INDEX step_starts_order ON step_starts(work_order, step, hlc_wall, hlc_logical, node, seq);
-            CREATE TABLE holds (
-                hold TEXT PRIMARY KEY NOT NULL, aggregate TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,
-                by TEXT NOT NULL, ncr TEXT, note TEXT NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX holds_by_aggregate ON holds(aggregate);
-            CREATE TABLE down (machine TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL, station TEXT NOT NULL) WITHOUT ROWID;
-            CREATE TABLE fpi (
-                key TEXT PRIMARY KEY NOT NULL, work_order TEXT NOT NULL, step TEXT NOT NULL,
-                first_piece TEXT, verdict TEXT, at INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX fpi_by_step ON fpi(work_order, step);
-            CREATE TABLE conflicts (
-                node TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, aggregate TEXT NOT NULL,
-                at INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (node, epoch, seq)
-            ) WITHOUT ROWID;
-            CREATE TABLE lot_uses (
-                material TEXT NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL, step TEXT NOT NULL, at INTEGER NOT NULL,
-                PRIMARY KEY (material, lot, serial, step)
-            ) WITHOUT ROWID;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE aggregates (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL,
+                    hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE routings (key TEXT PRIMARY KEY NOT NULL, body BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE parts (
+                    serial TEXT PRIMARY KEY NOT NULL,
+                    work_order TEXT NOT NULL, part TEXT NOT NULL, step TEXT NOT NULL, work_center TEXT NOT NULL,
+                    status TEXT NOT NULL, station TEXT, since INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL, scrapped INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX parts_queue ON parts(work_center, status) WHERE \(Projections.openPart());
+                CREATE INDEX parts_by_order ON parts(work_order);
+                CREATE TABLE work_orders (
+                    number TEXT PRIMARY KEY NOT NULL, part TEXT NOT NULL, quantity INTEGER NOT NULL,
+                    due TEXT NOT NULL, due_at INTEGER NOT NULL, priority TEXT NOT NULL, priority_rank INTEGER NOT NULL,
+                    customer TEXT NOT NULL, tracking TEXT NOT NULL, on_hold INTEGER NOT NULL, cancelled INTEGER NOT NULL,
+                    released_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE step_starts (
+                    work_order TEXT NOT NULL, step TEXT NOT NULL, serial TEXT NOT NULL,
+                    hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL,
+                    PRIMARY KEY (work_order, step, serial)
+                ) WITHOUT ROWID;
+                CREATE INDEX step_starts_order ON step_starts(work_order, step, hlc_wall, hlc_logical, node, seq);
+                CREATE TABLE holds (
+                    hold TEXT PRIMARY KEY NOT NULL, aggregate TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,
+                    by TEXT NOT NULL, ncr TEXT, note TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX holds_by_aggregate ON holds(aggregate);
+                CREATE TABLE down (machine TEXT PRIMARY KEY NOT NULL, reason TEXT NOT NULL,
+                                    since INTEGER NOT NULL, station TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE fpi (
+                    key TEXT PRIMARY KEY NOT NULL, work_order TEXT NOT NULL, step TEXT NOT NULL,
+                    first_piece TEXT, verdict TEXT, at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX fpi_by_step ON fpi(work_order, step);
+                CREATE TABLE conflicts (
+                    node TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, aggregate TEXT NOT NULL,
+                    at INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (node, epoch, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE lot_uses (
+                    material TEXT NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL, step TEXT NOT NULL, at INTEGER NOT NULL,
+                    PRIMARY KEY (material, lot, serial, step)
+                ) WITHOUT ROWID;
+                """)
     }
 
     /// The wall board's and the console's tables (migration v2-board): what each traveler made
     /// at each step (output, FPY, OEE), its scrap with reasons (Pareto), open andon calls,
     /// override requests waiting for a supervisor, and indexes for the board's reads.
     public static func createBoardTables(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE step_outcomes (
-                serial TEXT NOT NULL, step TEXT NOT NULL, work_order TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
-                good INTEGER NOT NULL, scrap INTEGER NOT NULL, first_pass INTEGER NOT NULL,
-                PRIMARY KEY (serial, step)
-            ) WITHOUT ROWID;
-            CREATE INDEX step_outcomes_at ON step_outcomes(at);
-            CREATE INDEX step_outcomes_station ON step_outcomes(station, at);
-            CREATE TABLE scraps (
-                serial TEXT NOT NULL, event TEXT NOT NULL, step TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
-                count INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (serial, event)
-            ) WITHOUT ROWID;
-            CREATE INDEX scraps_at ON scraps(at);
-            CREATE TABLE andon (
-                station TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, note TEXT NOT NULL, by TEXT NOT NULL,
-                at INTEGER NOT NULL, ack_by TEXT, ack_at INTEGER
-            ) WITHOUT ROWID;
-            CREATE TABLE override_requests (
-                serial TEXT NOT NULL, id TEXT NOT NULL, step TEXT NOT NULL, blocker TEXT NOT NULL, reason TEXT NOT NULL,
-                requested_by TEXT NOT NULL, PRIMARY KEY (serial, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX parts_done ON parts(status, since) WHERE status = 'done';
-            CREATE INDEX parts_at_station ON parts(station) WHERE station IS NOT NULL;
-            CREATE INDEX fpi_pending ON fpi(verdict) WHERE verdict = 'pending';
-            CREATE INDEX parts_open_by_order ON parts(work_order) WHERE \(Projections.openPart());
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE step_outcomes (
+                    serial TEXT NOT NULL, step TEXT NOT NULL, work_order TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
+                    good INTEGER NOT NULL, scrap INTEGER NOT NULL, first_pass INTEGER NOT NULL,
+                    PRIMARY KEY (serial, step)
+                ) WITHOUT ROWID;
+                CREATE INDEX step_outcomes_at ON step_outcomes(at);
+                CREATE INDEX step_outcomes_station ON step_outcomes(station, at);
+                CREATE TABLE scraps (
+                    serial TEXT NOT NULL, event TEXT NOT NULL, step TEXT NOT NULL, station TEXT NOT NULL, at INTEGER NOT NULL,
+                    count INTEGER NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (serial, event)
+                ) WITHOUT ROWID;
+                CREATE INDEX scraps_at ON scraps(at);
+                CREATE TABLE andon (
+                    station TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, note TEXT NOT NULL, by TEXT NOT NULL,
+                    at INTEGER NOT NULL, ack_by TEXT, ack_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE override_requests (
+                    serial TEXT NOT NULL, id TEXT NOT NULL, step TEXT NOT NULL, blocker TEXT NOT NULL, reason TEXT NOT NULL,
+                    requested_by TEXT NOT NULL, PRIMARY KEY (serial, id)
+                ) WITHOUT ROWID;
+                CREATE INDEX parts_done ON parts(status, since) WHERE status = 'done';
+                CREATE INDEX parts_at_station ON parts(station) WHERE station IS NOT NULL;
+                CREATE INDEX fpi_pending ON fpi(verdict) WHERE verdict = 'pending';
+                CREATE INDEX parts_open_by_order ON parts(work_order) WHERE \(Projections.openPart());
+                """)
     }
 
     /// Fills the board's tables from what a store already holds. Only travelers with scrap are

@@ -58,14 +58,16 @@ public enum Projections {
             let m = try fold(agg, r, db, initial: { MachineState(id: agg.key) }) { $0.apply($1) }
             try db.execute(sql: "DELETE FROM down WHERE machine = ?", arguments: [m.id])
             if let d = m.down {
-                try db.execute(sql: "INSERT INTO down(machine, reason, since, station) VALUES (?, ?, ?, ?)",
-                               arguments: [m.id, d.reason, d.since, d.station])
+                try db.execute(
+                    sql: "INSERT INTO down(machine, reason, since, station) VALUES (?, ?, ?, ?)",
+                    arguments: [m.id, d.reason, d.since, d.station])
             }
             try writeConflicts(m.conflicts, aggregate: aggregate, db)
         case "fpi":
             let f = try fold(agg, r, db, initial: { FPIState(key: FPIKey(rawValue: agg.key)) }) { $0.apply($1) }
-            try db.execute(sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
             try writeConflicts(f.conflicts, aggregate: aggregate, db)
         case "andon":
             let a = try fold(agg, r, db, initial: { AndonState(station: agg.key) }) { $0.apply($1) }

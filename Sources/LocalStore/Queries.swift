@@ -23,15 +23,19 @@ public enum Queries {
     /// Everything waiting at (or paused or held at) the steps of a station's work center,
     /// ordered by priority, then due date, then work order and serial. Uses `parts_queue`.
     public static func queue(workCenter: String, limit: Int = 500, _ db: Database) throws -> [QueueEntry] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since, p.station
-            FROM parts p JOIN work_orders w ON w.number = p.work_order
-            WHERE p.work_center = ? AND \(Projections.openPart("p"))  -- the partial index's own condition, so parts_queue is used
-            ORDER BY w.priority_rank, w.due_at, p.work_order, p.serial
-            LIMIT ?
-            """), arguments: [workCenter, limit]).map { r in
-            QueueEntry(serial: r[0], workOrder: r[1], part: r[2], step: r[3], status: PartStatus(rawValue: r[4]) ?? .queued,
-                       quantity: r[5], priority: Priority(rawValue: r[6]) ?? .normal, due: r[7], dueAt: r[8], since: r[9], station: r[10])
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.serial, p.work_order, p.part, p.step, p.status, p.quantity, w.priority, w.due, w.due_at, p.since, p.station
+                    FROM parts p JOIN work_orders w ON w.number = p.work_order
+                    WHERE p.work_center = ? AND \(Projections.openPart("p"))  -- the partial index's own condition, so parts_queue is used
+                    ORDER BY w.priority_rank, w.due_at, p.work_order, p.serial
+                    LIMIT ?
+                    """), arguments: [workCenter, limit]
+        ).map { r in
+            QueueEntry(
+                serial: r[0], workOrder: r[1], part: r[2], step: r[3], status: PartStatus(rawValue: r[4]) ?? .queued,
+                quantity: r[5], priority: Priority(rawValue: r[6]) ?? .normal, due: r[7], dueAt: r[8], since: r[9], station: r[10])
         }
     }
 
@@ -52,11 +56,14 @@ public enum Queries {
 
     /// Open holds (part, work order, lot), oldest first, with the held part's step.
     public static func openHolds(_ db: Database) throws -> [OpenHold] {
-        try Row.fetchAll(db, sql: """
-            SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.part, p.step, p.work_center
-            FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%'
-            ORDER BY h.at, h.hold
-            """).map { r in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT h.hold, h.aggregate, h.reason, h.at, h.by, h.ncr, h.note, p.part, p.step, p.work_center
+                FROM holds h LEFT JOIN parts p ON p.serial = substr(h.aggregate, 6) AND h.aggregate LIKE 'part:%'
+                ORDER BY h.at, h.hold
+                """
+        ).map { r in
             OpenHold(hold: r[0], aggregate: r[1], reason: r[2], at: r[3], by: r[4], ncr: r[5], note: r[6], part: r[7], step: r[8], workCenter: r[9])
         }
     }
@@ -90,7 +97,9 @@ public enum Queries {
     }
 
     /// Override requests waiting for a supervisor.
-    public static func overrideRequests(_ db: Database) throws -> [(serial: String, id: String, step: String, blocker: String, reason: String, requestedBy: String)] {
+    public static func overrideRequests(
+        _ db: Database
+    ) throws -> [(serial: String, id: String, step: String, blocker: String, reason: String, requestedBy: String)] {
         try Row.fetchAll(db, sql: "SELECT serial, id, step, blocker, reason, requested_by FROM override_requests ORDER BY serial, id")
             .map { ($0[0], $0[1], $0[2], $0[3], $0[4], $0[5]) }
     }

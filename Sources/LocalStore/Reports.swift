@@ -27,43 +27,56 @@ public enum Reports {
     /// (`all`: finished ones too).
     public static func wip(_ db: Database, all: Bool = false) throws -> ReportTable {
         let tz = try Projections.plantTimeZone(db)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT serial, work_order, part, step, station, status, since FROM parts
-            \(all ? "" : "WHERE \(Projections.openPart())")
-            ORDER BY work_order, serial
-            """)
-        return ReportTable(columns: ["serial", "work_order", "part", "step", "station", "state", "since"], rows: rows.map { r in
-            [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), (r[4] as String?).map(ReportTable.Cell.text) ?? .null,
-             .text(r[5]), .text(iso(r[6], tz))]
-        })
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT serial, work_order, part, step, station, status, since FROM parts
+                \(all ? "" : "WHERE \(Projections.openPart())")
+                ORDER BY work_order, serial
+                """)
+        return ReportTable(
+            columns: ["serial", "work_order", "part", "step", "station", "state", "since"],
+            rows: rows.map { r in
+                [
+                    .text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), (r[4] as String?).map(ReportTable.Cell.text) ?? .null,
+                    .text(r[5]), .text(iso(r[6], tz)),
+                ]
+            })
     }
 
     /// `[{number, part, status, quantity, done, scrapped, due, priority}]`.
     public static func orders(_ db: Database) throws -> ReportTable {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT w.number, w.part, w.quantity, w.due, w.priority, w.on_hold, w.cancelled, w.tracking,
-                   COALESCE(SUM(CASE WHEN p.status = 'done' THEN p.quantity ELSE 0 END), 0),
-                   COALESCE(SUM(p.scrapped), 0),
-                   COALESCE(SUM(CASE WHEN p.status NOT IN ('queued') OR p.since > w.released_at THEN 1 ELSE 0 END), 0),
-                   COUNT(p.serial)
-            FROM work_orders w LEFT JOIN parts p ON p.work_order = w.number
-            GROUP BY w.number ORDER BY w.priority_rank, w.due_at, w.number
-            """)
-        return ReportTable(columns: ["number", "part", "status", "quantity", "done", "scrapped", "due", "priority"], rows: rows.map { r in
-            let quantity: Int = r[2], done: Int = r[8], scrapped: Int = r[9], touched: Int = r[10]
-            let status = WorkOrderProgress.status(cancelled: r[6], onHold: r[5], quantity: quantity, done: done, scrapped: scrapped,
-                                                  touched: touched)
-            return [.text(r[0]), .text(r[1]), .text(status.rawValue), .int(quantity), .int(done), .int(scrapped), .text(r[3]), .text(r[4])]
-        })
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT w.number, w.part, w.quantity, w.due, w.priority, w.on_hold, w.cancelled, w.tracking,
+                       COALESCE(SUM(CASE WHEN p.status = 'done' THEN p.quantity ELSE 0 END), 0),
+                       COALESCE(SUM(p.scrapped), 0),
+                       COALESCE(SUM(CASE WHEN p.status NOT IN ('queued') OR p.since > w.released_at THEN 1 ELSE 0 END), 0),
+                       COUNT(p.serial)
+                FROM work_orders w LEFT JOIN parts p ON p.work_order = w.number
+                GROUP BY w.number ORDER BY w.priority_rank, w.due_at, w.number
+                """)
+        return ReportTable(
+            columns: ["number", "part", "status", "quantity", "done", "scrapped", "due", "priority"],
+            rows: rows.map { r in
+                let quantity: Int = r[2], done: Int = r[8], scrapped: Int = r[9], touched: Int = r[10]
+                let status = WorkOrderProgress.status(
+                    cancelled: r[6], onHold: r[5], quantity: quantity, done: done, scrapped: scrapped,
+                    touched: touched)
+                return [.text(r[0]), .text(r[1]), .text(status.rawValue), .int(quantity), .int(done), .int(scrapped), .text(r[3]), .text(r[4])]
+            })
     }
 
     /// Conflicts found while folding events from several nodes.
     public static func conflicts(_ db: Database) throws -> ReportTable {
         let tz = try Projections.plantTimeZone(db)
         let rows = try Row.fetchAll(db, sql: "SELECT node, epoch, seq, aggregate, at, text FROM conflicts ORDER BY at")
-        return ReportTable(columns: ["event", "aggregate", "at", "decision"], rows: rows.map { r in
-            [.text("\(r[0] as String)/\(r[1] as String)/\(r[2] as Int64)"), .text(r[3]), .text(iso(r[4], tz)), .text(r[5])]
-        })
+        return ReportTable(
+            columns: ["event", "aggregate", "at", "decision"],
+            rows: rows.map { r in
+                [.text("\(r[0] as String)/\(r[1] as String)/\(r[2] as Int64)"), .text(r[3]), .text(iso(r[4], tz)), .text(r[5])]
+            })
     }
 
     /// A serial's whole history, or for a lot every serial that consumed it.
@@ -101,8 +114,10 @@ public enum Reports {
                 case .scrapRecorded(let e): step = e.step; station = e.station
                 default: break
                 }
-                entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(step), "station": .text(station),
-                                "by": .text(env.actor), "detail": .text(Describe.event(r))])
+                entries.append([
+                    "at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(step), "station": .text(station),
+                    "by": .text(env.actor), "detail": .text(Describe.event(r)),
+                ])
                 payloads.append(env.payload)
             }
             // FPI decisions about this piece live on their own aggregates.
@@ -110,33 +125,42 @@ public enum Reports {
             for row in fpiRows {
                 for env in try EventLog.events(aggregate: "fpi:" + (row[0] as String), db: db) {
                     let r = RecordedEvent(envelope: env)
-                    entries.append(["at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(FPIKey(rawValue: row[0]).step),
-                                    "station": .text(""), "by": .text(env.actor), "detail": .text(Describe.event(r))])
+                    entries.append([
+                        "at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(FPIKey(rawValue: row[0]).step),
+                        "station": .text(""), "by": .text(env.actor), "detail": .text(Describe.event(r)),
+                    ])
                     payloads.append(env.payload)
                 }
             }
             let order = entries.indices.sorted { (entries[$0]["at"]!.plain, $0) < (entries[$1]["at"]!.plain, $1) }
-            var trace = Trace(subject: subject, kind: "serial", entries: order.map { entries[$0] }, columns: columns,
-                              payloads: order.map { payloads[$0] })
-            if let row = try Row.fetchOne(db, sql: "SELECT work_order, part, status, step, station FROM parts WHERE serial = ?", arguments: [subject]) {
-                trace.summary = ["work_order": .text(row[0]), "part": .text(row[1]), "state": .text(row[2]), "step": .text(row[3]),
-                                 "station": (row[4] as String?).map(ReportTable.Cell.text) ?? .null]
+            var trace = Trace(
+                subject: subject, kind: "serial", entries: order.map { entries[$0] }, columns: columns,
+                payloads: order.map { payloads[$0] })
+            if let row = try Row.fetchOne(db, sql: "SELECT work_order, part, status, step, station FROM parts WHERE serial = ?", arguments: [subject])
+            {
+                trace.summary = [
+                    "work_order": .text(row[0]), "part": .text(row[1]), "state": .text(row[2]), "step": .text(row[3]),
+                    "station": (row[4] as String?).map(ReportTable.Cell.text) ?? .null,
+                ]
             }
             return trace
         }
         // A lot: MATERIAL:LOT or just LOT.
         let rows: [Row]
         if let c = subject.firstIndex(of: ":") {
-            rows = try Row.fetchAll(db, sql: "SELECT material, lot, serial, step, at FROM lot_uses WHERE material = ? AND lot = ? ORDER BY at",
-                                    arguments: [String(subject[..<c]), String(subject[subject.index(after: c)...])])
+            rows = try Row.fetchAll(
+                db, sql: "SELECT material, lot, serial, step, at FROM lot_uses WHERE material = ? AND lot = ? ORDER BY at",
+                arguments: [String(subject[..<c]), String(subject[subject.index(after: c)...])])
         } else {
             rows = try Row.fetchAll(db, sql: "SELECT material, lot, serial, step, at FROM lot_uses WHERE lot = ? ORDER BY at", arguments: [subject])
         }
         guard !rows.isEmpty else { return nil }
         let columns = ["material", "lot", "serial", "step", "at"]
-        return Trace(subject: subject, kind: "lot", entries: rows.map { r in
-            ["material": .text(r[0]), "lot": .text(r[1]), "serial": .text(r[2]), "step": .text(r[3]), "at": .text(iso(r[4], tz))]
-        }, columns: columns)
+        return Trace(
+            subject: subject, kind: "lot",
+            entries: rows.map { r in
+                ["material": .text(r[0]), "lot": .text(r[1]), "serial": .text(r[2]), "step": .text(r[3]), "at": .text(iso(r[4], tz))]
+            }, columns: columns)
     }
 }
 
@@ -156,20 +180,28 @@ extension Reports {
         for st in plant.plant.stations {
             let spans = try BoardQueries.downtimeSpans(machine: plant.downtimeTarget(of: st), from: from, to: to, plant: plant, db)
             var counts: [ProductionCount] = []
-            for r in try Row.fetchAll(db, sql: """
-                SELECT work_order, step, SUM(good), SUM(scrap) FROM step_outcomes WHERE station = ? AND at >= ? AND at < ?
-                GROUP BY work_order, step
-                """, arguments: [st.id, from, to]) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT work_order, step, SUM(good), SUM(scrap) FROM step_outcomes WHERE station = ? AND at >= ? AND at < ?
+                    GROUP BY work_order, step
+                    """, arguments: [st.id, from, to])
+            {
                 let step = try BoardQueries.routingStep(r[0], r[1], state)
                 counts.append(ProductionCount(good: r[2], scrap: r[3], standardMinutes: step?.runMin ?? 0))
             }
             let f = KPI.oee(from: from, to: to, downtime: spans + offShift, counts: counts)
-            rows.append([.text(st.id), .text(st.workCenter), pct(f.availability), pct(f.performance), pct(f.quality), pct(f.oee),
-                         .int(f.good), .int(f.scrap), .number((f.unplannedDownMinutes * 10).rounded() / 10),
-                         .number((f.plannedDownMinutes * 10).rounded() / 10)])
+            rows.append([
+                .text(st.id), .text(st.workCenter), pct(f.availability), pct(f.performance), pct(f.quality), pct(f.oee),
+                .int(f.good), .int(f.scrap), .number((f.unplannedDownMinutes * 10).rounded() / 10),
+                .number((f.plannedDownMinutes * 10).rounded() / 10),
+            ])
         }
-        return ReportTable(columns: ["station", "work_center", "availability_pct", "performance_pct", "quality_pct", "oee_pct",
-                                     "good", "scrap", "unplanned_down_min", "planned_down_min"], rows: rows)
+        return ReportTable(
+            columns: [
+                "station", "work_center", "availability_pct", "performance_pct", "quality_pct", "oee_pct",
+                "good", "scrap", "unplanned_down_min", "planned_down_min",
+            ], rows: rows)
     }
 
     /// First-pass yield per step over [from, to), with the rolled throughput yield as a last row.
@@ -198,20 +230,26 @@ extension Reports {
             counts[(r[0] as String).isEmpty ? "(none)" : r[0]] = r[1]
         }
         let labels = Dictionary((plant?.plant.reasons.scrap ?? []).map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
-        return ReportTable(columns: ["reason", "label", "count", "share_pct", "cumulative_pct"], rows: KPI.pareto(counts).map { p in
-            [.text(p.reason), .text(labels[p.reason] ?? ""), .int(p.count), pct(p.share), pct(p.cumulative)]
-        })
+        return ReportTable(
+            columns: ["reason", "label", "count", "share_pct", "cumulative_pct"],
+            rows: KPI.pareto(counts).map { p in
+                [.text(p.reason), .text(labels[p.reason] ?? ""), .int(p.count), pct(p.share), pct(p.cumulative)]
+            })
     }
 
     /// Travelers not finished, counted by step, station and state.
     public static func wipSummary(_ db: Database) throws -> ReportTable {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT step, work_center, COALESCE(station, ''), status, COUNT(*), SUM(quantity) FROM parts
-            WHERE \(Projections.openPart()) GROUP BY step, work_center, station, status ORDER BY step, work_center, station, status
-            """)
-        return ReportTable(columns: ["step", "work_center", "station", "state", "travelers", "pieces"], rows: rows.map { r in
-            [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), .int(r[4]), .int(r[5])]
-        })
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT step, work_center, COALESCE(station, ''), status, COUNT(*), SUM(quantity) FROM parts
+                WHERE \(Projections.openPart()) GROUP BY step, work_center, station, status ORDER BY step, work_center, station, status
+                """)
+        return ReportTable(
+            columns: ["step", "work_center", "station", "state", "travelers", "pieces"],
+            rows: rows.map { r in
+                [.text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), .int(r[4]), .int(r[5])]
+            })
     }
 }
 
@@ -219,12 +257,18 @@ extension Reports {
     /// The wall board's station tiles as a table (state word, work, actual vs plan, time in state).
     public static func board(_ b: BoardSnapshot) -> ReportTable {
         let tz = b.calendar.timeZone
-        return ReportTable(columns: ["station", "work_center", "state", "since", "work_order", "step", "operator", "actual", "planned",
-                                     "waiting", "down_reason", "andon"], rows: b.tiles.map { t in
-            [.text(t.station), .text(t.workCenter), .text(t.state.rawValue), t.since.map { .text(iso($0, tz)) } ?? .null,
-             t.workOrder.map(ReportTable.Cell.text) ?? .null, t.step.map(ReportTable.Cell.text) ?? .null,
-             t.operatorName.map(ReportTable.Cell.text) ?? .null, .int(t.actual), .int(t.planned), .int(t.waiting),
-             t.downReason.map(ReportTable.Cell.text) ?? .null, t.andon.map(ReportTable.Cell.text) ?? .null]
-        })
+        return ReportTable(
+            columns: [
+                "station", "work_center", "state", "since", "work_order", "step", "operator", "actual", "planned",
+                "waiting", "down_reason", "andon",
+            ],
+            rows: b.tiles.map { t in
+                [
+                    .text(t.station), .text(t.workCenter), .text(t.state.rawValue), t.since.map { .text(iso($0, tz)) } ?? .null,
+                    t.workOrder.map(ReportTable.Cell.text) ?? .null, t.step.map(ReportTable.Cell.text) ?? .null,
+                    t.operatorName.map(ReportTable.Cell.text) ?? .null, .int(t.actual), .int(t.planned), .int(t.waiting),
+                    t.downReason.map(ReportTable.Cell.text) ?? .null, t.andon.map(ReportTable.Cell.text) ?? .null,
+                ]
+            })
     }
 }

@@ -102,8 +102,10 @@ public final class Store: Sendable {
     ///   `interactiveCheckpointPages`, and the process calls `checkpoint()` when idle or on exit.
     /// - Parameter fullSync: `PRAGMA synchronous = FULL` (the central node): a commit is on disk
     ///   before it is acknowledged, even across a power cut.
-    public static func open(path: String, create: Bool = true, nodeID: String? = nil, interactive: Bool = false,
-                            fullSync: Bool = false) throws -> Store {
+    public static func open(
+        path: String, create: Bool = true, nodeID: String? = nil, interactive: Bool = false,
+        fullSync: Bool = false
+    ) throws -> Store {
         if let nodeID { try validate(nodeID: nodeID) }
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -125,8 +127,11 @@ public final class Store: Sendable {
 
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration(autoCheckpointPages: interactive ? interactiveCheckpointPages : nil,
-                                                                             fullSync: fullSync))
+            pool = try DatabasePool(
+                path: path,
+                configuration: configuration(
+                    autoCheckpointPages: interactive ? interactiveCheckpointPages : nil,
+                    fullSync: fullSync))
         } catch {
             throw map(error, path: path, opening: true)
         }
@@ -310,8 +315,9 @@ public final class Store: Sendable {
 
     public static func setMeta(_ key: String, _ value: String?, db: Database) throws {
         if let value {
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         } else {
             try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
         }
@@ -325,23 +331,25 @@ public final class Store: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-eventlog", foreignKeyChecks: .immediate) { db in
             try EventLog.createTables(db)
-            try db.execute(sql: """
-                CREATE TABLE node_state (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    node TEXT NOT NULL,
-                    epoch TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    last_hash TEXT NOT NULL,
-                    hlc_wall INTEGER NOT NULL,
-                    hlc_logical INTEGER NOT NULL,
-                    central_position INTEGER NOT NULL
-                );
-                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
-                """)
-            try db.execute(sql: """
-                INSERT INTO node_state(id, node, epoch, seq, last_hash, hlc_wall, hlc_logical, central_position)
-                VALUES (1, ?, ?, 0, '', 0, 0, 0)
-                """, arguments: [nodeID ?? defaultNodeID, newEpoch()])
+            try db.execute(
+                sql: """
+                    CREATE TABLE node_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        node TEXT NOT NULL,
+                        epoch TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        last_hash TEXT NOT NULL,
+                        hlc_wall INTEGER NOT NULL,
+                        hlc_logical INTEGER NOT NULL,
+                        central_position INTEGER NOT NULL
+                    );
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO node_state(id, node, epoch, seq, last_hash, hlc_wall, hlc_logical, central_position)
+                    VALUES (1, ?, ?, 0, '', 0, 0, 0)
+                    """, arguments: [nodeID ?? defaultNodeID, newEpoch()])
         }
         migrator.registerMigration("v1-projections", foreignKeyChecks: .immediate) { db in
             try Projections.createTables(db)
@@ -373,9 +381,12 @@ public final class Store: Sendable {
                 // Someone else's database? (Tables, but none of ours.) GRDB creates its empty
                 // grdb_migrations table before, and outside, the first migration's transaction: a
                 // store whose creation was killed in between has that table alone, and is ours.
-                let tables = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
-                    """) ?? 0
+                let tables =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
+                            """) ?? 0
                 return (false, tables > 0)
             }
             return (false, false)
@@ -469,7 +480,8 @@ public final class Store: Sendable {
         guard walSize == 0 else { return }
         let changeCounter = be32(24), pages = be32(28), validFor = be32(92)
         if pages > 0 && changeCounter == validFor && size < pages * pageSize {
-            throw StoreError.damaged(path: path,
+            throw StoreError.damaged(
+                path: path,
                 detail: "the file is truncated: \(size) bytes, its header says \(pages * pageSize)")
         }
         if size % pageSize != 0 {

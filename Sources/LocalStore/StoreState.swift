@@ -31,17 +31,25 @@ public struct StoreState: StateReader {
         try Projections.routing(id: id, version: version, db)
     }
     public func pieceNumber(workOrder: String, step: String, serial: String) throws -> Int? {
-        guard let mine = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT hlc_wall, hlc_logical, node, seq FROM step_starts WHERE work_order = ? AND step = ? AND serial = ?
-            """), arguments: [workOrder, step, serial]) else { return nil }
-        let before = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ? AND (hlc_wall, hlc_logical, node, seq) < (?, ?, ?, ?)
-            """), arguments: [workOrder, step, mine[0], mine[1], mine[2], mine[3]]) ?? 0
+        guard
+            let mine = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT hlc_wall, hlc_logical, node, seq FROM step_starts WHERE work_order = ? AND step = ? AND serial = ?
+                        """), arguments: [workOrder, step, serial])
+        else { return nil }
+        let before =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ? AND (hlc_wall, hlc_logical, node, seq) < (?, ?, ?, ?)
+                        """), arguments: [workOrder, step, mine[0], mine[1], mine[2], mine[3]]) ?? 0
         return before + 1
     }
     public func startedCount(workOrder: String, step: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ?"),
-                         arguments: [workOrder, step]) ?? 0
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM step_starts WHERE work_order = ? AND step = ?"),
+            arguments: [workOrder, step]) ?? 0
     }
 
     /// The plant currently loaded in the store, if any.

@@ -22,8 +22,12 @@ public enum YAMLSource {
         if !attempt.problems.isEmpty { return .failure(FileProblems(sorted(attempt.problems))) }
 
         guard let root = attempt.root, !isNullScalar(root) else {
-            return .failure(FileProblems([FileProblem(file: file, line: 1, column: 1, field: "yaml",
-                                                      message: "the file is empty")]))
+            return .failure(
+                FileProblems([
+                    FileProblem(
+                        file: file, line: 1, column: 1, field: "yaml",
+                        message: "the file is empty")
+                ]))
         }
         var converter = Converter(file: file, budget: nodeBudget)
         let node = converter.convert(root)
@@ -54,11 +58,14 @@ public enum YAMLSource {
                 break
             } catch let YamlError.duplicatedKeysInMapping(keys, context) {
                 guard let key = keys.first,
-                      let placeholder = work.hideKey(key, at: context.mark, round: round) else {
+                    let placeholder = work.hideKey(key, at: context.mark, round: round)
+                else {
                     let names = keys.map { "\"\($0)\"" }.joined(separator: ", ")
-                    attempt.problems.append(FileProblem(file: file, line: max(context.mark.line, 1),
-                                                        column: context.mark.column, field: "yaml",
-                                                        message: "duplicate key \(names) in one mapping"))
+                    attempt.problems.append(
+                        FileProblem(
+                            file: file, line: max(context.mark.line, 1),
+                            column: context.mark.column, field: "yaml",
+                            message: "duplicate key \(names) in one mapping"))
                     composed = true
                     break
                 }
@@ -77,7 +84,8 @@ public enum YAMLSource {
             let repeatMark = attempt.root.flatMap { findRepeat(of: dup, among: duplicates, in: $0) }
             let line = repeatMark?.line ?? dup.first.line
             let column = repeatMark?.column ?? dup.first.column
-            let message = repeatMark != nil
+            let message =
+                repeatMark != nil
                 ? "duplicate key \"\(dup.key)\" (first on line \(dup.first.line))"
                 : "key \"\(dup.key)\" appears more than once in this mapping"
             attempt.problems.append(FileProblem(file: file, line: line, column: column, field: "yaml", message: message))
@@ -108,17 +116,19 @@ public enum YAMLSource {
         }
         switch yamlError {
         case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            return FileProblem(file: file, line: max(mark.line, 1), column: max(mark.column, 1), field: "yaml",
-                               message: describe(context, problem))
+            let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            return FileProblem(
+                file: file, line: max(mark.line, 1), column: max(mark.column, 1), field: "yaml",
+                message: describe(context, problem))
         case let .reader(problem, offset, value, _):
             let (line, column) = position(ofCharacterOffset: offset ?? 0, in: text)
             let detail = value >= 0 ? " (character U+\(String(UInt32(bitPattern: value), radix: 16, uppercase: true)))" : ""
             return FileProblem(file: file, line: line, column: column, field: "yaml", message: problem + detail)
         case let .duplicatedKeysInMapping(keys, context):
-            return FileProblem(file: file, line: max(context.mark.line, 1), column: context.mark.column, field: "yaml",
-                               message: "duplicate key \(keys.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+            return FileProblem(
+                file: file, line: max(context.mark.line, 1), column: context.mark.column, field: "yaml",
+                message: "duplicate key \(keys.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
         default:
             return FileProblem(file: file, line: 1, column: nil, field: "yaml", message: "\(yamlError)")
         }
@@ -194,7 +204,7 @@ public enum YAMLSource {
                     blockParentIndent = nil
                 }
                 var i = 0
-                var lastSignificant: Unicode.Scalar?   // last non-space scalar outside quotes on this line
+                var lastSignificant: Unicode.Scalar?  // last non-space scalar outside quotes on this line
                 var commentStart: Int?
                 while i < line.count {
                     let c = line[i]
@@ -220,7 +230,8 @@ public enum YAMLSource {
                     case "#" where prev == nil || prev == " " || prev == "\t":
                         let next: Unicode.Scalar? = i + 1 < line.count ? line[i + 1] : nil
                         if depth > 0, let prev, prev == " ", let next, next != " ", next != "\t", lastSignificant != ",",
-                           lastSignificant != "[", lastSignificant != "{" {
+                            lastSignificant != "[", lastSignificant != "{"
+                        {
                             lines[row][i - 1] = Self.hashSpace
                             changed = true
                         } else {
@@ -260,8 +271,9 @@ public enum YAMLSource {
             var start = col
             if lines[row][col] == "\"" || lines[row][col] == "'" { start += 1 }
             guard start + keyScalars.count <= lines[row].count,
-                  Array(lines[row][start..<(start + keyScalars.count)]) == keyScalars,
-                  let filler = Unicode.Scalar(0xE000 + UInt32(round)) else { return nil }
+                Array(lines[row][start..<(start + keyScalars.count)]) == keyScalars,
+                let filler = Unicode.Scalar(0xE000 + UInt32(round))
+            else { return nil }
             let placeholder = Array(repeating: filler, count: keyScalars.count)
             lines[row].replaceSubrange(start..<(start + keyScalars.count), with: placeholder)
             var view = String.UnicodeScalarView()
@@ -313,14 +325,17 @@ public enum YAMLSource {
             if budget < 0 {
                 if !exhausted {
                     exhausted = true
-                    problems.append(FileProblem(file: file, line: line, column: column, field: "yaml",
-                                                message: "the file expands to more than \(YAMLSource.nodeBudget) values (aliases)"))
+                    problems.append(
+                        FileProblem(
+                            file: file, line: line, column: column, field: "yaml",
+                            message: "the file expands to more than \(YAMLSource.nodeBudget) values (aliases)"))
                 }
                 return SourceNode(.scalar("", quoted: false), line: line, column: column)
             }
             switch node {
             case .scalar(let s):
-                let quoted = s.style == .singleQuoted || s.style == .doubleQuoted || s.style == .literal
+                let quoted =
+                    s.style == .singleQuoted || s.style == .doubleQuoted || s.style == .literal
                     || s.style == .folded || s.tag.rawValue == Tag.Name.str.rawValue
                 return SourceNode(.scalar(Self.restore(s.string), quoted: quoted), line: line, column: column)
             case .sequence(let seq):
@@ -328,8 +343,10 @@ public enum YAMLSource {
             case .mapping(let mapping):
                 return SourceNode(.mapping(entries(of: mapping)), line: line, column: column)
             case .alias(let alias):
-                problems.append(FileProblem(file: file, line: line, column: column, field: "yaml",
-                                            message: "unresolved alias \"*\(alias.anchor.rawValue)\""))
+                problems.append(
+                    FileProblem(
+                        file: file, line: line, column: column, field: "yaml",
+                        message: "unresolved alias \"*\(alias.anchor.rawValue)\""))
                 return SourceNode(.scalar("", quoted: false), line: line, column: column)
             }
         }
@@ -349,8 +366,10 @@ public enum YAMLSource {
             for (key, value) in mapping {
                 let line = max(key.mark?.line ?? 1, 1), column = max(key.mark?.column ?? 1, 1)
                 guard case .scalar(let k) = key else {
-                    problems.append(FileProblem(file: file, line: line, column: column, field: "yaml",
-                                                message: "a key must be a single value, not a list or a mapping"))
+                    problems.append(
+                        FileProblem(
+                            file: file, line: line, column: column, field: "yaml",
+                            message: "a key must be a single value, not a list or a mapping"))
                     continue
                 }
                 if k.string == "<<", k.style == .plain || k.style == .any {
@@ -358,8 +377,10 @@ public enum YAMLSource {
                     case .mapping: merges.append(value)
                     case .sequence(let list) where list.allSatisfy({ $0.mapping != nil }): merges.append(contentsOf: list)
                     default:
-                        problems.append(FileProblem(file: file, line: line, column: column, field: "yaml",
-                                                    message: "a merge key (<<) needs a mapping or a list of mappings"))
+                        problems.append(
+                            FileProblem(
+                                file: file, line: line, column: column, field: "yaml",
+                                message: "a merge key (<<) needs a mapping or a list of mappings"))
                     }
                     continue
                 }

@@ -12,7 +12,8 @@ public enum Describe {
         let s: String
         switch r.event {
         case .plantLoaded(let e): s = "plant \(e.plant.id) loaded"
-        case .workOrderReleased(let e): s = "work order \(e.order.number) released (\(e.serials.count) travelers, routing \(e.routing) v\(e.routingVersion))"
+        case .workOrderReleased(let e):
+            s = "work order \(e.order.number) released (\(e.serials.count) travelers, routing \(e.routing) v\(e.routingVersion))"
         case .workOrderHeld(let e): s = "work order \(e.workOrder) held (\(e.reason))"
         case .workOrderHoldReleased(let e): s = "work order \(e.subject) hold released"
         case .workOrderCancelled(let e): s = "work order \(e.workOrder) cancelled: \(e.reason)"
@@ -21,7 +22,8 @@ public enum Describe {
         case .stepPaused(let e): s = "\(e.serial) paused at \(e.step)"
         case .stepResumed(let e): s = "\(e.serial) resumed \(e.step) at \(e.station)"
         case .stepCompleted(let e):
-            s = "\(e.serial) completed \(e.step)" + (e.scrap > 0 ? " (good \(e.good), scrap \(e.scrap))" : "")
+            s =
+                "\(e.serial) completed \(e.step)" + (e.scrap > 0 ? " (good \(e.good), scrap \(e.scrap))" : "")
                 + (e.signoffBy.map { ", signed off by \($0)" } ?? "") + (e.next.map { ", next \($0)" } ?? ", done")
         case .stepUndone(let e): s = "\(e.serial) completion of \(e.step) undone" + (e.approvedBy.map { " (approved by \($0))" } ?? "")
         case .measurementRecorded(let e): s = "\(e.serial) \(e.characteristic) = \(e.value) \(e.inTolerance ? "in tolerance" : "OUT OF TOLERANCE")"

@@ -234,8 +234,10 @@ public enum GS1 {
     }
 
     /// The same, for a scan whose AIM identifier was already split off (`WedgeOutput.scan`).
-    public static func parse(_ text: String, symbology: String?, referenceYear: Int? = nil,
-                             percentIsSeparator: Bool = false) -> Result<GS1Data, GS1Error> {
+    public static func parse(
+        _ text: String, symbology: String?, referenceYear: Int? = nil,
+        percentIsSeparator: Bool = false
+    ) -> Result<GS1Data, GS1Error> {
         let raw = (symbology ?? "") + text
         var body = text
         var sym = symbology
@@ -271,10 +273,12 @@ public enum GS1 {
             let v = Array(e.value.unicodeScalars)
             for k in 1..<max(1, v.count - 2) {
                 guard let ai = knownAI(v, k), ai != e.ai, let other = table[ai], !other.fixed,
-                      k + ai.count < v.count, !elements.contains(where: { $0.ai == ai }) else { continue }
+                    k + ai.count < v.count, !elements.contains(where: { $0.ai == ai })
+                else { continue }
                 var p = Parser(raw: "", referenceYear: referenceYear)
                 if case .success(let tail) = p.readRaw(Array(v[k...]), percentIsGS: false), !tail.isEmpty {
-                    out.append("(\(e.ai)) '\(Sanitize.line(e.value))' may hold (\(ai)) '\(Sanitize.line(tail[0].value))': a GS separator may be missing")
+                    out.append(
+                        "(\(e.ai)) '\(Sanitize.line(e.value))' may hold (\(ai)) '\(Sanitize.line(tail[0].value))': a GS separator may be missing")
                     break
                 }
             }
@@ -402,8 +406,10 @@ public enum GS1 {
                 }
                 let part = scalars[at..<(at + length)]
                 if let bad = part.first(where: { !component.charset.allows($0) }) {
-                    return fail(component.charset == .numeric ? .notNumeric(ai: ai, value: value)
-                                    : .invalidCharacter(ai: ai, value: value, character: Self.string([bad])))
+                    return fail(
+                        component.charset == .numeric
+                            ? .notNumeric(ai: ai, value: value)
+                            : .invalidCharacter(ai: ai, value: value, character: Self.string([bad])))
                 }
                 let bytes = ArraySlice(part.map { UInt8($0.value) })
                 if component.charset == .cset64 {

@@ -125,7 +125,8 @@ enum GS1Lint {
     /// the standard's sliding century window around `referenceYear`.
     static func date(_ v: Bytes, digits: Int, dayZero: Bool, referenceYear: Int) -> (date: LocalDate?, failure: Failure?) {
         guard v.count == digits + 4, let yy = number(v.prefix(digits)), let mm = number(v.dropFirst(digits).prefix(2)),
-              let dd = number(v.suffix(2)) else { return (nil, .date("needs \(digits == 2 ? "YYMMDD" : "YYYYMMDD")")) }
+            let dd = number(v.suffix(2))
+        else { return (nil, .date("needs \(digits == 2 ? "YYMMDD" : "YYYYMMDD")")) }
         let year = digits == 4 ? yy : GS1.year(yy, referenceYear: referenceYear)
         guard (1...12).contains(mm) else { return (nil, .date("month \(mm) is not 01–12")) }
         let last = LocalDate.daysIn(year: year, month: mm)
@@ -157,7 +158,8 @@ enum GS1Lint {
     static func positionInSequence(_ v: Bytes) -> Failure? {
         let parts = v.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard parts.count == 2, let p = parts.first, let e = parts.last, !p.isEmpty, !e.isEmpty,
-              p.allSatisfy(isDigit), e.allSatisfy(isDigit) else { return .other("expected POSITION/END") }
+            p.allSatisfy(isDigit), e.allSatisfy(isDigit)
+        else { return .other("expected POSITION/END") }
         if p.first == 0x30 || e.first == 0x30 { return .other("no leading zeros, and not zero") }
         if p.count > e.count || (p.count == e.count && Array(e).lexicographicallyPrecedes(Array(p))) {
             return .other("the position exceeds the end")
@@ -169,8 +171,9 @@ enum GS1Lint {
     static func iban(_ v: Bytes) -> Failure? {
         let c = Array(v)
         guard c.count >= 5, isLetter(c[0]), isLetter(c[1]), c[0] <= 0x5A, c[1] <= 0x5A, isDigit(c[2]), isDigit(c[3]),
-              Codes.iso3166alpha2.contains(text(v.prefix(2))),
-              c.dropFirst(4).allSatisfy({ isDigit($0) || (0x41...0x5A).contains($0) }) else { return .other("not an IBAN") }
+            Codes.iso3166alpha2.contains(text(v.prefix(2))),
+            c.dropFirst(4).allSatisfy({ isDigit($0) || (0x41...0x5A).contains($0) })
+        else { return .other("not an IBAN") }
         var rem = 0
         for b in c.dropFirst(4) + c.prefix(4) {
             let n = isDigit(b) ? Int(b - 0x30) : Int(b - 0x41) + 10
@@ -294,7 +297,8 @@ enum GS1Lint {
 
     enum Codes {
         /// ISO 3166-1 numeric country codes.
-        static let iso3166: Set<String> = Set("""
+        static let iso3166: Set<String> = Set(
+            """
             004 008 010 012 016 020 024 028 031 032 036 040 044 048 050 051 052 056 060 064 068 070 072 074 076 084 086 090 \
             092 096 100 104 108 112 116 120 124 132 136 140 144 148 152 156 158 162 166 170 174 175 178 180 184 188 191 192 \
             196 203 204 208 212 214 218 222 226 231 232 233 234 238 239 242 246 248 250 254 258 260 262 266 268 270 275 276 \
@@ -306,7 +310,8 @@ enum GS1Lint {
             784 788 792 795 796 798 800 804 807 818 826 831 832 833 834 840 850 854 858 860 862 876 882 887 894
             """.split(separator: " ").map(String.init))
         /// ISO 3166-1 alpha-2 country codes.
-        static let iso3166alpha2: Set<String> = Set("""
+        static let iso3166alpha2: Set<String> = Set(
+            """
             AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA \
             CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA \
             GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP \
@@ -316,7 +321,8 @@ enum GS1Lint {
             TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
             """.split(separator: " ").map(String.init))
         /// ISO 4217 numeric currency codes.
-        static let iso4217: Set<String> = Set("""
+        static let iso4217: Set<String> = Set(
+            """
             008 012 032 036 044 048 050 051 052 060 064 068 072 084 090 096 104 108 116 124 132 136 144 152 156 170 174 188 \
             192 203 208 214 222 230 232 238 242 262 270 292 320 324 328 332 340 344 348 352 356 360 364 368 376 388 392 396 \
             398 400 404 408 410 414 417 418 422 426 430 434 446 454 458 462 480 484 496 498 504 512 516 524 532 533 548 554 \

@@ -33,7 +33,10 @@ extension GS1 {
         }
         if case .success = parse(s) { return 2 }
         if s.count >= 4, s.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
-           s.contains(where: { $0.isNumber }), s.contains(where: { $0.isLetter }) { return 1 }
+            s.contains(where: { $0.isNumber }), s.contains(where: { $0.isLetter })
+        {
+            return 1
+        }
         return 0
     }
 
@@ -47,22 +50,28 @@ extension GS1 {
 
         /// A US-layout scanner typing on a French AZERTY host (digits unshifted).
         static let usOnAzerty = LayoutMap(
-            back: ["&": "1", "é": "2", "\"": "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9", "à": "0",
-                   ")": "-", "q": "a", "a": "q", "z": "w", "w": "z", "Q": "A", "A": "Q", "Z": "W", "W": "Z",
-                   ",": "m", "?": "M", "m": ";", "M": ":", ";": ",", ":": ".", "!": "/", "§": "?"],
+            back: [
+                "&": "1", "é": "2", "\"": "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9", "à": "0",
+                ")": "-", "q": "a", "a": "q", "z": "w", "w": "z", "Q": "A", "A": "Q", "Z": "W", "W": "Z",
+                ",": "m", "?": "M", "m": ";", "M": ":", ";": ",", ":": ".", "!": "/", "§": "?",
+            ],
             telltale: Set("&é\"'(è_çà§"))
 
         /// A US-layout scanner typing on a German QWERTZ host.
         static let usOnQwertz = LayoutMap(
-            back: ["z": "y", "y": "z", "Z": "Y", "Y": "Z", "ß": "-", "Ö": ":", "ö": ";", "-": "/", "_": "?",
-                   "ü": "[", "Ü": "{", "ä": "'", "Ä": "\"", "´": "=", "`": "+", "+": "]", "*": "}", "#": "\\"],
+            back: [
+                "z": "y", "y": "z", "Z": "Y", "Y": "Z", "ß": "-", "Ö": ":", "ö": ";", "-": "/", "_": "?",
+                "ü": "[", "Ü": "{", "ä": "'", "Ä": "\"", "´": "=", "`": "+", "+": "]", "*": "}", "#": "\\",
+            ],
             telltale: Set("ßÖöüÜäÄ´"))
 
         /// An AZERTY-configured scanner (shift for digits) typing on a US host.
         static let azertyOnUS = LayoutMap(
-            back: ["!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8", "(": "9", ")": "0",
-                   "q": "a", "a": "q", "z": "w", "w": "z", "Q": "A", "A": "Q", "Z": "W", "W": "Z",
-                   ";": "m", ":": "M", ".": ":", ",": ";", "m": ","],
+            back: [
+                "!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8", "(": "9", ")": "0",
+                "q": "a", "a": "q", "z": "w", "w": "z", "Q": "A", "A": "Q", "Z": "W", "W": "Z",
+                ";": "m", ":": "M", ".": ":", ",": ";", "m": ",",
+            ],
             telltale: Set("!@#$^&*()"))
     }
 }

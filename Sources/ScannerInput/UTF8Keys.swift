@@ -34,7 +34,7 @@ public struct UTF8Keys: Sendable {
         case 0xC2...0xDF: return 2
         case 0xE0...0xEF: return 3
         case 0xF0...0xF4: return 4
-        default: return nil   // a continuation byte, or C0, C1, F5–FF: never a lead
+        default: return nil  // a continuation byte, or C0, C1, F5–FF: never a lead
         }
     }
 

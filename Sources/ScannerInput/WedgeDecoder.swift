@@ -103,9 +103,11 @@ public struct WedgeSettings: Codable, Equatable, Sendable {
     /// when a `%` in a GS1 label is data).
     public var gs1PercentIsSeparator: Bool
 
-    public init(maxGap: Int = 35, maxAverageGap: Int = 25, minLength: Int = 4, settle: Int = 60, prefix: String? = nil,
-                aimFraming: Bool = false, suffixes: [String] = ["\r", "\n", "\t"], timingEnabled: Bool = true,
-                maxLength: Int = 8192, gs1PercentIsSeparator: Bool = false) {
+    public init(
+        maxGap: Int = 35, maxAverageGap: Int = 25, minLength: Int = 4, settle: Int = 60, prefix: String? = nil,
+        aimFraming: Bool = false, suffixes: [String] = ["\r", "\n", "\t"], timingEnabled: Bool = true,
+        maxLength: Int = 8192, gs1PercentIsSeparator: Bool = false
+    ) {
         self.maxGap = maxGap; self.maxAverageGap = maxAverageGap; self.minLength = minLength; self.settle = settle
         self.prefix = prefix; self.aimFraming = aimFraming; self.suffixes = suffixes; self.timingEnabled = timingEnabled
         self.maxLength = maxLength; self.gs1PercentIsSeparator = gs1PercentIsSeparator
@@ -266,7 +268,8 @@ public struct WedgeDecoder: Sendable {
             return []
         }
         if let s = f.lastSuffix, held.count - (s + 1) <= prefixWindow,
-           case .complete(let n, let symbology) = matchPrefix(held[(s + 1)...]) {
+            case .complete(let n, let symbology) = matchPrefix(held[(s + 1)...])
+        {
             let next = Array(held[(s + 1)...])
             held.removeLast(next.count)
             let out = endFramed()
@@ -406,7 +409,8 @@ public struct WedgeDecoder: Sendable {
                 n += 1
                 if scalars.count >= 3 { break }
             }
-            let ok = (scalars.count < 1 || scalars[0] == "]") && (scalars.count < 2 || AIMIdentifier.isCode(scalars[1]))
+            let ok =
+                (scalars.count < 1 || scalars[0] == "]") && (scalars.count < 2 || AIMIdentifier.isCode(scalars[1]))
                 && (scalars.count < 3 || AIMIdentifier.isModifier(scalars[2]))
             if ok && scalars.count == 3 {
                 aim = .complete(count: n, symbology: String(String.UnicodeScalarView(scalars)))

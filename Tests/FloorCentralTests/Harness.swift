@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import FloorCentral
 @testable import LocalStore
 @testable import MESCore
@@ -35,8 +36,9 @@ final class Harness: @unchecked Sendable {
         let today = index.calendar.localDate(Harness.start)
         var events: [DomainEvent] = [.plantLoaded(PlantLoaded(plant: plant))]
         for (n, part) in ["WO-1", "WO-2"].enumerated() {
-            let spec = WorkOrderSpec(number: part, part: plant.parts[n % plant.parts.count].id, quantity: 5,
-                                     due: .date(today.adding(days: 5)), priority: .normal, customer: "C", tracking: .serial)
+            let spec = WorkOrderSpec(
+                number: part, part: plant.parts[n % plant.parts.count].id, quantity: 5,
+                due: .date(today.adding(days: 5)), priority: .normal, customer: "C", tracking: .serial)
             events.append(.workOrderReleased(try #require(spec.release(plant: index, on: today))))
         }
         _ = try central.append(events.map { ($0, "") }, now: Harness.start)

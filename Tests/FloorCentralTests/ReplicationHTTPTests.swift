@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import FloorCentral
 @testable import LocalStore
 @testable import MESCore
@@ -190,7 +191,9 @@ import Testing
             #expect(v.parts == reference.parts, "\(n.id) shows other parts")
             #expect(v.aggregates == reference.aggregates, "\(n.id) folded differently")
             // The conflicts offline work made are listed the same everywhere.
-            let conflicts = { (s: Store) in try s.read { db in try String.fetchAll(db, sql: "SELECT node || seq || aggregate || text FROM conflicts ORDER BY 1") } }
+            let conflicts = { (s: Store) in
+                try s.read { db in try String.fetchAll(db, sql: "SELECT node || seq || aggregate || text FROM conflicts ORDER BY 1") }
+            }
             #expect(try conflicts(n.store) == conflicts(h.central))
             #expect(try n.store.read { db in try Replication.pendingCount(db: db) } == 0)
             #expect(try n.store.read { db in try Audit.verify(db: db) }.isClean)
@@ -210,8 +213,9 @@ import Testing
         _ = try await c2.pull()
         let now = Date()
         let unknown = try k1.append([(.unknown(type: "robot.arm.moved", version: 1, payload: #"{"arm":"R1"}"#), "9001")], now: now)[0]
-        let future = try k1.append([(.noteAdded(NoteAdded(aggregate: "part:WO-1-001", text: "from a wrong clock")), "9001")],
-                                   now: now.addingTimeInterval(86_400))[0]
+        let future = try k1.append(
+            [(.noteAdded(NoteAdded(aggregate: "part:WO-1-001", text: "from a wrong clock")), "9001")],
+            now: now.addingTimeInterval(86_400))[0]
         let after = try k1.append([(.noteAdded(NoteAdded(aggregate: "part:WO-1-001", text: "after them")), "9001")], now: now)[0]
         let before = try h.central.nodeState().clock.last
         #expect(try await c1.push().pushed == 3)
@@ -252,7 +256,8 @@ import Testing
         #expect(state.seq == 0)
         // It writes and syncs without a fork, and gets the original's lost event back.
         let c = try SyncClient.configured(store: restored)
-        _ = try FloorService(store: restored).runAtConsole(.note(aggregate: "part:WO-1-001", text: "after restore"), badge: "9001", now: Harness.start)
+        _ = try FloorService(store: restored).runAtConsole(
+            .note(aggregate: "part:WO-1-001", text: "after restore"), badge: "9001", now: Harness.start)
         let r = try await c.exchange()
         #expect(r.pushed == 1)
         let notes = try restored.read { db in try String.fetchAll(db, sql: "SELECT payload FROM events WHERE type = 'note.added'") }

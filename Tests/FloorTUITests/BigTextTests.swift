@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FloorTUI
 
 @Suite("big digits")
@@ -6,13 +7,14 @@ struct BigTextTests {
     @Test func drawsDigitsReadableAsText() {
         var s = Screen(width: 11, height: 5, glyphs: .ascii)
         BigText.draw("42%", into: &s, x: 0, y: 0, scale: 1, role: .ok)
-        #expect(s.text.split(separator: "\n", omittingEmptySubsequences: false) == [
-            "# # ### # #",
-            "# #   #   #",
-            "### ###  #",
-            "  # #   #",
-            "  # ### # #",
-        ])
+        #expect(
+            s.text.split(separator: "\n", omittingEmptySubsequences: false) == [
+                "# # ### # #",
+                "# #   #   #",
+                "### ###  #",
+                "  # #   #",
+                "  # ### # #",
+            ])
         #expect(s[x: 0, y: 0].role == .ok)
     }
 

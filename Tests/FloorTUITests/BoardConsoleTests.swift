@@ -1,9 +1,10 @@
-@testable import FloorStation
 import Foundation
 import LocalStore
 import MESCore
 import ScannerInput
 import Testing
+
+@testable import FloorStation
 @testable import FloorTUI
 
 /// A plant with something on every list: a running first piece, a hold from an out-of-tolerance
@@ -14,7 +15,7 @@ func boardScenario(_ h: KioskHarness) throws {
     var s = StationSession(stationID: "K-SW1")
     _ = try s.handle("EMP:101", service: h.service, now: h.clockBox.now)
     _ = try s.handle("SN:NW-5001-001", service: h.service, now: h.clockBox.now)
-    let r = try s.handle("M:OD=3.60", service: h.service, now: h.clockBox.now)   // out of tolerance: hold
+    let r = try s.handle("M:OD=3.60", service: h.service, now: h.clockBox.now)  // out of tolerance: hold
     #expect(r.kind == .done, "\(r.text)")
     try h.elsewhere("K-SW2", "EMP:102", "CMD:DOWN:JAM")
     try h.elsewhere("K-UW", "EMP:103", "CMD:ANDON:material")
@@ -84,8 +85,10 @@ func boardDriver(_ h: KioskHarness, width: Int, height: Int, keymap: String = "d
         try boardScenario(h)
         let b = try boardDriver(h, width: 80, height: 24)
         #expect(b.model.data?.holdCount == 1)
-        let out = try h.service.runAtConsole(.disposition(serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil,
-                                                          scrapReason: nil, note: ""), badge: "301", now: h.clockBox.now)
+        let out = try h.service.runAtConsole(
+            .disposition(
+                serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil,
+                scrapReason: nil, note: ""), badge: "301", now: h.clockBox.now)
         #expect(out.refusal == nil)
         b.reloadIfChanged()
         #expect(b.model.data?.holdCount == 0)
@@ -100,8 +103,9 @@ func boardDriver(_ h: KioskHarness, width: Int, height: Int, keymap: String = "d
             let km = try KioskHarness.keymap(name)
             var m = BoardModel(keymap: km, now: h.clockBox.now)
             // Every key any context of this keymap binds, plus printable keys and function keys.
-            let keys = Set(km.bindings.map(\.key) + Key.keys("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ*/-+.")
-                           + (1...12).map { Key.function($0) } + [.enter, .escape, .tab, .backspace])
+            let keys = Set(
+                km.bindings.map(\.key) + Key.keys("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ*/-+.")
+                    + (1...12).map { Key.function($0) } + [.enter, .escape, .tab, .backspace])
             for k in keys {
                 for e in BoardUpdate.update(&m, .key(k)) { #expect([.load, .quit, .redraw].contains(e), "\(name): \(KeyName.name(k)) gave \(e)") }
                 #expect(m.keymap.action(for: k, in: .board, readOnly: true)?.mutating != true)
@@ -157,7 +161,9 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         }
         #expect(try h.store.read { try EventLog.lastPosition(db: $0) } == before)
         // The console is not a station: station work is refused there, even to a supervisor.
-        #expect(try h.service.runAtConsole(.start(serial: "NW-5002-001"), badge: "301", now: h.clockBox.now).refusal?.reasons.first?.code == "needs_station")
+        #expect(
+            try h.service.runAtConsole(.start(serial: "NW-5002-001"), badge: "301", now: h.clockBox.now).refusal?.reasons.first?.code
+                == "needs_station")
     }
 
     @Test func aSupervisorDispositionsAHeldPartToReworkWithASignature() throws {
@@ -166,18 +172,23 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let c = try consoleDriver(h)
         c.type("301\r")
         #expect(c.model.person?.badge == "301")
-        c.type("2")                                    // holds
-        #expect(c.model.table.rows.first?.ref == .hold(serial: "NW-5001-001", hold: c.model.table.rows.first.map { r in
-            if case .hold(_, let id) = r.ref { return id }; return "" } ?? ""))
-        c.type("d")                                    // disposition: kinds
-        c.send(.key(.down)); c.send(.key(.enter))      // rework
+        c.type("2")  // holds
+        #expect(
+            c.model.table.rows.first?.ref
+                == .hold(
+                    serial: "NW-5001-001",
+                    hold: c.model.table.rows.first.map { r in
+                        if case .hold(_, let id) = r.ref { return id }; return ""
+                    } ?? ""))
+        c.type("d")  // disposition: kinds
+        c.send(.key(.down)); c.send(.key(.enter))  // rework
         guard case .picker(let steps)? = c.model.overlay else { Issue.record("no step picker"); return }
         #expect(steps.options.map(\.1).starts(with: ["OP10", "OP20"]))
-        c.send(.key(.enter))                           // OP10
+        c.send(.key(.enter))  // OP10
         guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
         #expect(sign.meaning == "dispositioned (rework)")
         try assertGolden(c.screen, "console-sign-disposition")
-        c.send(.key(.escape))                          // not signed: nothing happens
+        c.send(.key(.escape))  // not signed: nothing happens
         #expect(try h.service.read { try $0.part("NW-5001-001") }?.holds.count == 1)
         c.type("d"); c.send(.key(.down)); c.send(.key(.enter)); c.send(.key(.enter)); c.send(.key(.enter))
         #expect(c.model.message?.text.hasPrefix("SIGNED dispositioned (rework)") == true, "\(c.model.message?.text ?? "")")
@@ -240,13 +251,13 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
 
     @Test func anOverrideAskedAtAKioskIsApprovedInTheConsoleOnceWithAnExpiry() throws {
         let h = try KioskHarness()
-        try boardScenario(h)   // NW-5001-001 is the pending first piece: the order's next pieces wait
+        try boardScenario(h)  // NW-5001-001 is the pending first piece: the order's next pieces wait
         try h.elsewhere("K-SW1", "EMP:102", "SN:NW-5001-002", "NOTE:surgery tomorrow, customer accepts", "CMD:OVERRIDE:waiting_first_piece")
         let c = try signedIn(h)
         c.type("4")
         guard case .override(let serial, let id)? = c.model.table.rows.first?.ref else { Issue.record("no request listed"); return }
         #expect(serial == "NW-5001-002")
-        c.type("a"); c.send(.key(.down)); c.send(.key(.enter))          // 1 hour
+        c.type("a"); c.send(.key(.down)); c.send(.key(.enter))  // 1 hour
         guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
         #expect(sign.meaning == "approved (override)")
         c.send(.key(.enter))
@@ -258,9 +269,10 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
 
     @Test func firstPieceUndoAndWorkOrderActionsFromTheConsole() throws {
         let h = try KioskHarness()
-        try h.elsewhere("K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
-                        "M:OD=3.50", "M:LEN=40.0", "M:HEAD=2.40", "CMD:COMPLETE")
-        let c = try signedIn(h, "201")      // an inspector decides first pieces
+        try h.elsewhere(
+            "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
+            "M:OD=3.50", "M:LEN=40.0", "M:HEAD=2.40", "CMD:COMPLETE")
+        let c = try signedIn(h, "201")  // an inspector decides first pieces
         c.type("3")
         #expect(c.model.table.rows.first?.ref == .firstPiece(serial: "NW-5001-001"))
         c.type("i"); c.send(.key(.enter))
@@ -275,15 +287,15 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         #expect(c.model.message?.text.hasPrefix("REFUSED") == true)
 
         // A supervisor: priority, hold, release, cancel, each signed; and an undo from a history.
-        c.send(.key(.function(9)))           // sign out
+        c.send(.key(.function(9)))  // sign out
         c.type("301\r6")
         for _ in 0..<row { c.send(.key(.down)) }
-        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))                     // urgent
+        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))  // urgent
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.priority == .urgent)
         let again = try #require(c.model.table.rows.firstIndex { $0.ref == .order("NW-5002") })
         while c.model.selection < again { c.send(.key(.down)) }
         while c.model.selection > again { c.send(.key(.up)) }
-        c.type("h"); c.send(.key(.enter)); c.send(.key(.enter))                     // hold (first reason)
+        c.type("h"); c.send(.key(.enter)); c.send(.key(.enter))  // hold (first reason)
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == true)
         c.type("r"); c.send(.key(.enter))
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == false)
@@ -304,7 +316,9 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         try boardScenario(h)
         // What the last pull brought of every node, as the console shows it.
         try h.store.setMeta(Replication.centralKey, "http://central:7300")
-        try h.store.setMeta(Replication.nodesKey, """
+        try h.store.setMeta(
+            Replication.nodesKey,
+            """
             [{"node":"K-SW1","pending":3,"lastPush":\(Date().epochMillis - 120_000)},{"node":"K-OLD","revoked":true}]
             """)
         let c = try signedIn(h)
@@ -319,7 +333,8 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let kinds = Set(c.model.table.rows.map { $0.cells[0] })
         #expect(kinds.isSuperset(of: ["OEE", "FPY", "WIP"]))
         #expect(c.model.table.rows.filter { $0.cells[0] == "OEE" }.count == 7, "one OEE row per station")
-        #expect(c.model.table.rows.contains { $0.cells[0] == "FPY" && $0.cells[1] == "OP10" && $0.cells[2].hasPrefix("0%") },
-                "the held first piece went wrong at OP10")
+        #expect(
+            c.model.table.rows.contains { $0.cells[0] == "FPY" && $0.cells[1] == "OP10" && $0.cells[2].hasPrefix("0%") },
+            "the held first piece went wrong at OP10")
     }
 }

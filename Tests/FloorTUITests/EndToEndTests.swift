@@ -96,7 +96,9 @@ struct EndToEndTests {
 
     @Test func aBrokenPlantFileListsEveryProblemAndAppliesNothing() throws {
         let f = try FloorBinary()
-        let bad = try f.write("bad.yaml", """
+        let bad = try f.write(
+            "bad.yaml",
+            """
             plant: {id: X, name: X, timezone: Mars/Olympus}
             work_centers:
               - {id: A, name: A}
@@ -192,9 +194,10 @@ struct KilledProcessTests {
         var events = 0
         for _ in 0..<100 where events < 300 {
             Thread.sleep(forTimeInterval: 0.1)
-            events = (try? f.run(["audit", "verify"]).out).flatMap { out in
-                out.split(separator: "\n").last.flatMap { Int($0.split(separator: " ").first ?? "") }
-            } ?? 0
+            events =
+                (try? f.run(["audit", "verify"]).out).flatMap { out in
+                    out.split(separator: "\n").last.flatMap { Int($0.split(separator: " ").first ?? "") }
+                } ?? 0
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -259,14 +262,17 @@ struct DemoTests {
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("Demo store: \(dir)/floor.db"))
         let db = dir + "/floor.db"
-        let orders = try #require(try JSONSerialization.jsonObject(with: Data(try f.run(["report", "orders", "--db", db, "--format", "json"]).out.utf8))
-                                  as? [[String: Any]])
+        let orders = try #require(
+            try JSONSerialization.jsonObject(with: Data(try f.run(["report", "orders", "--db", db, "--format", "json"]).out.utf8))
+                as? [[String: Any]])
         #expect(orders.contains { $0["number"] as? String == "NW-5001" && $0["priority"] as? String == "urgent" })
         // A week of history: many orders already complete.
         #expect(orders.filter { $0["status"] as? String == "complete" }.count >= 3)
         // The first scan the demo suggests works as printed.
-        let scan = try f.run(["scan", "--db", db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
-                              "M:OD=3.51", "M:LEN=40.02", "M:HEAD=2.41", "CMD:COMPLETE"])
+        let scan = try f.run([
+            "scan", "--db", db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START", "LOT:TI64-6:HEAT-7731",
+            "M:OD=3.51", "M:LEN=40.02", "M:HEAD=2.41", "CMD:COMPLETE",
+        ])
         #expect(scan.status == 0, "\(scan.out)")
         #expect(scan.out.contains("next OP20"))
         #expect(try f.run(["audit", "verify", "--db", db]).out.contains("0 problems"))
@@ -318,7 +324,8 @@ struct BoardReportCommandTests {
         #expect(Set(oee.compactMap { $0["station"] as? String }) == ["K-SW1", "K-SW2", "K-UW", "K-PV", "K-LM", "K-QC", "K-PK"])
         for row in oee {
             if let a = row["availability_pct"] as? Double, let p = row["performance_pct"] as? Double, let q = row["quality_pct"] as? Double,
-               let o = row["oee_pct"] as? Double {
+                let o = row["oee_pct"] as? Double
+            {
                 #expect(abs(a * p * q / 10_000 - o) < 0.2, "OEE = A × P × Q in \(row)")
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import ScannerInput
 import Testing
+
 @testable import FloorTUI
 
 /// The action table and the pages generated from the keymaps.
@@ -16,8 +17,9 @@ import Testing
         for name in names {
             let keymap = try KeymapLoader.load(dir.appendingPathComponent(name + ".keymap").path)
             let page = try String(contentsOf: Self.root.appendingPathComponent("docs/keymaps/\(name).md"), encoding: .utf8)
-            #expect(page == KeymapDoc.markdown(keymap),
-                    "docs/keymaps/\(name).md is out of date: regenerate it with `swift run floor docs keymap \(name) > docs/keymaps/\(name).md`")
+            #expect(
+                page == KeymapDoc.markdown(keymap),
+                "docs/keymaps/\(name).md is out of date: regenerate it with `swift run floor docs keymap \(name) > docs/keymaps/\(name).md`")
         }
     }
 
@@ -28,7 +30,7 @@ import Testing
         #expect(page.contains("| `1` | `start` | start (sends `CMD:START`) | yes |"))
         #expect(page.contains("| `\\|` | `complete` | complete (sends `CMD:COMPLETE`) | yes |"))
         #expect(page.contains("| `*` | `help` | help |  |"))
-        #expect(!page.contains("## `queue`"))   // a screen the file binds nothing on
+        #expect(!page.contains("## `queue`"))  // a screen the file binds nothing on
     }
 
     @Test func theActionTableIsConsistent() {

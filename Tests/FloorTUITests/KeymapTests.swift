@@ -1,6 +1,7 @@
 import Foundation
 import ScannerInput
 import Testing
+
 @testable import FloorTUI
 
 @Suite("keymaps")
@@ -10,10 +11,12 @@ struct KeymapTests {
             let k = try KioskHarness.keymap(name)
             #expect(k.name == name)
             // Every keymap can do the whole station workflow.
-            for (action, context) in [(Action.help, KeyContext.queue), (.manualEntry, .queue), (.open, .queue), (.start, .part),
-                                      (.pause, .part), (.complete, .part), (.measure, .part), (.hold, .part), (.scrap, .part),
-                                      (.undo, .part), (.downtime, .part), (.fpiPass, .part), (.accept, .measure), (.accept, .entry),
-                                      (.accept, .picker), (.back, .measure), (.erase, .entry), (.up, .picker), (.down, .picker)] {
+            for (action, context) in [
+                (Action.help, KeyContext.queue), (.manualEntry, .queue), (.open, .queue), (.start, .part),
+                (.pause, .part), (.complete, .part), (.measure, .part), (.hold, .part), (.scrap, .part),
+                (.undo, .part), (.downtime, .part), (.fpiPass, .part), (.accept, .measure), (.accept, .entry),
+                (.accept, .picker), (.back, .measure), (.erase, .entry), (.up, .picker), (.down, .picker),
+            ] {
                 #expect(!k.keys(for: action, in: context).isEmpty, "\(name) has no key for \(action) in \(context)")
             }
         }
@@ -37,8 +40,8 @@ struct KeymapTests {
         }
         #expect(error("bind queue Enter open\nbind queue F13 start\n") == "x.keymap:2: unknown key \"F13\"")
         #expect(error("# c\n\nbind part s strt\n") == "x.keymap:3: unknown action \"strt\" (did you mean start?)")
-        #expect(error("bind nowhere s start") .hasPrefix("x.keymap:1: unknown context \"nowhere\""))
-        #expect(error("map queue s start") .hasPrefix("x.keymap:1: unknown directive \"map\""))
+        #expect(error("bind nowhere s start").hasPrefix("x.keymap:1: unknown context \"nowhere\""))
+        #expect(error("map queue s start").hasPrefix("x.keymap:1: unknown directive \"map\""))
         #expect(error("bind queue s") == "x.keymap:1: expected: bind <context> <key> <action>")
         #expect(error("bind queue Hyper-x start\nbind queue s sta\n") == "x.keymap:1: unknown key \"Hyper-x\" (and 1 more problem(s))")
     }

@@ -3,6 +3,7 @@ import LocalStore
 import MESCore
 import ScannerInput
 import Testing
+
 @testable import FloorTUI
 
 /// Screens on the virtual screen, against golden copies (text and roles).
@@ -22,9 +23,9 @@ struct KioskScreenTests {
         // Before any start: first piece required for each order's OP10 on this shift.
         #expect(k.text.contains("FIRST PIECE REQUIRED"))
         k.scan("SN:NW-5001-001")
-        k.key(.function(5))   // start
+        k.key(.function(5))  // start
         #expect(k.driver.model.message?.kind == .ok)
-        k.key(.escape)        // back to the queue
+        k.key(.escape)  // back to the queue
         // Another session holds a part of the other order.
         try k.elsewhere("K-SW2", "EMP:201", "SN:NW-5002-003", "CMD:HOLD:SUSPECT")
         k.driver.reloadIfChanged()
@@ -58,7 +59,7 @@ struct KioskScreenTests {
         try k.elsewhere("K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START")
         k.scan("EMP:201")
         k.scan("SN:NW-5001-001")
-        k.type("w")   // waive: asks for a reason
+        k.type("w")  // waive: asks for a reason
         #expect(k.driver.model.context == .entry)
         k.type("customer deviation D-17")
         k.key(.enter)
@@ -136,7 +137,7 @@ struct KioskScreenTests {
         #expect(k.driver.model.context == .picker)
         #expect(k.text.contains("Andon: call for help at K-SW1"))
         try assertGolden(k.screen, "andon-picker-80x24")
-        k.key(.down); k.key(.enter)   // quality problem
+        k.key(.down); k.key(.enter)  // quality problem
         #expect(k.driver.model.overlay == nil)
         let calls = try k.store.read { db in try Queries.andonCalls(db) }
         #expect(calls.map(\.kind) == ["quality"] && calls.first?.station == "K-SW1" && calls.first?.by == "101")
@@ -149,7 +150,7 @@ struct KioskScreenTests {
         let k = try KioskHarness()
         k.scan("EMP:101")
         k.scan("SN:NW-5001-001")
-        k.key(.function(5))   // start: it runs, its measurements are due, no hold
+        k.key(.function(5))  // start: it runs, its measurements are due, no hold
         #expect(k.driver.model.context == .part)
         let notNow = try #require(k.driver.model.data.part?.notNow)
         #expect(notNow[.start] != nil && notNow[.resume] != nil && notNow[.pass] != nil && notNow[.release] != nil)
@@ -177,7 +178,7 @@ struct KioskScreenTests {
     @Test func largeTerminalShowsMoreRows() throws {
         let k = try KioskHarness(width: 160, height: 50)
         k.scan("EMP:102")
-        #expect(!k.text.contains("of 29"))   // everything fits: no "1-n of m" pager
+        #expect(!k.text.contains("of 29"))  // everything fits: no "1-n of m" pager
         try assertGolden(k.screen, "queue-160x50")
     }
 

@@ -103,7 +103,7 @@ struct KioskTmuxTests {
         let f = try demoStore()
         let t = try kiosk(f)
         let pid = try #require(kioskPID(f.db))
-        try t.kill()   // the pty closes: SIGHUP, then EOF / EIO
+        try t.kill()  // the pty closes: SIGHUP, then EOF / EIO
         var gone = false
         for _ in 0..<100 where !gone {
             usleep(50_000)
@@ -136,11 +136,11 @@ struct KioskTmuxTests {
     @Test func kioskKeymapDrivesTheWorkflowFromTheNumericPad() throws {
         let f = try demoStore()
         let t = try loggedIn(f, "101", "Lena Vogel", extra: "--keymap kiosk")
-        try t.key("2"); try t.key("Enter")   // down, open
+        try t.key("2"); try t.key("Enter")  // down, open
         t.wait(for: "NW-5001-002")
-        try t.key("1")                        // start
+        try t.key("1")  // start
         t.wait(for: "RUNNING since")
-        try t.key("*")                        // help
+        try t.key("*")  // help
         t.wait(for: "Keymap           kiosk")
     }
 
@@ -172,8 +172,10 @@ struct KioskTmuxTests {
         t.wait(for: "does nothing here")
         #expect(!t.screen.contains("Lena Vogel"))
         // STX + code + Enter is a scan, whatever the timing.
-        try t.run(["send-keys", "-t", t.session, "-H", "02", ";", "send-keys", "-t", t.session, "-l", "EMP:101", ";",
-                   "send-keys", "-t", t.session, "Enter"])
+        try t.run([
+            "send-keys", "-t", t.session, "-H", "02", ";", "send-keys", "-t", t.session, "-l", "EMP:101", ";",
+            "send-keys", "-t", t.session, "Enter",
+        ])
         t.wait(for: "Lena Vogel (operator)")
     }
 }

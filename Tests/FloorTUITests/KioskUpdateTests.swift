@@ -1,8 +1,9 @@
-@testable import FloorStation
 import Foundation
 import MESCore
 import ScannerInput
 import Testing
+
+@testable import FloorStation
 @testable import FloorTUI
 
 /// `update` on scripted input: scans, typing, fields, timers.
@@ -28,7 +29,7 @@ struct KioskUpdateTests {
         let k = try KioskHarness()
         k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5)); k.key(.function(3))
         k.scan("EQ:MIC-7")
-        k.type("9")                // a half-typed value stays put
+        k.type("9")  // a half-typed value stays put
         k.scan("3.502")
         let od = k.driver.model.data.part?.measurements.first { $0.characteristic.id == "OD" }
         #expect(od?.recorded?.value == .number(3.502))
@@ -67,7 +68,7 @@ struct KioskUpdateTests {
         k.scan("EMP:101")
         k.advance(599)
         #expect(k.driver.model.person != nil)
-        k.key(.down)              // any input restarts the count
+        k.key(.down)  // any input restarts the count
         k.advance(599)
         #expect(k.driver.model.person != nil)
         k.advance(2)
@@ -128,7 +129,7 @@ struct KioskUpdateTests {
     @Test func liveChangesFromAnotherProcessShow() throws {
         let k = try KioskHarness()
         k.scan("EMP:102")
-        #expect(!k.driver.reloadIfChanged())   // nothing new
+        #expect(!k.driver.reloadIfChanged())  // nothing new
         try k.elsewhere("K-SW2", "EMP:101", "SN:NW-5002-001", "CMD:START")
         #expect(k.driver.reloadIfChanged())
         #expect(k.driver.model.data.queue.first { $0.serial == "NW-5002-001" }?.status == .running)
@@ -141,7 +142,7 @@ struct CalibrationTests {
         let k = try KioskHarness()
         k.key(.function(12))
         #expect(k.driver.model.context == .calibrate)
-        let slow = Array(repeating: 80, count: 11)   // an ~80 ms/character scanner
+        let slow = Array(repeating: 80, count: 11)  // an ~80 ms/character scanner
         for _ in 0..<2 { k.driver.send(.scanTiming(slow)); k.scan("TEST-LABEL-1") }
         guard case .calibrate(let c)? = k.driver.model.overlay else { Issue.record("calibration closed"); return }
         #expect(c.samples.count == 2 && c.proposed == nil)
@@ -186,9 +187,9 @@ struct KioskStoreErrorTests {
         k.scan("SN:NW-5002-004")
         let after = k.driver.model.data
         #expect(after.lastEvent == before.lastEvent)
-        #expect(after.loadedAt == before.loadedAt)            // the queue was not re-evaluated
+        #expect(after.loadedAt == before.loadedAt)  // the queue was not re-evaluated
         #expect(after.part?.part.serial == "NW-5002-004")
-        k.key(.function(5))                                   // a start writes: full reload
+        k.key(.function(5))  // a start writes: full reload
         #expect(k.driver.model.data.lastEvent > before.lastEvent)
         #expect(k.driver.model.data.running.map(\.serial) == ["NW-5002-004"])
     }

@@ -36,8 +36,10 @@ struct ReplicationEndToEndTests {
         func db(_ node: String) -> String { f.dir.appendingPathComponent("\(node).db").path }
 
         func kiosk(_ node: String, station: String) throws -> Tmux {
-            try Tmux(width: 110, height: 30, command: "\(FloorBinary.path) kiosk --station \(station) --db \(db(node)) "
-                     + "--central \(url) --node \(node) --secret \(secrets[node]!)")
+            try Tmux(
+                width: 110, height: 30,
+                command: "\(FloorBinary.path) kiosk --station \(station) --db \(db(node)) "
+                    + "--central \(url) --node \(node) --secret \(secrets[node]!)")
         }
 
         func wip(_ db: String) throws -> String {

@@ -8,8 +8,10 @@ struct SupervisorTmuxTests {
     @Test func aDispositionReachesTheKioskAndTheBoard() throws {
         let f = try FloorBinary()
         #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
-        let held = try f.run(["scan", "--db", f.db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START",
-                              "LOT:TI64-6:HEAT-7731", "M:OD=3.60"])
+        let held = try f.run([
+            "scan", "--db", f.db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START",
+            "LOT:TI64-6:HEAT-7731", "M:OD=3.60",
+        ])
         #expect(held.out.contains("ON HOLD"), "\(held.out) \(held.err)")
 
         let kiosk = try Tmux(width: 100, height: 30, command: "\(FloorBinary.path) kiosk --station K-SW1 --db \(f.db)")
@@ -17,8 +19,12 @@ struct SupervisorTmuxTests {
         try kiosk.scan("EMP:101")
         let before = kiosk.wait(for: "Lena Vogel")
         // The part is the queue's first row (urgent order): the line under the list says why it cannot start.
-        let row = { (s: String) in s.split(separator: "\n").first { $0.contains("NW-5001-001") && $0.contains("OP10") && !$0.contains("FIRST PIECE")
-            && !$0.contains("Cannot start") }.map(String.init) ?? "" }
+        let row = { (s: String) in
+            s.split(separator: "\n").first {
+                $0.contains("NW-5001-001") && $0.contains("OP10") && !$0.contains("FIRST PIECE")
+                    && !$0.contains("Cannot start")
+            }.map(String.init) ?? ""
+        }
         #expect(before.contains("NW-5001-001 is on hold (OOT)"), "\(before)")
 
         let board = try Tmux(width: 120, height: 40, command: "\(FloorBinary.path) dashboard --db \(f.db)")
@@ -28,7 +34,7 @@ struct SupervisorTmuxTests {
         console.wait(for: "Scan your badge")
         try console.type("101")
         try console.key("Enter")
-        console.wait(for: "the console needs a supervisor or an inspector")   // an operator's badge is refused
+        console.wait(for: "the console needs a supervisor or an inspector")  // an operator's badge is refused
         try console.type("301")
         try console.key("Enter")
         console.wait(for: "Eva Schmidt (supervisor)")

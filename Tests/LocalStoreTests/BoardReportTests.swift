@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import LocalStore
 @testable import MESCore
 
@@ -16,17 +17,24 @@ import Testing
         let plant = try #require(try FloorService(store: store).plantIndex())
         // Three queued travelers at one step, and a station of that step's work center.
         let (serials, step, wc) = try store.read { db -> ([String], String, String) in
-            let r = try #require(try Row.fetchOne(db, sql: """
-                SELECT step, work_center FROM parts WHERE status = 'queued' GROUP BY step, work_center HAVING COUNT(*) >= 3 LIMIT 1
-                """))
-            let serials = try String.fetchAll(db, sql: "SELECT serial FROM parts WHERE status = 'queued' AND step = ? AND work_center = ? LIMIT 3",
-                                              arguments: [r[0], r[1]])
+            let r = try #require(
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT step, work_center FROM parts WHERE status = 'queued' GROUP BY step, work_center HAVING COUNT(*) >= 3 LIMIT 1
+                        """))
+            let serials = try String.fetchAll(
+                db, sql: "SELECT serial FROM parts WHERE status = 'queued' AND step = ? AND work_center = ? LIMIT 3",
+                arguments: [r[0], r[1]])
             return (serials, r[0], r[1])
         }
         let station = try #require(plant.plant.stations.first { $0.workCenter == wc })
         let machine = plant.downtimeTarget(of: station)
-        let runMin = try store.read { db in try BoardQueries.routingStep(
-            try String.fetchOne(db, sql: "SELECT work_order FROM parts WHERE serial = ?", arguments: [serials[0]])!, step, StoreState(db: db, plant: plant)) }!.runMin
+        let runMin = try store.read { db in
+            try BoardQueries.routingStep(
+                try String.fetchOne(db, sql: "SELECT work_order FROM parts WHERE serial = ?", arguments: [serials[0]])!, step,
+                StoreState(db: db, plant: plant))
+        }!.runMin
         let planned = try #require(plant.plant.reasons.downtime.first { $0.planned }).code
         let unplanned = try #require(plant.plant.reasons.downtime.first { !$0.planned }).code
         let scrapReason = try #require(plant.plant.reasons.scrap.first).code
@@ -42,13 +50,18 @@ import Testing
         for (i, serial) in serials.enumerated() {
             try append(.stepStarted(StepStarted(serial: serial, step: step, station: station.id)), 31 + i * 10)
             let scrap = i == 2
-            try append(.stepCompleted(StepCompleted(serial: serial, step: step, station: station.id, good: scrap ? 0 : 1, scrap: scrap ? 1 : 0,
-                                                    scrapReason: scrap ? scrapReason : nil, next: nil)), 38 + i * 10)
+            try append(
+                .stepCompleted(
+                    StepCompleted(
+                        serial: serial, step: step, station: station.id, good: scrap ? 0 : 1, scrap: scrap ? 1 : 0,
+                        scrapReason: scrap ? scrapReason : nil, next: nil)), 38 + i * 10)
         }
         let (oee, fpy, pareto) = try store.read { db in
-            (try Reports.oee(db, plant: plant, from: Self.t0, to: Self.t0 + 120 * 60_000),
-             try Reports.fpy(db, from: Self.t0, to: Self.t0 + 120 * 60_000),
-             try Reports.scrapPareto(db, plant: plant, from: Self.t0, to: Self.t0 + 120 * 60_000))
+            (
+                try Reports.oee(db, plant: plant, from: Self.t0, to: Self.t0 + 120 * 60_000),
+                try Reports.fpy(db, from: Self.t0, to: Self.t0 + 120 * 60_000),
+                try Reports.scrapPareto(db, plant: plant, from: Self.t0, to: Self.t0 + 120 * 60_000)
+            )
         }
         let row = try #require(oee.rows.first { $0[0] == .text(station.id) })
         // By hand: planned production 120 - 30 = 90; operating 90 - 15 = 75; availability 75/90 = 83.3 %;

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MESCore
 import Testing
+
 @testable import LocalStore
 
 @Suite struct EventLogTests {
@@ -143,8 +144,9 @@ import Testing
         forged.payload = forged.payload.replacingOccurrences(of: "n1", with: "n7")
         forged = Self.resealed(forged)
         try store.write { db in
-            try db.execute(sql: "UPDATE events SET payload = ?, checksum = ? WHERE seq = 2",
-                           arguments: [forged.payload, EventLog.hexDecode(forged.checksum)])
+            try db.execute(
+                sql: "UPDATE events SET payload = ?, checksum = ? WHERE seq = 2",
+                arguments: [forged.payload, EventLog.hexDecode(forged.checksum)])
         }
         let report = try store.read { db in try Audit.verify(db: db) }
         #expect(report.problems.map(\.kind) == [.brokenChain])
@@ -255,11 +257,12 @@ import Testing
     @Test func anUnknownTypeIsStoredAndFlagged() throws {
         let store = try Store.inMemory(nodeID: "kiosk-1")
         let remote = try Store.inMemory(nodeID: "kiosk-9")
-        let envs = try remote.append([
-            (.unknown(type: "widget.frobbed", version: 1, payload: #"{"a":1}"#), "B9"),
-            (.unknown(type: "note.added", version: 7, payload: #"{"aggregate":"part:X","text":"v7"}"#), "B9"),
-            Self.note(),
-        ], now: Self.t0)
+        let envs = try remote.append(
+            [
+                (.unknown(type: "widget.frobbed", version: 1, payload: #"{"a":1}"#), "B9"),
+                (.unknown(type: "note.added", version: 7, payload: #"{"aggregate":"part:X","text":"v7"}"#), "B9"),
+                Self.note(),
+            ], now: Self.t0)
         let result = try store.ingest(envs, now: Self.t0)
         #expect(result == IngestResult(applied: 3, duplicates: 0, flagged: 2))
         let flags = try store.read { db in try envs.map { try EventLog.flags(of: $0.id, db: db) } }
@@ -384,8 +387,9 @@ import Testing
                     Store.remove(at: tmp)
                 } else {
                     // A new store made there (no snapshot to be had) is a new store, stale WAL or not.
-                    #expect(try Store.open(path: tmp, create: true, nodeID: "K7").read { db in try EventLog.nodeState(db: db).node } == "K7",
-                            "killed after \(steps) steps")
+                    #expect(
+                        try Store.open(path: tmp, create: true, nodeID: "K7").read { db in try EventLog.nodeState(db: db).node } == "K7",
+                        "killed after \(steps) steps")
                     Store.remove(at: tmp)
                     try killedCopy()
                     Store.remove(at: tmp, steps: steps)
@@ -419,9 +423,11 @@ import Testing
             #expect(try reopened.read { db in try Audit.verify(db: db) }.isClean)
             // WAL, NORMAL, foreign keys, busy timeout.
             let (mode, sync, fk) = try reopened.write { db in
-                (try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                 try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-                 try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+                (
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                    try Int.fetchOne(db, sql: "PRAGMA foreign_keys")
+                )
             }
             #expect(mode == "wal")
             #expect(sync == 1)
@@ -564,7 +570,8 @@ import Testing
             let s = try Store.open(path: path, nodeID: "kiosk-1")
             _ = try s.append([Self.note()], now: Self.t0)
             try s.close()
-            #expect(Self.thrown { _ = try Store.open(path: path, nodeID: "kiosk-2") } as? StoreError
+            #expect(
+                Self.thrown { _ = try Store.open(path: path, nodeID: "kiosk-2") } as? StoreError
                     == .nodeIDMismatch(path: path, stored: "kiosk-1", requested: "kiosk-2"))
             #expect(try Store.open(path: path, nodeID: "kiosk-1").nodeID() == "kiosk-1")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import LocalStore
 @testable import MESCore
 
@@ -58,7 +59,7 @@ import Testing
         let row = try #require(board.orders.first { $0.number == "WO-1003" })
         let routing = try #require(plant.plant.routings.first)
         let remaining = DueRisk.remainingMinutes(routing: routing, from: routing.steps[0].id, quantity: 200)
-        #expect(remaining > 2 * 1440 && remaining > 3 * 1440)   // beyond the old two-day window, and more than is left
+        #expect(remaining > 2 * 1440 && remaining > 3 * 1440)  // beyond the old two-day window, and more than is left
         #expect(row.risk == .atRisk)
         #expect(row.risk == DueRisk.classify(dueAt: deadline.epochMillis, now: now.epochMillis, remainingMinutes: remaining))
         #expect(board.atRiskCount == 1)

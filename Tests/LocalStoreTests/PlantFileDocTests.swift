@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import MESCore
+import Testing
+
 @testable import LocalStore
 
 /// Keeps `docs/plant-file.md` true: every key the decoder accepts is described, its examples load,
@@ -63,7 +64,10 @@ import MESCore
     }
 
     @Test(arguments: [
-        ("CAL-017, name: Mitutoyo caliper 0-150 mm, kind: gauge, calibration_due", "CAL-017, name: Mitutoyo caliper 0-150 mm, kind: gauge, calibration_date"),
+        (
+            "CAL-017, name: Mitutoyo caliper 0-150 mm, kind: gauge, calibration_due",
+            "CAL-017, name: Mitutoyo caliper 0-150 mm, kind: gauge, calibration_date"
+        ),
         ("{id: ST-50, name: Pack 1,     work_center: PACK}", "{id: ST-50, name: Pack 1, name: P, work_center: PACK}"),
         ("{id: ST-30, name: Deburr 1,   work_center: DEBURR}", "{id: ST-30, name: Deburr 1}"),
         ("    name: Hinge bracket\n", "    name:\n"),
@@ -75,7 +79,10 @@ import MESCore
         ("gtin: \"00614141000029\"", "gtin: \"06141410000\""),
         ("lower: 11.990, upper: 12.018, sample: every", "lower: 12.018, upper: 11.990, sample: every"),
         ("{id: FLAT, name: Flatness, balloon: 9, unit: mm, upper: 0.05,", "{id: FLAT, name: Flatness, balloon: 9, unit: mm,"),
-        ("{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail}", "{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail, upper: 1}"),
+        (
+            "{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail}",
+            "{id: EDGES, name: \"All edges broken, no burrs\", kind: pass_fail, upper: 1}"
+        ),
         ("sample: \"first 3\"", "sample: some"),
         ("timezone: America/Chicago", "timezone: Chicago"),
         ("  - {material: HELICOIL-M6, qty: 2}", "  - {material: HELICOIL-M6, qty: 0}"),
@@ -120,7 +127,8 @@ import MESCore
         let before = failure { _ = try MasterData.loadOrders(path: orders, store: store, by: .commandLine(account: "test")) }
         #expect(before.count == 1 && Self.doc.contains("`\(before[0])`"), "\(before)")
 
-        _ = try MasterData.loadPlant(path: Self.root.appendingPathComponent("docs/examples/plant.yaml").path, store: store, by: .commandLine(account: "test"))
+        _ = try MasterData.loadPlant(
+            path: Self.root.appendingPathComponent("docs/examples/plant.yaml").path, store: store, by: .commandLine(account: "test"))
         _ = try MasterData.loadOrders(path: orders, store: store, by: .commandLine(account: "test"))
         let changed = dir.appendingPathComponent("changed.csv")
         try String(contentsOfFile: orders, encoding: .utf8).replacingOccurrences(of: "WO-1001,BRK-7741,12,", with: "WO-1001,BRK-7741,15,")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import LocalStore
 @testable import MESCore
 
@@ -25,8 +26,12 @@ import Testing
         return PlantState.fold(events.map { RecordedEvent(envelope: $0.envelope) })
     }
 
-    static func projected(_ store: Store, like pure: PlantState) throws -> (parts: [String: PartState], orders: [String: WorkOrderState],
-                                                                            fpis: [FPIKey: FPIState], machines: [String: MachineState]) {
+    static func projected(
+        _ store: Store, like pure: PlantState
+    ) throws -> (
+        parts: [String: PartState], orders: [String: WorkOrderState],
+        fpis: [FPIKey: FPIState], machines: [String: MachineState]
+    ) {
         try store.read { db in
             let s = StoreState(db: db, plant: pure.plant)
             var parts: [String: PartState] = [:], orders: [String: WorkOrderState] = [:]
@@ -68,7 +73,9 @@ import Testing
             .noteAdded(NoteAdded(aggregate: "part:" + running.serial, text: "seen at K2")),
         ]
         let other = try Store.inMemory(nodeID: "K2")
-        let k2 = try other.write { db in try EventLog.append(k2Events.map { ($0, "9001") }, now: Date(timeIntervalSince1970: Double(t0 - 1000) / 1000), db: db) }
+        let k2 = try other.write { db in
+            try EventLog.append(k2Events.map { ($0, "9001") }, now: Date(timeIntervalSince1970: Double(t0 - 1000) / 1000), db: db)
+        }
         #expect(k2.count == 2)
         _ = try store.ingest(k2)
         let after = try Self.pureFold(store)
@@ -87,7 +94,8 @@ import Testing
         let service = FloorService(store: store)
         let before = try store.read { try EventLog.count(db: $0) }
         let plant = try #require(try service.plantIndex())
-        let serial = try #require(try store.read { db in try String.fetchOne(db, sql: "SELECT serial FROM parts WHERE step = 'OP10' AND status = 'queued'") })
+        let serial = try #require(
+            try store.read { db in try String.fetchOne(db, sql: "SELECT serial FROM parts WHERE step = 'OP10' AND status = 'queued'") })
         // A milling station cannot start a part that waits at the saw.
         let mill = try #require(plant.plant.stations.first { $0.workCenter == "MILL" })
         let outcome = try service.run(.start(serial: serial), badge: "9001", station: mill.id)
@@ -114,8 +122,11 @@ import Testing
             let spec = WorkOrderSpec(number: n, part: "P-A", quantity: 2, due: DueDate(due)!, priority: p)
             return .workOrderReleased(WorkOrderReleased(order: spec, routing: "R-A", routingVersion: 1, serials: spec.serials))
         }
-        _ = try store.append([(order("W-LOW", .low, "2026-09-22"), ""), (order("W-URG-LATE", .urgent, "2026-10-30"), ""),
-                              (order("W-URG-SOON", .urgent, "2026-09-25"), "")], now: t)
+        _ = try store.append(
+            [
+                (order("W-LOW", .low, "2026-09-22"), ""), (order("W-URG-LATE", .urgent, "2026-10-30"), ""),
+                (order("W-URG-SOON", .urgent, "2026-09-25"), ""),
+            ], now: t)
         var q = try store.read { try Queries.queue(workCenter: "CUT", $0) }
         #expect(q.map(\.serial) == ["W-URG-SOON-001", "W-URG-SOON-002", "W-URG-LATE-001", "W-URG-LATE-002", "W-LOW-001", "W-LOW-002"])
         #expect(try store.read { try Queries.queue(workCenter: "MILL", $0) }.isEmpty)
@@ -124,8 +135,12 @@ import Testing
         let cut = try #require(plant.stations.first { $0.workCenter == "CUT" })
         let now = t.addingTimeInterval(3600 * 10)  // Monday 10:00 local is inside a shift either way
         #expect(try service.run(.start(serial: "W-LOW-001"), badge: "9001", station: cut.id, now: now).refusal == nil)
-        #expect(try service.run(.consume(serial: "W-LOW-001", material: "BAR-25", lot: "L1", expiry: nil), badge: "9001", station: cut.id, now: now).refusal == nil)
-        #expect(try service.run(.complete(serial: "W-LOW-001", good: nil, scrap: 0, scrapReason: nil), badge: "9001", station: cut.id, now: now).refusal == nil)
+        #expect(
+            try service.run(.consume(serial: "W-LOW-001", material: "BAR-25", lot: "L1", expiry: nil), badge: "9001", station: cut.id, now: now)
+                .refusal == nil)
+        #expect(
+            try service.run(.complete(serial: "W-LOW-001", good: nil, scrap: 0, scrapReason: nil), badge: "9001", station: cut.id, now: now).refusal
+                == nil)
         q = try store.read { try Queries.queue(workCenter: "CUT", $0) }
         #expect(!q.map(\.serial).contains("W-LOW-001"))
         #expect(try store.read { try Queries.queue(workCenter: "MILL", $0) }.map(\.serial) == ["W-LOW-001"])
@@ -139,7 +154,8 @@ import Testing
         let t = ProjectionTests.start.addingTimeInterval(3600 * 10)
         _ = try store.append([(.plantLoaded(PlantLoaded(plant: plant)), "")], now: t)
         let spec = WorkOrderSpec(number: "W1", part: "P-A", quantity: 1, due: DueDate("2026-10-01")!)
-        _ = try store.append([(.workOrderReleased(spec.release(plant: PlantIndex(plant), on: LocalDate(year: 2026, month: 9, day: 21))!), "")], now: t)
+        _ = try store.append(
+            [(.workOrderReleased(spec.release(plant: PlantIndex(plant), on: LocalDate(year: 2026, month: 9, day: 21))!), "")], now: t)
         let service = FloorService(store: store)
         let cut = try #require(plant.stations.first { $0.workCenter == "CUT" })
         #expect(try service.run(.hold(serial: "W1-001", reason: "SUSPECT", note: "check"), badge: "9001", station: cut.id, now: t).refusal == nil)

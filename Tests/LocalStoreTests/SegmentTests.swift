@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import LocalStore
 @testable import MESCore
 
@@ -8,7 +9,9 @@ import Testing
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
     /// A node with a few events of every shape a payload can take (quotes, newlines, unicode, controls).
-    static func node(_ id: String = "K1", texts: [String] = ["plain", "quote \" and \\ back", "two\nlines", "ünïcödé ✓", "ctl \u{1b}[31m \u{7}"]) throws -> Store {
+    static func node(
+        _ id: String = "K1", texts: [String] = ["plain", "quote \" and \\ back", "two\nlines", "ünïcödé ✓", "ctl \u{1b}[31m \u{7}"]
+    ) throws -> Store {
         let s = try Store.inMemory(nodeID: id)
         _ = try s.append(texts.map { (DomainEvent.noteAdded(NoteAdded(aggregate: "part:A", text: $0)), "9001") }, now: t0)
         return s

@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 @Suite struct BoardRulesTests {
     func rec(_ e: DomainEvent, at ms: Int64, by actor: String = "101", seq: Int64) -> RecordedEvent {
-        RecordedEvent(id: EventID(node: "n", epoch: "e", seq: seq), order: OrderKey(hlc: HLC(wall: ms, logical: 0), node: "n", seq: seq),
-                      actor: actor, event: e)
+        RecordedEvent(
+            id: EventID(node: "n", epoch: "e", seq: seq), order: OrderKey(hlc: HLC(wall: ms, logical: 0), node: "n", seq: seq),
+            actor: actor, event: e)
     }
 
     @Test func planIsCapacityAtStandardCappedByTheWorkThereWas() {
@@ -29,8 +31,10 @@ import Testing
         let week: [Weekday] = [.mon, .tue, .wed, .thu, .fri]
         let plant = Fixtures.plant { p in
             p.timezone = "Europe/Berlin"
-            p.shifts = [Shift(id: "DAY", start: ClockTime(minutes: 360), end: ClockTime(minutes: 840), days: week),
-                        Shift(id: "NIGHT", start: ClockTime(minutes: 1320), end: ClockTime(minutes: 360), days: week)]
+            p.shifts = [
+                Shift(id: "DAY", start: ClockTime(minutes: 360), end: ClockTime(minutes: 840), days: week),
+                Shift(id: "NIGHT", start: ClockTime(minutes: 1320), end: ClockTime(minutes: 360), days: week),
+            ]
         }
         let cal = PlantCalendar(plant: plant)
         // Wednesday 2026-11-25 02:00 Berlin (01:00Z) belongs to Tuesday's NIGHT, 22:00 → 06:00.
@@ -56,8 +60,9 @@ import Testing
         #expect(off.map(\.end) == [ISO8601.parse("2026-11-24T05:00:00Z")!.epochMillis, to])
         #expect(off.allSatisfy { $0.planned })
         // By hand: 8 h on shift, 1 h unplanned down in it, 40 pieces at 6 min: A = 7/8, P = 240/420, Q = 1.
-        let down = DowntimeSpanInput(start: ISO8601.parse("2026-11-24T07:00:00Z")!.epochMillis,
-                                     end: ISO8601.parse("2026-11-24T08:00:00Z")!.epochMillis, planned: false)
+        let down = DowntimeSpanInput(
+            start: ISO8601.parse("2026-11-24T07:00:00Z")!.epochMillis,
+            end: ISO8601.parse("2026-11-24T08:00:00Z")!.epochMillis, planned: false)
         let f = KPI.oee(from: from, to: to, downtime: off + [down], counts: [ProductionCount(good: 40, scrap: 0, standardMinutes: 6)])
         #expect(f.plannedProductionMinutes == 480 && f.operatingMinutes == 420)
         #expect(abs(f.oee! - (7.0 / 8) * (240.0 / 420)) < 1e-9)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, "Completing a step": lots, sign-off, batch counts.

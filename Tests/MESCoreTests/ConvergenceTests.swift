@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, "Offline": the same set of events gives the same state whatever order it arrives in.
@@ -37,28 +38,44 @@ import Testing
                 // Machine-level and order-level actions.
                 let st = rng.pick(allStations)
                 let target = state.plant!.downtimeTarget(of: w.station(st))
-                if state.machines[target]?.down != nil { tries.append((.downtimeEnd, worker, st)) }
-                else if rng.chance(0.3) { tries.append((.downtimeStart(reason: rng.pick(["MECH", "TOOL", "SETUP", "PM"])), worker, st)) }
+                if state.machines[target]?.down != nil {
+                    tries.append((.downtimeEnd, worker, st))
+                } else if rng.chance(0.3) {
+                    tries.append((.downtimeStart(reason: rng.pick(["MECH", "TOOL", "SETUP", "PM"])), worker, st))
+                }
             } else if rng.chance(0.02) {
                 let o = rng.pick(orders).number
-                if state.workOrders[o]?.isOnHold == true { tries.append((.releaseWorkOrder(number: o), "9001", station)) }
-                else { tries.append((.holdWorkOrder(number: o, reason: "SUSPECT", note: "random"), "9001", station)) }
+                if state.workOrders[o]?.isOnHold == true {
+                    tries.append((.releaseWorkOrder(number: o), "9001", station))
+                } else {
+                    tries.append((.holdWorkOrder(number: o, reason: "SUSPECT", note: "random"), "9001", station))
+                }
             } else if part.isOnHold {
                 if part.holds.contains(where: { $0.ncr == nil }) && rng.chance(0.5) {
                     tries.append((.releaseHold(serial: serial, holds: nil, note: ""), qa, station))
                 } else {
-                    let kind = rng.pick([DispositionKind.useAsIs, .useAsIs, .useAsIs, .repair, .repair, .rework, .rework, .rework, .rework, .scrap, .returnToSupplier])
+                    let kind = rng.pick([
+                        DispositionKind.useAsIs, .useAsIs, .useAsIs, .repair, .repair, .rework, .rework, .rework, .rework, .scrap, .returnToSupplier,
+                    ])
                     let toStep = rng.pick(routing.steps.map(\.id))
-                    tries.append((.disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? toStep : nil,
-                                               reference: kind.needsReference ? "ECR-\(rng.int(1...99))" : nil,
-                                               scrapReason: kind == .scrap ? "DIM" : nil, note: "MRB"), qa, station))
+                    tries.append(
+                        (
+                            .disposition(
+                                serial: serial, kind: kind, reworkStep: kind == .rework ? toStep : nil,
+                                reference: kind.needsReference ? "ECR-\(rng.int(1...99))" : nil,
+                                scrapReason: kind == .scrap ? "DIM" : nil, note: "MRB"), qa, station
+                        ))
                 }
             } else {
                 switch part.status {
                 case .queued:
                     if rng.chance(0.05) {
-                        tries.append((.requestOverride(serial: serial, blocker: rng.pick([.waitingFirstPiece, .machineDown, .workOrderOnHold]),
-                                                       reason: "expedite"), worker, station))
+                        tries.append(
+                            (
+                                .requestOverride(
+                                    serial: serial, blocker: rng.pick([.waitingFirstPiece, .machineDown, .workOrderOnHold]),
+                                    reason: "expedite"), worker, station
+                            ))
                     } else if let o = part.overrides.first(where: { $0.status == .requested }), rng.chance(0.5) {
                         tries.append((.approveOverride(serial: serial, id: o.id, validMinutes: rng.int(1...30)), "9001", station))
                     } else if rng.chance(0.05) {
@@ -72,7 +89,8 @@ import Testing
                     if part.status == .paused {
                         tries.append((.resume(serial: serial), worker, at))
                     } else if let key = run.fpiKey, state.fpis[key]?.firstPiece == serial, state.fpis[key]?.verdict == .pending,
-                              rng.chance(0.6) {
+                        rng.chance(0.6)
+                    {
                         switch rng.int(0...2) {
                         case 0: tries.append((.fpiPass(serial: serial), qa, at))
                         case 1: tries.append((.fpiFail(serial: serial, note: "random fail"), qa, at))
@@ -84,18 +102,33 @@ import Testing
                             // Measurements, some out of tolerance.
                             for c in step.measurements where rng.chance(0.8) {
                                 let value: String
-                                if c.kind == .passFail { value = rng.chance(0.9) ? "PASS" : "FAIL" }
-                                else if rng.chance(0.05) { value = String((c.upper ?? c.lower ?? 0) + 1) }
-                                else { value = Fixtures.goodValues[c.id] ?? "0" }
-                                tries.append((.record(serial: serial, characteristic: c.id, value: value,
-                                                      gauge: rng.chance(0.3) ? rng.pick(["CAL-017", "MIC-004"]) : nil), run.startedBy, at))
+                                if c.kind == .passFail {
+                                    value = rng.chance(0.9) ? "PASS" : "FAIL"
+                                } else if rng.chance(0.05) {
+                                    value = String((c.upper ?? c.lower ?? 0) + 1)
+                                } else {
+                                    value = Fixtures.goodValues[c.id] ?? "0"
+                                }
+                                tries.append(
+                                    (
+                                        .record(
+                                            serial: serial, characteristic: c.id, value: value,
+                                            gauge: rng.chance(0.3) ? rng.pick(["CAL-017", "MIC-004"]) : nil), run.startedBy, at
+                                    ))
                             }
-                            for m in step.materials { tries.append((.consume(serial: serial, material: m.material, lot: "LOT-\(rng.int(1...3))", expiry: nil), run.startedBy, at)) }
+                            for m in step.materials {
+                                tries.append(
+                                    (.consume(serial: serial, material: m.material, lot: "LOT-\(rng.int(1...3))", expiry: nil), run.startedBy, at))
+                            }
                         } else if r < 80 {
                             let completer = step.signoff ? rng.pick(["2001", "9001"]) : run.startedBy
                             if part.quantity > 1, rng.chance(0.5) {
                                 let scrap = rng.int(0...1)
-                                tries.append((.complete(serial: serial, good: part.quantity - scrap, scrap: scrap, scrapReason: scrap > 0 ? "SURF" : nil), completer, at))
+                                tries.append(
+                                    (
+                                        .complete(serial: serial, good: part.quantity - scrap, scrap: scrap, scrapReason: scrap > 0 ? "SURF" : nil),
+                                        completer, at
+                                    ))
                             } else {
                                 tries.append((.complete(serial: serial, good: nil, scrap: 0, scrapReason: nil), completer, at))
                             }
@@ -127,8 +160,10 @@ import Testing
         let sorted = k1.sorted { $0.order < $1.order }
         func add(_ e: DomainEvent, at hlc: HLC, actor: String = "9001") {
             seq += 1
-            out.append(RecordedEvent(id: EventID(node: "K2", epoch: "E2", seq: seq), order: OrderKey(hlc: hlc, node: "K2", seq: seq),
-                                     actor: actor, event: e))
+            out.append(
+                RecordedEvent(
+                    id: EventID(node: "K2", epoch: "E2", seq: seq), order: OrderKey(hlc: hlc, node: "K2", seq: seq),
+                    actor: actor, event: e))
         }
         /// An HLC strictly between `e` and the next event of the same aggregate (or just after `e`).
         func between(_ e: RecordedEvent) -> HLC {
@@ -141,7 +176,9 @@ import Testing
             return rng.chance(0.5) ? e.order.hlc : HLC(wall: e.order.hlc.wall + Int64(rng.int(-5000...5000)), logical: Int32(rng.int(0...3)))
         }
 
-        let starts = sorted.compactMap { r -> (RecordedEvent, StepStarted)? in if case .stepStarted(let s) = r.event { return (r, s) }; return nil }
+        let starts = sorted.compactMap { r -> (RecordedEvent, StepStarted)? in
+            if case .stepStarted(let s) = r.event { return (r, s) }; return nil
+        }
         // The same part started at another station, with an HLC in between K1's start and its next event.
         for _ in 0..<3 {
             guard let (r, s) = starts.isEmpty ? nil : rng.pick(starts) else { break }
@@ -152,15 +189,22 @@ import Testing
         if let (r, s) = starts.isEmpty ? nil : rng.pick(starts) {
             add(.scrapRecorded(ScrapRecorded(serial: s.serial, step: s.step, count: 99, reason: "DIM", station: s.station)), at: between(r))
         }
-        let scraps = sorted.filter { if case .scrapRecorded = $0.event { return true }; if case .dispositionDecided(let d) = $0.event { return d.kind == .scrap }; return false }
+        let scraps = sorted.filter {
+            if case .scrapRecorded = $0.event { return true }; if case .dispositionDecided(let d) = $0.event { return d.kind == .scrap }; return false
+        }
         for r in scraps.prefix(2) {
             let serial = r.event.aggregate.key
-            add(.measurementRecorded(MeasurementRecorded(serial: serial, step: "OP20", characteristic: "BORE", value: .number(12.001),
-                                                         inTolerance: true, station: "ST-21")),
+            add(
+                .measurementRecorded(
+                    MeasurementRecorded(
+                        serial: serial, step: "OP20", characteristic: "BORE", value: .number(12.001),
+                        inTolerance: true, station: "ST-21")),
                 at: HLC(wall: r.order.hlc.wall + Int64(rng.int(1...60_000))), actor: "1001")
         }
         // Holds and releases crossing: K2 releases a K1 hold with an HLC before it was placed, and places its own.
-        let holds = sorted.compactMap { r -> (RecordedEvent, PartHeld)? in if case .partHeld(let h) = r.event { return (r, h) }; return nil }
+        let holds = sorted.compactMap { r -> (RecordedEvent, PartHeld)? in
+            if case .partHeld(let h) = r.event { return (r, h) }; return nil
+        }
         if let (r, h) = holds.isEmpty ? nil : rng.pick(holds) {
             add(.partHoldReleased(HoldReleased(subject: h.serial, holds: [h.hold, "K2-H1"])), at: HLC(wall: r.order.hlc.wall - 1))
             add(.partHeld(PartHeld(serial: h.serial, hold: "K2-H1", reason: "SUSPECT", note: "K2 saw it")), at: r.order.hlc)
@@ -173,19 +217,27 @@ import Testing
             add(.stepCompleted(StepCompleted(serial: serial, step: "OP20", station: "ST-21", next: "OP30")), at: randomHLC(), actor: "1002")
             add(.stepPaused(StepPaused(serial: serial, step: "OP20")), at: randomHLC(), actor: "1002")
             add(.stepResumed(StepResumed(serial: serial, step: "OP20", station: "ST-21")), at: randomHLC(), actor: "1002")
-            add(.materialConsumed(MaterialConsumed(serial: serial, step: "OP10", material: "AL6061-25", lot: "K2-LOT", qty: 130)), at: randomHLC(), actor: "1001")
-            add(.overrideRequested(OverrideRequested(id: "K2-O1", serial: serial, step: "OP20", blocker: .machineDown, reason: "K2")), at: randomHLC(), actor: "1002")
+            add(
+                .materialConsumed(MaterialConsumed(serial: serial, step: "OP10", material: "AL6061-25", lot: "K2-LOT", qty: 130)), at: randomHLC(),
+                actor: "1001")
+            add(
+                .overrideRequested(OverrideRequested(id: "K2-O1", serial: serial, step: "OP20", blocker: .machineDown, reason: "K2")),
+                at: randomHLC(), actor: "1002")
             add(.overrideApproved(OverrideApproved(id: "K2-O1", serial: serial, expiresAt: randomHLC().wall)), at: randomHLC())
             add(.overrideUsed(OverrideUsed(id: "K2-O1", serial: serial)), at: randomHLC(), actor: "1002")
             add(.noteAdded(NoteAdded(aggregate: AggregateID.part(serial).rawValue, text: "K2 note")), at: randomHLC())
         }
         // Undo of a K1 completion from K2.
-        let completions = sorted.filter { if case .stepCompleted = $0.event { return true }; return false }
+        let completions = sorted.filter {
+            if case .stepCompleted = $0.event { return true }; return false
+        }
         if let r = completions.isEmpty ? nil : rng.pick(completions), case .stepCompleted(let c) = r.event {
             add(.stepUndone(StepUndone(serial: c.serial, step: c.step, completion: r.id, approvedBy: "9001")), at: randomHLC())
         }
         // First pieces: another first piece designated on a K1 key, and verdicts crossing.
-        let designations = sorted.compactMap { r -> (RecordedEvent, FPIDesignated)? in if case .fpiDesignated(let d) = r.event { return (r, d) }; return nil }
+        let designations = sorted.compactMap { r -> (RecordedEvent, FPIDesignated)? in
+            if case .fpiDesignated(let d) = r.event { return (r, d) }; return nil
+        }
         if let (r, d) = designations.isEmpty ? nil : rng.pick(designations) {
             let other = rng.pick(serials.isEmpty ? [d.serial] : serials)
             add(.fpiDesignated(FPIDesignated(key: d.key, serial: other)), at: between(r), actor: "1002")
@@ -254,8 +306,10 @@ import Testing
             kinds.formUnion(w.events.map(\.event.type))
             done += w.state.parts.values.filter { $0.status == .done }.count
         }
-        for t in ["step.started", "step.completed", "measurement.recorded", "part.held", "disposition.decided", "fpi.designated",
-                  "fpi.passed", "downtime.started", "material.consumed", "scrap.recorded"] {
+        for t in [
+            "step.started", "step.completed", "measurement.recorded", "part.held", "disposition.decided", "fpi.designated",
+            "fpi.passed", "downtime.started", "material.consumed", "scrap.recorded",
+        ] {
             #expect(kinds.contains(t), "no \(t) generated")
         }
         #expect(done > 0, "some part ran the whole routing")
@@ -269,7 +323,13 @@ import Testing
         let key = FPIKey(rawValue: "WO-1001|OP20|shift=DAY@2026-11-24")
         let spec = Fixtures.wo()
         return [
-            .plantLoaded(PlantLoaded(plant: Fixtures.plant { p in Fixtures.editStep(&p, "OP30") { $0.onFail = .rework(step: "OP20"); $0.next = [NextEdge(to: "OP50", when: .pass)] } })),
+            .plantLoaded(
+                PlantLoaded(
+                    plant: Fixtures.plant { p in
+                        Fixtures.editStep(&p, "OP30") {
+                            $0.onFail = .rework(step: "OP20"); $0.next = [NextEdge(to: "OP50", when: .pass)]
+                        }
+                    })),
             .workOrderReleased(WorkOrderReleased(order: spec, routing: "BRK-7741", routingVersion: 3, serials: spec.serials)),
             .workOrderHeld(WorkOrderHeld(workOrder: "WO-1001", hold: "H1", reason: "SUSPECT", note: "n/a \"quoted\" / slash")),
             .workOrderHoldReleased(HoldReleased(subject: "WO-1001", holds: ["H1"], note: "ok")),
@@ -278,14 +338,26 @@ import Testing
             .stepStarted(StepStarted(serial: "WO-1001-001", step: "OP20", station: "ST-20", equipment: "VF2-01", fpiKey: key, overrides: ["O1"])),
             .stepPaused(StepPaused(serial: "WO-1001-001", step: "OP20", reason: "break")),
             .stepResumed(StepResumed(serial: "WO-1001-001", step: "OP20", station: "ST-21")),
-            .stepCompleted(StepCompleted(serial: "WO-2001", step: "OP10", station: "ST-10", good: 8, scrap: 2, scrapReason: "DIM", signoffBy: "2001", next: nil)),
-            .stepUndone(StepUndone(serial: "WO-1001-001", step: "OP10", completion: EventID(node: "K1", epoch: "E", seq: 9), approvedBy: "9001", reason: "oops")),
-            .measurementRecorded(MeasurementRecorded(serial: "WO-1001-001", step: "OP20", characteristic: "BORE", value: .number(11.99), inTolerance: true, gauge: "MIC-004", station: "ST-20")),
-            .measurementRecorded(MeasurementRecorded(serial: "WO-1001-001", step: "OP30", characteristic: "EDGES", value: .passFail(false), inTolerance: false, station: "ST-30")),
-            .materialConsumed(MaterialConsumed(serial: "WO-1001-001", step: "OP10", material: "AL6061-25", lot: "H1", qty: 130, expiry: Fixtures.d("2027-01-31"))),
+            .stepCompleted(
+                StepCompleted(
+                    serial: "WO-2001", step: "OP10", station: "ST-10", good: 8, scrap: 2, scrapReason: "DIM", signoffBy: "2001", next: nil)),
+            .stepUndone(
+                StepUndone(
+                    serial: "WO-1001-001", step: "OP10", completion: EventID(node: "K1", epoch: "E", seq: 9), approvedBy: "9001", reason: "oops")),
+            .measurementRecorded(
+                MeasurementRecorded(
+                    serial: "WO-1001-001", step: "OP20", characteristic: "BORE", value: .number(11.99), inTolerance: true, gauge: "MIC-004",
+                    station: "ST-20")),
+            .measurementRecorded(
+                MeasurementRecorded(
+                    serial: "WO-1001-001", step: "OP30", characteristic: "EDGES", value: .passFail(false), inTolerance: false, station: "ST-30")),
+            .materialConsumed(
+                MaterialConsumed(serial: "WO-1001-001", step: "OP10", material: "AL6061-25", lot: "H1", qty: 130, expiry: Fixtures.d("2027-01-31"))),
             .partHeld(PartHeld(serial: "WO-1001-001", hold: "H2", reason: "OOT", note: "BORE = 12.03", step: "OP20", ncr: "NCR-1")),
             .partHoldReleased(HoldReleased(subject: "WO-1001-001", holds: ["H2", "H3"])),
-            .dispositionDecided(DispositionDecided(serial: "WO-1001-001", holds: ["H2"], kind: .rework, reworkStep: "OP20", reference: "ECR-1", scrapReason: nil, note: "MRB")),
+            .dispositionDecided(
+                DispositionDecided(
+                    serial: "WO-1001-001", holds: ["H2"], kind: .rework, reworkStep: "OP20", reference: "ECR-1", scrapReason: nil, note: "MRB")),
             .scrapRecorded(ScrapRecorded(serial: "WO-1001-001", step: "OP20", count: 1, reason: "DIM", station: "ST-20")),
             .fpiDesignated(FPIDesignated(key: key, serial: "WO-1001-001")),
             .fpiPassed(FPIVerdictEvent(key: key, serial: "WO-1001-001")),
@@ -381,11 +453,14 @@ import Testing
         w.release(Fixtures.wo())
         try w.passStep("WO-1001-001")
         var events = w.events
-        for (i, (type, version, payload)) in [("robot.danced", 1, "{}"), ("step.started", 2, "{\"serial\":\"WO-1001-001\"}"),
-                                              ("part.held", 1, "{oops")].enumerated() {
-            let env = EventEnvelope(node: "K9", epoch: "Z", seq: Int64(i + 1), hlc: HLC(wall: w.millis + Int64(i)), wallTime: w.millis,
-                                    causal: 0, type: type, typeVersion: version, aggregate: "part:WO-1001-001", actor: "1001",
-                                    prevHash: "", payload: payload)
+        for (i, (type, version, payload)) in [
+            ("robot.danced", 1, "{}"), ("step.started", 2, "{\"serial\":\"WO-1001-001\"}"),
+            ("part.held", 1, "{oops"),
+        ].enumerated() {
+            let env = EventEnvelope(
+                node: "K9", epoch: "Z", seq: Int64(i + 1), hlc: HLC(wall: w.millis + Int64(i)), wallTime: w.millis,
+                causal: 0, type: type, typeVersion: version, aggregate: "part:WO-1001-001", actor: "1001",
+                prevHash: "", payload: payload)
             let r = RecordedEvent(envelope: env)
             if case .unknown = r.event {} else { Issue.record("\(type) v\(version) did not decode as unknown: \(r.event)") }
             events.append(r)
@@ -399,9 +474,10 @@ import Testing
 
     @Test func anEnvelopeOfAKnownEventDecodesToIt() {
         let e = DomainEvent.stepPaused(StepPaused(serial: "WO-1001-001", step: "OP10", reason: "lunch"))
-        let env = EventEnvelope(node: "K1", epoch: "E", seq: 3, hlc: HLC(wall: 1_795_000_000_000, logical: 2), wallTime: 1_795_000_000_000,
-                                causal: 0, type: e.type, typeVersion: e.version, aggregate: e.aggregate.rawValue, actor: "1001",
-                                prevHash: "", payload: EventCodec.payload(of: e))
+        let env = EventEnvelope(
+            node: "K1", epoch: "E", seq: 3, hlc: HLC(wall: 1_795_000_000_000, logical: 2), wallTime: 1_795_000_000_000,
+            causal: 0, type: e.type, typeVersion: e.version, aggregate: e.aggregate.rawValue, actor: "1001",
+            prevHash: "", payload: EventCodec.payload(of: e))
         let r = RecordedEvent(envelope: env)
         #expect(r.event == e)
         #expect(r.id == EventID(node: "K1", epoch: "E", seq: 3))

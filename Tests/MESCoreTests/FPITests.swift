@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, "First piece inspection (FPI)". OP20 of BRK-7741 v3 is `first_piece: per_shift`.
@@ -48,8 +49,8 @@ import Testing
 
     @Test func aPassOnAnotherShiftDoesNotUnlock() throws {
         var w = try Self.atOP20(3)
-        try w.ok(.start(serial: s1), "1002", "ST-20")         // first piece of DAY
-        w.now = Fixtures.date("2026-11-24T21:00:00Z")         // 15:00 CST: SWING
+        try w.ok(.start(serial: s1), "1002", "ST-20")  // first piece of DAY
+        w.now = Fixtures.date("2026-11-24T21:00:00Z")  // 15:00 CST: SWING
         // In SWING there is no verdict yet: the next part started is SWING's first piece.
         let evs = try w.ok(.start(serial: s2), "1001", "ST-21")
         #expect(evs.compactMap(\.designatedKey) == [Self.swingKey])
@@ -66,7 +67,7 @@ import Testing
         var w = try Self.atOP20(3)
         try w.ok(.start(serial: s1), "1002", "ST-20")
         try w.ok(.fpiPass(serial: s1), "2001", "ST-20")
-        try w.ok(.start(serial: s2), "1001", "ST-21")          // DAY is passed: no designation
+        try w.ok(.start(serial: s2), "1001", "ST-21")  // DAY is passed: no designation
         w.now = Fixtures.date("2026-11-24T21:00:00Z")
         let evs = try w.ok(.start(serial: s3), "1002", "ST-20")
         #expect(evs.compactMap(\.designatedKey) == [Self.swingKey], "SWING needs its own first piece")
@@ -78,8 +79,10 @@ import Testing
             try w.ok(.start(serial: s1), "1002", "ST-20")
             try verdict(&w)
             let r = try w.run(.start(serial: s2), badge: "1001", station: "ST-21")
-            return (r.refusal?.codes ?? [], r.events?.contains(where: { $0.isFPIDesignated }) ?? false,
-                    w.state.fpis[Self.dayKey]?.verdict?.unlocks)
+            return (
+                r.refusal?.codes ?? [], r.events?.contains(where: { $0.isFPIDesignated }) ?? false,
+                w.state.fpis[Self.dayKey]?.verdict?.unlocks
+            )
         }
         let passed = try outcome { w in try w.ok(.fpiPass(serial: s1), "2001", "ST-20") }
         let waived = try outcome { w in try w.ok(.fpiWaive(serial: s1, reason: "identical to lot 4471 FAI, CMM report 88"), "2001", "ST-20") }
@@ -168,7 +171,10 @@ import Testing
         var w = try Self.atOP20(2)
         try w.ok(.start(serial: s1), "1002", "ST-20")
         let scrap = try w.ok(.scrap(serial: s1, count: nil, reason: "SURF"), "1002", "ST-20")
-        #expect(scrap.contains { if case .fpiFailed(let e) = $0 { return e.serial == s1 && e.key == Self.dayKey }; return false })
+        #expect(
+            scrap.contains {
+                if case .fpiFailed(let e) = $0 { return e.serial == s1 && e.key == Self.dayKey }; return false
+            })
         #expect(w.state.fpis[Self.dayKey]?.verdict == .failed)
         // Nothing is left to decide on it.
         #expect(try w.refused(.fpiFail(serial: s1, note: "again"), "2001", "ST-20").codes == ["not_first_piece"])
@@ -201,19 +207,20 @@ import Testing
 
     @Test func nightShiftPastMidnightKeepsItsKey() throws {
         var w = try Self.atOP20(2)
-        w.now = Fixtures.date("2026-11-25T05:30:00Z")   // Tue 23:30 CST
+        w.now = Fixtures.date("2026-11-25T05:30:00Z")  // Tue 23:30 CST
         let night = FPIKey(rawValue: "WO-1001|OP20|shift=NIGHT@2026-11-24")
         #expect(try w.ok(.start(serial: s1), "1002", "ST-20").compactMap(\.designatedKey) == [night])
         try w.ok(.fpiPass(serial: s1), "2001", "ST-20")
-        w.now = Fixtures.date("2026-11-25T08:00:00Z")   // Wed 02:00 CST, still Tuesday's NIGHT
+        w.now = Fixtures.date("2026-11-25T08:00:00Z")  // Wed 02:00 CST, still Tuesday's NIGHT
         #expect(try w.ok(.start(serial: s2), "1001", "ST-21").compactMap(\.designatedKey) == [])
     }
 
     @Test func fpiKeyMakeNamesTheFullScope() {
         let day = ShiftInstance(shift: "DAY", date: Fixtures.d("2026-11-24"))
         func key(_ s: FirstPieceScope, shift: ShiftInstance? = day) -> String? {
-            FPIKey.make(scope: s, workOrder: "WO-1", step: "OP20", shift: shift, localDate: Fixtures.d("2026-11-28"),
-                        equipment: "VF2-01", person: "1001")?.rawValue
+            FPIKey.make(
+                scope: s, workOrder: "WO-1", step: "OP20", shift: shift, localDate: Fixtures.d("2026-11-28"),
+                equipment: "VF2-01", person: "1001")?.rawValue
         }
         #expect(key(.none) == nil)
         #expect(key(.perWorkOrder) == "WO-1|OP20")

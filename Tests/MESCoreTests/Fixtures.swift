@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 // MARK: - The example plant (docs/examples/plant.yaml) as Swift values
@@ -29,29 +30,38 @@ enum Fixtures {
         Shift(id: "NIGHT", start: t("23:00"), end: t("06:00"), days: [.sun, .mon, .tue, .wed, .thu]),
     ]
 
-    static let routing = Routing(id: "BRK-7741", version: 3, status: .approved, effective: d("2026-01-01"), steps: [
-        Step(id: "OP10", name: "Saw blank", workCenter: "SAW", skill: "SAW", setupMin: 15, runMin: 1.5,
-             instructions: "Cut bar stock to 130 mm (+/-0.5). Scan the bar's lot label before cutting.\n",
-             materials: [MaterialRequirement(material: "AL6061-25", qty: 130)]),
-        Step(id: "OP20", name: "Mill profile and bore", workCenter: "MILL", skill: "MILL", setupMin: 45, runMin: 12,
-             instructions: "Program O7741 rev C. Check tool offsets T4 and T7 before the first piece.\n",
-             measurements: [
-                Characteristic(id: "BORE", name: "Bore Ø", unit: "mm", nominal: 12.000, lower: 11.990, upper: 12.018, balloon: "4", sample: .every),
-                Characteristic(id: "LEN", name: "Overall length", unit: "mm", nominal: 125.00, lower: 124.90, upper: 125.10, balloon: "7", sample: .everyNth(5)),
-                Characteristic(id: "FLAT", name: "Flatness", unit: "mm", upper: 0.05, balloon: "9", sample: .first(3)),
-             ],
-             firstPiece: .perShift),
-        Step(id: "OP30", name: "Deburr and install inserts", workCenter: "DEBURR", skill: "DEBURR", runMin: 4,
-             materials: [MaterialRequirement(material: "HELICOIL-M6", qty: 2)],
-             measurements: [Characteristic(id: "EDGES", name: "All edges broken, no burrs", kind: .passFail)]),
-        Step(id: "OP40", name: "Final inspection", workCenter: "INSPECT", role: .inspector, runMin: 8,
-             measurements: [
-                Characteristic(id: "BORE-F", name: "Bore Ø (CMM)", unit: "mm", nominal: 12.000, lower: 11.990, upper: 12.018, balloon: "4"),
-                Characteristic(id: "POS", name: "Bore true position", unit: "mm", upper: 0.025, balloon: "5"),
-             ],
-             signoff: true, onFail: .hold),
-        Step(id: "OP50", name: "Pack", workCenter: "PACK", skill: "PACK", runMin: 2),
-    ])
+    static let routing = Routing(
+        id: "BRK-7741", version: 3, status: .approved, effective: d("2026-01-01"),
+        steps: [
+            Step(
+                id: "OP10", name: "Saw blank", workCenter: "SAW", skill: "SAW", setupMin: 15, runMin: 1.5,
+                instructions: "Cut bar stock to 130 mm (+/-0.5). Scan the bar's lot label before cutting.\n",
+                materials: [MaterialRequirement(material: "AL6061-25", qty: 130)]),
+            Step(
+                id: "OP20", name: "Mill profile and bore", workCenter: "MILL", skill: "MILL", setupMin: 45, runMin: 12,
+                instructions: "Program O7741 rev C. Check tool offsets T4 and T7 before the first piece.\n",
+                measurements: [
+                    Characteristic(
+                        id: "BORE", name: "Bore Ø", unit: "mm", nominal: 12.000, lower: 11.990, upper: 12.018, balloon: "4", sample: .every),
+                    Characteristic(
+                        id: "LEN", name: "Overall length", unit: "mm", nominal: 125.00, lower: 124.90, upper: 125.10, balloon: "7",
+                        sample: .everyNth(5)),
+                    Characteristic(id: "FLAT", name: "Flatness", unit: "mm", upper: 0.05, balloon: "9", sample: .first(3)),
+                ],
+                firstPiece: .perShift),
+            Step(
+                id: "OP30", name: "Deburr and install inserts", workCenter: "DEBURR", skill: "DEBURR", runMin: 4,
+                materials: [MaterialRequirement(material: "HELICOIL-M6", qty: 2)],
+                measurements: [Characteristic(id: "EDGES", name: "All edges broken, no burrs", kind: .passFail)]),
+            Step(
+                id: "OP40", name: "Final inspection", workCenter: "INSPECT", role: .inspector, runMin: 8,
+                measurements: [
+                    Characteristic(id: "BORE-F", name: "Bore Ø (CMM)", unit: "mm", nominal: 12.000, lower: 11.990, upper: 12.018, balloon: "4"),
+                    Characteristic(id: "POS", name: "Bore true position", unit: "mm", upper: 0.025, balloon: "5"),
+                ],
+                signoff: true, onFail: .hold),
+            Step(id: "OP50", name: "Pack", workCenter: "PACK", skill: "PACK", runMin: 2),
+        ])
 
     static func plant() -> Plant {
         Plant(
@@ -131,8 +141,9 @@ enum Fixtures {
     }
 
     static func wo(_ number: String = "WO-1001", qty: Int = 5, tracking: Tracking = .serial) -> WorkOrderSpec {
-        WorkOrderSpec(number: number, part: "BRK-7741", quantity: qty, due: .date(d("2026-12-15")), priority: .normal,
-                      customer: "Boeing", tracking: tracking, note: "")
+        WorkOrderSpec(
+            number: number, part: "BRK-7741", quantity: qty, due: .date(d("2026-12-15")), priority: .normal,
+            customer: "Boeing", tracking: tracking, note: "")
     }
 
     /// In-tolerance values for every characteristic of the example routing.
@@ -191,8 +202,9 @@ struct World {
     mutating func append(_ event: DomainEvent, actor: String = "") -> RecordedEvent {
         seq += 1
         let hlc = clock.tick(physical: now)
-        let r = RecordedEvent(id: EventID(node: node, epoch: epoch, seq: seq), order: OrderKey(hlc: hlc, node: node, seq: seq),
-                              actor: actor, event: event)
+        let r = RecordedEvent(
+            id: EventID(node: node, epoch: epoch, seq: seq), order: OrderKey(hlc: hlc, node: node, seq: seq),
+            actor: actor, event: event)
         events.append(r)
         return r
     }
@@ -225,8 +237,9 @@ struct World {
         guard let index = state.plant else { throw Unexpected(description: "no plant in state") }
         let ids = self.ids
         let env = DecisionEnv(now: now, newID: { ids.next() })
-        let result = try Decider.decide(command, by: Actor(person: person(badge), station: self.station(station)),
-                                        plant: index, state: state, env: env)
+        let result = try Decider.decide(
+            command, by: Actor(person: person(badge), station: self.station(station)),
+            plant: index, state: state, env: env)
         if case .success(let evs) = result {
             for e in evs { append(e, actor: badge) }
         }
@@ -235,8 +248,10 @@ struct World {
 
     /// Runs a command that must succeed; records an issue and throws otherwise.
     @discardableResult
-    mutating func ok(_ command: Command, _ badge: String, _ station: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) throws -> [DomainEvent] {
+    mutating func ok(
+        _ command: Command, _ badge: String, _ station: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [DomainEvent] {
         switch try run(command, badge: badge, station: station) {
         case .success(let evs): return evs
         case .failure(let r):
@@ -246,8 +261,10 @@ struct World {
     }
 
     /// Runs a command that must be refused; nothing is recorded. Returns the refusal.
-    mutating func refused(_ command: Command, _ badge: String, _ station: String,
-                          sourceLocation: SourceLocation = #_sourceLocation) throws -> Refusal {
+    mutating func refused(
+        _ command: Command, _ badge: String, _ station: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Refusal {
         let before = events.count
         switch try run(command, badge: badge, station: station) {
         case .success(let evs):
@@ -268,8 +285,10 @@ struct World {
 
     /// Starts `serial` at `station`, scans the step's lots, records in-tolerance values for every
     /// characteristic the step has, and completes it.
-    mutating func doStep(_ serial: String, _ badge: String, _ station: String, completer: String? = nil,
-                         values: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    mutating func doStep(
+        _ serial: String, _ badge: String, _ station: String, completer: String? = nil,
+        values: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         try ok(.start(serial: serial), badge, station, sourceLocation: sourceLocation)
         try fillStep(serial, badge, station, values: values, sourceLocation: sourceLocation)
         advance(minutes: 1)
@@ -277,19 +296,23 @@ struct World {
     }
 
     /// Scans the running step's lots and records every characteristic (values override defaults).
-    mutating func fillStep(_ serial: String, _ badge: String, _ station: String, values: [String: String] = [:],
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    mutating func fillStep(
+        _ serial: String, _ badge: String, _ station: String, values: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         guard let run = try part(serial).run, let step = plant.routings.first(where: { $0.id == "BRK-7741" })?.step(run.step) else {
             Issue.record("\(serial) is not running", sourceLocation: sourceLocation)
             throw Unexpected(description: "not running")
         }
         for m in step.materials {
-            try ok(.consume(serial: serial, material: m.material, lot: Fixtures.lotFor[m.material] ?? "LOT-X", expiry: nil), badge, station,
-                   sourceLocation: sourceLocation)
+            try ok(
+                .consume(serial: serial, material: m.material, lot: Fixtures.lotFor[m.material] ?? "LOT-X", expiry: nil), badge, station,
+                sourceLocation: sourceLocation)
         }
         for c in step.measurements {
-            try ok(.record(serial: serial, characteristic: c.id, value: values[c.id] ?? Fixtures.goodValues[c.id] ?? "0", gauge: nil),
-                   badge, station, sourceLocation: sourceLocation)
+            try ok(
+                .record(serial: serial, characteristic: c.id, value: values[c.id] ?? Fixtures.goodValues[c.id] ?? "0", gauge: nil),
+                badge, station, sourceLocation: sourceLocation)
         }
     }
 }
@@ -330,8 +353,9 @@ extension World {
         }
         try fillStep(serial, w.badge, w.station, sourceLocation: sourceLocation)
         advance(minutes: 1)
-        try ok(.complete(serial: serial, good: nil, scrap: 0, scrapReason: nil), w.completer ?? w.badge, w.station,
-               sourceLocation: sourceLocation)
+        try ok(
+            .complete(serial: serial, good: nil, scrap: 0, scrapReason: nil), w.completer ?? w.badge, w.station,
+            sourceLocation: sourceLocation)
     }
 
     /// Moves the part step by step until it is queued at `step`.

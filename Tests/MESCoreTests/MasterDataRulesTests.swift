@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 @Suite struct MasterDataRulesTests {
@@ -9,7 +10,8 @@ import Testing
         #expect(MasterDataRules.loadOrdersRefusal(.person(badge: "9001"), plant: plant) == nil)
         #expect(MasterDataRules.loadOrdersRefusal(.commandLine(account: "erp"), plant: plant) == nil)
         #expect(MasterDataRules.loadOrdersRefusal(.person(badge: "2001"), plant: plant)?.codes == ["insufficient_role"])
-        #expect(MasterDataRules.loadOrdersRefusal(.person(badge: "1001"), plant: plant)?.description
+        #expect(
+            MasterDataRules.loadOrdersRefusal(.person(badge: "1001"), plant: plant)?.description
                 == "loading work orders needs a supervisor; Ana Ruiz is an operator")
         #expect(MasterDataRules.loadOrdersRefusal(.person(badge: "7777"), plant: plant)?.codes == ["unknown_badge"])
     }
@@ -32,23 +34,24 @@ import Testing
     let now: Int64 = 1_000_000_000_000
 
     @Test func theLongestTravelerDecidesAnOrder() {
-        let due = now + 3 * 86_400_000   // 4,320 minutes left
+        let due = now + 3 * 86_400_000  // 4,320 minutes left
         #expect(DueRisk.ofOrder(dueAt: due, now: now, travelersRemainingMinutes: [100, 200]) == .onTime)
         #expect(DueRisk.ofOrder(dueAt: due, now: now, travelersRemainingMinutes: [100, 5_000]) == .atRisk)
         #expect(DueRisk.ofOrder(dueAt: due, now: now, travelersRemainingMinutes: []) == .onTime)
         #expect(DueRisk.ofOrder(dueAt: now - 1, now: now, travelersRemainingMinutes: []) == .late)
         // What the kiosk says of one traveler is what the board says of an order of that traveler alone.
         for m in [0.0, 4_319, 4_320, 9_000] {
-            #expect(DueRisk.ofOrder(dueAt: due, now: now, travelersRemainingMinutes: [m])
+            #expect(
+                DueRisk.ofOrder(dueAt: due, now: now, travelersRemainingMinutes: [m])
                     == DueRisk.classify(dueAt: due, now: now, remainingMinutes: m))
         }
     }
 
     @Test func noOrderDueBeyondTheHorizonIsAtRisk() {
-        let routing = Fixtures.routing   // 60 min of setup, 27.5 min a piece
+        let routing = Fixtures.routing  // 60 min of setup, 27.5 min a piece
         let h = DueRisk.horizonMinutes(routings: [routing], largestQuantity: 200)
         #expect(h == 60 + 27.5 * 200)
-        #expect(DueRisk.horizonMinutes(routings: [routing], largestQuantity: 1) == 240)   // the margin
+        #expect(DueRisk.horizonMinutes(routings: [routing], largestQuantity: 1) == 240)  // the margin
         #expect(DueRisk.horizonMinutes(routings: [], largestQuantity: 50) == 240)
         // The worst traveler possible, due just past the horizon, is on time; just inside, at risk.
         let worst = DueRisk.remainingMinutes(routing: routing, from: "OP10", quantity: 200)

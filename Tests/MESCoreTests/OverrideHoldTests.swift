@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, gate item 6: overrides.
@@ -140,9 +141,10 @@ import Testing
         let h1 = try #require(try w.ok(.hold(serial: s1, reason: "SUSPECT", note: ""), "2001", "ST-10").holdID)
         w.advance(minutes: 1)
         w.append(.partHeld(PartHeld(serial: s1, hold: "K1-H2", reason: "SUSPECT")), actor: "2001")
-        let release = RecordedEvent(id: EventID(node: "K2", epoch: "E", seq: 1),
-                                    order: OrderKey(hlc: HLC(wall: w.millis - 1), node: "K2", seq: 1), actor: "9001",
-                                    event: .partHoldReleased(HoldReleased(subject: s1, holds: [h1])))
+        let release = RecordedEvent(
+            id: EventID(node: "K2", epoch: "E", seq: 1),
+            order: OrderKey(hlc: HLC(wall: w.millis - 1), node: "K2", seq: 1), actor: "9001",
+            event: .partHoldReleased(HoldReleased(subject: s1, holds: [h1])))
         for events in [w.events + [release], [release] + w.events.reversed()] {
             let p = try #require(PlantState.fold(events).parts[s1])
             #expect(p.holds.map(\.id) == ["K1-H2"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// The refusal catalogue: one table of stable codes, the page generated from it kept current.
@@ -27,7 +28,8 @@ import Testing
     @Test func theGeneratedPageIsCurrent() throws {
         let url = Self.root.appendingPathComponent("docs/refusal-codes.md")
         let page = try String(contentsOf: url, encoding: .utf8)
-        #expect(page == RefusalCode.markdown,
-                "docs/refusal-codes.md is out of date: regenerate it with `swift run floor docs refusal-codes > docs/refusal-codes.md`")
+        #expect(
+            page == RefusalCode.markdown,
+            "docs/refusal-codes.md is out of date: regenerate it with `swift run floor docs refusal-codes > docs/refusal-codes.md`")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// Behaviours decided after the rule review: every batch piece accounted for, labour that resumes
@@ -46,7 +47,10 @@ import Testing
         try w.ok(.pause(serial: s, reason: "break"), "1001", "ST-20")
         let elsewhere = try w.refused(.start(serial: s), "1002", "ST-21")
         #expect(elsewhere.codes.first == "paused_elsewhere")
-        #expect(try w.ok(.start(serial: s), "1002", "ST-20").first.map { if case .stepResumed = $0 { return true }; return false } == true)
+        #expect(
+            try w.ok(.start(serial: s), "1002", "ST-20").first.map {
+                if case .stepResumed = $0 { return true }; return false
+            } == true)
     }
 }
 
@@ -64,8 +68,13 @@ import Testing
         let payload = EventCodec.payload(of: .measurementRecorded(e))
         #expect(EventCodec.decode(type: "measurement.recorded", version: 1, payload: payload) == .measurementRecorded(e), "\(payload)")
     }
-    #expect(EventCodec.payload(of: .measurementRecorded(MeasurementRecorded(serial: "S", step: "OP", characteristic: "C", value: .number(12.5),
-                                                                            inTolerance: false, station: "ST"))).contains("\"value\":12.5"))
+    #expect(
+        EventCodec.payload(
+            of: .measurementRecorded(
+                MeasurementRecorded(
+                    serial: "S", step: "OP", characteristic: "C", value: .number(12.5),
+                    inTolerance: false, station: "ST"))
+        ).contains("\"value\":12.5"))
 }
 
 @Test func measuredValuesOfEarlyDevelopmentStoresStillDecode() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// plant-file.md: step order, `next` edges, `on_fail: rework`, routing versions; work-order serials.
@@ -34,7 +35,9 @@ import Testing
         #expect(Routing.next(after: loop, in: r, failed: false) == "OP50")
         #expect(Routing.next(after: loop, in: r, failed: true) == "OP30")
         // A fail edge wins over on_fail rework.
-        let both = step("OP40") { $0.onFail = .rework(step: "OP10"); $0.next = [NextEdge(to: "OP30", when: .fail)] }
+        let both = step("OP40") {
+            $0.onFail = .rework(step: "OP10"); $0.next = [NextEdge(to: "OP30", when: .fail)]
+        }
         #expect(Routing.next(after: both, in: r, failed: true) == "OP30")
     }
 

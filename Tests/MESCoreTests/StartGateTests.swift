@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, "Starting a step: the gate, in this order".
@@ -233,8 +234,9 @@ extension StartGate {
     static func evaluate(_ w: World, _ serial: String, _ badge: String, _ station: String) -> StartDecision {
         let s = w.state
         let ids = IDSource(prefix: "probe-")
-        return try! StartGate.evaluate(serial: serial, station: w.station(station), person: w.person(badge), plant: s.plant!,
-                                       state: s, env: DecisionEnv(now: w.now, newID: { ids.next() }))
+        return try! StartGate.evaluate(
+            serial: serial, station: w.station(station), person: w.person(badge), plant: s.plant!,
+            state: s, env: DecisionEnv(now: w.now, newID: { ids.next() }))
     }
 }
 
@@ -285,10 +287,12 @@ extension StartGate {
         // The Decider refuses a step of the newer version, and accepts one of the order's.
         try w.ok(.start(serial: "WO-1001-001"), "1001", "ST-10")
         try w.ok(.hold(serial: "WO-1001-001", reason: "SUSPECT", note: "check"), "2001", "ST-10")
-        let r = try w.refused(.disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP15", reference: nil, scrapReason: nil, note: ""),
-                              "2001", "ST-10")
+        let r = try w.refused(
+            .disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP15", reference: nil, scrapReason: nil, note: ""),
+            "2001", "ST-10")
         #expect(r.codes == ["bad_rework_step"] && r.message("bad_rework_step").contains("OP10, OP20"))
-        try w.ok(.disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP10", reference: nil, scrapReason: nil, note: ""),
-                 "2001", "ST-10")
+        try w.ok(
+            .disposition(serial: "WO-1001-001", kind: .rework, reworkStep: "OP10", reference: nil, scrapReason: nil, note: ""),
+            "2001", "ST-10")
     }
 }

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import MESCore
 
 @Suite("station state word")
 struct StationStateTests {
-    func c(down: Bool = false, setup: Bool = false, running: Bool = false, fpi: Bool = false, ready: Bool = false, held: Bool = false) -> StationState {
-        StationState.classify(down: down, runningFirstPieceUndecided: setup, running: running, waitingForFirstPiece: fpi,
-                              readyToStart: ready, heldWaiting: held)
+    func c(down: Bool = false, setup: Bool = false, running: Bool = false, fpi: Bool = false, ready: Bool = false, held: Bool = false) -> StationState
+    {
+        StationState.classify(
+            down: down, runningFirstPieceUndecided: setup, running: running, waitingForFirstPiece: fpi,
+            readyToStart: ready, heldWaiting: held)
     }
 
     @Test func precedence() {

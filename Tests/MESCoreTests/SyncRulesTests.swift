@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 @Suite struct SyncRulesTests {
     @Test func aStoreIsAnOlderCopyOnlyWhenTheCentralNodeHoldsMoreOfItsCurrentEpoch() {
         #expect(SyncRules.isOlderCopy(ownEpoch: "a", ownSeq: 5, centralEpoch: "a", centralSeq: 8))
         #expect(!SyncRules.isOlderCopy(ownEpoch: "a", ownSeq: 8, centralEpoch: "a", centralSeq: 8))
-        #expect(!SyncRules.isOlderCopy(ownEpoch: "a", ownSeq: 9, centralEpoch: "a", centralSeq: 8))   // not pushed yet
-        #expect(!SyncRules.isOlderCopy(ownEpoch: "b", ownSeq: 0, centralEpoch: "a", centralSeq: 8))   // an old epoch of ours
+        #expect(!SyncRules.isOlderCopy(ownEpoch: "a", ownSeq: 9, centralEpoch: "a", centralSeq: 8))  // not pushed yet
+        #expect(!SyncRules.isOlderCopy(ownEpoch: "b", ownSeq: 0, centralEpoch: "a", centralSeq: 8))  // an old epoch of ours
     }
 
     @Test func backoffDoublesFromOneSecondToItsCapAndRefusalsWaitTheCap() {
@@ -59,8 +60,9 @@ import Testing
 
 @Suite struct EnvelopeBoundsTests {
     func envelope(_ hlc: HLC, wall: Int64 = 1_790_000_000_000) -> EventEnvelope {
-        EventEnvelope(node: "K1", epoch: "e", seq: 1, hlc: hlc, wallTime: wall, causal: 0, type: "note.added", typeVersion: 1,
-                      aggregate: "part:X", actor: "", prevHash: "", payload: "{}")
+        EventEnvelope(
+            node: "K1", epoch: "e", seq: 1, hlc: hlc, wallTime: wall, causal: 0, type: "note.added", typeVersion: 1,
+            aggregate: "part:X", actor: "", prevHash: "", payload: "{}")
     }
 
     @Test func aReceivedEventsFieldsAreBoundedInMESCore() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MESCore
 
 /// rules.md, "States": terminal states are never downgraded.
@@ -20,8 +21,11 @@ import Testing
         let before = try w.part(s1)
         w.advance(minutes: 1)
         w.append(.stepStarted(StepStarted(serial: s1, step: "OP10", station: "ST-10", equipment: "SAW-01")), actor: "1001")
-        w.append(.measurementRecorded(MeasurementRecorded(serial: s1, step: "OP10", characteristic: "X", value: .number(1),
-                                                          inTolerance: true, station: "ST-10")), actor: "1001")
+        w.append(
+            .measurementRecorded(
+                MeasurementRecorded(
+                    serial: s1, step: "OP10", characteristic: "X", value: .number(1),
+                    inTolerance: true, station: "ST-10")), actor: "1001")
         w.append(.stepCompleted(StepCompleted(serial: s1, step: "OP10", station: "ST-10", next: "OP20")), actor: "1001")
         w.append(.scrapRecorded(ScrapRecorded(serial: s1, step: "OP10", count: 1, reason: "DIM", station: "ST-10")), actor: "1001")
         let after = try w.part(s1)
@@ -97,8 +101,13 @@ import Testing
         var (w, completion) = try Self.completedOP10()
         w.advance(minutes: 14)
         let evs = try w.ok(.undo(serial: s1, reason: "scanned the wrong traveler"), "1001", "ST-10")
-        #expect(evs == [.stepUndone(StepUndone(serial: s1, step: "OP10", completion: completion, approvedBy: nil,
-                                               reason: "scanned the wrong traveler"))])
+        #expect(
+            evs == [
+                .stepUndone(
+                    StepUndone(
+                        serial: s1, step: "OP10", completion: completion, approvedBy: nil,
+                        reason: "scanned the wrong traveler"))
+            ])
         let p = try w.part(s1)
         #expect(p.step == "OP10" && p.status == .paused)
         #expect(p.run?.lots["AL6061-25"] != nil, "the run is back as it was")
@@ -189,8 +198,10 @@ import Testing
     }
 
     @Test func onePersonOnTwoPartsAtOnceSplitsTheTime() {
-        let segs = [LabourSegment(person: "1001", serial: "A", step: "OP10", from: 0, to: 10 * m),
-                    LabourSegment(person: "1001", serial: "B", step: "OP10", from: 0, to: 20 * m)]
+        let segs = [
+            LabourSegment(person: "1001", serial: "A", step: "OP10", from: 0, to: 10 * m),
+            LabourSegment(person: "1001", serial: "B", step: "OP10", from: 0, to: 20 * m),
+        ]
         let s = Labour.split(segs, now: 99 * m)
         #expect(seconds(s, "1001", "A") == 300)
         #expect(seconds(s, "1001", "B") == 300 + 600)
@@ -198,8 +209,10 @@ import Testing
     }
 
     @Test func twoPeopleOnOnePartEachGetTheirOwn() {
-        let segs = [LabourSegment(person: "1001", serial: "A", step: "OP20", from: 0, to: 10 * m),
-                    LabourSegment(person: "1002", serial: "A", step: "OP20", from: 0, to: 10 * m)]
+        let segs = [
+            LabourSegment(person: "1001", serial: "A", step: "OP20", from: 0, to: 10 * m),
+            LabourSegment(person: "1002", serial: "A", step: "OP20", from: 0, to: 10 * m),
+        ]
         let s = Labour.split(segs, now: 99 * m)
         #expect(seconds(s, "1001", "A") == 600)
         #expect(seconds(s, "1002", "A") == 600)
@@ -268,24 +281,24 @@ import Testing
     @Test func nightPastMidnightBelongsToTheDayItStarted() {
         // Wednesday 2026-11-25 02:00 CST = 08:00Z
         #expect(shift("2026-11-25T08:00:00Z") == "NIGHT 2026-11-24")
-        #expect(shift("2026-11-25T05:00:00Z") == "NIGHT 2026-11-24")   // Tue 23:00
-        #expect(shift("2026-11-25T11:59:00Z") == "NIGHT 2026-11-24")   // Wed 05:59
-        #expect(shift("2026-11-25T12:00:00Z") == "DAY 2026-11-25")     // Wed 06:00
+        #expect(shift("2026-11-25T05:00:00Z") == "NIGHT 2026-11-24")  // Tue 23:00
+        #expect(shift("2026-11-25T11:59:00Z") == "NIGHT 2026-11-24")  // Wed 05:59
+        #expect(shift("2026-11-25T12:00:00Z") == "DAY 2026-11-25")  // Wed 06:00
         // Monday 02:00 belongs to Sunday's NIGHT.
         #expect(shift("2026-11-30T08:00:00Z") == "NIGHT 2026-11-29")
     }
 
     @Test func dayAndSwingBoundaries() {
-        #expect(shift("2026-11-24T15:00:00Z") == "DAY 2026-11-24")      // Tue 09:00
-        #expect(shift("2026-11-24T20:29:00Z") == "DAY 2026-11-24")      // 14:29
-        #expect(shift("2026-11-24T20:30:00Z") == "SWING 2026-11-24")    // 14:30
-        #expect(shift("2026-11-25T04:59:00Z") == "SWING 2026-11-24")    // 22:59
+        #expect(shift("2026-11-24T15:00:00Z") == "DAY 2026-11-24")  // Tue 09:00
+        #expect(shift("2026-11-24T20:29:00Z") == "DAY 2026-11-24")  // 14:29
+        #expect(shift("2026-11-24T20:30:00Z") == "SWING 2026-11-24")  // 14:30
+        #expect(shift("2026-11-25T04:59:00Z") == "SWING 2026-11-24")  // 22:59
     }
 
     @Test func aSaturdayHourHasNoShift() {
-        #expect(shift("2026-11-28T16:00:00Z") == nil)   // Sat 10:00
-        #expect(shift("2026-11-28T08:00:00Z") == nil)   // Sat 02:00: Friday has no NIGHT
-        #expect(shift("2026-11-29T16:00:00Z") == nil)   // Sun 10:00
+        #expect(shift("2026-11-28T16:00:00Z") == nil)  // Sat 10:00
+        #expect(shift("2026-11-28T08:00:00Z") == nil)  // Sat 02:00: Friday has no NIGHT
+        #expect(shift("2026-11-29T16:00:00Z") == nil)  // Sun 10:00
         #expect(shift("2026-11-30T05:30:00Z") == "NIGHT 2026-11-29")  // Sun 23:30
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ScannerInput
 
 /// GS1 inputs from the public test code of two independent parsers (GS1's Barcode Syntax Engine
@@ -65,7 +66,8 @@ enum Conformance {
             case "t": out.append("\t"); i += 2
             case "x":
                 guard i + 3 < c.count, let v = UInt32(String(String.UnicodeScalarView(c[(i + 2)...(i + 3)])), radix: 16),
-                      let u = Unicode.Scalar(v) else { throw BadEscape(text: s) }
+                    let u = Unicode.Scalar(v)
+                else { throw BadEscape(text: s) }
                 out.append(u); i += 4
             case "u":
                 let (hex, next) = try braced(i + 2)
@@ -131,8 +133,9 @@ enum Conformance {
             }
         }
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.joined(separator: "\n"))")
-        print("GS1 conformance: \(agreed + disagreements.count + differences) verdicts of GS1's engine, \(agreed) agreed, "
-              + "\(differences) policy differences, \(disagreements.count) disagreements")
+        print(
+            "GS1 conformance: \(agreed + disagreements.count + differences) verdicts of GS1's engine, \(agreed) agreed, "
+                + "\(differences) policy differences, \(disagreements.count) disagreements")
         #expect(agreed >= 290)
         #expect(differences == Conformance.policyDifferences.count)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MESCore
 import Testing
+
 @testable import ScannerInput
 
 /// Each fault an independent run found in the GS1 reader, with the input that showed it.
@@ -14,13 +15,13 @@ import Testing
     }
 
     @Test func aisOutsideTheOldSubsetNoLongerLoseTheRestOfTheLabel() throws {
-        let a = try ok("]C1" + "01095060001343524212761234" + gs + "10L")           // 421: ship-to postal code with country
+        let a = try ok("]C1" + "01095060001343524212761234" + gs + "10L")  // 421: ship-to postal code with country
         #expect(a.gtin == "09506000134352" && a.value("421") == "2761234" && a.lot == "L")
-        let b = try ok("]C1" + "8003" + "09506000134352" + "SER77")                 // 8003: GRAI
+        let b = try ok("]C1" + "8003" + "09506000134352" + "SER77")  // 8003: GRAI
         #expect(b.value("8003") == "09506000134352SER77")
-        let c = try ok("]d2" + "0109506000134352" + "714ABCD1234567")               // 714: a three-digit AI
+        let c = try ok("]d2" + "0109506000134352" + "714ABCD1234567")  // 714: a three-digit AI
         #expect(c.gtin == "09506000134352" && c.value("714") == "ABCD1234567")
-        let d = try ok("]C1" + "01095060001343523922000499" + gs + "3103000750")   // 392n price, 310n weight
+        let d = try ok("]C1" + "01095060001343523922000499" + gs + "3103000750")  // 392n price, 310n weight
         #expect(d.value("3922") == "000499" && d.value("3103") == "000750")
         // A check the table names still holds: 421's country must be an ISO 3166 code.
         #expect(reason("]C1" + "4219991234") == .invalidValue(ai: "421", value: "9991234", why: "999 is not an ISO 3166 country code"))
@@ -28,7 +29,7 @@ import Testing
 
     @Test func theDictionaryIsTheWholeTable() {
         let t = GS1.table
-        #expect(t.count > 500, "\(t.count) AIs")   // 224 entries, ranges expanded
+        #expect(t.count > 500, "\(t.count) AIs")  // 224 entries, ranges expanded
         #expect(t["01"]?.predefined == true && t["01"]?.max == 14 && t["01"]?.components[0].checks == ["csum", "gcppos2"])
         #expect(t["10"]?.predefined == false && t["10"]?.min == 1 && t["10"]?.max == 20)
         #expect(t["17"]?.components[0].checks == ["yymmd0"])
@@ -61,7 +62,12 @@ import Testing
 
     @Test func ai7003IsValidatedAndIsAnExpiry() throws {
         #expect(reason("]C1" + "0109506000134352" + "70032613312359") == .badDate(ai: "7003", value: "2613312359", why: "month 13 is not 01–12"))
-        #expect(reason("]C1" + "0109506000134352" + "70032612312460") == .badDate(ai: "7003", value: "2612312460", why: "time 2460 is not 0000–2359"))
+        #expect(
+            reason("]C1" + "0109506000134352" + "70032612312460")
+                == .badDate(
+                    ai: "7003", value: "2612312460",
+                    why: "time 2460 is not "
+                        + "0000–2359"))
         let d = try ok("]C1" + "0109506000134352" + "70032612311430")
         #expect(d.expiry == LocalDate(year: 2026, month: 12, day: 31))
         // AI 17 wins where both are there.
@@ -87,11 +93,11 @@ import Testing
     }
 
     @Test func theContentChecksOfTheStandard() {
-        #expect(reason("8007" + "GB82WEST12345698765432") == nil)                      // a valid IBAN
+        #expect(reason("8007" + "GB82WEST12345698765432") == nil)  // a valid IBAN
         #expect(reason("8007" + "GB82WEST12345698765433").map { if case .invalidValue = $0 { true } else { false } } == true)
-        #expect(reason("8013" + "1987654Ad4X4bL5ttr2310c2K") == nil)                   // GMN with its check pair
+        #expect(reason("8013" + "1987654Ad4X4bL5ttr2310c2K") == nil)  // GMN with its check pair
         #expect(reason("8013" + "1987654Ad4X4bL5ttr2310c2L") != nil)
-        #expect(reason("4307" + "DE") == nil && reason("4307" + "XX") != nil)          // ISO 3166 alpha-2
+        #expect(reason("4307" + "DE") == nil && reason("4307" + "XX") != nil)  // ISO 3166 alpha-2
         #expect(reason("3910" + "978123") == nil && reason("3910" + "000123") != nil)  // ISO 4217 currency
         #expect(reason("8008" + "26123123") == nil && reason("8008" + "26123124") != nil)  // hour 24
         #expect(reason("7007" + "261201261231") == nil && reason("7007" + "261201261") != nil)

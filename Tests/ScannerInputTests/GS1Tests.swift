@@ -1,6 +1,7 @@
 import Foundation
 import MESCore
 import Testing
+
 @testable import ScannerInput
 
 /// GS1 element strings with known answers.
@@ -140,11 +141,11 @@ import Testing
     }
 
     @Test func keyboardLayoutMismatch() {
-        #expect(GS1.looksLikeLayoutMismatch("&é\"'(-è_çà"))      // 1234567890, US scanner on AZERTY
-        #expect(GS1.looksLikeLayoutMismatch("E?PM&é\"'"))       // EMP:1234
-        #expect(GS1.looksLikeLayoutMismatch("EMPÖ1234"))        // EMP:1234 on German QWERTZ
-        #expect(GS1.looksLikeLayoutMismatch("!@#$%^"))           // 123456, AZERTY scanner on a US host
-        #expect(GS1.looksLikeLayoutMismatch("SN.QB!@#"))         // SN:AB123
+        #expect(GS1.looksLikeLayoutMismatch("&é\"'(-è_çà"))  // 1234567890, US scanner on AZERTY
+        #expect(GS1.looksLikeLayoutMismatch("E?PM&é\"'"))  // EMP:1234
+        #expect(GS1.looksLikeLayoutMismatch("EMPÖ1234"))  // EMP:1234 on German QWERTZ
+        #expect(GS1.looksLikeLayoutMismatch("!@#$%^"))  // 123456, AZERTY scanner on a US host
+        #expect(GS1.looksLikeLayoutMismatch("SN.QB!@#"))  // SN:AB123
         #expect(!GS1.looksLikeLayoutMismatch("EMP:1234"))
         #expect(!GS1.looksLikeLayoutMismatch("WO-1001-001"))
         #expect(!GS1.looksLikeLayoutMismatch("]C10109506000134352"))

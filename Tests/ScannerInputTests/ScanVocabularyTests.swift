@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ScannerInput
 
 /// The scan vocabulary is one table: the parser reads it, and the texts generated from it are
@@ -26,7 +27,7 @@ import Testing
             let label = Label.parse(sample)
             switch (p, label) {
             case (.emp, .badge), (.sn, .serial), (.wo, .workOrder), (.lot, .lot), (.eq, .equipment), (.m, .measurement),
-                 (.qty, .quantity(3)), (.scrap, .scrapCount(2, _)), (.note, .note), (.cmd, .command(.start, nil)):
+                (.qty, .quantity(3)), (.scrap, .scrapCount(2, _)), (.note, .note), (.cmd, .command(.start, nil)):
                 break
             default:
                 Issue.record("\(sample) parsed as \(label)")
@@ -42,12 +43,14 @@ import Testing
 
     @Test func theGeneratedPageAndTheReadmeTableAreCurrent() throws {
         let page = try String(contentsOf: Self.root.appendingPathComponent("docs/scan-codes.md"), encoding: .utf8)
-        #expect(page == ScanVocabulary.markdownPage,
-                "docs/scan-codes.md is out of date: regenerate it with `swift run floor docs scan-codes > docs/scan-codes.md`")
+        #expect(
+            page == ScanVocabulary.markdownPage,
+            "docs/scan-codes.md is out of date: regenerate it with `swift run floor docs scan-codes > docs/scan-codes.md`")
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         let begin = try #require(readme.range(of: "<!-- generated: scan codes (floor docs scan-codes; ScanVocabulary.markdownTable) -->\n"))
         let end = try #require(readme.range(of: "<!-- end of generated scan codes -->"))
-        #expect(String(readme[begin.upperBound..<end.lowerBound]) == ScanVocabulary.markdownTable,
-                "README's code table is out of date: paste the table of `floor docs scan-codes` between its markers")
+        #expect(
+            String(readme[begin.upperBound..<end.lowerBound]) == ScanVocabulary.markdownTable,
+            "README's code table is out of date: paste the table of `floor docs scan-codes` between its markers")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MESCore
 import Testing
+
 @testable import ScannerInput
 
 /// Bytes from the terminal into characters: nothing lost, nothing taken for the end of input.

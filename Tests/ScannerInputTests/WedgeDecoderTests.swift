@@ -1,6 +1,7 @@
 import Foundation
 import MESCore
 import Testing
+
 @testable import ScannerInput
 
 /// Scripted timings through the keyboard-wedge decoder (`docs/scanner.md`).
@@ -213,8 +214,10 @@ import Testing
                 case 1: t.type(Array(repeating: Key.char("x"), count: 5), gaps: [Int64.random(in: 100...300, using: &rng), 500, 33, 33, 33])
                 case 2: t.type([.backspace], gaps: [Int64.random(in: 100...300, using: &rng)])
                 case 3: t.type([.enter], gaps: [Int64.random(in: 100...300, using: &rng)])
-                default: t.type([.char(Character(UnicodeScalar(UInt8.random(in: 0x21...0x7E, using: &rng))))],
-                                gaps: [Int64.random(in: 100...300, using: &rng)])
+                default:
+                    t.type(
+                        [.char(Character(UnicodeScalar(UInt8.random(in: 0x21...0x7E, using: &rng))))],
+                        gaps: [Int64.random(in: 100...300, using: &rng)])
                 }
             }
             let e = drive(t.strokes)

@@ -1,6 +1,7 @@
 import Foundation
 import MESCore
 import Testing
+
 @testable import ScannerInput
 
 /// Random interleavings and a long fuzz run through the wedge decoder, seeded (SplitMix64).
@@ -32,8 +33,12 @@ import Testing
                 } else {
                     for i in 0..<Int.random(in: 1...8, using: &rng) {
                         let key: Key = Int.random(in: 0..<8, using: &rng) == 0 ? .enter : .char(Self.printable(&rng))
-                        let gap = t.strokes.isEmpty ? 0 : (i == 0 && lastWasBurst ? Int64.random(in: 150...400, using: &rng)
-                                                                                   : Int64.random(in: 100...300, using: &rng))
+                        let gap =
+                            t.strokes.isEmpty
+                            ? 0
+                            : (i == 0 && lastWasBurst
+                                ? Int64.random(in: 150...400, using: &rng)
+                                : Int64.random(in: 100...300, using: &rng))
                         t.type([key], gaps: [gap])
                         human.append(t.strokes.last!)
                     }
@@ -52,9 +57,11 @@ import Testing
         #expect(worstLatency <= 50)
     }
 
-    static let specials: [Key] = [.enter, .tab, .backspace, .escape, .delete, .up, .down, .left, .right, .home, .end,
-                                  .function(1), .function(5), .function(12), .char("\n"), .char("\u{1D}"), .char("\u{02}"),
-                                  .char("é"), .char("]"), .char(" ")]
+    static let specials: [Key] = [
+        .enter, .tab, .backspace, .escape, .delete, .up, .down, .left, .right, .home, .end,
+        .function(1), .function(5), .function(12), .char("\n"), .char("\u{1D}"), .char("\u{02}"),
+        .char("é"), .char("]"), .char(" "),
+    ]
 
     /// Runs `count` random keys with random gaps (0–500 ms, half of them 0–40 ms so that bursts
     /// happen) and random ticks; checks that every non-terminator key comes out exactly once, in
@@ -94,8 +101,10 @@ import Testing
                 collect(d.tick(at: now + Int64.random(in: 0..<gap, using: &rng)))
             }
             now += gap
-            let key = Int.random(in: 0..<6, using: &rng) == 0 ? specials.randomElement(using: &rng)!
-                                                                : .char(printable(&rng))
+            let key =
+                Int.random(in: 0..<6, using: &rng) == 0
+                ? specials.randomElement(using: &rng)!
+                : .char(printable(&rng))
             if counts(key) { input.append(key) }
             collect(d.feed(key, at: now))
         }

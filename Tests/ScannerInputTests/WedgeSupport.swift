@@ -1,5 +1,6 @@
 import Foundation
 import MESCore
+
 @testable import ScannerInput
 
 /// One key at one instant.

@@ -76,8 +76,9 @@ enum BoardUpdate {
     }
 
     static func refreshStale(_ m: inout BoardModel) {
-        m.stale = BoardRules.isStale(lastChange: m.lastChangeSeen, lastSync: m.data?.lastSync, now: m.now.epochMillis,
-                                     after: m.staleAfter, readFailed: m.readFailure != nil || m.data == nil)
+        m.stale = BoardRules.isStale(
+            lastChange: m.lastChangeSeen, lastSync: m.data?.lastSync, now: m.now.epochMillis,
+            after: m.staleAfter, readFailed: m.readFailure != nil || m.data == nil)
     }
 }
 
@@ -114,9 +115,10 @@ final class BoardDriver: LoopClient, ElmProgram {
     private func load() -> BoardMsg {
         do {
             let wc = model.workCenter
-            return .loaded(try store.read { db in
-                try BoardQueries.load(db, plant: try service.plantIndex(db), now: clock(), workCenter: wc)
-            })
+            return .loaded(
+                try store.read { db in
+                    try BoardQueries.load(db, plant: try service.plantIndex(db), now: clock(), workCenter: wc)
+                })
         } catch {
             return .failed("cannot read the store: \(error)")
         }
@@ -137,5 +139,5 @@ final class BoardDriver: LoopClient, ElmProgram {
     /// Ticks every 5 s: the stale check and the ages move without any change in the store.
     func msUntilDue() -> Int? { Int(5_000 - clock().epochMillis % 5_000) }
     func key(_ key: Key) { send(.key(key)) }
-    func scan(_ code: String, symbology: String?) {}   // the board reads no scans
+    func scan(_ code: String, symbology: String?) {}  // the board reads no scans
 }

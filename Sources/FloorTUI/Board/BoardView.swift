@@ -104,8 +104,10 @@ enum BoardView {
         }
     }
 
-    private static func tile(_ s: inout Screen, _ m: BoardModel, _ d: BoardSnapshot, _ t: BoardSnapshot.Tile,
-                             x: Int, y: Int, width w: Int, height h: Int) {
+    private static func tile(
+        _ s: inout Screen, _ m: BoardModel, _ d: BoardSnapshot, _ t: BoardSnapshot.Tile,
+        x: Int, y: Int, width w: Int, height h: Int
+    ) {
         let stale = m.stale
         let role = stale ? Paint.stale : stateRole(t.state)
         let since = age(d.asOf, t.since)
@@ -146,10 +148,13 @@ enum BoardView {
             let subject = AggregateID(rawValue: h.aggregate).key
             return ("⚠ \(subject) \(h.reason)\(h.step.map { " @\($0)" } ?? "") \(age(now, h.at))", .warn)
         }
-        let downs = d.downs.map { ("▼ \($0.station) \($0.reason) \(age(now, $0.since))", Paint.stop) }
+        let downs =
+            d.downs.map { ("▼ \($0.station) \($0.reason) \(age(now, $0.since))", Paint.stop) }
             + d.andons.map { a in
-                ("☎ \(a.station) \(AndonKind(rawValue: a.kind)?.label ?? a.kind) \(age(now, a.at))"
-                    + (a.acknowledgedBy.map { " ack \($0)" } ?? " NOT ACKNOWLEDGED"), a.acknowledgedBy == nil ? Paint.stop : .warn)
+                (
+                    "☎ \(a.station) \(AndonKind(rawValue: a.kind)?.label ?? a.kind) \(age(now, a.at))"
+                        + (a.acknowledgedBy.map { " ack \($0)" } ?? " NOT ACKNOWLEDGED"), a.acknowledgedBy == nil ? Paint.stop : .warn
+                )
             }
         let columns: [(String, [(String, Paint)])] = [
             ("LATE \(d.lateCount) · AT RISK \(d.atRiskCount)", late),
@@ -178,9 +183,13 @@ enum BoardView {
         }
         var why = ""
         if m.stale {
-            if let f = m.readFailure { why = "STALE: \(f) " } else if let seen = m.lastChangeSeen {
+            if let f = m.readFailure {
+                why = "STALE: \(f) "
+            } else if let seen = m.lastChangeSeen {
                 why = "STALE: no change seen for \(Describe.duration(m.now.epochMillis - seen)) "
-            } else { why = "STALE: no data " }
+            } else {
+                why = "STALE: no data "
+            }
             why = String(why.prefix(s.width / 2))
         }
         s.put(text, x: 0, y: y, role: .header, maxWidth: s.width - s.columns(of: why) - 1)
@@ -188,9 +197,12 @@ enum BoardView {
     }
 
     private static func help(_ s: inout Screen, _ m: BoardModel) {
-        let lines = m.keymap.help(for: .board, readOnly: true).map { "\($0.keys)  \($0.title)" }
-            + ["", "This board cannot change anything.", "Tiles: RUN SETUP FPI HOLD DOWN IDLE; grey STALE when no",
-               "change or sync was seen for \(Int(m.staleAfter / 60)) min."]
+        let lines =
+            m.keymap.help(for: .board, readOnly: true).map { "\($0.keys)  \($0.title)" }
+            + [
+                "", "This board cannot change anything.", "Tiles: RUN SETUP FPI HOLD DOWN IDLE; grey STALE when no",
+                "change or sync was seen for \(Int(m.staleAfter / 60)) min.",
+            ]
         let b = s.centeredBox(width: 62, height: lines.count + 2, title: "Help")
         for (i, l) in lines.prefix(b.h - 2).enumerated() { s.put(l, x: b.x + 2, y: b.y + 1 + i, maxWidth: b.w - 4) }
     }

@@ -31,7 +31,8 @@ struct CentralCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReportingAsync {
                 guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-                      (0...65535).contains(port) else {
+                    (0...65535).contains(port)
+                else {
                     throw ValidationError("--listen: \(Sanitize.line(listen)) is not HOST:PORT")
                 }
                 let host = String(listen[..<colon])

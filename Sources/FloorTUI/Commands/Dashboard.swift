@@ -32,8 +32,10 @@ enum DashboardLaunch {
     static func run(store: Store, screen: ScreenOptions, workCenter: String?, staleAfter: Int) throws -> String? {
         let keymap = try KeymapLoader.load(screen.keymap)
         if let wc = workCenter, let plant = try FloorService(store: store).plantIndex(),
-           !plant.plant.workCenters.contains(where: { $0.id == wc }) {
-            throw CommandFailure("work center \(Sanitize.line(wc)) is not in plant \(plant.plant.id) (\(plant.plant.workCenters.map(\.id).joined(separator: ", ")))")
+            !plant.plant.workCenters.contains(where: { $0.id == wc })
+        {
+            throw CommandFailure(
+                "work center \(Sanitize.line(wc)) is not in plant \(plant.plant.id) (\(plant.plant.workCenters.map(\.id).joined(separator: ", ")))")
         }
         var model = BoardModel(keymap: keymap, now: Date(), workCenter: workCenter)
         model.staleAfter = TimeInterval(max(5, staleAfter))

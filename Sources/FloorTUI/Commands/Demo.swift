@@ -13,8 +13,10 @@ struct Demo: ParsableCommand {
             the codes are printed instead.
             """)
     @Option(help: "Folder for the demo store and files.") var dir: String?
-    @Option(help: ArgumentHelp("Only write the demo's plant file and work-order file into this folder (a starting point to edit), then stop.",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Only write the demo's plant file and work-order file into this folder (a starting point to edit), then stop.",
+            valueName: "dir"))
     var export: String?
     @Option(help: "Random seed of the history.") var seed: UInt64 = 7
     @Option(help: "The station the kiosk opens on.") var station: String = "K-SW1"
@@ -64,25 +66,30 @@ struct Demo: ParsableCommand {
             let calendar = PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)
             let start = calendar.startOfDay(calendar.localDate(now).adding(days: -7))
             _ = try MasterData.loadPlant(path: plantPath, store: store, by: .commandLine(account: "demo"), now: start)
-            let report = try Simulate.simulate(store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
-                                               verbose: false, end: now.addingTimeInterval(-3600), load: 12)
+            let report = try Simulate.simulate(
+                store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
+                verbose: false, end: now.addingTimeInterval(-3600), load: 12)
             try DemoPlant.orders(on: calendar.localDate(now)).write(toFile: ordersPath, atomically: true, encoding: .utf8)
             _ = try MasterData.loadOrders(path: ordersPath, store: store, by: .commandLine(account: "demo"), now: now)
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 && (dashboard || supervisor) {
-                let reason = dashboard ? try DashboardLaunch.run(store: try Store.openReadOnly(path: dbPath), screen: screen, workCenter: nil, staleAfter: 600)
+                let reason =
+                    dashboard
+                    ? try DashboardLaunch.run(store: try Store.openReadOnly(path: dbPath), screen: screen, workCenter: nil, staleAfter: 600)
                     : try SupervisorLaunch.run(store: store, screen: screen)
                 if let reason { warn("floor demo: \(reason)") }
                 print("Demo store kept at \(dbPath)")
                 return
             }
             if !noKiosk && isatty(0) == 1 && isatty(1) == 1 {
-                let reason = try KioskLaunch.run(store: store, station: station, screen: screen, idleLogout: 0,
-                                                 helpExtra: ["Demo store: \(dbPath)"] + Demo.codesToTry)
+                let reason = try KioskLaunch.run(
+                    store: store, station: station, screen: screen, idleLogout: 0,
+                    helpExtra: ["Demo store: \(dbPath)"] + Demo.codesToTry)
                 if let reason { warn("floor demo: \(reason)") }
                 print("Demo store kept at \(dbPath) (floor kiosk --station \(station) --db \(dbPath) reopens it)")
                 return
             }
-            print("""
+            print(
+                """
                 Demo store: \(dbPath)
                   plant file \(plantPath), orders \(ordersPath)
                   a week of history: \(report.events) events

@@ -11,6 +11,9 @@ struct Floor: AsyncParsableCommand {
         abstract: "Floor: a scanner-first, offline-proof MES for the shop floor.",
         discussion: "Every command that touches a store takes --db PATH; without it $FLOOR_DB; without that \(StoreOptions.defaultPath).",
         version: MESCoreVersion.value,
-        subcommands: [Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self, Simulate.self,
-                      AuditCommand.self, SyncCommand.self, CentralCommand.self, DocsCommand.self])
+        subcommands: [
+            Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self,
+            Simulate.self,
+            AuditCommand.self, SyncCommand.self, CentralCommand.self, DocsCommand.self,
+        ])
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FloorCentral
-import FloorStation
 import FloorCommandLine
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore
@@ -63,8 +63,9 @@ struct Kiosk: AsyncParsableCommand {
                 }
                 framing.prefix = prefix
             }
-            let reason = try KioskLaunch.run(store: s, station: station, screen: screen, idleLogout: idleLogout,
-                                             framing: framing, helpExtra: [], replicator: replicator)
+            let reason = try KioskLaunch.run(
+                store: s, station: station, screen: screen, idleLogout: idleLogout,
+                framing: framing, helpExtra: [], replicator: replicator)
             if let reason { warn("floor kiosk: \(reason)") }
         }
     }
@@ -93,13 +94,18 @@ enum KioskLaunch {
     }
 
     /// Opens the kiosk full screen on `store` until quit; returns why it stopped when that was not a quit.
-    static func run(store: Store, station: String, screen: ScreenOptions, idleLogout: Int, framing: Framing = Framing(),
-                    helpExtra: [String], replicator: Replicator? = nil) throws -> String? {
+    static func run(
+        store: Store, station: String, screen: ScreenOptions, idleLogout: Int, framing: Framing = Framing(),
+        helpExtra: [String], replicator: Replicator? = nil
+    ) throws -> String? {
         let keymap = try KeymapLoader.load(screen.keymap)
         let service = FloorService(store: store)
         guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
         guard plant.stations[station] != nil else {
-            throw CommandFailure("station \(Sanitize.line(station)) is not in plant \(plant.plant.id) (stations: \(plant.stations.keys.sorted().joined(separator: ", ")))")
+            throw CommandFailure(
+                "station \(Sanitize.line(station)) is not in plant \(plant.plant.id) (stations: "
+                    + "\(plant.stations.keys.sorted().joined(separator: ", ")))"
+            )
         }
         var model = KioskModel(stationID: station, keymap: keymap, now: Date())
         model.idleLogout = idleLogout > 0 ? TimeInterval(idleLogout) : nil

@@ -11,7 +11,6 @@ struct ReportCommand: ParsableCommand {
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
         subcommands: [Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self])
 
-
     /// What every report takes: the store and the format.
     struct Common: ParsableArguments {
         @OptionGroup var store: StoreOptions
@@ -92,7 +91,8 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct WipSummary: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "wip-summary", abstract: "Travelers waiting and running, by work center and step.")
+        static let configuration = CommandConfiguration(
+            commandName: "wip-summary", abstract: "Travelers waiting and running, by work center and step.")
         @OptionGroup var common: Common
         func run() throws { try common.print { s in try s.read { db in try Reports.wipSummary(db) } } }
     }

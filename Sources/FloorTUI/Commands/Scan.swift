@@ -1,6 +1,6 @@
 import ArgumentParser
-import FloorStation
 import FloorCommandLine
+import FloorStation
 import Foundation
 import LocalStore
 import MESCore

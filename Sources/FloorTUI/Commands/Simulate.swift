@@ -17,7 +17,11 @@ struct Simulate: ParsableCommand {
     @Option(help: "Days of history, ending now.") var days = 7
     @Option(help: "Random seed: the same seed on an empty store gives the same history.") var seed: UInt64 = 1
     @Option(help: "Actions per transaction.") var batch = 400
-    @Option(help: "End of the simulated period (ISO-8601, e.g. 2026-11-24T00:00:00Z); default now. With --seed on an empty store it makes the history reproducible.")
+    @Option(
+        help: ArgumentHelp(
+            "End of the simulated period (ISO-8601, e.g. 2026-11-24T00:00:00Z); default now. With --seed on an empty store it makes the history "
+                + "reproducible.")
+    )
     var end: String?
 
     func run() throws {
@@ -30,11 +34,13 @@ struct Simulate: ParsableCommand {
                 endDate = Date()
             }
             let s = try store.open()
-            let report = try Self.simulate(store: s, stations: stations, days: days, seed: seed, batch: batch, prefix: "SIM", verbose: true,
-                                           end: endDate)
+            let report = try Self.simulate(
+                store: s, stations: stations, days: days, seed: seed, batch: batch, prefix: "SIM", verbose: true,
+                end: endDate)
             let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
             let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
-            print("""
+            print(
+                """
                 simulated \(days) days: \(report.events) events from \(report.commands) actions (\(report.refusals) refused), \
                 \(report.piecesReleased) pieces released, \(report.piecesDone) step completions
                 \(String(format: "%.1f", report.seconds)) s, \(Int(Double(report.events) / max(report.seconds, 0.001))) events/s; \
@@ -44,8 +50,10 @@ struct Simulate: ParsableCommand {
         }
     }
 
-    static func simulate(store: Store, stations: Int, days: Int, seed: UInt64, batch: Int, prefix: String, verbose: Bool,
-                         end: Date = Date(), load: Int = 150) throws -> Simulator.Report {
+    static func simulate(
+        store: Store, stations: Int, days: Int, seed: UInt64, batch: Int, prefix: String, verbose: Bool,
+        end: Date = Date(), load: Int = 150
+    ) throws -> Simulator.Report {
         let options = Simulator.Options(days: days, seed: seed, end: end, batch: batch, orderPrefix: prefix, loadPerStation: load)
         if try store.read({ try StoreState.loadPlant($0) }) == nil {
             let plant = SimulatedPlant.make(stations: max(6, stations))

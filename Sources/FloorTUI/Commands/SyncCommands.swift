@@ -148,7 +148,8 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Takes the segment files of DIR (other nodes', or the central node's) into this store.")
+        static let configuration = CommandConfiguration(
+            abstract: "Takes the segment files of DIR (other nodes', or the central node's) into this store.")
         @OptionGroup var store: StoreOptions
         @Option(help: "The folder to read.") var from: String
         @Option(help: "The node id of a new store (an air-gapped kiosk filled from files); default $FLOOR_NODE.") var node: String?
@@ -170,9 +171,11 @@ struct SyncCommand: AsyncParsableCommand {
             try runReporting {
                 let s = try store.open(create: false)
                 let (settings, pending, lastOk, lastError, nodes, state) = try s.read { db in
-                    (try Replication.settings(db: db), try Replication.pendingCount(db: db),
-                     try Store.meta(Replication.lastOkKey, db: db), try Store.meta(Replication.lastErrorKey, db: db),
-                     try Central.knownNodes(db: db), try EventLog.nodeState(db: db))
+                    (
+                        try Replication.settings(db: db), try Replication.pendingCount(db: db),
+                        try Store.meta(Replication.lastOkKey, db: db), try Store.meta(Replication.lastErrorKey, db: db),
+                        try Central.knownNodes(db: db), try EventLog.nodeState(db: db)
+                    )
                 }
                 print("node \(settings.node) (epoch \(state.epoch), seq \(state.seq)), central \(settings.central.map(Sanitize.line) ?? "not set")")
                 print("waiting to go out: \(pending) events; central position applied: \(state.centralPosition)")
@@ -207,9 +210,11 @@ enum NodesTable {
     static func render(_ nodes: [Segment.NodeStatus], now: Date) -> String {
         var rows = [["NODE", "PENDING", "LAST PUSH", "LAST PULL", "POSITION", "STATE"]]
         for n in nodes {
-            rows.append([Sanitize.line(n.node), n.pending.map(String.init) ?? "-", ago(n.lastPush, now), ago(n.lastPull, now),
-                         n.position.map(String.init) ?? "-",
-                         n.revoked == true ? "REVOKED" : (n.lastError.map { "refused: " + Sanitize.line($0) } ?? "ok")])
+            rows.append([
+                Sanitize.line(n.node), n.pending.map(String.init) ?? "-", ago(n.lastPush, now), ago(n.lastPull, now),
+                n.position.map(String.init) ?? "-",
+                n.revoked == true ? "REVOKED" : (n.lastError.map { "refused: " + Sanitize.line($0) } ?? "ok"),
+            ])
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { r in zip(r, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ") }

@@ -1,4 +1,5 @@
 import ScannerInput
+
 /// Everything a person can ask of a screen, as data: the keymap binds keys to these ids, the help
 /// overlay lists them, and read-only modes drop the mutating ones whatever a keymap says.
 public enum Action: String, CaseIterable, Sendable {

@@ -55,8 +55,11 @@ public struct Keymap: Sendable, Equatable {
             bindings.append(Binding(context: context, key: key, action: action))
         }
         if let first = errors.first {
-            throw errors.count == 1 ? first : ParseError(file: first.file, line: first.line,
-                                                         message: first.message + " (and \(errors.count - 1) more problem(s))")
+            throw errors.count == 1
+                ? first
+                : ParseError(
+                    file: first.file, line: first.line,
+                    message: first.message + " (and \(errors.count - 1) more problem(s))")
         }
         return Keymap(name: name, bindings: bindings)
     }
@@ -115,7 +118,8 @@ public enum KeyName {
         if let k = named.first(where: { $0.0.lowercased() == text.lowercased() }) { return k.1 }
         if text.count > 1, text.first == "F" || text.first == "f", let n = Int(text.dropFirst()), (1...12).contains(n) { return .function(n) }
         if text.lowercased().hasPrefix("ctrl-"), text.count == 6, let c = text.last?.uppercased().unicodeScalars.first,
-           (65...90).contains(c.value) {
+            (65...90).contains(c.value)
+        {
             return .char(Character(Unicode.Scalar(c.value - 64)!))
         }
         if text.count == 1, let c = text.first, let s = c.unicodeScalars.first, s.value > 0x20, s.value != 0x7F { return .char(c) }
@@ -157,7 +161,8 @@ public enum KeymapLoader {
         public var description: String {
             switch self {
             case .notFound(let name, let dirs):
-                return "keymap \"\(name)\" not found (looked for \(name).keymap in: \(dirs.joined(separator: ", "))); set FLOOR_KEYMAPS or give a path"
+                return
+                    "keymap \"\(name)\" not found (looked for \(name).keymap in: \(dirs.joined(separator: ", "))); set FLOOR_KEYMAPS or give a path"
             case .unreadable(let path, let why): return "cannot read keymap \(path): \(why)"
             }
         }

@@ -47,9 +47,11 @@ final class KioskDriver: ElmProgram {
 
     private func load() -> KioskMsg? {
         do {
-            return .loaded(try KioskLoader.load(service: service, station: model.stationID, person: model.person,
-                                                selected: model.base == .queue ? nil : model.session.selected,
-                                                evaluateRows: model.selection + 40, now: clock(), previous: model.data))
+            return .loaded(
+                try KioskLoader.load(
+                    service: service, station: model.stationID, person: model.person,
+                    selected: model.base == .queue ? nil : model.session.selected,
+                    evaluateRows: model.selection + 40, now: clock(), previous: model.data))
         } catch {
             return .failed("cannot read the store: \(error)")
         }

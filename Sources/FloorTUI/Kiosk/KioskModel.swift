@@ -106,9 +106,13 @@ struct KioskModel: TimedModel, Sendable {
     }
 
     /// One selectable line of the queue screen.
-    enum Row: Equatable { case running(KioskData.RunRow), queued(KioskData.QueueRow)
+    enum Row: Equatable {
+        case running(KioskData.RunRow), queued(KioskData.QueueRow)
         var serial: String {
-            switch self { case .running(let r): return r.serial; case .queued(let q): return q.serial }
+            switch self {
+            case .running(let r): return r.serial;
+            case .queued(let q): return q.serial
+            }
         }
     }
     var rows: [Row] { data.running.map(Row.running) + data.queue.map(Row.queued) }

@@ -57,8 +57,9 @@ final class KioskRunner: LoopClient {
         guard let replicator else { return }
         nextSyncLook = now.addingTimeInterval(1)
         let st = replicator.status
-        let sync = SyncIndicator.classify(connected: st.connected, pending: st.pending, lastOk: st.lastOk.map(\.epochMillis),
-                                          needsAttention: st.needsAttention)
+        let sync = SyncIndicator.classify(
+            connected: st.connected, pending: st.pending, lastOk: st.lastOk.map(\.epochMillis),
+            needsAttention: st.needsAttention)
         if driver.model.sync != sync { driver.send(.sync(sync)) }
     }
     func forceLoad() { driver.forceLoad() }
@@ -87,7 +88,9 @@ final class KioskRunner: LoopClient {
         frames += 1
         let m = driver.model
         var field = "-"
-        if case .entry(let e)? = m.overlay { field = e.text } else if m.base == .measure, m.measurements.indices.contains(m.measureFocus) {
+        if case .entry(let e)? = m.overlay {
+            field = e.text
+        } else if m.base == .measure, m.measurements.indices.contains(m.measureFocus) {
             field = m.fields[m.measurements[m.measureFocus].characteristic.id] ?? ""
         }
         trace("frame \(m.context.rawValue) [\(Sanitize.line(field))] \(Sanitize.line(m.message?.text ?? ""))")

@@ -69,14 +69,18 @@ enum KioskUpdate {
         return [.handle([code], open: true)]
     }
 
-    private static func handled(_ m: inout KioskModel, _ session: StationSession, _ replies: [StationSession.Reply],
-                                _ opened: Bool) -> [KioskEffect] {
+    private static func handled(
+        _ m: inout KioskModel, _ session: StationSession, _ replies: [StationSession.Reply],
+        _ opened: Bool
+    ) -> [KioskEffect] {
         let before = m.session
         m.session = session
         let events = replies.flatMap(\.events).map(\.event)
         if let refused = replies.first(where: { $0.kind == .refused }) {
             m.message = .init(kind: .refused, text: refused.text)
-        } else if events.contains(where: { if case .partHeld = $0 { return true }; return false }) {
+        } else if events.contains(where: {
+            if case .partHeld = $0 { return true }; return false
+        }) {
             m.message = .init(kind: .warning, text: "ON HOLD · " + (replies.last?.text ?? ""))
         } else if let last = replies.last {
             m.message = .init(kind: last.kind == .done ? .ok : .info, text: last.text)
@@ -92,12 +96,16 @@ enum KioskUpdate {
         }
         // A newly selected part opens its operation view.
         if opened, session.person != nil, let sel = session.selected, sel != before.selected || m.base == .queue,
-           !replies.contains(where: { $0.kind == .refused }) {
+            !replies.contains(where: { $0.kind == .refused })
+        {
             m.base = .part; m.instructionScroll = 0; m.fields = [:]; m.measureFocus = 0
         }
         // A recorded measurement clears its field and moves on.
         if m.base == .measure, replies.allSatisfy({ $0.kind != .refused }),
-           events.contains(where: { if case .measurementRecorded = $0 { return true }; return false }) {
+            events.contains(where: {
+                if case .measurementRecorded = $0 { return true }; return false
+            })
+        {
             if m.measurements.indices.contains(m.measureFocus) { m.fields[m.measurements[m.measureFocus].characteristic.id] = nil }
             m.measureFocus = min(m.measureFocus + 1, max(0, m.measurements.count - 1))
         }
@@ -110,7 +118,8 @@ enum KioskUpdate {
         let context = m.context
         // In a field, printable keys the context does not bind are text.
         if context.hasField, !m.keymap.binds(key, in: context), case .char(let c) = key,
-           let s = c.unicodeScalars.first, s.value >= 0x20, s.value != 0x7F {
+            let s = c.unicodeScalars.first, s.value >= 0x20, s.value != 0x7F
+        {
             type(&m, c)
             return []
         }
@@ -228,8 +237,10 @@ enum KioskUpdate {
         case .complete:
             let qty = m.data.part?.part.quantity ?? 1
             if qty > 1 {
-                m.overlay = .entry(.init(purpose: .goodCount, title: "Complete batch", prompt: "good count (of \(qty)):",
-                                         text: String(qty - (m.data.part?.part.scrapped ?? 0))))
+                m.overlay = .entry(
+                    .init(
+                        purpose: .goodCount, title: "Complete batch", prompt: "good count (of \(qty)):",
+                        text: String(qty - (m.data.part?.part.scrapped ?? 0))))
                 return select.isEmpty ? [] : [.handle(select, open: false)]
             }
             return run(["CMD:COMPLETE"])
@@ -242,7 +253,8 @@ enum KioskUpdate {
         case .fpiFail:
             m.overlay = .entry(.init(purpose: .note(command: "CMD:FAIL"), title: "First piece FAILED: \(serial)", prompt: "what failed:"))
         case .fpiWaive:
-            m.overlay = .entry(.init(purpose: .note(command: "CMD:WAIVE"), title: "Waive first piece for \(serial)", prompt: "reason for the waiver:"))
+            m.overlay = .entry(
+                .init(purpose: .note(command: "CMD:WAIVE"), title: "Waive first piece for \(serial)", prompt: "reason for the waiver:"))
         default:
             return []
         }

@@ -75,7 +75,8 @@ enum KioskView {
             let role: Paint = msg.kind == .refused ? .stop : (msg.kind == .ok ? .ok : (msg.kind == .warning ? .warn : .info))
             let word = msg.kind == .refused ? "✖ " : (msg.kind == .ok ? "✔ " : (msg.kind == .warning ? "⚠ " : ""))
             s.fill(y: y, role: role)
-            s.put(" " + (s.glyphs == .ascii ? (msg.kind == .refused ? "! " : "") : word) + msg.text, x: 0, y: y, role: role, bold: msg.kind == .refused)
+            s.put(
+                " " + (s.glyphs == .ascii ? (msg.kind == .refused ? "! " : "") : word) + msg.text, x: 0, y: y, role: role, bold: msg.kind == .refused)
         }
         s.fill(y: s.height - 1, role: .dim)
         var x = 1
@@ -130,14 +131,18 @@ enum KioskView {
         var y = top
         if let down = m.data.down {
             s.fill(y: y, role: .stop)
-            s.put(" ■ DOWN  \(down.target) since \(clock(m, down.since)) (\(Describe.duration(m.millis - down.since))): \(down.reason). Nothing starts here.",
-                  x: 0, y: y, role: .stop, bold: true)
+            s.put(
+                " ■ DOWN  \(down.target) since \(clock(m, down.since)) (\(Describe.duration(m.millis - down.since))): \(down.reason). Nothing "
+                    + "starts here.",
+                x: 0, y: y, role: .stop, bold: true)
             y += 1
         }
         // Keys waiting for their first piece to start share one line; every other state gets its own.
         let required = m.data.banners.filter { $0.status == .required }
         if !required.isEmpty {
-            let keys = required.prefix(4).map { "\($0.workOrder) \($0.step)" }.joined(separator: ", ") + (required.count > 4 ? " +\(required.count - 4)" : "")
+            let keys =
+                required.prefix(4).map { "\($0.workOrder) \($0.step)" }.joined(separator: ", ")
+                + (required.count > 4 ? " +\(required.count - 4)" : "")
             s.fill(y: y, role: .banner)
             s.put(" \(s.glyphs.arrow) FIRST PIECE REQUIRED \(keys): next part started is the first piece", x: 0, y: y, role: .banner, bold: true)
             y += 1
@@ -204,11 +209,14 @@ enum KioskView {
         let listBottom = s.height - 4  // leave room for detail line, message and hints
         let w = s.width
         // Header
-        s.put(" Queue at \(m.data.workCenter): \(m.data.queue.count) waiting · \(m.data.running.count) running here", x: 0, y: y, role: .title, bold: true)
+        s.put(
+            " Queue at \(m.data.workCenter): \(m.data.queue.count) waiting · \(m.data.running.count) running here", x: 0, y: y, role: .title,
+            bold: true)
         y += 1
         // Columns: the STEP column takes what the state column does not need.
         let stepWidth = max(12, min(30, w - 68))
-        let header = "  " + "ORDER".fit(9) + " " + "SERIAL".fit(13) + " " + "PART".fit(9) + " " + "STEP".fit(stepWidth) + " "
+        let header =
+            "  " + "ORDER".fit(9) + " " + "SERIAL".fit(13) + " " + "PART".fit(9) + " " + "STEP".fit(stepWidth) + " "
             + "QTY".right(4) + " " + "DUE".fit(11) + "PRI " + "STATE"
         s.put(header, x: 0, y: y, role: .dim, bold: true)
         y += 1
@@ -222,16 +230,19 @@ enum KioskView {
             let mark = sel ? String(s.glyphs.arrow) + " " : "  "
             switch row {
             case .running(let r):
-                let line = mark + r.workOrder.fit(9) + " " + r.serial.fit(13) + " " + "".fit(9) + " " + r.step.fit(stepWidth) + " "
+                let line =
+                    mark + r.workOrder.fit(9) + " " + r.serial.fit(13) + " " + "".fit(9) + " " + r.step.fit(stepWidth) + " "
                     + "".right(4) + " " + "".fit(11) + "    "
                 s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
                 let word = r.status == .running ? "RUNNING" : "PAUSED"
                 let x = s.columns(of: line)
                 let n = s.put(word, x: x, y: y, role: r.status == .running ? .ok : .warn, bold: true)
-                s.put(" \(Describe.duration(m.millis - r.since)) \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
-                      role: sel ? .selected : .normal)
+                s.put(
+                    " \(Describe.duration(m.millis - r.since)) \(r.operatorName)\(r.mine ? " (you)" : "")", x: x + n, y: y,
+                    role: sel ? .selected : .normal)
             case .queued(let q):
-                let line = mark + q.workOrder.fit(9) + " " + q.serial.fit(13) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(stepWidth) + " "
+                let line =
+                    mark + q.workOrder.fit(9) + " " + q.serial.fit(13) + " " + q.part.fit(9) + " " + (q.step + " " + q.stepName).fit(stepWidth) + " "
                     + String(q.quantity).right(4) + " "
                 s.put(line, x: 0, y: y, role: sel ? .selected : .normal)
                 var x = s.columns(of: line)
@@ -239,7 +250,9 @@ enum KioskView {
                 let due = q.due.prefix(10) + (q.risk == .late ? "!" : (q.risk == .atRisk ? "~" : ""))
                 s.put(String(due).fit(11), x: x, y: y, role: dueRole, bold: q.risk == .late)
                 x += 11
-                let pri: (String, Paint) = q.priority == .urgent ? ("URG", .stop) : (q.priority == .high ? ("HI", .warn) : (q.priority == .low ? ("LO", .dim) : ("", .normal)))
+                let pri: (String, Paint) =
+                    q.priority == .urgent
+                    ? ("URG", .stop) : (q.priority == .high ? ("HI", .warn) : (q.priority == .low ? ("LO", .dim) : ("", .normal)))
                 s.put(pri.0, x: x, y: y, role: pri.1, bold: q.priority == .urgent)
                 x += 4
                 let (word, role) = stateWord(q)
@@ -278,7 +291,11 @@ enum KioskView {
         s.put(" \(p.serial)", x: 0, y: y, role: .title, bold: true)
         var x = s.columns(of: " \(p.serial)")
         x += s.put("  \(p.part) \(d.partName) · WO \(p.workOrder) · qty \(p.quantity) · due \(d.due)", x: x, y: y)
-        if d.dueRisk == .late { s.put(" LATE", x: x, y: y, role: .stop, bold: true) } else if d.dueRisk == .atRisk { s.put(" AT RISK", x: x, y: y, role: .warn, bold: true) }
+        if d.dueRisk == .late {
+            s.put(" LATE", x: x, y: y, role: .stop, bold: true)
+        } else if d.dueRisk == .atRisk {
+            s.put(" AT RISK", x: x, y: y, role: .warn, bold: true)
+        }
         y += 1
         let word = status.rawValue.uppercased()
         let role: Paint = status == .hold || status == .scrapped ? .stop : (status == .running ? .ok : (status == .paused ? .warn : .normal))
@@ -286,8 +303,10 @@ enum KioskView {
         let n = s.put(stepText + " · ", x: 0, y: y)
         var x2 = n + s.put(word, x: n, y: y, role: role, bold: true)
         if let run = p.run {
-            x2 += s.put(" since \(clock(m, run.pausedAt ?? run.startedAt)) (\(Describe.duration(m.millis - (run.pausedAt ?? run.startedAt)))) by \(m.data.people[run.operator_] ?? run.operator_)",
-                        x: x2, y: y)
+            x2 += s.put(
+                " since \(clock(m, run.pausedAt ?? run.startedAt)) (\(Describe.duration(m.millis - (run.pausedAt ?? run.startedAt)))) by "
+                    + "\(m.data.people[run.operator_] ?? run.operator_)",
+                x: x2, y: y)
         }
         if m.data.queue.contains(where: { $0.serial == p.serial && $0.isFirstPiece }) || isPendingFirstPiece(m, p.serial) {
             s.put("  FIRST PIECE", x: x2, y: y, role: .banner, bold: true)
@@ -310,7 +329,9 @@ enum KioskView {
         let measureHeight = min(measureRows + 2, max(3, (bottom - y) / 2))
         let instrHeight = max(3, bottom - y - measureHeight - matRows)
         if !measuring {
-            s.box(x: 0, y: y, width: w, height: instrHeight, title: "Instructions" + (d.instructions.count > instrHeight - 2 ? " (\(m.instructionScroll + 1)/\(d.instructions.count))" : ""))
+            s.box(
+                x: 0, y: y, width: w, height: instrHeight,
+                title: "Instructions" + (d.instructions.count > instrHeight - 2 ? " (\(m.instructionScroll + 1)/\(d.instructions.count))" : ""))
             for (i, line) in d.instructions.dropFirst(m.instructionScroll).prefix(instrHeight - 2).enumerated() {
                 s.put(line, x: 2, y: y + 1 + i, maxWidth: w - 4)
             }
@@ -324,7 +345,9 @@ enum KioskView {
                     if let lot = mat.scanned {
                         s.put("✔ lot \(lot.lot)", x: 48, y: y + 1 + i, role: .ok, bold: true, maxWidth: w - 50)
                     } else {
-                        s.put(p.run == nil ? "scan the lot after start" : "SCAN LOT", x: 48, y: y + 1 + i, role: p.run == nil ? .dim : .warn, bold: p.run != nil)
+                        s.put(
+                            p.run == nil ? "scan the lot after start" : "SCAN LOT", x: 48, y: y + 1 + i, role: p.run == nil ? .dim : .warn,
+                            bold: p.run != nil)
                     }
                 }
                 y += matRows
@@ -335,7 +358,9 @@ enum KioskView {
     }
 
     private static func isPendingFirstPiece(_ m: KioskModel, _ serial: String) -> Bool {
-        m.data.banners.contains { if case .pending(let s) = $0.status { return s == serial }; return false }
+        m.data.banners.contains {
+            if case .pending(let s) = $0.status { return s == serial }; return false
+        }
     }
 
     private static func measurementBox(_ s: inout Screen, _ m: KioskModel, _ d: KioskData.PartDetail, y: Int, height: Int, measuring: Bool) {
@@ -343,7 +368,8 @@ enum KioskView {
         let title = measuring ? "Measurements: type a value or read a gauge, Enter records" : "Measurements due on this piece"
         s.box(x: 0, y: y, width: w, height: height, title: title, role: measuring ? .field : .dim)
         if d.measurements.isEmpty {
-            s.put(d.part.run == nil ? "(start the part to see the measurements due)" : "(no measurement due on this piece)", x: 2, y: y + 1, role: .dim)
+            s.put(
+                d.part.run == nil ? "(start the part to see the measurements due)" : "(no measurement due on this piece)", x: 2, y: y + 1, role: .dim)
             return
         }
         for (i, due) in d.measurements.enumerated() where i < height - 2 {
@@ -384,7 +410,11 @@ enum KioskView {
     static func wrap(_ text: String, _ width: Int) -> [String] {
         var lines: [String] = [], line = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= width { line += " " + word } else {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
                 lines.append(line); line = String(word)
             }
             while line.count > width { lines.append(String(line.prefix(width))); line = String(line.dropFirst(width)) }
@@ -395,7 +425,6 @@ enum KioskView {
 
     // MARK: overlays
 
-
     private static func picker(_ s: inout Screen, _ m: KioskModel, _ p: KioskModel.Picker) {
         let b = s.centeredBox(width: 50, height: min(p.items.count, 14) + 4, title: p.title)
         if p.items.isEmpty { s.put("(the plant lists no reasons for this)", x: b.x + 2, y: b.y + 2, role: .dim) }
@@ -404,8 +433,9 @@ enum KioskView {
         for (i, r) in p.items.enumerated().dropFirst(first).prefix(visible) {
             let sel = i == p.selection
             let row = b.y + 2 + i - first
-            s.put((sel ? String(s.glyphs.arrow) + " " : "  ") + r.code.fit(14) + " " + r.label, x: b.x + 1, y: row,
-                  role: sel ? .selected : .normal, bold: sel, maxWidth: b.w - 2)
+            s.put(
+                (sel ? String(s.glyphs.arrow) + " " : "  ") + r.code.fit(14) + " " + r.label, x: b.x + 1, y: row,
+                role: sel ? .selected : .normal, bold: sel, maxWidth: b.w - 2)
             if sel { s.paint(x: b.x + 1, y: row, width: b.w - 2, role: .selected) }
         }
     }
@@ -457,9 +487,13 @@ enum KioskView {
             let avg = g.isEmpty ? 0 : g.reduce(0, +) / g.count
             s.put("  gaps: max \(g.max() ?? 0) ms, average \(avg) ms over \(g.count + 1) characters", x: b.x + 2, y: b.y + 4 + i)
         }
-        s.put("now: max gap \(m.wedge.maxGap) ms · average \(m.wedge.maxAverageGap) ms · settle \(m.wedge.settle) ms", x: b.x + 2, y: b.y + 8, role: .dim)
+        s.put(
+            "now: max gap \(m.wedge.maxGap) ms · average \(m.wedge.maxAverageGap) ms · settle \(m.wedge.settle) ms", x: b.x + 2, y: b.y + 8,
+            role: .dim)
         if let p = c.proposed {
-            s.put("new: max gap \(p.maxGap) ms · average \(p.maxAverageGap) ms · settle \(p.settle) ms  (Enter saves)", x: b.x + 2, y: b.y + 9, role: .ok, bold: true)
+            s.put(
+                "new: max gap \(p.maxGap) ms · average \(p.maxAverageGap) ms · settle \(p.settle) ms  (Enter saves)", x: b.x + 2, y: b.y + 9,
+                role: .ok, bold: true)
         }
     }
 }

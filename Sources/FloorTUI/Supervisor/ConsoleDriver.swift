@@ -43,8 +43,9 @@ final class ConsoleDriver: LoopClient, ElmProgram {
                 switch try service.runAtConsole(command, badge: person.badge, now: clock()) {
                 case .refused(let r): return .refused("REFUSED: " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "))
                 case .done(let events):
-                    return .done("SIGNED \(Signature.meaning(of: command)): "
-                                 + events.map(Describe.event).joined(separator: "; "))
+                    return .done(
+                        "SIGNED \(Signature.meaning(of: command)): "
+                            + events.map(Describe.event).joined(separator: "; "))
                 }
             } catch {
                 return .failed("\(error)")
@@ -57,8 +58,9 @@ final class ConsoleDriver: LoopClient, ElmProgram {
             } catch let refusal as Refusal {
                 return .refused("REFUSED: " + Sanitize.line(refusal.description))
             } catch let e as FileProblems {
-                return .refused("REFUSED \(Sanitize.line(path)): " + e.problems.prefix(3).map { Sanitize.line($0.description) }.joined(separator: "; ")
-                                + (e.problems.count > 3 ? " (+\(e.problems.count - 3) more)" : "") + "; nothing was loaded")
+                return .refused(
+                    "REFUSED \(Sanitize.line(path)): " + e.problems.prefix(3).map { Sanitize.line($0.description) }.joined(separator: "; ")
+                        + (e.problems.count > 3 ? " (+\(e.problems.count - 3) more)" : "") + "; nothing was loaded")
             } catch {
                 return .refused("REFUSED \(Sanitize.line(path)): \(Sanitize.line("\(error)")); nothing was loaded")
             }
@@ -90,7 +92,9 @@ final class ConsoleDriver: LoopClient, ElmProgram {
     func tick(_ now: Date) { send(.tick(now)) }
     func forceLoad() { send(load()) }
     func reloadIfChanged() {
-        guard model.person != nil, let last = try? service.store.read({ db in try EventLog.lastPosition(db: db) }), last != model.lastEvent else { return }
+        guard model.person != nil, let last = try? service.store.read({ db in try EventLog.lastPosition(db: db) }), last != model.lastEvent else {
+            return
+        }
         send(load())
     }
     func idle() { _ = try? service.checkpointIfDue(every: 50) }

@@ -174,8 +174,10 @@ enum ConsoleUpdate {
             push(&m, .history(s)); return [.load]
         case .disposition:
             guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a held part") }
-            m.overlay = .picker(.init(title: "Disposition of \(s)", options: DispositionKind.allCases.map { (label($0), $0.rawValue) },
-                                      flow: .dispositionKind(serial: s)))
+            m.overlay = .picker(
+                .init(
+                    title: "Disposition of \(s)", options: DispositionKind.allCases.map { (label($0), $0.rawValue) },
+                    flow: .dispositionKind(serial: s)))
             return []
         case .release:
             switch row?.ref {
@@ -197,9 +199,14 @@ enum ConsoleUpdate {
             return []
         case .approve:
             guard case .override(let s, let id)? = row?.ref else { return none(&m, "choose an override request (Approvals, 4)") }
-            m.overlay = .picker(.init(title: "Approve override \(id) for", options: [("30 minutes", "30"), ("1 hour", "60"), ("4 hours", "240"),
-                                                                                      ("8 hours (a shift)", "480")],
-                                      flow: .approveMinutes(serial: s, id: id)))
+            m.overlay = .picker(
+                .init(
+                    title: "Approve override \(id) for",
+                    options: [
+                        ("30 minutes", "30"), ("1 hour", "60"), ("4 hours", "240"),
+                        ("8 hours (a shift)", "480"),
+                    ],
+                    flow: .approveMinutes(serial: s, id: id)))
             return []
         case .undo:
             guard let s = row?.ref.serial ?? historySerial(m) else { return none(&m, "choose a part") }
@@ -213,13 +220,17 @@ enum ConsoleUpdate {
             return confirm(&m, .clearAndon(station: st), "clear the andon call at \(st)")
         case .priority:
             guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
-            m.overlay = .picker(.init(title: "Priority of \(o)", options: Priority.allCases.map { ($0.rawValue, $0.rawValue) },
-                                      flow: .priority(order: o)))
+            m.overlay = .picker(
+                .init(
+                    title: "Priority of \(o)", options: Priority.allCases.map { ($0.rawValue, $0.rawValue) },
+                    flow: .priority(order: o)))
             return []
         case .holdOrder:
             guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
-            m.overlay = .picker(.init(title: "Hold \(o): reason", options: (m.plant?.plant.reasons.hold ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
-                                      flow: .holdReason(order: o)))
+            m.overlay = .picker(
+                .init(
+                    title: "Hold \(o): reason", options: (m.plant?.plant.reasons.hold ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
+                    flow: .holdReason(order: o)))
             return []
         case .releaseOrder:
             guard let o = selectedOrder(row) else { return none(&m, "choose a work order (Orders, 6)") }
@@ -284,25 +295,32 @@ enum ConsoleUpdate {
                 m.overlay = .picker(.init(title: "Rework \(s) to step", options: steps, flow: .reworkStep(serial: s)))
                 return []
             case .scrap:
-                m.overlay = .picker(.init(title: "Scrap \(s): reason", options: (m.plant?.plant.reasons.scrap ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
-                                          flow: .scrapReason(serial: s)))
+                m.overlay = .picker(
+                    .init(
+                        title: "Scrap \(s): reason", options: (m.plant?.plant.reasons.scrap ?? []).map { ("\($0.code)  \($0.label)", $0.code) },
+                        flow: .scrapReason(serial: s)))
                 return []
             default:
-                m.overlay = .entry(.init(title: "\(label(kind).capitalized) for \(s)",
-                                         prompt: kind.needsReference ? "Customer or engineering reference:" : "Reference (optional):",
-                                         flow: .reference(serial: s, kind: kind)))
+                m.overlay = .entry(
+                    .init(
+                        title: "\(label(kind).capitalized) for \(s)",
+                        prompt: kind.needsReference ? "Customer or engineering reference:" : "Reference (optional):",
+                        flow: .reference(serial: s, kind: kind)))
                 return []
             }
         case .reworkStep(let s):
-            return confirm(&m, .disposition(serial: s, kind: .rework, reworkStep: v, reference: nil, scrapReason: nil, note: ""),
-                           "\(s): rework to \(v)")
+            return confirm(
+                &m, .disposition(serial: s, kind: .rework, reworkStep: v, reference: nil, scrapReason: nil, note: ""),
+                "\(s): rework to \(v)")
         case .scrapReason(let s):
-            return confirm(&m, .disposition(serial: s, kind: .scrap, reworkStep: nil, reference: nil, scrapReason: v, note: ""),
-                           "\(s): scrap (\(v))")
+            return confirm(
+                &m, .disposition(serial: s, kind: .scrap, reworkStep: nil, reference: nil, scrapReason: v, note: ""),
+                "\(s): scrap (\(v))")
         case .reference(let s, let kind):
             let ref = v.trimmingCharacters(in: .whitespaces)
-            return confirm(&m, .disposition(serial: s, kind: kind, reworkStep: nil, reference: ref.isEmpty ? nil : ref, scrapReason: nil, note: ""),
-                           "\(s): \(kind.rawValue)" + (ref.isEmpty ? "" : " (ref \(ref))"))
+            return confirm(
+                &m, .disposition(serial: s, kind: kind, reworkStep: nil, reference: ref.isEmpty ? nil : ref, scrapReason: nil, note: ""),
+                "\(s): \(kind.rawValue)" + (ref.isEmpty ? "" : " (ref \(ref))"))
         case .failNote(let s):
             return confirm(&m, .fpiFail(serial: s, note: v), "first piece \(s) fails: \(v)")
         case .waiveReason(let s):

@@ -47,7 +47,9 @@ enum ConsoleView {
 
     private static func tabs(_ s: inout Screen, _ m: ConsoleModel) {
         var x = 1
-        let current: ConsoleTab? = { if case .tab(let t) = m.screen { return t }; return nil }()
+        let current: ConsoleTab? = {
+            if case .tab(let t) = m.screen { return t }; return nil
+        }()
         for t in ConsoleTab.allCases {
             let label = " \(t.rawValue + 1) \(t.title) "
             x += s.put(label, x: x, y: 1, role: t == current ? .selected : .dim, bold: t == current)
@@ -75,7 +77,9 @@ enum ConsoleView {
         guard !t.columns.isEmpty else { return }
         // Column widths from the content, the last column takes what is left.
         var widths = t.columns.map { s.columns(of: $0) }
-        for r in t.rows.prefix(500) { for (i, c) in r.cells.enumerated() where i < widths.count { widths[i] = max(widths[i], min(28, s.columns(of: c))) } }
+        for r in t.rows.prefix(500) {
+            for (i, c) in r.cells.enumerated() where i < widths.count { widths[i] = max(widths[i], min(28, s.columns(of: c))) }
+        }
         let fixed = widths.dropLast().reduce(0) { $0 + $1 + 2 }
         widths[widths.count - 1] = max(8, s.width - 2 - fixed)
         func line(_ cells: [String], y: Int, role: Paint, bold: Bool = false) {
@@ -108,7 +112,9 @@ enum ConsoleView {
         if let msg = m.message { s.put(msg.text, x: 1, y: s.height - 2, role: msg.role, bold: true, maxWidth: s.width - 2) }
         let y = s.height - 1
         s.fill(y: y, role: .header)
-        let wanted: [Action] = m.person == nil ? [.help, .quit]
+        let wanted: [Action] =
+            m.person == nil
+            ? [.help, .quit]
             : [.help, .open, .history, .disposition, .release, .fpiPass, .approve, .acknowledge, .priority, .back, .quit]
         var text = ""
         for a in wanted {
@@ -117,7 +123,6 @@ enum ConsoleView {
         }
         s.put(String(text.dropLast()), x: 0, y: y, role: .header, maxWidth: s.width)
     }
-
 
     private static func picker(_ s: inout Screen, _ p: ConsoleModel.Picker) {
         let b = s.centeredBox(width: 60, height: p.options.count + 4, title: p.title)
@@ -149,7 +154,9 @@ enum ConsoleView {
     }
 
     private static func help(_ s: inout Screen, _ m: ConsoleModel, _ scroll: Int) {
-        let lines = m.keymap.help(for: m.person == nil ? .login : .console).map { "\($0.keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.title)" }
+        let lines = m.keymap.help(for: m.person == nil ? .login : .console).map {
+            "\($0.keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.title)"
+        }
         let b = s.centeredBox(width: 60, height: s.height - 2, title: "Keys")
         for (i, l) in lines.dropFirst(min(scroll, max(0, lines.count - 1))).prefix(b.h - 2).enumerated() {
             s.put(l, x: b.x + 2, y: b.y + 1 + i, maxWidth: b.w - 4)

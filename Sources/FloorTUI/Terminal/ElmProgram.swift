@@ -24,7 +24,7 @@ protocol ElmProgram: AnyObject {
 extension ElmProgram {
     func send(_ msg: Msg) {
         version &+= 1
-        model.now = clock()   // every message happens now (keys and scans restart idle timers with it)
+        model.now = clock()  // every message happens now (keys and scans restart idle timers with it)
         var pending = Self.update(&model, msg)
         while !pending.isEmpty {
             if let next = perform(pending.removeFirst()) { pending += Self.update(&model, next) }

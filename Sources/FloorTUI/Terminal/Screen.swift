@@ -12,10 +12,12 @@ public enum Paint: UInt8, CaseIterable, Sendable {
 public struct Glyphs: Sendable, Equatable {
     public var h, v, tl, tr, bl, br, lt, rt: Character
     public var block: Character, arrow: Character, ellipsis: Character
-    public static let unicode = Glyphs(h: "─", v: "│", tl: "┌", tr: "┐", bl: "└", br: "┘", lt: "├", rt: "┤",
-                                       block: "█", arrow: "▶", ellipsis: "…")
-    public static let ascii = Glyphs(h: "-", v: "|", tl: "+", tr: "+", bl: "+", br: "+", lt: "+", rt: "+",
-                                     block: "#", arrow: ">", ellipsis: "~")
+    public static let unicode = Glyphs(
+        h: "─", v: "│", tl: "┌", tr: "┐", bl: "└", br: "┘", lt: "├", rt: "┤",
+        block: "█", arrow: "▶", ellipsis: "…")
+    public static let ascii = Glyphs(
+        h: "-", v: "|", tl: "+", tr: "+", bl: "+", br: "+", lt: "+", rt: "+",
+        block: "#", arrow: ">", ellipsis: "~")
 }
 
 /// A virtual screen: a grid of cells each holding one character and its role. Views draw here;
@@ -48,9 +50,11 @@ public struct Screen: Equatable, Sendable {
     static func columns(_ c: Character) -> Int {
         guard let s = c.unicodeScalars.first?.value else { return 1 }
         if s < 0x1100 { return 1 }
-        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-                                           0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-                                           0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+        ]
         return wide.contains { $0.contains(s) } ? 2 : 1
     }
 
@@ -140,8 +144,10 @@ public struct Screen: Equatable, Sendable {
     /// What a terminal below the minimum shows instead.
     public static func tooSmall(width: Int, height: Int, glyphs: Glyphs) -> Screen {
         var s = Screen(width: width, height: height, glyphs: glyphs)
-        let lines = ["Terminal too small", "\(width)x\(height): Floor needs \(minWidth)x\(minHeight)",
-                     "Enlarge the window or use a smaller font."]
+        let lines = [
+            "Terminal too small", "\(width)x\(height): Floor needs \(minWidth)x\(minHeight)",
+            "Enlarge the window or use a smaller font.",
+        ]
         for (i, l) in lines.enumerated() where i < s.height {
             s.put(l, x: max(0, (s.width - l.count) / 2), y: max(0, s.height / 2 - 1) + i, role: i == 0 ? .warn : .normal, bold: i == 0)
         }

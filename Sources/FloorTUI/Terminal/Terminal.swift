@@ -15,7 +15,8 @@ final class Terminal {
             switch self {
             case .notATerminal: return "this screen needs a terminal (standard input and output are not a tty)"
             case .noTerm: return "TERM is not set: set it to your terminal type, e.g. TERM=xterm-256color (or TERM=vt100 on a basic console)"
-            case .unknownTerm(let t): return "unknown terminal type TERM=\(t): install its terminfo entry (ncurses-term) or use TERM=xterm-256color or TERM=vt100"
+            case .unknownTerm(let t):
+                return "unknown terminal type TERM=\(t): install its terminfo entry (ncurses-term) or use TERM=xterm-256color or TERM=vt100"
             case .noTerminfo(let t): return "no terminfo database found for TERM=\(t): install ncurses-base"
             case .cannotStart(let t): return "cannot set up the terminal TERM=\(t)"
             }
@@ -54,9 +55,11 @@ final class Terminal {
         }
         colors = colour ? Int(floor_colors()) : 0
         setupColours()
-        for (name, key) in [("up", Key.up), ("down", .down), ("left", .left), ("right", .right), ("home", .home), ("end", .end),
-                            ("ppage", .pageUp), ("npage", .pageDown), ("backspace", .backspace), ("dc", .delete), ("ic", .insert),
-                            ("enter", .enter), ("btab", .tab)] {
+        for (name, key) in [
+            ("up", Key.up), ("down", .down), ("left", .left), ("right", .right), ("home", .home), ("end", .end),
+            ("ppage", .pageUp), ("npage", .pageDown), ("backspace", .backspace), ("dc", .delete), ("ic", .insert),
+            ("enter", .enter), ("btab", .tab),
+        ] {
             codes[floor_key_code(name)] = key
         }
         for n in 1...12 { codes[floor_key_f(Int32(n))] = .function(n) }

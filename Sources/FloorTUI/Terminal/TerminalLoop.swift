@@ -94,8 +94,10 @@ final class TerminalLoop {
             if let d = decoder.nextDeadline { timeout = min(timeout, Int(max(0, d - now))) }
             if let due = client.msUntilDue() { timeout = min(timeout, max(0, due)) }
             if watch < 0 { timeout = min(timeout, pollMillis) }  // no inotify: poll the store
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: watch, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0),
+                pollfd(fd: watch, events: Int16(POLLIN), revents: 0),
+            ]
             let n = poll(&fds, nfds_t(watch >= 0 ? 3 : 2), Int32(timeout))
             if floor_stop_signal() != 0 { return "stopped by signal \(floor_stop_signal())" }
             if n < 0 && errno != EINTR { return "poll failed: errno \(errno)" }

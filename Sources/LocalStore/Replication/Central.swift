@@ -11,19 +11,20 @@ public enum Central {
     public static let nodeID = "central"
 
     static func createTables(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE central_nodes (
-                node TEXT PRIMARY KEY NOT NULL,
-                secret TEXT NOT NULL,
-                enrolled_at INTEGER NOT NULL,
-                revoked_at INTEGER,
-                last_push INTEGER,
-                last_pull INTEGER,
-                position INTEGER,
-                pending INTEGER,
-                last_error TEXT
-            ) WITHOUT ROWID;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE central_nodes (
+                    node TEXT PRIMARY KEY NOT NULL,
+                    secret TEXT NOT NULL,
+                    enrolled_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    last_push INTEGER,
+                    last_pull INTEGER,
+                    position INTEGER,
+                    pending INTEGER,
+                    last_error TEXT
+                ) WITHOUT ROWID;
+                """)
     }
 
     public enum CentralError: Error, Equatable, CustomStringConvertible {
@@ -46,10 +47,11 @@ public enum Central {
         try Store.validate(nodeID: node)
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         let secret = EventLog.hex(bytes)
-        try db.execute(sql: """
-            INSERT INTO central_nodes(node, secret, enrolled_at) VALUES (?, ?, ?)
-            ON CONFLICT(node) DO UPDATE SET secret = excluded.secret, enrolled_at = excluded.enrolled_at, revoked_at = NULL
-            """, arguments: [node, secret, now.epochMillis])
+        try db.execute(
+            sql: """
+                INSERT INTO central_nodes(node, secret, enrolled_at) VALUES (?, ?, ?)
+                ON CONFLICT(node) DO UPDATE SET secret = excluded.secret, enrolled_at = excluded.enrolled_at, revoked_at = NULL
+                """, arguments: [node, secret, now.epochMillis])
         return secret
     }
 
@@ -97,17 +99,20 @@ public enum Central {
     /// through `Replication.receive`. Records the push on the node's row.
     public static func accept(_ segment: Segment, from node: String, now: Date = Date(), db: Database) throws -> PushAck {
         let r = try Replication.receive(segment, onlyFrom: node, now: now, project: false, db: db)
-        try db.execute(sql: "UPDATE central_nodes SET last_push = ?, pending = ?, last_error = NULL WHERE node = ?",
-                       arguments: [now.epochMillis, segment.header.pending, node])
-        return PushAck(applied: r.applied, duplicates: r.duplicates, flagged: r.flagged,
-                       streams: try streams(of: node, db: db), head: try EventLog.lastPosition(db: db))
+        try db.execute(
+            sql: "UPDATE central_nodes SET last_push = ?, pending = ?, last_error = NULL WHERE node = ?",
+            arguments: [now.epochMillis, segment.header.pending, node])
+        return PushAck(
+            applied: r.applied, duplicates: r.duplicates, flagged: r.flagged,
+            streams: try streams(of: node, db: db), head: try EventLog.lastPosition(db: db))
     }
 
     /// Records why a node's push was refused (shown to supervisors), outside the refused
     /// transaction.
     public static func recordError(node: String, message: String, now: Date = Date(), db: Database) throws {
-        try db.execute(sql: "UPDATE central_nodes SET last_error = ?, last_push = ? WHERE node = ?",
-                       arguments: [message, now.epochMillis, node])
+        try db.execute(
+            sql: "UPDATE central_nodes SET last_error = ?, last_push = ? WHERE node = ?",
+            arguments: [message, now.epochMillis, node])
     }
 
     /// The streams of one node held here, with their highest seq.
@@ -125,17 +130,22 @@ public enum Central {
 
     /// Records that a node pulled up to a position (a small write, after the read).
     public static func recordPull(node: String, position: Int64, now: Date = Date(), db: Database) throws {
-        try db.execute(sql: "UPDATE central_nodes SET last_pull = ?, position = MAX(COALESCE(position, 0), ?) WHERE node = ?",
-                       arguments: [now.epochMillis, position, node])
+        try db.execute(
+            sql: "UPDATE central_nodes SET last_pull = ?, position = MAX(COALESCE(position, 0), ?) WHERE node = ?",
+            arguments: [now.epochMillis, position, node])
     }
 
     /// Every enrolled node as the central node sees it.
     public static func nodes(db: Database) throws -> [Segment.NodeStatus] {
-        try Row.fetchAll(db, sql: """
-            SELECT node, pending, last_push, last_pull, position, revoked_at, last_error FROM central_nodes ORDER BY node
-            """).map { row in
-            Segment.NodeStatus(node: row[0], pending: row[1], lastPush: row[2], lastPull: row[3], position: row[4],
-                               revoked: (row[5] as Int64?) != nil ? true : nil, lastError: row[6])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT node, pending, last_push, last_pull, position, revoked_at, last_error FROM central_nodes ORDER BY node
+                """
+        ).map { row in
+            Segment.NodeStatus(
+                node: row[0], pending: row[1], lastPush: row[2], lastPull: row[3], position: row[4],
+                revoked: (row[5] as Int64?) != nil ? true : nil, lastError: row[6])
         }
     }
 

@@ -34,8 +34,9 @@ public enum Replication {
     }
 
     public static func settings(db: Database) throws -> Settings {
-        Settings(central: try Store.meta(centralKey, db: db), node: try EventLog.nodeState(db: db).node,
-                 secret: try Store.meta(secretKey, db: db))
+        Settings(
+            central: try Store.meta(centralKey, db: db), node: try EventLog.nodeState(db: db).node,
+            secret: try Store.meta(secretKey, db: db))
     }
 
     /// Remembers the given settings (nil leaves one as it is). The node id can only change while
@@ -84,9 +85,10 @@ public enum Replication {
     /// The next own events to push, oldest epoch first, seq order, at most `limit`.
     public static func outgoing(limit: Int, db: Database) throws -> [EventEnvelope] {
         let node = try EventLog.nodeState(db: db).node
-        let stmt = try db.cachedStatement(sql: """
-            SELECT \(EventLog.columns) FROM events WHERE node = ? AND epoch = ? AND seq > ? ORDER BY seq LIMIT ?
-            """)
+        let stmt = try db.cachedStatement(
+            sql: """
+                SELECT \(EventLog.columns) FROM events WHERE node = ? AND epoch = ? AND seq > ? ORDER BY seq LIMIT ?
+                """)
         var out: [EventEnvelope] = []
         for epoch in try ownEpochs(db: db) where out.count < limit {
             let from = try acked(epoch: epoch, db: db)
@@ -129,8 +131,10 @@ public enum Replication {
     /// first refused event; the caller's transaction then rolls back and nothing is kept.
     /// - Parameter onlyFrom: when set, every event must belong to that node (an authenticated push).
     /// - Parameter project: false at the central node: read models are folded behind the log.
-    public static func receive(_ segment: Segment, onlyFrom: String? = nil, now: Date = Date(), project: Bool = true,
-                               db: Database) throws -> ReceiveResult {
+    public static func receive(
+        _ segment: Segment, onlyFrom: String? = nil, now: Date = Date(), project: Bool = true,
+        db: Database
+    ) throws -> ReceiveResult {
         var result = ReceiveResult()
         var envelopes: [EventEnvelope]
         if let onlyFrom {
@@ -225,7 +229,8 @@ public enum Replication {
     public static func adoptCentralAck(epoch: String, centralSeq: Int64, db: Database) throws -> Bool {
         let state = try EventLog.nodeState(db: db)
         if SyncRules.isOlderCopy(ownEpoch: state.epoch, ownSeq: state.seq, centralEpoch: epoch, centralSeq: centralSeq) {
-            try startNewEpoch(reason: "the central node holds seq \(centralSeq) of this epoch but this store only \(state.seq): it is a restored copy", db: db)
+            try startNewEpoch(
+                reason: "the central node holds seq \(centralSeq) of this epoch but this store only \(state.seq): it is a restored copy", db: db)
             return true
         }
         try setAcked(epoch: epoch, seq: centralSeq, db: db)
@@ -243,9 +248,10 @@ public enum Replication {
             let position = try EventLog.lastPosition(db: db)
             try db.execute(sql: "DELETE FROM central_nodes")
             try db.execute(sql: "DELETE FROM meta WHERE key LIKE 'sync.%' OR key LIKE 'store.%'")
-            try db.execute(sql: """
-                UPDATE node_state SET node = ?, epoch = ?, seq = 0, last_hash = '', central_position = ? WHERE id = 1
-                """, arguments: [node, Store.newEpoch(), position])
+            try db.execute(
+                sql: """
+                    UPDATE node_state SET node = ?, epoch = ?, seq = 0, last_hash = '', central_position = ? WHERE id = 1
+                    """, arguments: [node, Store.newEpoch(), position])
             if let central { try Store.setMeta(centralKey, central, db: db) }
             if let secret { try Store.setMeta(secretKey, secret, db: db) }
         }

@@ -37,8 +37,10 @@ public struct Segment: Equatable, Sendable {
         /// Revoked nodes are listed so a supervisor sees why a kiosk is refused.
         public var revoked: Bool?
         public var lastError: String?
-        public init(node: String, pending: Int? = nil, lastPush: Int64? = nil, lastPull: Int64? = nil,
-                    position: Int64? = nil, revoked: Bool? = nil, lastError: String? = nil) {
+        public init(
+            node: String, pending: Int? = nil, lastPush: Int64? = nil, lastPull: Int64? = nil,
+            position: Int64? = nil, revoked: Bool? = nil, lastError: String? = nil
+        ) {
             self.node = node; self.pending = pending; self.lastPush = lastPush; self.lastPull = lastPull
             self.position = position; self.revoked = revoked; self.lastError = lastError
         }
@@ -111,13 +113,20 @@ public struct Segment: Equatable, Sendable {
             case .empty: return "the segment is empty"
             case .tooLarge(let bytes, let limit): return "the segment is \(bytes) bytes, more than the limit of \(limit)"
             case .badHeader(let d): return "the segment's first line is not a Floor segment header (\(d))"
-            case .unsupportedFormat(let v): return "the segment is in format \(v), which this version of Floor does not read (it reads \(Segment.formatVersion)); update Floor"
-            case .truncated: return "the segment is incomplete: it has no end marker (cut off while being written, sent or copied); nothing of it was applied"
-            case .malformedLine(let line, let detail): return "line \(line) of the segment is not a valid event (\(detail)); nothing of it was applied"
-            case .countMismatch(let declared, let found): return "the segment's end marker says \(declared) events but it holds \(found); nothing of it was applied"
+            case .unsupportedFormat(let v):
+                return "the segment is in format \(v), which this version of Floor does not read (it reads \(Segment.formatVersion)); update Floor"
+            case .truncated:
+                return "the segment is incomplete: it has no end marker (cut off while being written, sent or copied); nothing of it was applied"
+            case .malformedLine(let line, let detail):
+                return "line \(line) of the segment is not a valid event (\(detail)); nothing of it was applied"
+            case .countMismatch(let declared, let found):
+                return "the segment's end marker says \(declared) events but it holds \(found); nothing of it was applied"
             case .checksumMismatch: return "the segment's content does not match its checksum: it was changed or damaged; nothing of it was applied"
             case .unsigned(let source): return "the segment claims to come from \(source) but is not signed; nothing of it was applied"
-            case .badSignature(let source): return "the segment's signature does not match the secret of \(source): it was altered or not written by \(source); nothing of it was applied"
+            case .badSignature(let source):
+                return
+                    "the segment's signature does not match the secret of \(source): it was altered or not written by \(source); nothing of it "
+                    + "was applied"
             case .positionsOutOfOrder(let line): return "line \(line) of the segment is out of position order; nothing of it was applied"
             }
         }
@@ -298,7 +307,9 @@ public struct Segment: Equatable, Sendable {
             var ints: [String: Int64] = [:]
             try expect(123)
             ws()
-            if i < end, b[i] == 125 { i += 1 } else {
+            if i < end, b[i] == 125 {
+                i += 1
+            } else {
                 while true {
                     let key = try string()
                     try expect(58)
@@ -325,9 +336,10 @@ public struct Segment: Equatable, Sendable {
             }
             let logical = try n("hlcl"), version = try n("v")
             guard let l32 = Int32(exactly: logical), let vInt = Int(exactly: version) else { throw fail("number out of range") }
-            return WireEvent(pos: ints["pos"], node: try s("node"), epoch: try s("epoch"), seq: try n("seq"), hlc: try n("hlc"),
-                             hlcl: l32, wall: try n("wall"), causal: try n("causal"), type: try s("type"), v: vInt,
-                             agg: try s("agg"), actor: try s("actor"), prev: try s("prev"), payload: try s("payload"), sum: try s("sum"))
+            return WireEvent(
+                pos: ints["pos"], node: try s("node"), epoch: try s("epoch"), seq: try n("seq"), hlc: try n("hlc"),
+                hlcl: l32, wall: try n("wall"), causal: try n("causal"), type: try s("type"), v: vInt,
+                agg: try s("agg"), actor: try s("actor"), prev: try s("prev"), payload: try s("payload"), sum: try s("sum"))
         }
     }
 
@@ -366,7 +378,8 @@ public struct Segment: Equatable, Sendable {
         if header.format != formatVersion { throw DecodeError.unsupportedFormat(header.format) }
 
         guard complete, lines.count >= 2,
-              let trailer = try? decoder.decode(Trailer.self, from: Data(bytes[lines[lines.count - 1]])) else {
+            let trailer = try? decoder.decode(Trailer.self, from: Data(bytes[lines[lines.count - 1]]))
+        else {
             throw DecodeError.truncated
         }
         let bodyEnd = lines[lines.count - 1].lowerBound
@@ -398,9 +411,10 @@ public struct Segment: Equatable, Sendable {
                 guard let p = w.pos, p > lastPos else { throw DecodeError.positionsOutOfOrder(line: n) }
                 lastPos = p
             }
-            let env = EventEnvelope(node: w.node, epoch: w.epoch, seq: w.seq, hlc: HLC(wall: w.hlc, logical: w.hlcl),
-                                    wallTime: w.wall, causal: w.causal, type: w.type, typeVersion: w.v,
-                                    aggregate: w.agg, actor: w.actor, prevHash: w.prev, payload: w.payload, checksum: w.sum)
+            let env = EventEnvelope(
+                node: w.node, epoch: w.epoch, seq: w.seq, hlc: HLC(wall: w.hlc, logical: w.hlcl),
+                wallTime: w.wall, causal: w.causal, type: w.type, typeVersion: w.v,
+                aggregate: w.agg, actor: w.actor, prevHash: w.prev, payload: w.payload, checksum: w.sum)
             items.append(Item(position: header.kind == .central ? w.pos : nil, envelope: env))
         }
         var segment = Segment(header: header, items: items)

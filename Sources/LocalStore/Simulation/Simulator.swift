@@ -53,7 +53,7 @@ public final class Simulator {
     let store: Store
     var rng: SplitMix64
     let options: Options
-    var queues: [String: [String]] = [:]       // work center → serials waiting
+    var queues: [String: [String]] = [:]  // work center → serials waiting
     var report = Report()
     var woCounter = 0
     /// "work center|order" → until when its parts wait for a first piece (operators pick other orders meanwhile).
@@ -161,9 +161,11 @@ public final class Simulator {
             }
             let wc = s.station.workCenter
             // The first part in the queue whose order is not waiting for its first piece.
-            guard var queue = queues[wc], let index = queue.prefix(200).firstIndex(where: { serial in
-                (waitingFirstPiece["\(wc)|\(orderOf[serial] ?? "")"] ?? .distantPast) <= t
-            }) else {
+            guard var queue = queues[wc],
+                let index = queue.prefix(200).firstIndex(where: { serial in
+                    (waitingFirstPiece["\(wc)|\(orderOf[serial] ?? "")"] ?? .distantPast) <= t
+                })
+            else {
                 s.next = t.addingTimeInterval(Double(5 + rng.next() % 10) * 60)
                 return
             }
@@ -194,18 +196,22 @@ public final class Simulator {
                 }
                 // First piece: an inspector decides right after the piece is made.
                 if let part = try state.part(serial), let key = part.lastCompletion?.fpiKey, let f = try state.fpi(key),
-                   f.firstPiece == serial, f.verdict == .pending, !inspectors.isEmpty {
+                    f.firstPiece == serial, f.verdict == .pending, !inspectors.isEmpty
+                {
                     let inspector = inspectors[Int(rng.next() % UInt64(inspectors.count))]
                     let pass = rng.chance(0.97)
-                    _ = try run(pass ? .fpiPass(serial: serial) : .fpiFail(serial: serial, note: "bore oversize"), inspector, s.station.id,
-                                t.addingTimeInterval(300), db)
+                    _ = try run(
+                        pass ? .fpiPass(serial: serial) : .fpiFail(serial: serial, note: "bore oversize"), inspector, s.station.id,
+                        t.addingTimeInterval(300), db)
                     waitingFirstPiece["\(s.station.workCenter)|\(part.workOrder)"] = nil
                     if !pass { try disposition(serial, plant, supervisor, s.station.id, t.addingTimeInterval(900), db) }
                 }
                 s.phase = .idle
                 s.next = t.addingTimeInterval(60)
             case (.record, .done(let events)):
-                let held = events.contains { if case .partHeld = $0.event { return true }; return false }
+                let held = events.contains {
+                    if case .partHeld = $0.event { return true }; return false
+                }
                 if held {
                     // A supervisor dispositions the nonconformance a quarter of an hour later.
                     let kind = try disposition(serial, plant, supervisor, s.station.id, t.addingTimeInterval(900), db)
@@ -230,7 +236,8 @@ public final class Simulator {
             if case .working(_, let rest) = s.phase, rest.count == 1, case .complete = rest[0] {
                 // The run time of the piece passes before completing.
                 if let part = try state.part(serial), let wo = try state.workOrder(part.workOrder),
-                   let r = try state.routing(id: wo.routing, version: wo.routingVersion), let st = r.step(part.step) {
+                    let r = try state.routing(id: wo.routing, version: wo.routingVersion), let st = r.step(part.step)
+                {
                     s.next = s.next.addingTimeInterval(max(0.5, rng.normal(st.runMin, st.runMin / 6)) * 60)
                 }
             }
@@ -241,7 +248,8 @@ public final class Simulator {
     func plan(_ serial: String, _ events: [RecordedEvent], _ plant: PlantIndex, _ db: Database) throws -> [Command] {
         let state = StoreState(db: db, plant: plant)
         guard let part = try state.part(serial), let wo = try state.workOrder(part.workOrder),
-              let routing = try state.routing(id: wo.routing, version: wo.routingVersion), let step = routing.step(part.step) else { return [] }
+            let routing = try state.routing(id: wo.routing, version: wo.routingVersion), let step = routing.step(part.step)
+        else { return [] }
         var out: [Command] = []
         for m in step.materials {
             out.append(.consume(serial: serial, material: m.material, lot: "L\(String(format: "%05d", Int(rng.next() % 400)))", expiry: nil))
@@ -275,17 +283,21 @@ public final class Simulator {
     }
 
     @discardableResult
-    func disposition(_ serial: String, _ plant: PlantIndex, _ supervisor: String, _ station: String, _ t: Date, _ db: Database) throws -> DispositionKind {
+    func disposition(
+        _ serial: String, _ plant: PlantIndex, _ supervisor: String, _ station: String, _ t: Date, _ db: Database
+    ) throws -> DispositionKind {
         let state = StoreState(db: db, plant: plant)
         guard let part = try state.part(serial) else { return .scrap }
         let roll = rng.unit()
         let kind: DispositionKind = roll < 0.6 ? .useAsIs : roll < 0.85 ? .rework : .scrap
-        let command = Command.disposition(serial: serial, kind: kind, reworkStep: kind == .rework ? part.step : nil,
-                                          reference: kind == .useAsIs ? "ENG-\(1000 + rng.next() % 9000)" : nil,
-                                          scrapReason: kind == .scrap ? (plant.plant.reasons.scrap.first?.code ?? "DIM") : nil,
-                                          note: "simulated MRB")
+        let command = Command.disposition(
+            serial: serial, kind: kind, reworkStep: kind == .rework ? part.step : nil,
+            reference: kind == .useAsIs ? "ENG-\(1000 + rng.next() % 9000)" : nil,
+            scrapReason: kind == .scrap ? (plant.plant.reasons.scrap.first?.code ?? "DIM") : nil,
+            note: "simulated MRB")
         if case .done = try run(command, supervisor, station, t, db), kind == .rework,
-           let wc = try workCenter(serial, part.step, state) {
+            let wc = try workCenter(serial, part.step, state)
+        {
             queues[wc, default: []].append(serial)
         }
         return kind
@@ -293,7 +305,8 @@ public final class Simulator {
 
     func workCenter(_ serial: String, _ step: String, _ state: StoreState) throws -> String? {
         guard let part = try state.part(serial), let wo = try state.workOrder(part.workOrder),
-              let r = try state.routing(id: wo.routing, version: wo.routingVersion) else { return nil }
+            let r = try state.routing(id: wo.routing, version: wo.routingVersion)
+        else { return nil }
         return r.step(step)?.workCenter
     }
 
@@ -324,11 +337,13 @@ public final class Simulator {
             let qty = min(target, 5 + Int(rng.next() % 26))
             let due = today.adding(days: 3 + Int(rng.next() % 10))
             let priority = Priority.allCases[Int(rng.next() % 4)]
-            let spec = WorkOrderSpec(number: options.orderPrefix + String(format: "-%06d", woCounter + 1), part: part.id, quantity: qty,
-                                     due: .date(due), priority: priority, customer: "Customer \(rng.next() % 20)", tracking: .serial)
+            let spec = WorkOrderSpec(
+                number: options.orderPrefix + String(format: "-%06d", woCounter + 1), part: part.id, quantity: qty,
+                due: .date(due), priority: priority, customer: "Customer \(rng.next() % 20)", tracking: .serial)
             guard let release = spec.release(plant: plant, on: today),
-                  let firstCenter = plant.plant.routings.first(where: { $0.id == release.routing && $0.version == release.routingVersion })?
-                    .steps.first?.workCenter else { break }
+                let firstCenter = plant.plant.routings.first(where: { $0.id == release.routing && $0.version == release.routingVersion })?
+                    .steps.first?.workCenter
+            else { break }
             woCounter += 1
             events.append(.workOrderReleased(release))
             queues[firstCenter, default: []] += spec.serials

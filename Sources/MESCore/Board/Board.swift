@@ -28,8 +28,10 @@ public enum BoardRules {
     /// 0 when there is no standard (nothing routed here or a zero run time).
     /// Capped by the work the station had (`available`: made, running and waiting), so a station
     /// with nothing to do is not shown behind plan.
-    public static func planned(shiftStart: Int64, now: Int64, plannedStopMinutes: Double, runMinutesPerPiece: Double?,
-                               available: Int? = nil) -> Int {
+    public static func planned(
+        shiftStart: Int64, now: Int64, plannedStopMinutes: Double, runMinutesPerPiece: Double?,
+        available: Int? = nil
+    ) -> Int {
         guard let per = runMinutesPerPiece, per > 0, now > shiftStart else { return 0 }
         let minutes = max(0, Double(now - shiftStart) / 60_000 - plannedStopMinutes)
         let capacity = Int((minutes / per).rounded(.down))

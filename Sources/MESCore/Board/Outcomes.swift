@@ -60,9 +60,10 @@ extension PartState {
             let failed = ncrs.contains { $0.step == step } || !scraps.isEmpty || comps.count > 1
             let first = comps.first
             let found = ncrs.first { $0.step == step }?.station
-            return StepYield(step: step, station: first?.station ?? scraps.first?.station ?? found ?? "",
-                               at: first?.at ?? firstAt[step]!, good: first?.good ?? 0,
-                               scrap: scraps.reduce(0) { $0 + $1.count }, firstPass: first != nil && !failed)
+            return StepYield(
+                step: step, station: first?.station ?? scraps.first?.station ?? found ?? "",
+                at: first?.at ?? firstAt[step]!, good: first?.good ?? 0,
+                scrap: scraps.reduce(0) { $0 + $1.count }, firstPass: first != nil && !failed)
         }
     }
 }

@@ -242,8 +242,10 @@ public struct StepCompleted: Codable, Equatable, Sendable {
     public var signoffBy: String?
     /// Where the part goes next, decided by the routing at completion (nil: the part is done).
     public var next: String?
-    public init(serial: String, step: String, station: String, good: Int = 1, scrap: Int = 0, scrapReason: String? = nil,
-                signoffBy: String? = nil, next: String?) {
+    public init(
+        serial: String, step: String, station: String, good: Int = 1, scrap: Int = 0, scrapReason: String? = nil,
+        signoffBy: String? = nil, next: String?
+    ) {
         self.serial = serial; self.step = step; self.station = station; self.good = good; self.scrap = scrap
         self.scrapReason = scrapReason; self.signoffBy = signoffBy; self.next = next
     }
@@ -304,7 +306,8 @@ public struct MeasurementRecorded: Codable, Equatable, Sendable {
     public var inTolerance: Bool
     public var gauge: String?
     public var station: String
-    public init(serial: String, step: String, characteristic: String, value: MeasuredValue, inTolerance: Bool, gauge: String? = nil, station: String) {
+    public init(serial: String, step: String, characteristic: String, value: MeasuredValue, inTolerance: Bool, gauge: String? = nil, station: String)
+    {
         self.serial = serial; self.step = step; self.characteristic = characteristic; self.value = value
         self.inTolerance = inTolerance; self.gauge = gauge; self.station = station
     }
@@ -351,7 +354,10 @@ public struct DispositionDecided: Codable, Equatable, Sendable {
     public var reference: String?
     public var scrapReason: String?
     public var note: String
-    public init(serial: String, holds: [String], kind: DispositionKind, reworkStep: String? = nil, reference: String? = nil, scrapReason: String? = nil, note: String = "") {
+    public init(
+        serial: String, holds: [String], kind: DispositionKind, reworkStep: String? = nil, reference: String? = nil, scrapReason: String? = nil,
+        note: String = ""
+    ) {
         self.serial = serial; self.holds = holds; self.kind = kind; self.reworkStep = reworkStep
         self.reference = reference; self.scrapReason = scrapReason; self.note = note
     }
@@ -456,7 +462,9 @@ public struct AndonCalled: Codable, Equatable, Sendable {
     /// An `AndonKind` raw value (kept as text so a newer kind passes through an older node).
     public var kind: String
     public var note: String
-    public init(id: String, station: String, kind: String, note: String = "") { self.id = id; self.station = station; self.kind = kind; self.note = note }
+    public init(id: String, station: String, kind: String, note: String = "") {
+        self.id = id; self.station = station; self.kind = kind; self.note = note
+    }
 }
 
 /// Acknowledges or clears the call `id` at `station`.

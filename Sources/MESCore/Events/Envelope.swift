@@ -102,8 +102,10 @@ public struct EventEnvelope: Codable, Equatable, Sendable {
     /// SHA-256 (hex) of `canonicalText`; computed by the store.
     public var checksum: String
 
-    public init(node: String, epoch: String, seq: Int64, hlc: HLC, wallTime: Int64, causal: Int64, type: String,
-                typeVersion: Int, aggregate: String, actor: String, prevHash: String, payload: String, checksum: String = "") {
+    public init(
+        node: String, epoch: String, seq: Int64, hlc: HLC, wallTime: Int64, causal: Int64, type: String,
+        typeVersion: Int, aggregate: String, actor: String, prevHash: String, payload: String, checksum: String = ""
+    ) {
         self.node = node; self.epoch = epoch; self.seq = seq; self.hlc = hlc; self.wallTime = wallTime
         self.causal = causal; self.type = type; self.typeVersion = typeVersion; self.aggregate = aggregate
         self.actor = actor; self.prevHash = prevHash; self.payload = payload; self.checksum = checksum
@@ -124,6 +126,7 @@ public struct EventEnvelope: Codable, Equatable, Sendable {
     /// fixed order, then the payload text. Field values cannot contain a newline except the payload,
     /// which comes last.
     public var canonicalText: String {
-        "floor-event/1\n\(node)\n\(epoch)\n\(seq)\n\(hlc.wall)\n\(hlc.logical)\n\(wallTime)\n\(causal)\n\(type)\n\(typeVersion)\n\(aggregate)\n\(actor)\n\(prevHash)\n\(payload)"
+        "floor-event/1\n\(node)\n\(epoch)\n\(seq)\n\(hlc.wall)\n\(hlc.logical)\n\(wallTime)\n\(causal)\n"
+            + "\(type)\n\(typeVersion)\n\(aggregate)\n\(actor)\n\(prevHash)\n\(payload)"
     }
 }

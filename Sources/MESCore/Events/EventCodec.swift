@@ -46,7 +46,12 @@ public enum EventCodec {
     }
 
     /// The (type, version 1) pairs this build decodes.
-    public static let knownTypes: Set<String> = ["plant.loaded", "wo.released", "wo.held", "wo.hold_released", "wo.cancelled", "wo.priority", "step.started", "step.paused", "step.resumed", "step.completed", "step.undone", "measurement.recorded", "material.consumed", "part.held", "part.hold_released", "disposition.decided", "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used", "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared"]
+    public static let knownTypes: Set<String> = [
+        "plant.loaded", "wo.released", "wo.held", "wo.hold_released", "wo.cancelled", "wo.priority", "step.started", "step.paused", "step.resumed",
+        "step.completed", "step.undone", "measurement.recorded", "material.consumed", "part.held", "part.hold_released", "disposition.decided",
+        "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
+        "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
+    ]
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
     /// central node, which stores events without folding them, flags unknown ones by this).
@@ -108,8 +113,9 @@ public struct RecordedEvent: Equatable, Sendable {
         self.id = id; self.order = order; self.actor = actor; self.event = event
     }
     public init(envelope: EventEnvelope) {
-        self.init(id: envelope.id, order: envelope.orderKey, actor: envelope.actor,
-                  event: EventCodec.decode(type: envelope.type, version: envelope.typeVersion, payload: envelope.payload))
+        self.init(
+            id: envelope.id, order: envelope.orderKey, actor: envelope.actor,
+            event: EventCodec.decode(type: envelope.type, version: envelope.typeVersion, payload: envelope.payload))
     }
     /// With the payload already decoded (so a stored event is decoded once).
     public init(envelope: EventEnvelope, event: DomainEvent) {

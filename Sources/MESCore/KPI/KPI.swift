@@ -59,12 +59,13 @@ public enum KPI {
         let operating = max(0, plannedProduction - unplanned)
         let good = counts.reduce(0) { $0 + $1.good }, scrap = counts.reduce(0) { $0 + $1.scrap }
         let ideal = counts.reduce(0.0) { $0 + $1.standardMinutes * Double($1.good + $1.scrap) }
-        return OEEFigures(windowMinutes: window, plannedDownMinutes: planned, unplannedDownMinutes: unplanned,
-                          plannedProductionMinutes: plannedProduction, operatingMinutes: operating, idealMinutes: ideal,
-                          good: good, scrap: scrap,
-                          availability: plannedProduction > 0 ? operating / plannedProduction : nil,
-                          performance: operating > 0 ? ideal / operating : nil,
-                          quality: good + scrap > 0 ? Double(good) / Double(good + scrap) : nil)
+        return OEEFigures(
+            windowMinutes: window, plannedDownMinutes: planned, unplannedDownMinutes: unplanned,
+            plannedProductionMinutes: plannedProduction, operatingMinutes: operating, idealMinutes: ideal,
+            good: good, scrap: scrap,
+            availability: plannedProduction > 0 ? operating / plannedProduction : nil,
+            performance: operating > 0 ? ideal / operating : nil,
+            quality: good + scrap > 0 ? Double(good) / Double(good + scrap) : nil)
     }
 
     /// Clips spans to [from, to) and merges overlaps; an open span ends at `open`.

@@ -17,10 +17,12 @@ public struct Plant: Codable, Equatable, Sendable {
     public var parts: [PartDefinition]
     public var routings: [Routing]
 
-    public init(id: String, name: String, timezone: String, shifts: [Shift] = [], reasons: Reasons = Reasons(),
-                people: [Person] = [], workCenters: [WorkCenter] = [], equipment: [Equipment] = [],
-                stations: [Station] = [], materials: [Material] = [], parts: [PartDefinition] = [],
-                routings: [Routing] = []) {
+    public init(
+        id: String, name: String, timezone: String, shifts: [Shift] = [], reasons: Reasons = Reasons(),
+        people: [Person] = [], workCenters: [WorkCenter] = [], equipment: [Equipment] = [],
+        stations: [Station] = [], materials: [Material] = [], parts: [PartDefinition] = [],
+        routings: [Routing] = []
+    ) {
         self.id = id; self.name = name; self.timezone = timezone; self.shifts = shifts
         self.reasons = reasons; self.people = people; self.workCenters = workCenters
         self.equipment = equipment; self.stations = stations; self.materials = materials
@@ -39,12 +41,12 @@ public enum Weekday: String, Codable, CaseIterable, Sendable, Comparable {
 
 /// "HH:MM" local time of the plant.
 public struct ClockTime: Codable, Equatable, Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var minutes: Int   // minutes after midnight, 0..<1440
+    public var minutes: Int  // minutes after midnight, 0..<1440
     public init(minutes: Int) { self.minutes = minutes }
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-              let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
+            let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m)
         else { return nil }
         minutes = h * 60 + m
     }
@@ -67,8 +69,9 @@ public struct LocalDate: Codable, Hashable, Sendable, Comparable, CustomStringCo
     public init?(_ text: String) {
         let p = text.split(separator: "-", omittingEmptySubsequences: false)
         guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m),
-              d >= 1, d <= LocalDate.daysIn(year: y, month: m) else { return nil }
+            let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m),
+            d >= 1, d <= LocalDate.daysIn(year: y, month: m)
+        else { return nil }
         year = y; month = m; day = d
     }
     public static func daysIn(year: Int, month: Int) -> Int {
@@ -208,7 +211,7 @@ public struct Routing: Codable, Equatable, Sendable {
 
 public enum FirstPieceScope: String, Codable, Sendable {
     case none, perWorkOrder = "per_work_order", perShift = "per_shift",
-         perEquipment = "per_equipment", perOperator = "per_operator"
+        perEquipment = "per_equipment", perOperator = "per_operator"
 }
 
 public enum OnFail: Codable, Equatable, Sendable {
@@ -246,11 +249,13 @@ public struct Step: Codable, Equatable, Sendable {
     public var signoff: Bool
     public var onFail: OnFail
     public var next: [NextEdge]
-    public init(id: String, name: String, workCenter: String, skill: String? = nil, role: Role = .operator_,
-                setupMin: Double = 0, runMin: Double = 0, instructions: String = "",
-                materials: [MaterialRequirement] = [], measurements: [Characteristic] = [],
-                firstPiece: FirstPieceScope = .none, signoff: Bool = false, onFail: OnFail = .hold,
-                next: [NextEdge] = []) {
+    public init(
+        id: String, name: String, workCenter: String, skill: String? = nil, role: Role = .operator_,
+        setupMin: Double = 0, runMin: Double = 0, instructions: String = "",
+        materials: [MaterialRequirement] = [], measurements: [Characteristic] = [],
+        firstPiece: FirstPieceScope = .none, signoff: Bool = false, onFail: OnFail = .hold,
+        next: [NextEdge] = []
+    ) {
         self.id = id; self.name = name; self.workCenter = workCenter; self.skill = skill; self.role = role
         self.setupMin = setupMin; self.runMin = runMin; self.instructions = instructions
         self.materials = materials; self.measurements = measurements; self.firstPiece = firstPiece
@@ -297,9 +302,11 @@ public struct Characteristic: Codable, Equatable, Sendable {
     public var upper: Double?
     public var balloon: String?
     public var sample: SamplePlan
-    public init(id: String, name: String, kind: CharacteristicKind = .variable, unit: String? = nil,
-                nominal: Double? = nil, lower: Double? = nil, upper: Double? = nil, balloon: String? = nil,
-                sample: SamplePlan = .every) {
+    public init(
+        id: String, name: String, kind: CharacteristicKind = .variable, unit: String? = nil,
+        nominal: Double? = nil, lower: Double? = nil, upper: Double? = nil, balloon: String? = nil,
+        sample: SamplePlan = .every
+    ) {
         self.id = id; self.name = name; self.kind = kind; self.unit = unit; self.nominal = nominal
         self.lower = lower; self.upper = upper; self.balloon = balloon; self.sample = sample
     }

@@ -90,8 +90,10 @@ public struct PlantCalendar: Sendable {
         calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
     }
     public func instant(_ date: LocalDate, _ time: ClockTime) -> Date {
-        calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day,
-                                           hour: time.minutes / 60, minute: time.minutes % 60))!
+        calendar.date(
+            from: DateComponents(
+                year: date.year, month: date.month, day: date.day,
+                hour: time.minutes / 60, minute: time.minutes % 60))!
     }
 
     /// The shift running at `instant`, or nil outside every shift.

@@ -52,8 +52,10 @@ public struct WorkOrderSpec: Codable, Equatable, Sendable {
     public var customer: String
     public var tracking: Tracking
     public var note: String
-    public init(number: String, part: String, quantity: Int, due: DueDate, priority: Priority = .normal,
-                customer: String = "", tracking: Tracking = .serial, note: String = "") {
+    public init(
+        number: String, part: String, quantity: Int, due: DueDate, priority: Priority = .normal,
+        customer: String = "", tracking: Tracking = .serial, note: String = ""
+    ) {
         self.number = number; self.part = part; self.quantity = quantity; self.due = due
         self.priority = priority; self.customer = customer; self.tracking = tracking; self.note = note
     }
@@ -65,7 +67,9 @@ public struct WorkOrderSpec: Codable, Equatable, Sendable {
         case .batch: return [number]
         case .serial:
             let width = max(3, String(quantity).count)
-            return (1...max(quantity, 1)).prefix(quantity).map { number + "-" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0) }
+            return (1...max(quantity, 1)).prefix(quantity).map {
+                number + "-" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
+            }
         }
     }
 }

@@ -19,8 +19,10 @@ public enum PlantDecoder {
 /// Every key the plant-file decoder accepts, by the mapping it belongs to (the reference in
 /// `docs/plant-file.md` is checked against this table).
 public enum PlantFileKeys {
-    public static let top = ["plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
-                             "materials", "parts", "routings"]
+    public static let top = [
+        "plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
+        "materials", "parts", "routings",
+    ]
     public static let plant = ["id", "name", "timezone"]
     public static let shift = ["id", "start", "end", "days"]
     public static let reasons = ["downtime", "scrap", "hold"]
@@ -33,8 +35,10 @@ public enum PlantFileKeys {
     public static let material = ["id", "name", "unit", "gtin"]
     public static let part = ["id", "name", "revision", "gtin", "routing"]
     public static let routing = ["id", "version", "status", "effective", "steps"]
-    public static let step = ["id", "name", "work_center", "skill", "role", "setup_min", "run_min", "instructions",
-                              "materials", "measurements", "first_piece", "signoff", "on_fail", "next"]
+    public static let step = [
+        "id", "name", "work_center", "skill", "role", "setup_min", "run_min", "instructions",
+        "materials", "measurements", "first_piece", "signoff", "on_fail", "next",
+    ]
     public static let materialUse = ["material", "qty"]
     public static let characteristic = ["id", "name", "kind", "unit", "nominal", "lower", "upper", "balloon", "sample"]
     public static let edge = ["to", "when"]
@@ -131,8 +135,9 @@ private struct PlantDecoding {
 
     mutating func fields(_ node: SourceNode, _ path: String, _ allowed: [String], what: String) -> Fields? {
         guard case .mapping(let entries) = node.value else {
-            report(node, path.isEmpty ? "(file)" : path,
-                   "expected \(what) (a mapping with keys \(Self.quoted(allowed))), found \(Self.describe(node))")
+            report(
+                node, path.isEmpty ? "(file)" : path,
+                "expected \(what) (a mapping with keys \(Self.quoted(allowed))), found \(Self.describe(node))")
             return nil
         }
         var f = Fields(node: node, path: path)
@@ -145,8 +150,9 @@ private struct PlantDecoding {
                 message += " (keys of \(what): \(Self.quoted(allowed)))"
                 report(line: e.keyLine, column: e.keyColumn, field: field, message)
             } else if let first = f.entries[e.key] {
-                report(line: e.keyLine, column: e.keyColumn, field: field,
-                       "duplicate key \"\(e.key)\" (first on line \(first.keyLine))")
+                report(
+                    line: e.keyLine, column: e.keyColumn, field: field,
+                    "duplicate key \"\(e.key)\" (first on line \(first.keyLine))")
             } else {
                 f.entries[e.key] = e
             }
@@ -255,14 +261,18 @@ private struct PlantDecoding {
 
     /// One of `cases`, by raw value (case-insensitive). Absent: `defaultValue`, or a missing-key
     /// problem when there is no default.
-    mutating func choice<T: RawRepresentable>(_ f: Fields, _ key: String, _ cases: [T], default defaultValue: T?,
-                                              what: String) -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable>(
+        _ f: Fields, _ key: String, _ cases: [T], default defaultValue: T?,
+        what: String
+    ) -> T? where T.RawValue == String {
         guard let (text, node) = scalar(f, key, required: defaultValue == nil) else { return defaultValue }
         return choice(text, node: node, field: f.path(key), cases, what: what)
     }
 
-    mutating func choice<T: RawRepresentable>(_ text: String, node: SourceNode, field: String, _ cases: [T],
-                                              what: String) -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable>(
+        _ text: String, node: SourceNode, field: String, _ cases: [T],
+        what: String
+    ) -> T? where T.RawValue == String {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let c = cases.first(where: { $0.rawValue == t }) { return c }
         let names = cases.map(\.rawValue)
@@ -326,8 +336,9 @@ private struct PlantDecoding {
             var timezone: String?
             if let (tz, tzNode) = scalar(f, "timezone", required: true) {
                 if TimeZone(identifier: tz) == nil {
-                    report(tzNode, f.path("timezone"),
-                           "unknown time zone \"\(tz)\" (expected an IANA name such as America/Chicago)")
+                    report(
+                        tzNode, f.path("timezone"),
+                        "unknown time zone \"\(tz)\" (expected an IANA name such as America/Chicago)")
                 } else {
                     timezone = tz
                 }
@@ -346,9 +357,10 @@ private struct PlantDecoding {
         let parts = decodeParts(top, routings: routingIDs)
 
         guard let header else { return nil }
-        return Plant(id: header.id, name: header.name, timezone: header.timezone, shifts: shifts, reasons: reasons,
-                     people: people, workCenters: workCenters, equipment: equipment, stations: stations,
-                     materials: materials, parts: parts, routings: routings)
+        return Plant(
+            id: header.id, name: header.name, timezone: header.timezone, shifts: shifts, reasons: reasons,
+            people: people, workCenters: workCenters, equipment: equipment, stations: stations,
+            materials: materials, parts: parts, routings: routings)
     }
 
     mutating func decodeShifts(_ top: Fields) -> [Shift] {
@@ -537,7 +549,7 @@ private struct PlantDecoding {
     mutating func decodeRoutings(_ top: Fields, workCenters: [String: Int], materials: [String: Int]) -> ([Routing], [String: Int]) {
         var out: [Routing] = []
         var ids: [String: Int] = [:]
-        var versions: [String: Int] = [:]   // "id\u{0}version" -> line
+        var versions: [String: Int] = [:]  // "id\u{0}version" -> line
         for (i, node) in list(top, "routings").enumerated() {
             let path = "routings[\(i)]"
             guard let f = fields(node, path, Keys.routing, what: "a routing") else { continue }
@@ -551,8 +563,9 @@ private struct PlantDecoding {
             if let id, let version {
                 let key = "\(id.text)\u{0}\(version.value)"
                 if let line = versions[key] {
-                    report(version.node, f.path("version"),
-                           "duplicate routing \"\(id.text)\" version \(version.value) (first on line \(line))")
+                    report(
+                        version.node, f.path("version"),
+                        "duplicate routing \"\(id.text)\" version \(version.value) (first on line \(line))")
                 } else {
                     versions[key] = version.node.line
                 }
@@ -570,8 +583,9 @@ private struct PlantDecoding {
                     report(stepsNode, f.path("steps"), "a routing needs at least one step")
                 }
                 for (j, stepNode) in items.enumerated() {
-                    let step = decodeStep(stepNode, "\(f.path("steps"))[\(j)]", workCenters: workCenters,
-                                          materials: materials, stepIDs: &stepIDs, stepRefs: &stepRefs)
+                    let step = decodeStep(
+                        stepNode, "\(f.path("steps"))[\(j)]", workCenters: workCenters,
+                        materials: materials, stepIDs: &stepIDs, stepRefs: &stepRefs)
                     if let step { steps.append(step) } else { stepsOK = false }
                 }
             } else {
@@ -587,8 +601,10 @@ private struct PlantDecoding {
         return (out, ids)
     }
 
-    mutating func decodeStep(_ node: SourceNode, _ path: String, workCenters: [String: Int], materials: [String: Int],
-                             stepIDs: inout [String: Int], stepRefs: inout [PendingRef]) -> Step? {
+    mutating func decodeStep(
+        _ node: SourceNode, _ path: String, workCenters: [String: Int], materials: [String: Int],
+        stepIDs: inout [String: Int], stepRefs: inout [PendingRef]
+    ) -> Step? {
         guard let f = fields(node, path, Keys.step, what: "a step") else { return nil }
         let id = identifier(f, "id")
         if let id { unique(id.text, id.node, f.path("id"), &stepIDs, what: "step id") }
@@ -642,9 +658,10 @@ private struct PlantDecoding {
         }
 
         guard let id, let name, let wc, let role, let firstPiece, let onFail else { return nil }
-        return Step(id: id.text, name: name, workCenter: wc.text, skill: skill, role: role, setupMin: setup,
-                    runMin: run, instructions: instructions, materials: uses, measurements: characteristics,
-                    firstPiece: firstPiece, signoff: signoff, onFail: onFail, next: next)
+        return Step(
+            id: id.text, name: name, workCenter: wc.text, skill: skill, role: role, setupMin: setup,
+            runMin: run, instructions: instructions, materials: uses, measurements: characteristics,
+            firstPiece: firstPiece, signoff: signoff, onFail: onFail, next: next)
     }
 
     mutating func decodeOnFail(_ f: Fields, stepRefs: inout [PendingRef]) -> OnFail? {
@@ -681,8 +698,9 @@ private struct PlantDecoding {
         if let (text, sampleNode) = scalar(f, "sample", required: false) {
             sample = SamplePlan(text)
             if sample == nil {
-                report(sampleNode, f.path("sample"),
-                       "unknown sample plan \"\(text)\" (expected every, \"first N\", \"every N\" or \"N%\")")
+                report(
+                    sampleNode, f.path("sample"),
+                    "unknown sample plan \"\(text)\" (expected every, \"first N\", \"every N\" or \"N%\")")
             }
         }
         var limitsOK = true
@@ -693,8 +711,9 @@ private struct PlantDecoding {
                 limitsOK = false
             }
             if let lower, let upper, lower.value > upper.value {
-                report(lower.node, f.path("lower"),
-                       "lower limit \(Self.describe(lower.node)) is greater than upper limit \(Self.describe(upper.node))")
+                report(
+                    lower.node, f.path("lower"),
+                    "lower limit \(Self.describe(lower.node)) is greater than upper limit \(Self.describe(upper.node))")
                 limitsOK = false
             }
             if let nominal, (lower.map { nominal.value < $0.value } ?? false) || (upper.map { nominal.value > $0.value } ?? false) {
@@ -711,11 +730,13 @@ private struct PlantDecoding {
         case nil:
             break
         }
-        let numbersOK = (f.value("nominal") == nil || nominal != nil) && (f.value("lower") == nil || lower != nil)
+        let numbersOK =
+            (f.value("nominal") == nil || nominal != nil) && (f.value("lower") == nil || lower != nil)
             && (f.value("upper") == nil || upper != nil)
         guard let id, let name, let kind, let sample, limitsOK, numbersOK else { return nil }
-        return Characteristic(id: id.text, name: name, kind: kind, unit: unit, nominal: nominal?.value,
-                              lower: lower?.value, upper: upper?.value, balloon: balloon, sample: sample)
+        return Characteristic(
+            id: id.text, name: name, kind: kind, unit: unit, nominal: nominal?.value,
+            lower: lower?.value, upper: upper?.value, balloon: balloon, sample: sample)
     }
 }
 

@@ -10,8 +10,10 @@ public enum WorkOrderCSV {
     /// The largest quantity one work order may carry.
     public static let maxQuantity = 100_000
 
-    public static func parse(_ text: String, file: String, plant: Plant,
-                             existing: [String: WorkOrderSpec] = [:]) -> Result<[WorkOrderSpec], FileProblems> {
+    public static func parse(
+        _ text: String, file: String, plant: Plant,
+        existing: [String: WorkOrderSpec] = [:]
+    ) -> Result<[WorkOrderSpec], FileProblems> {
         var problems: [FileProblem] = []
         func report(_ line: Int, _ column: Int?, _ field: String, _ message: String) {
             problems.append(FileProblem(file: file, line: line, column: column, field: field, message: message))
@@ -24,12 +26,13 @@ public enum WorkOrderCSV {
         }
 
         // Header.
-        var index: [String: Int] = [:]   // column name -> 0-based position
+        var index: [String: Int] = [:]  // column name -> 0-based position
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for issue in header.issues { report(header.line, issue.column, "header", issue.message) }
         if !names.contains(where: columns.contains) {
-            report(header.line, nil, "header",
-                   "the first row must be the header: \(columns.joined(separator: ",")) (found \"\(header.fields.joined(separator: ","))\")")
+            report(
+                header.line, nil, "header",
+                "the first row must be the header: \(columns.joined(separator: ",")) (found \"\(header.fields.joined(separator: ","))\")")
             return .failure(FileProblems(problems))
         }
         for (i, name) in names.enumerated() {
@@ -51,7 +54,7 @@ public enum WorkOrderCSV {
         // Rows.
         let parts = Set(plant.parts.map(\.id))
         let partIDs = plant.parts.map(\.id)
-        var seen: [String: Int] = [:]   // number -> line
+        var seen: [String: Int] = [:]  // number -> line
         var specs: [WorkOrderSpec] = []
         for record in records.dropFirst() {
             let line = record.line
@@ -60,8 +63,10 @@ public enum WorkOrderCSV {
             }
             for issue in record.issues { report(line, issue.column, fieldName(issue.column), issue.message) }
             guard record.fields.count == header.fields.count else {
-                report(line, nil, "row", "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), "
-                       + "the header has \(header.fields.count)")
+                report(
+                    line, nil, "row",
+                    "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), "
+                        + "the header has \(header.fields.count)")
                 continue
             }
             func value(_ name: String) -> String {
@@ -99,16 +104,19 @@ public enum WorkOrderCSV {
             let quantityText = value("quantity")
             let quantity = Int(quantityText)
             if let quantity, quantity > maxQuantity {
-                report(line, column("quantity"), "quantity",
-                       "quantity \(quantity) is more than \(maxQuantity): split the order (each piece of a serial order is a traveler)")
+                report(
+                    line, column("quantity"), "quantity",
+                    "quantity \(quantity) is more than \(maxQuantity): split the order (each piece of a serial order is a traveler)")
                 ok = false
             } else if let quantity, quantity > 0 {
                 // fine
             } else {
                 if index["quantity"] != nil {
-                    report(line, column("quantity"), "quantity",
-                           quantityText.isEmpty ? "missing quantity"
-                               : "quantity must be a whole number greater than 0, found \"\(quantityText)\"")
+                    report(
+                        line, column("quantity"), "quantity",
+                        quantityText.isEmpty
+                            ? "missing quantity"
+                            : "quantity must be a whole number greater than 0, found \"\(quantityText)\"")
                 }
                 ok = false
             }
@@ -117,9 +125,11 @@ public enum WorkOrderCSV {
             let due = DueDate(dueText)
             if due == nil {
                 if index["due"] != nil {
-                    report(line, column("due"), "due",
-                           dueText.isEmpty ? "missing due date"
-                               : "bad due date \"\(dueText)\" (expected YYYY-MM-DD or an ISO-8601 date-time such as 2026-11-27T14:00:00-06:00)")
+                    report(
+                        line, column("due"), "due",
+                        dueText.isEmpty
+                            ? "missing due date"
+                            : "bad due date \"\(dueText)\" (expected YYYY-MM-DD or an ISO-8601 date-time such as 2026-11-27T14:00:00-06:00)")
                 }
                 ok = false
             }
@@ -130,8 +140,9 @@ public enum WorkOrderCSV {
                 if let p = Priority(rawValue: priorityText.lowercased()) {
                     priority = p
                 } else {
-                    report(line, column("priority"), "priority",
-                           "unknown priority \"\(priorityText)\" (expected urgent, high, normal or low)")
+                    report(
+                        line, column("priority"), "priority",
+                        "unknown priority \"\(priorityText)\" (expected urgent, high, normal or low)")
                     ok = false
                 }
             }
@@ -142,18 +153,21 @@ public enum WorkOrderCSV {
                 if let t = Tracking(rawValue: trackingText.lowercased()) {
                     tracking = t
                 } else {
-                    report(line, column("tracking"), "tracking",
-                           "unknown tracking \"\(trackingText)\" (expected serial or batch)")
+                    report(
+                        line, column("tracking"), "tracking",
+                        "unknown tracking \"\(trackingText)\" (expected serial or batch)")
                     ok = false
                 }
             }
 
             guard ok, let quantity, let due else { continue }
-            let spec = WorkOrderSpec(number: number, part: part, quantity: quantity, due: due, priority: priority,
-                                     customer: value("customer"), tracking: tracking, note: value("note"))
+            let spec = WorkOrderSpec(
+                number: number, part: part, quantity: quantity, due: due, priority: priority,
+                customer: value("customer"), tracking: tracking, note: value("note"))
             if let old = existing[number], old != spec {
-                report(line, column("number"), "number",
-                       "work order \"\(number)\" already exists with different content (\(differences(old, spec)))")
+                report(
+                    line, column("number"), "number",
+                    "work order \"\(number)\" already exists with different content (\(differences(old, spec)))")
                 continue
             }
             specs.append(spec)
@@ -202,11 +216,11 @@ struct WorkOrderCSVRecords {
         var line = 1
         var record = Record(line: 1, fields: [])
         var field = String.UnicodeScalarView()
-        var quoted = false        // the current field started with a quote
+        var quoted = false  // the current field started with a quote
         var inQuotes = false
-        var afterQuote = false    // the closing quote of the current field was seen
-        var anyQuoted = false     // some field of the record was quoted (so it is not blank)
-        var complained = false    // one "text after closing quote" issue per field is enough
+        var afterQuote = false  // the closing quote of the current field was seen
+        var anyQuoted = false  // some field of the record was quoted (so it is not blank)
+        var complained = false  // one "text after closing quote" issue per field is enough
 
         func endField() {
             record.fields.append(String(field))
@@ -215,7 +229,8 @@ struct WorkOrderCSVRecords {
         }
         func endRecord() {
             endField()
-            let blank = !anyQuoted && record.fields.count == 1
+            let blank =
+                !anyQuoted && record.fields.count == 1
                 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty
             if !blank { records.append(record) }
             anyQuoted = false
@@ -256,16 +271,20 @@ struct WorkOrderCSVRecords {
                 quoted = true; inQuotes = true; anyQuoted = true
             default:
                 if afterQuote, !complained, c != " ", c != "\t" {
-                    record.issues.append(Issue(column: record.fields.count + 1,
-                                               message: "unexpected text after a closing quote (quote the whole field and double the quotes inside)"))
+                    record.issues.append(
+                        Issue(
+                            column: record.fields.count + 1,
+                            message: "unexpected text after a closing quote (quote the whole field and double the quotes inside)"))
                     complained = true
                 }
                 if !afterQuote { field.append(c) } else if c != " ", c != "\t" { field.append(c) }
             }
         }
         if inQuotes {
-            record.issues.append(Issue(column: record.fields.count + 1,
-                                       message: "a quoted field is not closed before the end of the file"))
+            record.issues.append(
+                Issue(
+                    column: record.fields.count + 1,
+                    message: "a quoted field is not closed before the end of the file"))
         }
         // The last record, unless the text ended with a line break.
         if !record.fields.isEmpty || !field.isEmpty || quoted || !record.issues.isEmpty {

@@ -2,8 +2,10 @@ import Foundation
 
 // Work orders: hold, release, cancel, priority. One family of `Decider.events`.
 extension Decider {
-    static func orderCommands(_ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
-                              _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func orderCommands(
+        _ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
+        _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
         switch command {
         case .holdWorkOrder(let number, let reason, let note):
             try requireRole(.supervisor, person, "hold a work order")

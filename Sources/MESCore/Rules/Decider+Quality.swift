@@ -2,15 +2,23 @@ import Foundation
 
 // Quality: holds, scrap, first pieces, dispositions, undo. One family of `Decider.events`.
 extension Decider {
-    static func qualityCommands(_ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
-                              _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func qualityCommands(
+        _ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
+        _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
         switch command {
         case .hold(let serial, let reason, let note):
             let part = try requirePart(serial, state)
-            guard plant.holdReasons[reason] != nil else { throw Refusal(.unknownReason, "no hold reason \(reason) (\(plant.plant.reasons.hold.map(\.code).joined(separator: ", ")))") }
+            guard plant.holdReasons[reason] != nil else {
+                throw Refusal(.unknownReason, "no hold reason \(reason) (\(plant.plant.reasons.hold.map(\.code).joined(separator: ", ")))")
+            }
             guard !part.status.isTerminal else { throw Refusal(.partTerminal, "\(serial) is \(part.status.rawValue)") }
-            return [.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: reason, note: note, step: part.step,
-                                       ncr: reason == "OOT" || reason == "FPI" ? "NCR-" + env.newID() : nil))]
+            return [
+                .partHeld(
+                    PartHeld(
+                        serial: serial, hold: env.newID(), reason: reason, note: note, step: part.step,
+                        ncr: reason == "OOT" || reason == "FPI" ? "NCR-" + env.newID() : nil))
+            ]
 
         case .releaseHold(let serial, let holds, let note):
             let part = try requirePart(serial, state)
@@ -48,9 +56,13 @@ extension Decider {
             return [.fpiWaived(FPIVerdictEvent(key: key, serial: serial, reason: reason))]
         case .fpiFail(let serial, let note):
             let (key, _) = try pendingFirstPiece(serial, person, state)
-            return [.fpiFailed(FPIVerdictEvent(key: key, serial: serial, reason: note)),
-                    .partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "FPI", note: note.isEmpty ? "first piece failed" : note,
-                                       step: key.step, ncr: "NCR-" + env.newID()))]
+            return [
+                .fpiFailed(FPIVerdictEvent(key: key, serial: serial, reason: note)),
+                .partHeld(
+                    PartHeld(
+                        serial: serial, hold: env.newID(), reason: "FPI", note: note.isEmpty ? "first piece failed" : note,
+                        step: key.step, ncr: "NCR-" + env.newID())),
+            ]
 
         case .disposition(let serial, let kind, let reworkStep, let reference, let scrapReason, let note):
             let part = try requirePart(serial, state)
@@ -73,8 +85,12 @@ extension Decider {
                 reasons.append(RefusalReason(.unknownReason, "a scrap disposition needs a scrap reason code"))
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
-            return [.dispositionDecided(DispositionDecided(serial: serial, holds: holds.map(\.id), kind: kind, reworkStep: reworkStep,
-                                                           reference: reference, scrapReason: scrapReason, note: note))]
+            return [
+                .dispositionDecided(
+                    DispositionDecided(
+                        serial: serial, holds: holds.map(\.id), kind: kind, reworkStep: reworkStep,
+                        reference: reference, scrapReason: scrapReason, note: note))
+            ]
                 + (kind == .scrap || kind == .returnToSupplier ? try firstPieceScrapped(part, state) : [])
 
         case .undo(let serial, let reason):
@@ -87,7 +103,11 @@ extension Decider {
             var approvedBy: String?
             if !own {
                 guard person.role >= .supervisor else {
-                    throw Refusal(.needsApproval, "undo of \(last.step) needs a supervisor: only the person who completed it may undo, within 15 minutes, if nothing happened since")
+                    throw Refusal(
+                        .needsApproval,
+                        "undo of \(last.step) needs a supervisor: only the person who completed it may undo, within 15 minutes, if nothing "
+                            + "happened since"
+                    )
                 }
                 approvedBy = person.badge
             }

@@ -2,8 +2,10 @@ import Foundation
 
 // The station: downtime, overrides, andon, notes. One family of `Decider.events`.
 extension Decider {
-    static func stationCommands(_ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
-                              _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func stationCommands(
+        _ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
+        _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
         switch command {
         case .downtimeStart(let reason):
             guard plant.downtimeReasons[reason] != nil else {

@@ -2,8 +2,10 @@ import Foundation
 
 // Work at the station: start, pause, resume, complete, record, consume. One family of `Decider.events`.
 extension Decider {
-    static func workCommands(_ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
-                              _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func workCommands(
+        _ command: Command, _ a: Actor, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader,
+        _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
         switch command {
         case .start(let serial):
             let part = try requirePart(serial, state)
@@ -12,20 +14,28 @@ extension Decider {
             }
             let d = try StartGate.evaluate(serial: serial, station: station, person: person, plant: plant, state: state, env: env)
             guard d.allowed, let step = d.step else { throw Refusal(d.blockers) }
-            var out: [DomainEvent] = [.stepStarted(StepStarted(serial: serial, step: step.id, station: station.id, equipment: d.equipment,
-                                                               fpiKey: d.fpiKey, overrides: d.overridesUsed))]
+            var out: [DomainEvent] = [
+                .stepStarted(
+                    StepStarted(
+                        serial: serial, step: step.id, station: station.id, equipment: d.equipment,
+                        fpiKey: d.fpiKey, overrides: d.overridesUsed))
+            ]
             if d.designatesFirstPiece, let key = d.fpiKey { out.append(.fpiDesignated(FPIDesignated(key: key, serial: serial))) }
             out += d.overridesUsed.map { .overrideUsed(OverrideUsed(id: $0, serial: serial)) }
             return out
 
         case .pause(let serial, let reason):
             let part = try requirePart(serial, state)
-            guard part.status == .running, let run = part.run else { throw Refusal(.notRunning, "\(serial) is not running (\(part.displayStatus.rawValue))") }
+            guard part.status == .running, let run = part.run else {
+                throw Refusal(.notRunning, "\(serial) is not running (\(part.displayStatus.rawValue))")
+            }
             return [.stepPaused(StepPaused(serial: serial, step: run.step, reason: reason))]
 
         case .resume(let serial):
             let part = try requirePart(serial, state)
-            guard part.status == .paused, let run = part.run else { throw Refusal(.notPaused, "\(serial) is not paused (\(part.displayStatus.rawValue))") }
+            guard part.status == .paused, let run = part.run else {
+                throw Refusal(.notPaused, "\(serial) is not paused (\(part.displayStatus.rawValue))")
+            }
             var reasons = try resumeBlockers(part, run, a, plant, state, env)
             if run.station != station.id {
                 // Its machine, first-piece key and setup belong to that station.
@@ -40,10 +50,13 @@ extension Decider {
         case .record(let serial, let charID, let text, let gauge):
             let (part, _, step) = try running(serial, plant, state)
             guard let c = step.measurements.first(where: { $0.id.caseInsensitiveCompare(charID) == .orderedSame }) else {
-                throw Refusal(.unknownCharacteristic, "\(step.id) has no characteristic \(charID) (it has \(step.measurements.map(\.id).joined(separator: ", ")))")
+                throw Refusal(
+                    .unknownCharacteristic,
+                    "\(step.id) has no characteristic \(charID) (it has \(step.measurements.map(\.id).joined(separator: ", ")))")
             }
             guard let value = Tolerance.parseValue(text, kind: c.kind) else {
-                throw Refusal(.badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
+                throw Refusal(
+                    .badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
             }
             if let g = gauge {
                 guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
@@ -52,19 +65,30 @@ extension Decider {
                 }
             }
             let verdict = Tolerance.verdict(c, value)
-            var out: [DomainEvent] = [.measurementRecorded(MeasurementRecorded(serial: serial, step: step.id, characteristic: c.id, value: value,
-                                                                               inTolerance: verdict.isGood, gauge: gauge, station: station.id))]
+            var out: [DomainEvent] = [
+                .measurementRecorded(
+                    MeasurementRecorded(
+                        serial: serial, step: step.id, characteristic: c.id, value: value,
+                        inTolerance: verdict.isGood, gauge: gauge, station: station.id))
+            ]
             if !verdict.isGood, case .hold = step.onFail, !part.holds.contains(where: { $0.reason == "OOT" && $0.step == step.id }) {
-                out.append(.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "OOT",
-                                              note: "\(c.id) = \(value) (\(Tolerance.limitsText(c))): \(verdict.word)", step: step.id,
-                                              ncr: "NCR-" + env.newID())))
+                out.append(
+                    .partHeld(
+                        PartHeld(
+                            serial: serial, hold: env.newID(), reason: "OOT",
+                            note: "\(c.id) = \(value) (\(Tolerance.limitsText(c))): \(verdict.word)", step: step.id,
+                            ncr: "NCR-" + env.newID())))
             }
             return out
 
         case .consume(let serial, let material, let lot, let expiry):
             let (part, _, step) = try running(serial, plant, state)
             guard let req = step.materials.first(where: { $0.material == material }) else {
-                throw Refusal(.wrongMaterial, "\(step.id) does not use \(material)\(step.materials.isEmpty ? "" : " (it uses \(step.materials.map(\.material).joined(separator: ", ")))")")
+                throw Refusal(
+                    .wrongMaterial,
+                    "\(step.id) does not use \(material)"
+                        + (step.materials.isEmpty ? "" : " (it uses \(step.materials.map(\.material).joined(separator: ", ")))")
+                )
             }
             if let expiry, expiry < plant.calendar.localDate(env.now) {
                 throw Refusal(.lotExpired, "lot \(lot) of \(material) expired on \(expiry)")
@@ -72,8 +96,12 @@ extension Decider {
             if let l = try state.lot(material: material, lot: lot), !l.holds.isEmpty {
                 throw Refusal(.lotOnHold, "lot \(lot) of \(material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))")
             }
-            return [.materialConsumed(MaterialConsumed(serial: serial, step: step.id, material: material, lot: lot,
-                                                       qty: req.qty * Double(part.quantity), expiry: expiry))]
+            return [
+                .materialConsumed(
+                    MaterialConsumed(
+                        serial: serial, step: step.id, material: material, lot: lot,
+                        qty: req.qty * Double(part.quantity), expiry: expiry))
+            ]
 
         default:
             throw Refusal(.unknownCommand, "\(command) is not a command of this family")

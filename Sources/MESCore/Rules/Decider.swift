@@ -66,15 +66,18 @@ public enum Decider {
     /// released with (not the plant's current routing, which may have changed since).
     public static func reworkTargets(of part: PartState, state: StateReader) throws -> [Step] {
         guard let wo = try state.workOrder(part.workOrder),
-              let routing = try state.routing(id: wo.routing, version: wo.routingVersion) else { return [] }
+            let routing = try state.routing(id: wo.routing, version: wo.routingVersion)
+        else { return [] }
         return routing.steps
     }
 
     public static let undoWindowMillis: Int64 = 15 * 60 * 1000
     public static let minWaiveReason = 10
 
-    public static func decide(_ command: Command, by actor: Actor, plant: PlantIndex, state: StateReader,
-                              env: DecisionEnv) throws -> Result<[DomainEvent], Refusal> {
+    public static func decide(
+        _ command: Command, by actor: Actor, plant: PlantIndex, state: StateReader,
+        env: DecisionEnv
+    ) throws -> Result<[DomainEvent], Refusal> {
         do {
             return .success(try events(command, actor, plant, state, env))
         } catch let r as Refusal {
@@ -104,8 +107,10 @@ public enum Decider {
     // MARK: - Completion
 
     /// The completion gate: measurements due by sampling, lots, sign-off, counts.
-    static func complete(_ serial: String, _ good: Int?, _ scrap: Int, _ scrapReason: String?, _ a: Actor,
-                         _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func complete(
+        _ serial: String, _ good: Int?, _ scrap: Int, _ scrapReason: String?, _ a: Actor,
+        _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
         let (part, run, step) = try running(serial, plant, state, allowPaused: true)
         var reasons: [RefusalReason] = []
         if part.isOnHold {
@@ -125,7 +130,8 @@ public enum Decider {
         }
         for use in run.lots.values.sorted(by: { $0.material < $1.material }) {
             if let l = try state.lot(material: use.material, lot: use.lot), !l.holds.isEmpty {
-                reasons.append(RefusalReason(.lotOnHold, "lot \(use.lot) of \(use.material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))"))
+                reasons.append(
+                    RefusalReason(.lotOnHold, "lot \(use.lot) of \(use.material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))"))
             }
         }
         var signoff: String?
@@ -145,7 +151,8 @@ public enum Decider {
             reasons.append(RefusalReason(.badCount, "every piece is accounted for: good \(goodCount) + scrap \(scrap) must equal \(qty)"))
         }
         if scrap > 0, plant.scrapReasons[scrapReason ?? ""] == nil {
-            reasons.append(RefusalReason(.unknownReason, "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
+            reasons.append(
+                RefusalReason(.unknownReason, "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
         }
         guard reasons.isEmpty else { throw Refusal(reasons) }
 
@@ -155,8 +162,12 @@ public enum Decider {
         let accepted = part.ncrs.contains { $0.step == step.id && ($0.disposition == .useAsIs || $0.disposition == .repair) }
         let failed = run.measurements.values.contains { !$0.inTolerance } && !accepted
         let next = routing.flatMap { Routing.next(after: step, in: $0, failed: failed) }
-        return [.stepCompleted(StepCompleted(serial: serial, step: step.id, station: a.station.id, good: goodCount, scrap: scrap,
-                                             scrapReason: scrap > 0 ? scrapReason : nil, signoffBy: signoff, next: next))]
+        return [
+            .stepCompleted(
+                StepCompleted(
+                    serial: serial, step: step.id, station: a.station.id, good: goodCount, scrap: scrap,
+                    scrapReason: scrap > 0 ? scrapReason : nil, signoffBy: signoff, next: next))
+        ]
     }
 
     // MARK: - Helpers
@@ -180,14 +191,17 @@ public enum Decider {
             throw Refusal(.notRunning, "\(serial) is not started (it is \(part.displayStatus.rawValue) at \(part.step))")
         }
         guard let wo = try state.workOrder(part.workOrder), let routing = try state.routing(id: wo.routing, version: wo.routingVersion),
-              let step = routing.step(run.step) else {
+            let step = routing.step(run.step)
+        else {
             throw Refusal(.unknownRouting, "the routing of \(serial) is not known here")
         }
         return (part, run, step)
     }
 
-    static func resumeBlockers(_ part: PartState, _ run: StepRun, _ a: Actor, _ plant: PlantIndex, _ state: StateReader,
-                               _ env: DecisionEnv) throws -> [RefusalReason] {
+    static func resumeBlockers(
+        _ part: PartState, _ run: StepRun, _ a: Actor, _ plant: PlantIndex, _ state: StateReader,
+        _ env: DecisionEnv
+    ) throws -> [RefusalReason] {
         var r: [RefusalReason] = []
         if part.isOnHold { r.append(RefusalReason(.partOnHold, "\(part.serial) is on hold (\(part.holds.map(\.reason).joined(separator: ", ")))")) }
         if let wo = try state.workOrder(part.workOrder) {
@@ -228,10 +242,13 @@ public enum Decider {
     /// The first-piece key on which `serial` is the pending first piece, checked for who may decide.
     static func pendingFirstPiece(_ serial: String, _ person: Person, _ state: StateReader) throws -> (FPIKey, PartState) {
         let part = try requirePart(serial, state)
-        guard let key = try pendingKeys(part, state).first else { throw Refusal(.notFirstPiece, "\(serial) is not a first piece waiting for inspection") }
+        guard let key = try pendingKeys(part, state).first else {
+            throw Refusal(.notFirstPiece, "\(serial) is not a first piece waiting for inspection")
+        }
         var reasons: [RefusalReason] = []
         if person.role < .inspector {
-            reasons.append(RefusalReason(.insufficientRole, "first-piece decisions need an inspector or higher; \(person.name) is a(n) \(person.role.label)"))
+            reasons.append(
+                RefusalReason(.insufficientRole, "first-piece decisions need an inspector or higher; \(person.name) is a(n) \(person.role.label)"))
         }
         if part.labour.contains(where: { $0.person == person.badge }) {
             reasons.append(RefusalReason(.workedOnPiece, "\(person.name) worked on \(serial) and may not decide its first-piece inspection"))
@@ -248,7 +265,8 @@ extension Routing {
     public static func next(after step: Step, in routing: Routing, failed: Bool) -> String? {
         if failed, case .rework(let to) = step.onFail, step.next.first(where: { $0.when == .fail }) == nil { return to }
         if !step.next.isEmpty {
-            let edge = step.next.first { failed ? $0.when == .fail : $0.when == .pass }
+            let edge =
+                step.next.first { failed ? $0.when == .fail : $0.when == .pass }
                 ?? step.next.first { $0.when == .always }
             if let edge { return edge.to }
         }

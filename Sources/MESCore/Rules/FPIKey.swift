@@ -9,8 +9,10 @@ public struct FPIKey: Codable, Hashable, Sendable, CustomStringConvertible {
 
     /// nil when the step needs no first piece, or when the scope's dimension is unknown
     /// (per_shift outside any shift still gets a key: the "no shift" of that date).
-    public static func make(scope: FirstPieceScope, workOrder: String, step: String, shift: ShiftInstance?,
-                            localDate: LocalDate, equipment: String?, person: String) -> FPIKey? {
+    public static func make(
+        scope: FirstPieceScope, workOrder: String, step: String, shift: ShiftInstance?,
+        localDate: LocalDate, equipment: String?, person: String
+    ) -> FPIKey? {
         let base = "\(workOrder)|\(step)"
         switch scope {
         case .none: return nil
@@ -36,10 +38,13 @@ extension FPIKey {
     /// The key a start of `step` of `workOrder` at `station` by `person` at `instant` falls under
     /// (the shift, day and machine of that start); nil when the step has no first-piece rule.
     /// The start gate and the station's FPI banner both ask this, so they can never disagree.
-    public static func forStart(step: Step, workOrder: String, station: Station, person: String, plant: PlantIndex,
-                                at instant: Date) -> FPIKey? {
-        make(scope: step.firstPiece, workOrder: workOrder, step: step.id,
-             shift: plant.calendar.shift(at: instant, shifts: plant.plant.shifts), localDate: plant.calendar.localDate(instant),
-             equipment: plant.machine(of: station)?.id, person: person)
+    public static func forStart(
+        step: Step, workOrder: String, station: Station, person: String, plant: PlantIndex,
+        at instant: Date
+    ) -> FPIKey? {
+        make(
+            scope: step.firstPiece, workOrder: workOrder, step: step.id,
+            shift: plant.calendar.shift(at: instant, shifts: plant.plant.shifts), localDate: plant.calendar.localDate(instant),
+            equipment: plant.machine(of: station)?.id, person: person)
     }
 }

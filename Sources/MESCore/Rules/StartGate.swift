@@ -16,12 +16,15 @@ public struct StartDecision: Equatable, Sendable {
 
 /// The start gate (rules.md, Starting a step), in its order, listing every reason that applies.
 public enum StartGate {
-    public static func evaluate(serial: String, station: Station, person: Person, plant: PlantIndex,
-                                state: StateReader, env: DecisionEnv) throws -> StartDecision {
+    public static func evaluate(
+        serial: String, station: Station, person: Person, plant: PlantIndex,
+        state: StateReader, env: DecisionEnv
+    ) throws -> StartDecision {
         var blockers: [RefusalReason] = []
         guard let part = try state.part(serial) else {
-            return StartDecision(step: nil, blockers: [RefusalReason(.unknownPart, "no part \(serial)")], overridesUsed: [],
-                                 fpiKey: nil, designatesFirstPiece: false, equipment: nil)
+            return StartDecision(
+                step: nil, blockers: [RefusalReason(.unknownPart, "no part \(serial)")], overridesUsed: [],
+                fpiKey: nil, designatesFirstPiece: false, equipment: nil)
         }
         let wo = try state.workOrder(part.workOrder)
         let routing = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
@@ -34,9 +37,13 @@ public enum StartGate {
                 step = current
             } else if let here = routing.steps.first(where: { $0.workCenter == station.workCenter }) {
                 step = here
-                blockers.append(RefusalReason(.notAtStep, "\(serial) is at \(part.step)\(routing.step(part.step).map { " (\($0.name))" } ?? ""), not at \(here.id) (\(here.name))"))
+                blockers.append(
+                    RefusalReason(
+                        .notAtStep,
+                        "\(serial) is at \(part.step)\(routing.step(part.step).map { " (\($0.name))" } ?? ""), not at \(here.id) (\(here.name))"))
             } else {
-                blockers.append(RefusalReason(.wrongWorkCenter, "no step of \(part.part) runs at \(station.workCenter) (\(serial) is at \(part.step))"))
+                blockers.append(
+                    RefusalReason(.wrongWorkCenter, "no step of \(part.part) runs at \(station.workCenter) (\(serial) is at \(part.step))"))
             }
         } else {
             blockers.append(RefusalReason(.unknownRouting, "the routing of work order \(part.workOrder) is not known here"))
@@ -55,7 +62,8 @@ public enum StartGate {
         if let wo {
             if wo.cancelled { blockers.append(RefusalReason(.workOrderCancelled, "work order \(wo.spec.number) is cancelled")) }
             if wo.isOnHold {
-                blockers.append(RefusalReason(.workOrderOnHold, "work order \(wo.spec.number) is on hold (\(wo.holds.map(\.reason).joined(separator: ", ")))"))
+                blockers.append(
+                    RefusalReason(.workOrderOnHold, "work order \(wo.spec.number) is on hold (\(wo.holds.map(\.reason).joined(separator: ", ")))"))
             }
         }
 
@@ -75,7 +83,8 @@ public enum StartGate {
                 blockers.append(RefusalReason(.missingSkill, "\(person.name) does not have the skill \(skill)"))
             }
             if person.role < step.role {
-                blockers.append(RefusalReason(.insufficientRole, "\(step.id) needs a(n) \(step.role.label); \(person.name) is a(n) \(person.role.label)"))
+                blockers.append(
+                    RefusalReason(.insufficientRole, "\(step.id) needs a(n) \(step.role.label); \(person.name) is a(n) \(person.role.label)"))
             }
         }
 
@@ -83,12 +92,14 @@ public enum StartGate {
         var fpiKey: FPIKey?
         var designates = false
         if let step, let wo {
-            fpiKey = FPIKey.forStart(step: step, workOrder: wo.spec.number, station: station, person: person.badge,
-                                     plant: plant, at: env.now)
+            fpiKey = FPIKey.forStart(
+                step: step, workOrder: wo.spec.number, station: station, person: person.badge,
+                plant: plant, at: env.now)
             if let key = fpiKey {
                 let f = try state.fpi(key) ?? FPIState(key: key)
                 if f.blocks(serial) {
-                    blockers.append(RefusalReason(.waitingFirstPiece, "waiting for first piece \(f.firstPiece ?? "?") (\(key.rawValue)) to be inspected"))
+                    blockers.append(
+                        RefusalReason(.waitingFirstPiece, "waiting for first piece \(f.firstPiece ?? "?") (\(key.rawValue)) to be inspected"))
                 } else if f.needsDesignation {
                     designates = true
                 }
@@ -100,8 +111,10 @@ public enum StartGate {
         if let step {
             blockers = blockers.filter { b in
                 guard let kind = b.blocker, kind.overridable else { return true }
-                if let o = part.overrides.first(where: { $0.status == .approved && $0.step == step.id && $0.blocker == kind
-                    && !used.contains($0.id) && ($0.expiresAt ?? 0) >= env.millis }) {
+                if let o = part.overrides.first(where: {
+                    $0.status == .approved && $0.step == step.id && $0.blocker == kind
+                        && !used.contains($0.id) && ($0.expiresAt ?? 0) >= env.millis
+                }) {
                     used.append(o.id)
                     return false
                 }
@@ -110,8 +123,9 @@ public enum StartGate {
             // A first piece that is lifted by an override is not designated by it.
             if used.contains(where: { id in part.overrides.first { $0.id == id }?.blocker == .waitingFirstPiece }) { designates = false }
         }
-        return StartDecision(step: step, blockers: blockers, overridesUsed: used, fpiKey: fpiKey,
-                             designatesFirstPiece: designates && blockers.isEmpty, equipment: machine?.id)
+        return StartDecision(
+            step: step, blockers: blockers, overridesUsed: used, fpiKey: fpiKey,
+            designatesFirstPiece: designates && blockers.isEmpty, equipment: machine?.id)
     }
 }
 
@@ -128,7 +142,9 @@ extension StartGate {
     }
 
     public static func servesStep(_ part: PartState, station: Station, state: StateReader) throws -> Bool {
-        guard let wo = try state.workOrder(part.workOrder), let r = try state.routing(id: wo.routing, version: wo.routingVersion) else { return false }
+        guard let wo = try state.workOrder(part.workOrder), let r = try state.routing(id: wo.routing, version: wo.routingVersion) else {
+            return false
+        }
         return r.step(part.step)?.workCenter == station.workCenter
     }
 }

@@ -28,8 +28,12 @@ public struct WorkOrderState: Codable, Equatable, Sendable {
     /// A work order from its events in canonical order: the first release founds it, every other
     /// event (a second release included) is folded on it. nil until a release is among them.
     public static func fold(_ events: [RecordedEvent]) -> WorkOrderState? {
-        guard let i = events.firstIndex(where: { if case .workOrderReleased = $0.event { return true }; return false }),
-              case .workOrderReleased(let rel) = events[i].event else { return nil }
+        guard
+            let i = events.firstIndex(where: {
+                if case .workOrderReleased = $0.event { return true }; return false
+            }),
+            case .workOrderReleased(let rel) = events[i].event
+        else { return nil }
         var wo = WorkOrderState(released: rel, at: events[i].millis)
         for e in events where e.id != events[i].id { wo.apply(e) }
         return wo
@@ -39,8 +43,10 @@ public struct WorkOrderState: Codable, Equatable, Sendable {
         switch r.event {
         case .workOrderReleased(let e):
             if e.order != spec {
-                conflicts.append(Conflict(event: r.id, aggregate: AggregateID.workOrder(spec.number).rawValue, at: r.millis,
-                                          text: "released again with different content; the first release stands"))
+                conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.workOrder(spec.number).rawValue, at: r.millis,
+                        text: "released again with different content; the first release stands"))
             }
         case .workOrderHeld(let e):
             if !holds.contains(where: { $0.id == e.hold }) {
@@ -78,9 +84,14 @@ public struct MachineState: Codable, Equatable, Sendable {
     public mutating func apply(_ r: RecordedEvent) {
         switch r.event {
         case .downtimeStarted(let e):
-            if down == nil { down = Down(reason: e.reason, since: r.millis, by: r.actor, station: e.station) }
-            else { conflicts.append(Conflict(event: r.id, aggregate: AggregateID.machine(id).rawValue, at: r.millis,
-                                             text: "down (\(e.reason)) while already down; the earlier start stands")) }
+            if down == nil {
+                down = Down(reason: e.reason, since: r.millis, by: r.actor, station: e.station)
+            } else {
+                conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.machine(id).rawValue, at: r.millis,
+                        text: "down (\(e.reason)) while already down; the earlier start stands"))
+            }
         case .downtimeEnded:
             if let d = down {
                 lastDown = DowntimeSpan(reason: d.reason, from: d.since, to: max(r.millis, d.since))
@@ -112,9 +123,14 @@ public struct AndonState: Codable, Equatable, Sendable {
     public mutating func apply(_ r: RecordedEvent) {
         switch r.event {
         case .andonCalled(let e):
-            if open == nil { open = Call(id: e.id, kind: e.kind, note: e.note, by: r.actor, at: r.millis) }
-            else { conflicts.append(Conflict(event: r.id, aggregate: AggregateID.andon(station).rawValue, at: r.millis,
-                                             text: "andon call (\(e.kind)) while one was open; the earlier call stands")) }
+            if open == nil {
+                open = Call(id: e.id, kind: e.kind, note: e.note, by: r.actor, at: r.millis)
+            } else {
+                conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.andon(station).rawValue, at: r.millis,
+                        text: "andon call (\(e.kind)) while one was open; the earlier call stands"))
+            }
         case .andonAcknowledged(let e):
             if open?.id == e.id, open?.acknowledgedBy == nil { open?.acknowledgedBy = r.actor; open?.acknowledgedAt = r.millis }
         case .andonCleared(let e):
@@ -169,20 +185,26 @@ public struct FPIState: Codable, Equatable, Sendable {
             if needsDesignation && verdict?.unlocks != true {
                 firstPiece = e.serial; verdict = .pending; decidedBy = nil; reason = nil; at = r.millis
             } else if firstPiece != e.serial {
-                conflicts.append(Conflict(event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
-                                          text: "\(e.serial) designated first piece, but \(firstPiece ?? "?") was first; the earlier stands"))
+                conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
+                        text: "\(e.serial) designated first piece, but \(firstPiece ?? "?") was first; the earlier stands"))
             }
         case .fpiPassed(let e), .fpiWaived(let e):
             guard e.serial == firstPiece, verdict == .pending else {
-                return conflicts.append(Conflict(event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
-                                                 text: "verdict for \(e.serial), which is not the pending first piece"))
+                return conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
+                        text: "verdict for \(e.serial), which is not the pending first piece"))
             }
             if case .fpiWaived = r.event { verdict = .waived } else { verdict = .passed }
             decidedBy = r.actor; reason = e.reason; at = r.millis
         case .fpiFailed(let e):
             guard e.serial == firstPiece, verdict == .pending else {
-                return conflicts.append(Conflict(event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
-                                                 text: "fail for \(e.serial), which is not the pending first piece"))
+                return conflicts.append(
+                    Conflict(
+                        event: r.id, aggregate: AggregateID.fpi(key).rawValue, at: r.millis,
+                        text: "fail for \(e.serial), which is not the pending first piece"))
             }
             verdict = .failed; decidedBy = r.actor; reason = e.reason; at = r.millis
             failed.append(e.serial)

@@ -163,8 +163,9 @@ public struct PartState: Codable, Equatable, Sendable {
     /// A traveler as its work order's release makes it, before any of its own events: at the
     /// routing's first step, one piece (serial) or the order's whole quantity (batch).
     public static func released(serial: String, order: WorkOrderState, routing: Routing?) -> PartState {
-        PartState(serial: serial, workOrder: order.spec.number, part: order.spec.part, firstStep: routing?.steps.first?.id ?? "",
-                  quantity: order.spec.tracking == .batch ? order.spec.quantity : 1, since: order.releasedAt)
+        PartState(
+            serial: serial, workOrder: order.spec.number, part: order.spec.part, firstStep: routing?.steps.first?.id ?? "",
+            quantity: order.spec.tracking == .batch ? order.spec.quantity : 1, since: order.releasedAt)
     }
 
     public var isOnHold: Bool { !holds.isEmpty }
@@ -194,8 +195,9 @@ public struct PartState: Codable, Equatable, Sendable {
             }
             step = e.step
             status = .running
-            run = StepRun(step: e.step, station: e.station, equipment: e.equipment, fpiKey: e.fpiKey, startedBy: r.actor,
-                          startedAt: t, operator_: r.actor, pausedAt: nil, measurements: [:], lots: [:], startEvent: r.id)
+            run = StepRun(
+                step: e.step, station: e.station, equipment: e.equipment, fpiKey: e.fpiKey, startedBy: r.actor,
+                startedAt: t, operator_: r.actor, pausedAt: nil, measurements: [:], lots: [:], startEvent: r.id)
             if firstStarts[e.step] == nil { firstStarts[e.step] = r.order }
             for id in e.overrides {
                 if let i = overrides.firstIndex(where: { $0.id == id }) { overrides[i].status = .used }
@@ -220,8 +222,10 @@ public struct PartState: Codable, Equatable, Sendable {
                 return conflict(r, "completed \(e.step) but the part is not running it")
             }
             closeLabour(at: t)
-            completions.append(Completion(step: e.step, event: r.id, by: r.actor, at: t, station: e.station, good: e.good,
-                                          scrap: e.scrap, next: e.next, signoffBy: e.signoffBy, undone: false, fpiKey: current.fpiKey))
+            completions.append(
+                Completion(
+                    step: e.step, event: r.id, by: r.actor, at: t, station: e.station, good: e.good,
+                    scrap: e.scrap, next: e.next, signoffBy: e.signoffBy, undone: false, fpiKey: current.fpiKey))
             undoRun = current
             if e.scrap > 0 { logScrap(r, step: e.step, station: e.station, count: e.scrap, reason: e.scrapReason ?? "") }
             scrapped += e.scrap
@@ -238,7 +242,8 @@ public struct PartState: Codable, Equatable, Sendable {
             since = t
         case .stepUndone(let e):
             guard let i = completions.lastIndex(where: { !$0.undone }), completions[i].event == e.completion, let before = undoRun,
-                  !status.isTerminal || status == .done, status != .running, status != .paused else {
+                !status.isTerminal || status == .done, status != .running, status != .paused
+            else {
                 return conflict(r, "undo of \(e.step) does not match the part's last completion or the part moved on")
             }
             completions[i].undone = true
@@ -256,8 +261,9 @@ public struct PartState: Codable, Equatable, Sendable {
         case .measurementRecorded(let e):
             guard !status.isTerminal else { return conflict(r, "measurement \(e.characteristic) recorded on a \(status.rawValue) part") }
             guard run?.step == e.step else { return conflict(r, "measurement \(e.characteristic) for \(e.step) but the part is not running it") }
-            run?.measurements[e.characteristic] = RecordedMeasurement(characteristic: e.characteristic, value: e.value,
-                                                                     inTolerance: e.inTolerance, by: r.actor, at: t, gauge: e.gauge)
+            run?.measurements[e.characteristic] = RecordedMeasurement(
+                characteristic: e.characteristic, value: e.value,
+                inTolerance: e.inTolerance, by: r.actor, at: t, gauge: e.gauge)
         case .materialConsumed(let e):
             guard !status.isTerminal else { return conflict(r, "lot \(e.lot) consumed by a \(status.rawValue) part") }
             guard run?.step == e.step else { return conflict(r, "lot \(e.lot) for \(e.step) but the part is not running it") }
@@ -313,8 +319,10 @@ public struct PartState: Codable, Equatable, Sendable {
             since = t
         case .overrideRequested(let e):
             guard !overrides.contains(where: { $0.id == e.id }) else { return }
-            overrides.append(OverrideState(id: e.id, step: e.step, blocker: e.blocker, reason: e.reason, requestedBy: r.actor,
-                                           status: .requested, approvedBy: nil, expiresAt: nil))
+            overrides.append(
+                OverrideState(
+                    id: e.id, step: e.step, blocker: e.blocker, reason: e.reason, requestedBy: r.actor,
+                    status: .requested, approvedBy: nil, expiresAt: nil))
         case .overrideApproved(let e):
             guard let i = overrides.firstIndex(where: { $0.id == e.id }), overrides[i].status == .requested else {
                 return conflict(r, "approval of override \(e.id) that is not pending")

@@ -145,12 +145,19 @@ public struct PlantState: StateReader {
                 for e in evs { f.apply(e) }
                 s.fpis[k] = f
             case "lot":
-                guard case .lotHeld(let first)? = evs.first(where: { if case .lotHeld = $0.event { return true }; return false })?.event else { continue }
+                guard
+                    case .lotHeld(let first)? = evs.first(where: {
+                        if case .lotHeld = $0.event { return true }; return false
+                    })?.event
+                else { continue }
                 var l = LotState(material: first.material, lot: first.lot)
                 for e in evs { l.apply(e) }
                 s.lots[agg.key] = l
             default:
-                s.unknownEvents += evs.filter { if case .unknown = $0.event { return true }; return false }.count
+                s.unknownEvents +=
+                    evs.filter {
+                        if case .unknown = $0.event { return true }; return false
+                    }.count
             }
         }
         return s

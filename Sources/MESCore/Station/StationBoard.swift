@@ -24,7 +24,8 @@ public enum DueRisk: String, Codable, Sendable, Equatable {
     /// first step. An order due later than `now` plus this is on time whatever its travelers are,
     /// so a list of at-risk orders may read only the orders due before it.
     public static func horizonMinutes(routings: [Routing], largestQuantity: Int, margin: Double = 240) -> Double {
-        let longest = routings.compactMap { r in r.steps.first.map { remainingMinutes(routing: r, from: $0.id, quantity: largestQuantity) } }.max() ?? 0
+        let longest =
+            routings.compactMap { r in r.steps.first.map { remainingMinutes(routing: r, from: $0.id, quantity: largestQuantity) } }.max() ?? 0
         return max(margin, longest)
     }
 
@@ -57,7 +58,10 @@ public enum FirstPieceStatus: Equatable, Sendable {
         }
     }
     public var unlocked: Bool {
-        switch self { case .passed, .waived: return true; default: return false }
+        switch self {
+        case .passed, .waived: return true;
+        default: return false
+        }
     }
 
     public static func of(_ f: FPIState?) -> FirstPieceStatus {
@@ -101,17 +105,25 @@ public struct MaterialDue: Equatable, Sendable {
 public enum StationBoard {
     /// The first-piece banners for the (work order, step) pairs waiting or running at `station`,
     /// evaluated on the key the next start by `person` now would use.
-    public static func firstPieceBanners(pairs: [(workOrder: String, step: String)], station: Station, person: Person?,
-                                         plant: PlantIndex, state: StateReader, now: Date) throws -> [FirstPieceBanner] {
+    public static func firstPieceBanners(
+        pairs: [(workOrder: String, step: String)], station: Station, person: Person?,
+        plant: PlantIndex, state: StateReader, now: Date
+    ) throws -> [FirstPieceBanner] {
         var seen = Set<String>()
         var out: [FirstPieceBanner] = []
         for (number, stepID) in pairs where seen.insert(number + "|" + stepID).inserted {
             guard let wo = try state.workOrder(number), let routing = try state.routing(id: wo.routing, version: wo.routingVersion),
-                  let step = routing.step(stepID), step.workCenter == station.workCenter, step.firstPiece != .none else { continue }
-            guard let key = FPIKey.forStart(step: step, workOrder: number, station: station, person: person?.badge ?? "",
-                                            plant: plant, at: now) else { continue }
-            out.append(FirstPieceBanner(workOrder: number, step: stepID, stepName: step.name, key: key,
-                                        status: FirstPieceStatus.of(try state.fpi(key))))
+                let step = routing.step(stepID), step.workCenter == station.workCenter, step.firstPiece != .none
+            else { continue }
+            guard
+                let key = FPIKey.forStart(
+                    step: step, workOrder: number, station: station, person: person?.badge ?? "",
+                    plant: plant, at: now)
+            else { continue }
+            out.append(
+                FirstPieceBanner(
+                    workOrder: number, step: stepID, stepName: step.name, key: key,
+                    status: FirstPieceStatus.of(try state.fpi(key))))
         }
         return out
     }

@@ -9,8 +9,10 @@ public enum StationState: String, Codable, CaseIterable, Sendable {
     /// - FPI: nothing runs and work waits for a first-piece decision;
     /// - HOLD: nothing runs, nothing can start, and held parts wait here;
     /// - IDLE: nothing runs (work may be waiting and ready).
-    public static func classify(down: Bool, runningFirstPieceUndecided: Bool, running: Bool,
-                                waitingForFirstPiece: Bool, readyToStart: Bool, heldWaiting: Bool) -> StationState {
+    public static func classify(
+        down: Bool, runningFirstPieceUndecided: Bool, running: Bool,
+        waitingForFirstPiece: Bool, readyToStart: Bool, heldWaiting: Bool
+    ) -> StationState {
         if down { return .down }
         if runningFirstPieceUndecided { return .setup }
         if running { return .run }

@@ -1,9 +1,10 @@
-@testable import FloorStation
 import Foundation
 import LocalStore
 import MESCore
 import ScannerInput
 import Testing
+
+@testable import FloorStation
 @testable import FloorTUI
 
 /// A kiosk on a real store with the demo plant, a fixed clock and deterministic ids.
@@ -20,8 +21,10 @@ final class KioskHarness {
         try KeymapLoader.load(FloorBinary.packageRoot.appendingPathComponent("keymaps/\(name).keymap").path)
     }
 
-    init(station: String = "K-SW1", width: Int = 80, height: Int = 24, keymap: String = "default",
-         orders: String = DemoPlant.orders(today: "2026-11-24", week: "2026-12-01")) throws {
+    init(
+        station: String = "K-SW1", width: Int = 80, height: Int = 24, keymap: String = "default",
+        orders: String = DemoPlant.orders(today: "2026-11-24", week: "2026-12-01")
+    ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("floor-kiosk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         store = try Store.open(path: dir.appendingPathComponent("floor.db").path, nodeID: "test")
@@ -93,7 +96,8 @@ func assertGolden(_ screen: Screen, _ name: String, sourceLocation: SourceLocati
     if expected != actual {
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false), a = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
-        Issue.record("""
+        Issue.record(
+            """
             screen differs from golden \(name) at line \(first + 1):
               expected: \(first < e.count ? String(e[first]) : "<end>")
               actual:   \(first < a.count ? String(a[first]) : "<end>")

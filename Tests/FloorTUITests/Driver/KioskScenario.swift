@@ -1,9 +1,10 @@
-@testable import FloorStation
 import Foundation
 import LocalStore
 import MESCore
 import ScannerInput
 import Testing
+
+@testable import FloorStation
 @testable import FloorTUI
 
 /// The test driver: one scenario API for a kiosk, run in process (the Elm loop on the virtual
@@ -114,13 +115,16 @@ final class BinaryKiosk: KioskScenario {
 
     init(_ f: FloorBinary, station: String, width: Int, height: Int, keymap: String) throws {
         store = f
-        tmux = try Tmux(width: width, height: height,
-                        command: "\(FloorBinary.path) kiosk --station \(station) --db \(f.db) --keymap \(keymap)")
+        tmux = try Tmux(
+            width: width, height: height,
+            command: "\(FloorBinary.path) kiosk --station \(station) --db \(f.db) --keymap \(keymap)")
     }
 
     /// tmux's names for the keys whose keymap names differ.
-    static let tmuxNames = ["Esc": "Escape", "Backspace": "BSpace", "PgUp": "PPage", "PgDn": "NPage", "Delete": "DC", "Insert": "IC",
-                            "Space": "Space", "Hash": "#"]
+    static let tmuxNames = [
+        "Esc": "Escape", "Backspace": "BSpace", "PgUp": "PPage", "PgDn": "NPage", "Delete": "DC", "Insert": "IC",
+        "Space": "Space", "Hash": "#",
+    ]
 
     func scan(_ code: String) throws { try tmux.scan(code) }
     func key(_ name: String) throws {

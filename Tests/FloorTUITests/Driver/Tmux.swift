@@ -16,8 +16,10 @@ final class Tmux {
 
     init(width: Int = 80, height: Int = 24, command: String, env: [String: String] = [:]) throws {
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                 "env LANG=C.UTF-8 TERM=xterm-256color \(exports) \(command); echo EXIT=$?; sleep 60"])
+        try run([
+            "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+            "env LANG=C.UTF-8 TERM=xterm-256color \(exports) \(command); echo EXIT=$?; sleep 60",
+        ])
     }
 
     deinit {
@@ -128,14 +130,16 @@ func kioskPID(_ db: String) -> Int32? {
 /// Whether a process still runs (a zombie waiting for a reaper does not: some containers' init never reaps).
 func isRunning(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return false }
+        let close = stat.lastIndex(of: ")")
+    else { return false }
     return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
 }
 
 /// CPU ticks (user + system) a process used so far.
 func cpuTicks(_ pid: Int32) -> Int? {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return nil }
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
     let fields = stat[stat.index(after: close)...].split(separator: " ")
     guard fields.count > 13, let u = Int(fields[11]), let s = Int(fields[12]) else { return nil }
     return u + s
