@@ -84,7 +84,8 @@ public enum KioskLoader {
     /// selects a part (or is refused) costs one part read, not a queue evaluation.
     public static func load(
         service: FloorService, station stationID: String, person: Person?, selected: String?,
-        evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil
+        evaluateRows: Int = 40, queueLimit: Int = 500, now: Date = Date(), previous: KioskData? = nil,
+        previewActions: Bool = false
     ) throws -> KioskData {
         try service.store.read { db in
             let millis = now.epochMillis
@@ -95,7 +96,7 @@ public enum KioskLoader {
             {
                 d.part = try partDetail(
                     selected, station: station, person: person, plant: plant,
-                    state: StoreState(db: db, plant: plant), now: now)
+                    state: StoreState(db: db, plant: plant), now: now, previewActions: previewActions)
                 return d
             }
             var d = KioskData()
@@ -165,15 +166,18 @@ public enum KioskLoader {
             for i in d.queue.indices where firstPieces.contains(d.queue[i].serial) { d.queue[i].isFirstPiece = true }
             d.people = plant.people.mapValues(\.name)
 
-            d.part = try partDetail(selected, station: station, person: person, plant: plant, state: state, now: now)
+            d.part = try partDetail(
+                selected, station: station, person: person, plant: plant, state: state, now: now, previewActions: previewActions)
             return d
         }
     }
 
-    /// The open part: its step, instructions, materials, measurements due and start blockers.
+    /// The open part: its step, instructions, materials, measurements due and start blockers;
+    /// with `previewActions`, what the Decider would say to each of its actions (asked only while
+    /// someone looks at them, so a scan does not pay for a dozen decisions).
     public static func partDetail(
         _ selected: String?, station: Station, person: Person?, plant: PlantIndex,
-        state: StoreState, now: Date
+        state: StoreState, now: Date, previewActions: Bool = false
     ) throws -> KioskData.PartDetail? {
         guard let selected, let part = try state.part(selected) else { return nil }
         let millis = now.epochMillis
@@ -189,7 +193,7 @@ public enum KioskLoader {
         }
         let remaining = r.map { DueRisk.remainingMinutes(routing: $0, from: part.step, quantity: part.quantity) } ?? 0
         var notNow: [CommandVerb: Refusal] = [:]
-        if let person {
+        if let person, previewActions {
             notNow = try preview(
                 selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
                 state: state, now: now)

@@ -152,11 +152,12 @@ struct KioskScreenTests {
         k.scan("SN:NW-5001-001")
         k.key(.function(5))  // start: it runs, its measurements are due, no hold
         #expect(k.driver.model.context == .part)
+        #expect(k.driver.model.data.part?.notNow.isEmpty == true)  // a scan pays for no previews
+        k.key(.function(1))
+        #expect(k.driver.model.context == .help)
         let notNow = try #require(k.driver.model.data.part?.notNow)
         #expect(notNow[.start] != nil && notNow[.resume] != nil && notNow[.pass] != nil && notNow[.release] != nil)
         #expect(notNow[.pause] == nil && notNow[.hold] == nil)
-        k.key(.function(1))
-        #expect(k.driver.model.context == .help)
         #expect(k.text.contains("start (not now)") && k.text.contains("NW-5001-001 is already running at K-SW1"))
         try assertGolden(k.screen, "help-part-not-now-80x24")
         // What the help said is what the rules answer when the action is tried.

@@ -51,7 +51,8 @@ final class KioskDriver: ElmProgram {
                 try KioskLoader.load(
                     service: service, station: model.stationID, person: model.person,
                     selected: model.base == .queue ? nil : model.session.selected,
-                    evaluateRows: model.selection + 40, now: clock(), previous: model.data))
+                    evaluateRows: model.selection + 40, now: clock(), previous: model.data,
+                    previewActions: model.showsActionPreviews))
         } catch {
             return .failed("cannot read the store: \(error)")
         }

@@ -155,7 +155,8 @@ enum KioskUpdate {
             return [.redraw, .load]
         case .help:
             m.overlay = .help(scroll: 0)
-            return []
+            // The help on the open part says why an action would be refused: read it now.
+            return m.showsActionPreviews ? [.load] : []
         case .manualEntry:
             m.overlay = .entry(.init(purpose: .code, title: "Type a code", prompt: "code (acts exactly as a scan):"))
             return []

@@ -500,4 +500,11 @@ enum KioskView {
 
 extension KioskModel {
     var millis: Int64 { now.epochMillis }
+
+    /// The help overlay on the open part (or its measurements): it shows what each action would
+    /// be told, so the loader previews them.
+    var showsActionPreviews: Bool {
+        guard case .help? = overlay else { return false }
+        return base == .part || base == .measure
+    }
 }
