@@ -55,13 +55,19 @@ struct KioskScenarioTests {
         t.wait(for: "Queue at SWISS")
     }
 
-    @Test(arguments: KioskWay.allCases.filter(\.available))
-    func aRefusedScanShowsEveryReasonAndChangesNothing(_ way: KioskWay) throws {
-        let t = try way.demoKiosk()
+    /// Lena Vogel logged in at K-SW1 with the first part of NW-5001 open.
+    func partOpen(_ way: KioskWay, width: Int = 80, height: Int = 24) throws -> KioskScenario {
+        let t = try way.demoKiosk(width: width, height: height)
         try t.scan("EMP:101")
         t.wait(for: "Lena Vogel (operator)")
         try t.scan("SN:NW-5001-001")
         t.wait(for: "Step OP10")
+        return t
+    }
+
+    @Test(arguments: KioskWay.allCases.filter(\.available))
+    func aRefusedScanShowsEveryReasonAndChangesNothing(_ way: KioskWay) throws {
+        let t = try partOpen(way)
         try t.key("F5")
         t.wait(for: "RUNNING since")
         // A second part of the same order waits for the first piece: its start is refused, with why.
@@ -77,11 +83,7 @@ struct KioskScenarioTests {
 
     @Test(arguments: KioskWay.allCases.filter(\.available))
     func helpOnTheOpenPartSaysWhatIsNotAvailableNow(_ way: KioskWay) throws {
-        let t = try way.demoKiosk(width: 100, height: 40)
-        try t.scan("EMP:101")
-        t.wait(for: "Lena Vogel (operator)")
-        try t.scan("SN:NW-5001-001")
-        t.wait(for: "Step OP10")
+        let t = try partOpen(way, width: 100, height: 40)
         try t.key("F1")
         t.wait(for: "Help · part")
         t.wait(for: "resume (not now)")

@@ -28,6 +28,14 @@ struct ReportCommand: ParsableCommand {
     struct Days: ParsableArguments {
         @Option(help: "The last N days of the plant calendar, today included.") var days: Int = 1
 
+        /// Prints the table `body` reads over the window (through `common`).
+        func print(_ common: Common, _ body: @escaping (Store, _ plant: PlantIndex, _ from: Int64, _ to: Int64) throws -> ReportTable) throws {
+            try common.print { s in
+                let w = try window(s, now: Date())
+                return try body(s, w.plant, w.from, w.to)
+            }
+        }
+
         func window(_ s: Store, now: Date) throws -> (plant: PlantIndex, from: Int64, to: Int64) {
             guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
             let from = BoardRules.dayWindow(at: now, calendar: plant.calendar).start - Int64(max(0, days - 1)) * 86_400_000
@@ -59,10 +67,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var common: Common
         @OptionGroup var days: Days
         func run() throws {
-            try common.print { s in
-                let w = try days.window(s, now: Date())
-                return try s.read { db in try Reports.oee(db, plant: w.plant, from: w.from, to: w.to) }
-            }
+            try days.print(common) { s, plant, from, to in try s.read { db in try Reports.oee(db, plant: plant, from: from, to: to) } }
         }
     }
 
@@ -71,10 +76,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var common: Common
         @OptionGroup var days: Days
         func run() throws {
-            try common.print { s in
-                let w = try days.window(s, now: Date())
-                return try s.read { db in try Reports.fpy(db, from: w.from, to: w.to) }
-            }
+            try days.print(common) { s, plant, from, to in try s.read { db in try Reports.fpy(db, from: from, to: to) } }
         }
     }
 
@@ -83,10 +85,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var common: Common
         @OptionGroup var days: Days
         func run() throws {
-            try common.print { s in
-                let w = try days.window(s, now: Date())
-                return try s.read { db in try Reports.scrapPareto(db, plant: w.plant, from: w.from, to: w.to) }
-            }
+            try days.print(common) { s, plant, from, to in try s.read { db in try Reports.scrapPareto(db, plant: plant, from: from, to: to) } }
         }
     }
 
