@@ -36,6 +36,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            // scrypt for signing secrets (SigningSecrets).
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // The replication transports over HTTP: the central node's server (Hummingbird) and the
         // kiosk's client (AsyncHTTPClient). The replication logic itself is in LocalStore.

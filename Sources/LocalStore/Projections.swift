@@ -69,6 +69,9 @@ public enum Projections {
                 sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
             try writeConflicts(f.conflicts, aggregate: aggregate, db)
+        case "person":
+            // A person's signing lives in its aggregate state alone (no query table: nothing lists it).
+            _ = try fold(agg, r, db, initial: { SigningState(badge: agg.key) }) { $0.apply($1) }
         case "andon":
             let a = try fold(agg, r, db, initial: { AndonState(station: agg.key) }) { $0.apply($1) }
             try db.cachedStatement(sql: "DELETE FROM andon WHERE station = ?").execute(arguments: [a.station])

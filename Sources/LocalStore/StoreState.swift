@@ -18,6 +18,9 @@ public struct StoreState: StateReader {
     public func machine(_ id: String) throws -> MachineState? {
         try Projections.loadState(MachineState.self, AggregateID.machine(id).rawValue, db)
     }
+    public func signing(_ badge: String) throws -> SigningState? {
+        try Projections.loadState(SigningState.self, AggregateID.person(badge).rawValue, db)
+    }
     public func andon(_ station: String) throws -> AndonState? {
         try Projections.loadState(AndonState.self, AggregateID.andon(station).rawValue, db)
     }

@@ -48,6 +48,11 @@ public enum Describe {
             s = "ANDON at \(e.station): \(AndonKind(rawValue: e.kind)?.label ?? e.kind)" + (e.note.isEmpty ? "" : " (\(e.note))")
         case .andonAcknowledged(let e): s = "andon at \(e.station) acknowledged"
         case .andonCleared(let e): s = "andon at \(e.station) cleared"
+        case .signingSecretSet(let e): s = "signing secret of \(e.badge) " + (e.mustChange ? "reset (to be changed at next use)" : "set")
+        case .signatureFailed(let e): s = "wrong secret for \(e.badge) at \(e.station)"
+        case .signatureAccepted(let e): s = "right secret for \(e.badge) at \(e.station)"
+        case .signingLocked(let e): s = "signing of \(e.badge) locked after \(SigningRules.lockAfter) wrong secrets"
+        case .signingUnlocked(let e): s = "signing of \(e.badge) unlocked"
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
         }
         return Sanitize.line(s)

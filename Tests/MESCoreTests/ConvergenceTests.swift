@@ -375,6 +375,11 @@ import Testing
             .andonCalled(AndonCalled(id: "A1", station: "ST-1", kind: "quality", note: "burr")),
             .andonAcknowledged(AndonAnswered(id: "A1", station: "ST-1")),
             .andonCleared(AndonAnswered(id: "A1", station: "ST-1")),
+            .signingSecretSet(SigningSecretSet(badge: "2001", hash: "$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA", mustChange: true)),
+            .signatureFailed(SigningAttempt(badge: "2001", station: "ST-30")),
+            .signatureAccepted(SigningAttempt(badge: "2001", station: "ST-30")),
+            .signingLocked(SigningPerson(badge: "2001")),
+            .signingUnlocked(SigningPerson(badge: "2001")),
         ]
     }
 
@@ -413,13 +418,18 @@ import Testing
         case .andonCalled: return 30
         case .andonAcknowledged: return 31
         case .andonCleared: return 32
+        case .signingSecretSet: return 33
+        case .signatureFailed: return 34
+        case .signatureAccepted: return 35
+        case .signingLocked: return 36
+        case .signingUnlocked: return 37
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...32))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...37))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 33, "each case has its own type name")
+        #expect(Set(types).count == 38, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

@@ -44,6 +44,12 @@ public enum DomainEvent: Equatable, Sendable {
     case andonCalled(AndonCalled)
     case andonAcknowledged(AndonAnswered)
     case andonCleared(AndonAnswered)
+    // Signing (a person's aggregate): the secret's hash, wrong secrets, the lock.
+    case signingSecretSet(SigningSecretSet)
+    case signatureFailed(SigningAttempt)
+    case signatureAccepted(SigningAttempt)
+    case signingLocked(SigningPerson)
+    case signingUnlocked(SigningPerson)
     case unknown(type: String, version: Int, payload: String)
 
     /// Stable name in the log.
@@ -81,6 +87,11 @@ public enum DomainEvent: Equatable, Sendable {
         case .andonCalled: return "andon.called"
         case .andonAcknowledged: return "andon.acknowledged"
         case .andonCleared: return "andon.cleared"
+        case .signingSecretSet: return "signing.secret_set"
+        case .signatureFailed: return "signing.failed"
+        case .signatureAccepted: return "signing.accepted"
+        case .signingLocked: return "signing.locked"
+        case .signingUnlocked: return "signing.unlocked"
         case .unknown(let t, _, _): return t
         }
     }
@@ -122,6 +133,9 @@ public enum DomainEvent: Equatable, Sendable {
         case .noteAdded(let e): return AggregateID(rawValue: e.aggregate)
         case .andonCalled(let e): return .andon(e.station)
         case .andonAcknowledged(let e), .andonCleared(let e): return .andon(e.station)
+        case .signingSecretSet(let e): return .person(e.badge)
+        case .signatureFailed(let e), .signatureAccepted(let e): return .person(e.badge)
+        case .signingLocked(let e), .signingUnlocked(let e): return .person(e.badge)
         case .unknown: return .unknown
         }
     }
@@ -141,6 +155,8 @@ public struct AggregateID: Hashable, Sendable, CustomStringConvertible, Codable 
     public static func lotKey(_ key: String) -> AggregateID { AggregateID(rawValue: "lot:" + key) }
     /// A station's andon light (one open call at a time).
     public static func andon(_ station: String) -> AggregateID { AggregateID(rawValue: "andon:" + station) }
+    /// A person's signing: their secret's hash, wrong secrets, the lock.
+    public static func person(_ badge: String) -> AggregateID { AggregateID(rawValue: "person:" + badge) }
     public var kind: Substring { rawValue.prefix { $0 != ":" } }
     /// The id after `kind:`.
     public var key: String {
@@ -472,4 +488,29 @@ public struct AndonAnswered: Codable, Equatable, Sendable {
     public var id: String
     public var station: String
     public init(id: String, station: String) { self.id = id; self.station = station }
+}
+
+/// A person's signing secret, set by them or reset by a supervisor (the event's actor says who).
+/// Only a salted, memory-hard hash is recorded (`hash`, in the PHC string format); the secret
+/// itself never reaches the log (`docs/signatures.md`).
+public struct SigningSecretSet: Codable, Equatable, Sendable {
+    public var badge: String
+    public var hash: String
+    /// Set by a supervisor for someone else: the person must choose their own at next use.
+    public var mustChange: Bool
+    public init(badge: String, hash: String, mustChange: Bool) { self.badge = badge; self.hash = hash; self.mustChange = mustChange }
+}
+
+/// A signature attempt at a station: a wrong secret (`signing.failed`), or a right one after
+/// wrong ones (`signing.accepted`, which ends the run of wrong secrets).
+public struct SigningAttempt: Codable, Equatable, Sendable {
+    public var badge: String
+    public var station: String
+    public init(badge: String, station: String) { self.badge = badge; self.station = station }
+}
+
+/// The person whose signing is locked or unlocked.
+public struct SigningPerson: Codable, Equatable, Sendable {
+    public var badge: String
+    public init(badge: String) { self.badge = badge }
 }

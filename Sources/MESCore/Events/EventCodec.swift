@@ -41,6 +41,9 @@ public enum EventCodec {
         case .noteAdded(let p): return encode(p)
         case .andonCalled(let p): return encode(p)
         case .andonAcknowledged(let p), .andonCleared(let p): return encode(p)
+        case .signingSecretSet(let p): return encode(p)
+        case .signatureFailed(let p), .signatureAccepted(let p): return encode(p)
+        case .signingLocked(let p), .signingUnlocked(let p): return encode(p)
         case .unknown(_, _, let payload): return payload
         }
     }
@@ -51,6 +54,7 @@ public enum EventCodec {
         "step.completed", "step.undone", "measurement.recorded", "material.consumed", "part.held", "part.hold_released", "disposition.decided",
         "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
+        "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
     ]
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
@@ -97,6 +101,11 @@ public enum EventCodec {
         case "andon.called": event = d(AndonCalled.self).map(DomainEvent.andonCalled)
         case "andon.acknowledged": event = d(AndonAnswered.self).map(DomainEvent.andonAcknowledged)
         case "andon.cleared": event = d(AndonAnswered.self).map(DomainEvent.andonCleared)
+        case "signing.secret_set": event = d(SigningSecretSet.self).map(DomainEvent.signingSecretSet)
+        case "signing.failed": event = d(SigningAttempt.self).map(DomainEvent.signatureFailed)
+        case "signing.accepted": event = d(SigningAttempt.self).map(DomainEvent.signatureAccepted)
+        case "signing.locked": event = d(SigningPerson.self).map(DomainEvent.signingLocked)
+        case "signing.unlocked": event = d(SigningPerson.self).map(DomainEvent.signingUnlocked)
         default: event = nil
         }
         return event ?? .unknown(type: type, version: version, payload: payload)

@@ -35,6 +35,15 @@ public enum Command: Equatable, Sendable {
     case acknowledgeAndon(station: String)
     /// The problem is dealt with: the operator at that station, or a supervisor.
     case clearAndon(station: String)
+    /// Records `badge`'s new signing secret, as its hash (the secret itself never reaches a
+    /// command: LocalStore's `SigningSecrets` checks its strength and hashes it first).
+    case setSigningSecret(badge: String, hash: String)
+    /// A signature at this station with a wrong secret (the fifth in a row locks).
+    case signatureFailed(badge: String)
+    /// A right secret after wrong ones: the run of wrong secrets ends.
+    case signatureAccepted(badge: String)
+    /// A supervisor unlocks a person's signing.
+    case unlockSigning(badge: String)
 
     /// Commands that only make sense at a station (they run work, read gauges, stop a machine or
     /// call for help there). The supervisor console is not a station and is refused them.
@@ -101,6 +110,8 @@ public enum Decider {
             return try orderCommands(command, a, person, station, plant, state, env)
         case .downtimeStart, .downtimeEnd, .requestOverride, .approveOverride, .callAndon, .acknowledgeAndon, .clearAndon, .note:
             return try stationCommands(command, a, person, station, plant, state, env)
+        case .setSigningSecret, .signatureFailed, .signatureAccepted, .unlockSigning:
+            return try signingCommands(command, a, person, station, plant, state, env)
         }
     }
 

@@ -95,6 +95,18 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case noSerial = "no_serial"
     /// The machine is not down.
     case notDown = "not_down"
+    /// The person has no signing secret yet.
+    case noSecret = "no_secret"
+    /// The person's signing is not locked.
+    case notLocked = "not_locked"
+    /// The person's signing is locked after too many wrong secrets.
+    case signingLocked = "signing_locked"
+    /// A supervisor reset the person's secret: they choose a new one first.
+    case secretMustChange = "secret_must_change"
+    /// The secret given is not the person's.
+    case wrongSecret = "wrong_secret"
+    /// The new secret is too weak.
+    case weakSecret = "weak_secret"
     /// The part is not the pending first piece.
     case notFirstPiece = "not_first_piece"
     /// Nobody is logged in.
@@ -190,6 +202,12 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .noPart: return "no part is selected"
         case .noSerial: return "the label carries no serial"
         case .notDown: return "the machine is not down"
+        case .noSecret: return "the person has no signing secret yet"
+        case .notLocked: return "the person's signing is not locked"
+        case .signingLocked: return "the person's signing is locked after too many wrong secrets"
+        case .secretMustChange: return "the person's secret was reset by a supervisor and must be changed first"
+        case .wrongSecret: return "the secret given is not the person's"
+        case .weakSecret: return "the new secret is too weak (length, variety, badge or name)"
         case .notFirstPiece: return "the part is not the pending first piece"
         case .notLoggedIn: return "nobody is logged in"
         case .notOverridable: return "this blocker cannot be overridden"

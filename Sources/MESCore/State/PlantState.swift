@@ -10,6 +10,8 @@ public protocol StateReader {
     func fpi(_ key: FPIKey) throws -> FPIState?
     func lot(material: String, lot: String) throws -> LotState?
     func andon(_ station: String) throws -> AndonState?
+    /// A person's signing (nil: nothing recorded for them yet).
+    func signing(_ badge: String) throws -> SigningState?
     /// A routing version, including versions no longer in the current plant file (a work order
     /// keeps the version it was released with).
     func routing(id: String, version: Int) throws -> Routing?
@@ -99,6 +101,7 @@ public struct PlantState: StateReader {
     public var andons: [String: AndonState] = [:]
     public var fpis: [FPIKey: FPIState] = [:]
     public var lots: [String: LotState] = [:]
+    public var signings: [String: SigningState] = [:]
     /// Events of a type this build does not know, kept and counted.
     public var unknownEvents: Int = 0
 
@@ -139,6 +142,10 @@ public struct PlantState: StateReader {
                 var a = AndonState(station: agg.key)
                 for e in evs { a.apply(e) }
                 s.andons[agg.key] = a
+            case "person":
+                var g = SigningState(badge: agg.key)
+                for e in evs { g.apply(e) }
+                s.signings[agg.key] = g
             case "fpi":
                 let k = FPIKey(rawValue: agg.key)
                 var f = FPIState(key: k)
@@ -177,6 +184,7 @@ public struct PlantState: StateReader {
     public func workOrder(_ number: String) -> WorkOrderState? { workOrders[number] }
     public func machine(_ id: String) -> MachineState? { machines[id] }
     public func andon(_ station: String) -> AndonState? { andons[station] }
+    public func signing(_ badge: String) -> SigningState? { signings[badge] }
     public func fpi(_ key: FPIKey) -> FPIState? { fpis[key] }
     public func lot(material: String, lot: String) -> LotState? { lots[material + ":" + lot] }
     public func routing(id: String, version: Int) -> Routing? { routings[PlantState.routingKey(id, version)] }
@@ -193,6 +201,7 @@ public struct PlantState: StateReader {
 extension PlantState: Equatable {
     public static func == (a: PlantState, b: PlantState) -> Bool {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
-            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.unknownEvents == b.unknownEvents
+            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
+            && a.unknownEvents == b.unknownEvents
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import LocalStore
+@testable import MESCore
+
+/// Signing secrets in a real store: hashed with scrypt (never stored in the clear), checked
+/// offline, wrong ones counted and locking.
+@Suite struct SigningSecretsTests {
+    /// A cheap cost for tests (the standard cost is measured by `floor-bench signing`).
+    static let cheap = SigningSecrets.Cost(ln: 10, r: 8, p: 1)
+
+    func store() throws -> (FloorService, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try Store.open(path: dir.appendingPathComponent("f.db").path, nodeID: "K1")
+        _ = try MasterData.loadPlant(path: MasterDataTests.plantFile, store: store, by: .commandLine(account: "it"))
+        return (FloorService(store: store), dir)
+    }
+
+    @Test func aHashVerifiesItsSecretOnlyAndCarriesItsCost() throws {
+        let h = try SigningSecrets.hash("Quartz-17x", cost: Self.cheap)
+        #expect(h.hasPrefix("$scrypt$ln=10,r=8,p=1$"))
+        #expect(try SigningSecrets.verify("Quartz-17x", against: h))
+        #expect(try !SigningSecrets.verify("Quartz-17y", against: h))
+        #expect(try SigningSecrets.hash("Quartz-17x", cost: Self.cheap) != h, "every hash has its own salt")
+        #expect(throws: SigningSecrets.Failure.malformedHash) { try SigningSecrets.verify("x", against: "$scrypt$ln=99$AA$AA") }
+        #expect(throws: SigningSecrets.Failure.malformedHash) { try SigningSecrets.verify("x", against: "plain") }
+    }
+
+    @Test func theSecretNeverReachesTheStoreAndFiveWrongOnesLock() throws {
+        let (service, dir) = try store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = "Tangerine-4471"
+        let set = try SigningSecrets.set(
+            secret, for: "2001", by: "2001", current: nil, service: service, station: Station.console.id,
+            cost: Self.cheap)
+        #expect(set.refusal == nil)
+        #expect(try SigningSecrets.check(secret, for: "2001", service: service, station: "CONSOLE") == nil)
+        for i in 1...5 {
+            let r = try SigningSecrets.check("wrong-\(i)-secret", for: "2001", service: service, station: "CONSOLE")
+            #expect(r?.codes == ["wrong_secret"])
+        }
+        // Locked: the right secret is refused now, and says why.
+        #expect(try SigningSecrets.check(secret, for: "2001", service: service, station: "CONSOLE")?.codes == ["signing_locked"])
+        let types = try service.store.read { db in
+            try String.fetchAll(db, sql: "SELECT type FROM events WHERE aggregate = 'person:2001' ORDER BY rowid")
+        }
+        #expect(types == ["signing.secret_set"] + Array(repeating: "signing.failed", count: 5) + ["signing.locked"])
+        // A supervisor unlocks.
+        #expect(try service.runAtConsole(.unlockSigning(badge: "2001"), badge: "9001").refusal == nil)
+        #expect(try SigningSecrets.check(secret, for: "2001", service: service, station: "CONSOLE") == nil)
+
+        // Neither the secret nor the wrong ones are anywhere in the files.
+        try service.store.checkpoint()
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+            for s in [secret, "wrong-1-secret"] { #expect(bytes.range(of: Data(s.utf8)) == nil, "\(s) is in \(name)") }
+        }
+    }
+
+    @Test func changingOnesOwnSecretNeedsTheCurrentOneAndAResetForcesAChange() throws {
+        let (service, dir) = try store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func set(_ s: String, by: String, current: String?) throws -> Outcome {
+            try SigningSecrets.set(s, for: "2001", by: by, current: current, service: service, station: "CONSOLE", cost: Self.cheap)
+        }
+        #expect(try set("short", by: "2001", current: nil).refusal?.codes == ["weak_secret"])
+        #expect(try set("Marble-5520", by: "2001", current: nil).refusal == nil)
+        #expect(try set("Granite-6631", by: "2001", current: "not-it-at-all").refusal?.codes == ["wrong_secret"])
+        #expect(try service.read { try $0.signing("2001") }?.failures == 1)
+        #expect(try set("Granite-6631", by: "2001", current: "Marble-5520").refusal == nil)
+        // A supervisor resets it: the inspector cannot sign until they choose their own.
+        #expect(try set("Temp-8812-x", by: "9001", current: nil).refusal == nil)
+        #expect(try SigningSecrets.check("Temp-8812-x", for: "2001", service: service, station: "CONSOLE")?.codes == ["secret_must_change"])
+        #expect(try set("Basalt-7742", by: "2001", current: "Temp-8812-x").refusal == nil)
+        #expect(try SigningSecrets.check("Basalt-7742", for: "2001", service: service, station: "CONSOLE") == nil)
+    }
+}
