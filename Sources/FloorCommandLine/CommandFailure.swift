@@ -85,3 +85,9 @@ func report(_ error: Error) -> Error {
         return ExitCode(1)
     }
 }
+
+extension Refusal: CommandError {
+    /// A refusal says every reason with its code, and exits 2 as `floor scan` does.
+    public var reportLines: [String] { reasons.map { "floor: REFUSED: " + Sanitize.line($0.message) + " [\($0.code)]" } }
+    public var exitStatus: Int32 { 2 }
+}

@@ -27,7 +27,7 @@ struct FloorBinary {
     var db: String { dir.appendingPathComponent("floor.db").path }
 
     @discardableResult
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    func run(_ args: [String], env: [String: String] = [:], input: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: FloorBinary.path)
         p.arguments = args
@@ -37,7 +37,13 @@ struct FloorBinary {
         p.environment = e
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
+        let stdin = Pipe()
+        if input != nil { p.standardInput = stdin }
         try p.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile(), r = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: r, as: UTF8.self))

@@ -1,0 +1,75 @@
+import ArgumentParser
+import FloorCommandLine
+import Foundation
+import LocalStore
+import MESCore
+
+/// People's signing secrets: set one's own, a supervisor's reset, unlocking after wrong secrets.
+/// Secrets are read without echo (`SecretInput`) and recorded only as their scrypt hash.
+struct PeopleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "people", abstract: "People's signing secrets.", subcommands: [SetSecret.self, Unlock.self])
+
+    struct SetSecret: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-secret",
+            abstract: "Set a person's signing secret (a PIN or password of 8 or more characters), read without echo.",
+            discussion: """
+                The person sets their own (giving the current one when they have one). A supervisor may reset \
+                someone else's with --by: that person must then choose their own before signing. Without a \
+                terminal the secrets are read one per line from standard input.
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The badge of the person whose secret it is.") var badge: String
+        @Option(help: "The badge of the supervisor resetting it (their own secret is asked first).") var by: String?
+
+        func run() throws {
+            try runReporting {
+                let service = FloorService(store: try store.open(create: false))
+                let actor = by ?? badge
+                var current: String?
+                if actor != badge {
+                    if let r = try SigningSecrets.check(
+                        try SecretInput.read(prompt: "secret of \(Sanitize.line(actor)): "), for: actor, service: service, station: Station.console.id
+                    ) {
+                        throw r
+                    }
+                } else if try service.read({ try $0.signing(badge) })?.hash != nil {
+                    current = try SecretInput.read(prompt: "current secret: ")
+                }
+                let new = try SecretInput.read(prompt: "new secret: ")
+                guard try SecretInput.read(prompt: "new secret again: ") == new else {
+                    throw CommandFailure("the two entries differ: nothing was changed")
+                }
+                let outcome = try SigningSecrets.set(new, for: badge, by: actor, current: current, service: service, station: Station.console.id)
+                if let r = outcome.refusal { throw r }
+                print(
+                    actor == badge
+                        ? "signing secret of \(Sanitize.line(badge)) set"
+                        : "signing secret of \(Sanitize.line(badge)) reset: it must be changed at next use")
+            }
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unlock a person's signing after wrong secrets: a supervisor's act, signed with their secret.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The badge of the person whose signing is locked.") var badge: String
+        @Option(help: "The badge of the supervisor unlocking it.") var by: String
+
+        func run() throws {
+            try runReporting {
+                let service = FloorService(store: try store.open(create: false))
+                if let r = try SigningSecrets.check(
+                    try SecretInput.read(prompt: "secret of \(Sanitize.line(by)): "), for: by, service: service, station: Station.console.id)
+                {
+                    throw r
+                }
+                let outcome = try service.runAtConsole(.unlockSigning(badge: badge), badge: by)
+                if let r = outcome.refusal { throw r }
+                print("signing of \(Sanitize.line(badge)) unlocked")
+            }
+        }
+    }
+}
