@@ -12,13 +12,14 @@ import Testing
     @Test func aSecretMustBeLongVariedAndNotThePersonsOwn() {
         #expect(SigningRules.weakness("7391-52x", person: inspector) == nil)
         #expect(SigningRules.weakness("739152", person: inspector) == "a secret needs at least 8 characters")
-        #expect(SigningRules.weakness("11112222", person: inspector) == "a secret needs at least 3 different characters")
-        #expect(SigningRules.weakness("12345678", person: inspector) == "a secret cannot be a run like 12345678 or abcdefgh")
+        #expect(SigningRules.weakness("1111122222", person: inspector) == "a secret needs at least 3 different characters")
+        #expect(SigningRules.weakness("1234567890", person: inspector) == "a secret cannot be a run like 12345678 or abcdefgh")
         #expect(SigningRules.weakness("hgfedcba", person: inspector) == "a secret cannot be a run like 12345678 or abcdefgh")
         #expect(SigningRules.weakness("x2001y9z", person: inspector) == "a secret cannot contain the badge")
         #expect(SigningRules.weakness("okafor#77", person: inspector) == "a secret cannot contain the person's name")
         #expect(SigningRules.weakness("ab\u{7}cdefgh", person: inspector) == "a secret cannot contain control characters")
-        #expect(SigningRules.weakness("58203917", person: inspector) == nil)  // a long PIN for a numeric pad
+        #expect(SigningRules.weakness("58203917", person: inspector) == "a secret of digits only needs at least 10 of them (or add letters)")
+        #expect(SigningRules.weakness("5820391746", person: inspector) == nil)  // a long PIN for a numeric pad
     }
 
     @Test func aPersonSetsTheirOwnAndASupervisorResetsWhichForcesAChange() throws {

@@ -45,15 +45,27 @@ public enum SigningRules {
     /// hash: what protects a secret from someone who stole a kiosk's disk is its length and the
     /// hash's cost (`docs/signatures.md` works out the guesses).
     public static let minimumLength = 8
+    /// The shortest secret of digits only (a numeric pad's PIN): 10^10 guesses at the standard
+    /// cost is decades of one core, where 10^8 would be months.
+    public static let minimumDigits = 10
 
     /// Why `secret` is not good enough for `person` (nil: it is).
     public static func weakness(_ secret: String, person: Person) -> String? {
         let chars = Array(secret)
         if chars.count < minimumLength { return "a secret needs at least \(minimumLength) characters" }
+        if chars.allSatisfy(\.isASCIIDigit), chars.count < minimumDigits {
+            return "a secret of digits only needs at least \(minimumDigits) of them (or add letters)"
+        }
         if Set(chars).count < 3 { return "a secret needs at least 3 different characters" }
         let scalars = secret.unicodeScalars.map(\.value)
-        let steps = zip(scalars.dropFirst(), scalars).map { Int64($0) - Int64($1) }
-        if Set(steps).count == 1, let step = steps.first, abs(step) == 1 { return "a secret cannot be a run like 12345678 or abcdefgh" }
+        // A run up or down (digits wrap: 1234567890 is a run too).
+        let digits = chars.allSatisfy(\.isASCIIDigit)
+        let steps = zip(scalars.dropFirst(), scalars).map { pair -> Int64 in
+            let d = Int64(pair.0) - Int64(pair.1)
+            return digits ? (d + 10) % 10 : d
+        }
+        let run: Set<Int64> = digits ? [1, 9] : [1, -1]
+        if Set(steps).count == 1, let step = steps.first, run.contains(step) { return "a secret cannot be a run like 12345678 or abcdefgh" }
         let lower = secret.lowercased()
         if lower.contains(person.badge.lowercased()) && person.badge.count >= 3 { return "a secret cannot contain the badge" }
         for word in person.name.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count >= 3 && lower.contains(word) {
@@ -93,4 +105,8 @@ public enum SigningRules {
         guard state?.locked == true else { return Refusal(.notLocked, "\(target.name)'s signing is not locked") }
         return nil
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
