@@ -22,6 +22,16 @@ public enum MasterData {
             let current = try StoreState.loadPlant(db)
             if let refusal = MasterDataRules.loadPlantRefusal(loader, current: current.map(PlantIndex.init)) { throw refusal }
             if let current, current == plant { return .unchanged }
+            // A routing version once loaded never changes: a change is a new version.
+            let changes = ChangeControl.routingChanges(known: try Projections.allRoutings(db), incoming: plant.routings)
+            if !changes.isEmpty {
+                throw FileProblems(
+                    changes.map { c in
+                        FileProblem(
+                            file: path, line: lineOf(routing: c.routing, in: text), field: "routings",
+                            message: "\(c); a loaded version cannot change: give the routing a new version")
+                    })
+            }
             _ = try EventLog.append([(.plantLoaded(PlantLoaded(plant: plant)), loader.actor)], now: now, db: db)
             return .loaded(
                 summary: "plant \(plant.id): \(plant.stations.count) stations, \(plant.people.count) people, "
@@ -82,6 +92,17 @@ public enum MasterData {
             out[wo.spec.number] = wo.spec
         }
         return out
+    }
+
+    /// The line of the routing `id` in the plant file's `routings:` section, else 1.
+    static func lineOf(routing id: String, in text: String) -> Int {
+        var inRoutings = false
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if !line.hasPrefix(" "), !line.hasPrefix("#"), !line.isEmpty { inRoutings = line.hasPrefix("routings:") }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if inRoutings, t == "- id: \(id)" || t.hasPrefix("- id: \(id) ") || t.hasPrefix("- {id: \(id),") { return i + 1 }
+        }
+        return 1
     }
 
     static func lineOf(_ number: String, in text: String) -> Int {

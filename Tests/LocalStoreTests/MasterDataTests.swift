@@ -65,4 +65,36 @@ import Testing
         #expect(board.atRiskCount == 1)
         #expect(board.lateCount == specs.filter { $0.due.deadline(in: plant.calendar.timeZone) < now }.count)
     }
+
+    @Test func aLoadedRoutingVersionCannotChangeButANewVersionLoadsAndOldOrdersKeepTheirs() throws {
+        let (store, dir) = try store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try MasterData.loadPlant(path: Self.plantFile, store: store, by: .commandLine(account: "it"))
+        _ = try MasterData.loadOrders(path: Self.ordersFile, store: store, by: .commandLine(account: "it"))
+        let text = try String(contentsOfFile: Self.plantFile, encoding: .utf8)
+        let widened = text.replacingOccurrences(of: "lower: 11.990, upper: 12.018", with: "lower: 11.990, upper: 12.030")
+        #expect(widened != text)
+        let edited = dir.appendingPathComponent("edited.yaml")
+        try widened.write(to: edited, atomically: true, encoding: .utf8)
+        do {
+            _ = try MasterData.loadPlant(path: edited.path, store: store, by: .commandLine(account: "it"))
+            Issue.record("a changed version loaded")
+        } catch let e as FileProblems {
+            // The bore is measured at OP20 and again at final inspection: both are listed.
+            #expect(e.problems.count == text.components(separatedBy: "lower: 11.990, upper: 12.018").count - 1, "\(e.problems)")
+            #expect(
+                e.problems[0].message.hasPrefix(
+                    "routing BRK-7741 version 3 step OP20: characteristic BORE tolerance 11.99 .. 12.018 → 11.99 .. 12.03"),
+                "\(e.problems)")
+            #expect(widened.split(separator: "\n", omittingEmptySubsequences: false)[e.problems[0].line - 1].contains("- id: BRK-7741"))
+        }
+        // As version 4 it loads; the orders released under version 3 keep it.
+        let v4 = widened.replacingOccurrences(of: "    version: 3\n", with: "    version: 4\n")
+        try v4.write(to: edited, atomically: true, encoding: .utf8)
+        _ = try MasterData.loadPlant(path: edited.path, store: store, by: .commandLine(account: "it"))
+        let versions = try store.read { db in
+            try StoreState(db: db, plant: nil).workOrder("WO-1001").map(\.routingVersion)
+        }
+        #expect(versions == 3)
+    }
 }
