@@ -66,7 +66,8 @@ public enum SigningSecrets {
         guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
         guard let person = plant.people[badge] else { return .refused(Refusal(.unknownBadge, "no person with badge \(badge)")) }
         if let why = SigningRules.weakness(secret, person: person) { return .refused(Refusal(.weakSecret, why)) }
-        if actor == badge, let state = try service.read({ try $0.signing(badge) }), let old = state.hash {
+        let state = try service.read { try $0.signing(badge) }
+        if SigningRules.needsCurrentSecret(by: actor, for: badge, state: state), let state, let old = state.hash {
             if state.locked { return .refused(SigningRules.signingRefusal(state, person: person)!) }
             guard let current, try verify(current, against: old) else {
                 _ = try service.run(.signatureFailed(badge: badge), badge: actor, station: station, now: now)

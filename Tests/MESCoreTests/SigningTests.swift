@@ -33,6 +33,9 @@ import Testing
         #expect(SigningRules.signingRefusal(w.state.signing("2001"), person: inspector)?.codes == ["secret_must_change"])
         // Only a hash is ever recorded.
         #expect(try w.refused(.setSigningSecret(badge: "2001", hash: "hunter22"), "2001", "ST-30").codes == ["bad_value"])
+        #expect(SigningRules.needsCurrentSecret(by: "2001", for: "2001", state: w.state.signing("2001")))
+        #expect(!SigningRules.needsCurrentSecret(by: "9001", for: "2001", state: w.state.signing("2001")))
+        #expect(!SigningRules.needsCurrentSecret(by: "1002", for: "1002", state: w.state.signing("1002")))
         // Nobody without a secret signs.
         #expect(SigningRules.signingRefusal(w.state.signing("1002"), person: w.person("1002"))?.codes == ["no_secret"])
     }

@@ -34,7 +34,7 @@ struct PeopleCommand: ParsableCommand {
                     ) {
                         throw r
                     }
-                } else if try service.read({ try $0.signing(badge) })?.hash != nil {
+                } else if SigningRules.needsCurrentSecret(by: actor, for: badge, state: try service.read({ try $0.signing(badge) })) {
                     current = try SecretInput.read(prompt: "current secret: ")
                 }
                 let new = try SecretInput.read(prompt: "new secret: ")

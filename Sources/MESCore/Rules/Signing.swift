@@ -98,6 +98,12 @@ public enum SigningRules {
         return Refusal(.insufficientRole, "only \(target.name) or a supervisor may set \(target.name)'s signing secret")
     }
 
+    /// Whether setting `target`'s secret needs their current one first: when they set their own
+    /// and have one (a supervisor's reset needs none: the supervisor signs for it).
+    public static func needsCurrentSecret(by actor: String, for target: String, state: SigningState?) -> Bool {
+        actor == target && state?.hash != nil
+    }
+
     /// A supervisor unlocks someone else's signing.
     public static func unlockRefusal(by actor: Person, for target: Person, state: SigningState?) -> Refusal? {
         if actor.role < .supervisor { return Refusal(.insufficientRole, "unlocking signing needs a supervisor") }
