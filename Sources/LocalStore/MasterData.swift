@@ -77,6 +77,14 @@ public enum MasterData {
         }
     }
 
+    /// What loading the plant file at `path` would change, without loading it.
+    public static func diffPlant(path: String, store: Store) throws -> PlantDiff {
+        let plant = try PlantFile.load(text: try readText(path), file: path).get()
+        return try store.read { db in
+            PlantDiff.between(current: try StoreState.loadPlant(db), known: try Projections.allRoutings(db), new: plant)
+        }
+    }
+
     /// The command line's loader: the person `--by` names, else the operating-system account.
     public static func commandLineLoader(by badge: String?) -> MasterDataLoader {
         if let badge, !badge.isEmpty { return .person(badge: badge) }

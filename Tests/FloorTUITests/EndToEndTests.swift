@@ -297,6 +297,25 @@ struct DemoTests {
         #expect(try String(contentsOfFile: dir + "/plant.yaml", encoding: .utf8) == "# my edits\n")
     }
 
+    @Test func aPlantDiffSaysWhatALoadWouldChangeAndALoadedVersionNeverChanges() throws {
+        let f = try FloorBinary()
+        let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
+        #expect(try f.run(["plant", "load", plant]).status == 0)
+        let edited = try f.write(
+            "edited.yaml", try String(contentsOfFile: plant, encoding: .utf8).replacingOccurrences(of: "upper: 12.018", with: "upper: 12.030"))
+        let diff = try f.run(["plant", "diff", edited])
+        #expect(diff.status == 2 && diff.out.contains("changed  routing BRK-7741@3"), "\(diff.out)")
+        #expect(diff.out.contains("OP20: characteristic BORE tolerance 11.99 .. 12.018 → 11.99 .. 12.03"), "\(diff.out)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(try f.run(["plant", "diff", edited, "--format", "json"]).out.utf8))
+                as? [[String: Any]])
+        #expect(json.first?["kind"] as? String == "routing" && json.first?["change"] as? String == "changed")
+        // The load itself is refused with the same difference, and nothing changes.
+        let load = try f.run(["plant", "load", edited])
+        #expect(load.status != 0 && load.err.contains("a loaded version cannot change"), "\(load.err)")
+        #expect(try f.run(["plant", "diff", plant]).out.contains("no change"))
+    }
+
     @Test func reportsPrintCSVWithAHeader() throws {
         let f = try FloorBinary()
         #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)

@@ -97,4 +97,23 @@ import Testing
         }
         #expect(versions == 3)
     }
+
+    @Test func aDiffListsWhatALoadWouldChangeAndWhetherItWouldBeRefused() throws {
+        let (store, dir) = try store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try MasterData.diffPlant(path: Self.plantFile, store: store).entries.contains { $0.kind == "person" && $0.change == .added })
+        _ = try MasterData.loadPlant(path: Self.plantFile, store: store, by: .commandLine(account: "it"))
+        #expect(try MasterData.diffPlant(path: Self.plantFile, store: store).isEmpty)
+        let text = try String(contentsOfFile: Self.plantFile, encoding: .utf8)
+        let edited = dir.appendingPathComponent("edited.yaml")
+        try text.replacingOccurrences(of: "lower: 11.990, upper: 12.018", with: "lower: 11.990, upper: 12.030")
+            .replacingOccurrences(of: "name: Bo Chen", with: "name: Bo Chen-Li")
+            .write(to: edited, atomically: true, encoding: .utf8)
+        let diff = try MasterData.diffPlant(path: edited.path, store: store)
+        #expect(diff.refused)
+        #expect(diff.entries.map { "\($0.change) \($0.kind) \($0.id)" } == ["changed person 1002", "changed routing BRK-7741@3"], "\(diff.entries)")
+        #expect(diff.entries.last?.details.first?.hasPrefix("OP20: characteristic BORE tolerance") == true)
+        // Nothing was loaded by asking.
+        #expect(try MasterData.diffPlant(path: Self.plantFile, store: store).isEmpty)
+    }
 }

@@ -5,7 +5,35 @@ import LocalStore
 import MESCore
 
 struct PlantCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plant", abstract: "The plant file.", subcommands: [Load.self])
+    static let configuration = CommandConfiguration(commandName: "plant", abstract: "The plant file.", subcommands: [Load.self, Diff.self])
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What loading a plant file would change (nothing is loaded); exits 2 when the load would be refused.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The plant file (YAML).") var file: String
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            try runReporting {
+                let diff = try MasterData.diffPlant(path: file, store: try store.open(create: false))
+                if format == .json {
+                    let enc = JSONEncoder()
+                    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: try enc.encode(diff.entries), as: UTF8.self))
+                } else if diff.isEmpty {
+                    print("no change: this plant file is what is loaded")
+                } else {
+                    for e in diff.entries {
+                        print(Sanitize.line("\(e.change.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.kind) \(e.id)"))
+                        for d in e.details { print("           " + Sanitize.line(d)) }
+                    }
+                    if diff.refused { print("a loaded routing version changed: the load would be refused; give it a new version") }
+                }
+                if diff.refused { throw ExitCode(2) }
+            }
+        }
+    }
 
     struct Load: ParsableCommand {
         static let configuration = CommandConfiguration(

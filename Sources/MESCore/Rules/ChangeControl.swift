@@ -72,3 +72,60 @@ public enum ChangeControl {
         return out.isEmpty ? ["changed"] : out
     }
 }
+
+/// What loading a plant file would change, for `floor plant diff`: each list's entries added,
+/// removed or changed (by id), and for a routing version already loaded, each change of its steps.
+public struct PlantDiff: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable, Codable {
+        public enum Change: String, Codable, Sendable { case added, removed, changed }
+        /// `person`, `station`, `equipment`, `material`, `part`, `routing`, `work_center`, `shift`, `plant`.
+        public var kind: String
+        public var id: String
+        public var change: Change
+        /// For a changed routing version already loaded: what changed (a load would be refused).
+        public var details: [String]
+    }
+    public var entries: [Entry]
+    public var isEmpty: Bool { entries.isEmpty }
+    /// Whether the load would be refused (a loaded routing version changed).
+    public var refused: Bool { entries.contains { $0.kind == "routing" && $0.change == .changed && !$0.details.isEmpty } }
+
+    /// `current` is the plant loaded now (nil: none), `known` every routing version ever loaded.
+    public static func between(current: Plant?, known: [Routing], new: Plant) -> PlantDiff {
+        var out: [Entry] = []
+        func compare<T: Equatable>(_ kind: String, _ old: [T], _ new: [T], id: (T) -> String) {
+            let o = Dictionary(old.map { (id($0), $0) }, uniquingKeysWith: { a, _ in a })
+            let n = Dictionary(new.map { (id($0), $0) }, uniquingKeysWith: { a, _ in a })
+            for k in n.keys.sorted() {
+                if let was = o[k] {
+                    if was != n[k]! { out.append(Entry(kind: kind, id: k, change: .changed, details: [])) }
+                } else {
+                    out.append(Entry(kind: kind, id: k, change: .added, details: []))
+                }
+            }
+            for k in o.keys.sorted() where n[k] == nil { out.append(Entry(kind: kind, id: k, change: .removed, details: [])) }
+        }
+        let c = current
+        if let c, c.id != new.id || c.name != new.name || c.timezone != new.timezone || c.reasons != new.reasons {
+            out.append(Entry(kind: "plant", id: new.id, change: .changed, details: []))
+        }
+        compare("shift", c?.shifts ?? [], new.shifts) { $0.id }
+        compare("person", c?.people ?? [], new.people) { $0.badge }
+        compare("work_center", c?.workCenters ?? [], new.workCenters) { $0.id }
+        compare("equipment", c?.equipment ?? [], new.equipment) { $0.id }
+        compare("station", c?.stations ?? [], new.stations) { $0.id }
+        compare("material", c?.materials ?? [], new.materials) { $0.id }
+        compare("part", c?.parts ?? [], new.parts) { $0.id }
+        // Routings by version, against every version ever loaded (a version left out of the file
+        // stays known: work orders keep it).
+        let knownKeys = Dictionary(known.map { ("\($0.id)@\($0.version)", $0) }, uniquingKeysWith: { a, _ in a })
+        let changes = ChangeControl.routingChanges(known: known, incoming: new.routings)
+        for r in new.routings.sorted(by: { ($0.id, $0.version) < ($1.id, $1.version) }) {
+            let key = "\(r.id)@\(r.version)"
+            guard let was = knownKeys[key] else { out.append(Entry(kind: "routing", id: key, change: .added, details: [])); continue }
+            let mine = changes.filter { $0.routing == r.id && $0.version == r.version }.map { c in (c.step.map { "\($0): " } ?? "") + c.what }
+            if !mine.isEmpty || was != r { out.append(Entry(kind: "routing", id: key, change: .changed, details: mine)) }
+        }
+        return PlantDiff(entries: out)
+    }
+}
