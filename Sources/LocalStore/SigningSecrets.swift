@@ -86,12 +86,15 @@ public enum SigningSecrets {
         let state = try service.read { try $0.signing(badge) }
         if let r = SigningRules.signingRefusal(state, person: person) { return r }
         guard let hash = state?.hash, try verify(secret, against: hash) else {
-            _ = try service.run(.signatureFailed(badge: badge), badge: badge, station: station, now: now)
-            let after = try service.read { try $0.signing(badge) }
-            let locked = after?.locked == true ? "; signing is now locked, a supervisor unlocks it" : ""
+            let recorded = try service.run(.signatureFailed(badge: badge), badge: badge, station: station, now: now).events
+            let locks = recorded.contains {
+                if case .signingLocked = $0.event { return true }; return false
+            }
+            let locked = locks ? "; signing is now locked, a supervisor unlocks it" : ""
             return Refusal(.wrongSecret, "wrong secret for \(person.name)\(locked)")
         }
-        if (state?.failures ?? 0) > 0 { _ = try service.run(.signatureAccepted(badge: badge), badge: badge, station: station, now: now) }
+        // The Decider records an acceptance only when it ends a run of wrong secrets.
+        _ = try service.run(.signatureAccepted(badge: badge), badge: badge, station: station, now: now)
         return nil
     }
 

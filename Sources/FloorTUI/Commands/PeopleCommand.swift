@@ -10,6 +10,12 @@ struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "people", abstract: "People's signing secrets.", subcommands: [SetSecret.self, Unlock.self])
 
+    /// Asks `badge` for their secret (no echo) and throws the refusal when it is not right.
+    static func requireSecret(of badge: String, _ service: FloorService) throws {
+        let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(badge)): ")
+        if let r = try SigningSecrets.check(secret, for: badge, service: service, station: Station.console.id) { throw r }
+    }
+
     struct SetSecret: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-secret",
@@ -29,11 +35,7 @@ struct PeopleCommand: ParsableCommand {
                 let actor = by ?? badge
                 var current: String?
                 if actor != badge {
-                    if let r = try SigningSecrets.check(
-                        try SecretInput.read(prompt: "secret of \(Sanitize.line(actor)): "), for: actor, service: service, station: Station.console.id
-                    ) {
-                        throw r
-                    }
+                    try PeopleCommand.requireSecret(of: actor, service)
                 } else if SigningRules.needsCurrentSecret(by: actor, for: badge, state: try service.read({ try $0.signing(badge) })) {
                     current = try SecretInput.read(prompt: "current secret: ")
                 }
@@ -61,11 +63,7 @@ struct PeopleCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let service = FloorService(store: try store.open(create: false))
-                if let r = try SigningSecrets.check(
-                    try SecretInput.read(prompt: "secret of \(Sanitize.line(by)): "), for: by, service: service, station: Station.console.id)
-                {
-                    throw r
-                }
+                try PeopleCommand.requireSecret(of: by, service)
                 let outcome = try service.runAtConsole(.unlockSigning(badge: badge), badge: by)
                 if let r = outcome.refusal { throw r }
                 print("signing of \(Sanitize.line(badge)) unlocked")

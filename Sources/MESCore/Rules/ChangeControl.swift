@@ -20,10 +20,10 @@ public enum ChangeControl {
     /// when none: new versions and status or date changes are not changes of content.
     public static func routingChanges(known: [Routing], incoming: [Routing]) -> [RoutingChange] {
         var byKey: [String: Routing] = [:]
-        for r in known { byKey["\(r.id)@\(r.version)"] = r }
+        for r in known { byKey[PlantState.routingKey(r.id, r.version)] = r }
         var out: [RoutingChange] = []
         for new in incoming {
-            guard let old = byKey["\(new.id)@\(new.version)"], old.steps != new.steps else { continue }
+            guard let old = byKey[PlantState.routingKey(new.id, new.version)], old.steps != new.steps else { continue }
             func add(_ step: String?, _ what: String) { out.append(RoutingChange(routing: new.id, version: new.version, step: step, what: what)) }
             let oldIDs = old.steps.map(\.id), newIDs = new.steps.map(\.id)
             for id in newIDs where !oldIDs.contains(id) { add(id, "added") }
@@ -118,10 +118,10 @@ public struct PlantDiff: Equatable, Sendable {
         compare("part", c?.parts ?? [], new.parts) { $0.id }
         // Routings by version, against every version ever loaded (a version left out of the file
         // stays known: work orders keep it).
-        let knownKeys = Dictionary(known.map { ("\($0.id)@\($0.version)", $0) }, uniquingKeysWith: { a, _ in a })
+        let knownKeys = Dictionary(known.map { (PlantState.routingKey($0.id, $0.version), $0) }, uniquingKeysWith: { a, _ in a })
         let changes = ChangeControl.routingChanges(known: known, incoming: new.routings)
         for r in new.routings.sorted(by: { ($0.id, $0.version) < ($1.id, $1.version) }) {
-            let key = "\(r.id)@\(r.version)"
+            let key = PlantState.routingKey(r.id, r.version)
             guard let was = knownKeys[key] else { out.append(Entry(kind: "routing", id: key, change: .added, details: [])); continue }
             let mine = changes.filter { $0.routing == r.id && $0.version == r.version }.map { c in (c.step.map { "\($0): " } ?? "") + c.what }
             if !mine.isEmpty || was != r { out.append(Entry(kind: "routing", id: key, change: .changed, details: mine)) }

@@ -9,8 +9,6 @@ public struct SigningState: Codable, Equatable, Sendable {
     public var hash: String?
     /// A supervisor reset it: the person chooses their own before signing anything else.
     public var mustChange = false
-    public var setBy: String?
-    public var setAt: Int64?
     /// Wrong secrets since the last right one (or the last unlock, or new secret).
     public var failures = 0
     public var locked = false
@@ -19,7 +17,7 @@ public struct SigningState: Codable, Equatable, Sendable {
     public mutating func apply(_ r: RecordedEvent) {
         switch r.event {
         case .signingSecretSet(let e):
-            hash = e.hash; mustChange = e.mustChange; setBy = r.actor; setAt = r.millis
+            hash = e.hash; mustChange = e.mustChange
             failures = 0; locked = false
         case .signatureFailed:
             failures += 1
