@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloorCommandLine
 import Foundation
 import MESCore
 import ScannerInput
@@ -31,10 +32,13 @@ struct DocsCommand: ParsableCommand {
             abstract: "What every key of a keymap does, by screen (docs/keymaps/NAME.md).")
         @Argument(help: "A keymap name (default, kiosk, vi) or a path to a .keymap file.") var name: String
         func run() throws {
-            do {
-                print(KeymapDoc.markdown(try KeymapLoader.load(name)), terminator: "")
-            } catch {
-                throw ValidationError("\(error)")
+            // A keymap that is missing or wrong is not a usage error: said plainly, exit 1.
+            try runReporting {
+                do {
+                    print(KeymapDoc.markdown(try KeymapLoader.load(name)), terminator: "")
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
             }
         }
     }
