@@ -168,20 +168,27 @@ public enum ConsoleLoader {
                         }
                     }
                     t.columns = ["AT", "EVENT", "STEP", "STATION", "BY", "SIGNED", "DETAIL"]
-                    for (entry, payload) in zip(
-                        trace.entries, trace.payloads + Array(repeating: "", count: max(0, trace.entries.count - trace.payloads.count)))
-                    {
+                    for (i, entry) in trace.entries.enumerated() {
                         let type = entry["event"]?.plain ?? ""
+                        let payload = i < trace.payloads.count ? trace.payloads[i] : ""
                         let meaning = Signature.meaning(of: EventCodec.decode(type: type, version: 1, payload: payload)) ?? ""
+                        let signature = i < trace.signatures.count ? trace.signatures[i] : nil
                         let by = entry["by"]?.plain ?? ""
                         t.rows.append(
                             ConsoleRow(
                                 cells: [
                                     String((entry["at"]?.plain ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "), type,
-                                    entry["step"]?.plain ?? "", entry["station"]?.plain ?? "",
-                                    plant.people[by]?.name ?? by, meaning, entry["detail"]?.plain ?? "",
+                                    entry["step"]?.plain ?? "", entry["station"]?.plain ?? "", plant.people[by]?.name ?? by,
+                                    meaning.isEmpty || signature != nil ? meaning : meaning + " (unsigned)", entry["detail"]?.plain ?? "",
                                 ],
                                 role: type.contains("held") || type.contains("failed") ? .warn : .normal, ref: .part(serial)))
+                        // The signature under its record, in full: who, meaning, when with zone, hash.
+                        if let signature {
+                            t.rows.append(
+                                ConsoleRow(
+                                    cells: ["", "  ✍ signature", "", "", signature.name, signature.meaning, Signature.manifestation(signature)],
+                                    role: .info, ref: .part(serial)))
+                        }
                     }
                 case .tab(.holds):
                     t.title = "Open holds and nonconformances"

@@ -14,6 +14,18 @@ public struct StationSession: Sendable {
     public private(set) var pendingNote: String?
     public private(set) var pendingGood: Int?
     public private(set) var pendingScrap: (count: Int, reason: String)?
+    /// A signed record asked for, waiting for its signer's badge + secret (`sign`).
+    public private(set) var awaitingSignature: PendingSignature?
+
+    /// A command whose record is a signature, decided only once its signer gives badge + secret.
+    public struct PendingSignature: Equatable, Sendable {
+        public var command: Command
+        /// What the signature will mean (`Signature.meaning(of:)`).
+        public var meaning: String
+        /// The code that asked for it, sanitized, and the part it concerns.
+        public var code: String
+        public var serial: String?
+    }
 
     /// This station's scanner sends the raw `%` of a GS1 QR symbol instead of GS (a setting of the
     /// station, `--gs1-percent-separator`); by default a `%` in a GS1 label is data.
@@ -26,7 +38,8 @@ public struct StationSession: Sendable {
 
     /// What handling one code did.
     public struct Reply: Sendable {
-        public enum Kind: Sendable, Equatable { case info, done, refused }
+        /// `needsSignature`: nothing was recorded yet; `sign` with the signer's badge + secret.
+        public enum Kind: Sendable, Equatable { case info, done, refused, needsSignature }
         public var kind: Kind
         /// One line for people, already sanitized.
         public var text: String
@@ -148,7 +161,7 @@ public struct StationSession: Sendable {
     private mutating func login(_ badge: String, _ plant: PlantIndex, _ shown: String) -> Reply {
         guard let p = plant.people[badge] else { return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", shown) }
         person = p
-        selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil
+        selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil; awaitingSignature = nil
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
     }
 
@@ -163,7 +176,7 @@ public struct StationSession: Sendable {
             self = StationSession(stationID: stationID, gs1PercentIsSeparator: gs1PercentIsSeparator)
             return .info("logged out")
         case .cancel:
-            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil
+            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; awaitingSignature = nil
             return .info("cancelled")
         default:
             break
@@ -233,7 +246,22 @@ public struct StationSession: Sendable {
     }
 
     private mutating func run(_ command: Command, _ person: Person, _ service: FloorService, _ now: Date, _ shown: String) throws -> Reply {
-        switch try service.run(command, badge: person.badge, station: stationID, now: now) {
+        awaitingSignature = nil
+        let outcome = try service.run(command, badge: person.badge, station: stationID, now: now)
+        if let r = outcome.refusal, r.codes == [RefusalCode.signatureRequired.rawValue] {
+            // Nothing is recorded: the record waits for its signer, who may not be the person logged in.
+            let meaning = Signature.meaning(of: command)
+            awaitingSignature = PendingSignature(command: command, meaning: meaning, code: shown, serial: Self.serial(of: command))
+            return Reply(
+                kind: .needsSignature,
+                text: "SIGN \(shown): \(meaning)\(Self.serial(of: command).map { " of \(Sanitize.line($0))" } ?? ""): badge + secret",
+                refusal: r, events: [])
+        }
+        return recorded(outcome, command, shown)
+    }
+
+    private mutating func recorded(_ outcome: Outcome, _ command: Command, _ shown: String) -> Reply {
+        switch outcome {
         case .refused(let r):
             return .refused(r, shown)
         case .done(let recorded):
@@ -242,6 +270,39 @@ public struct StationSession: Sendable {
             if case .complete = command { pendingGood = nil; pendingScrap = nil }
             let text = recorded.map(Describe.event).joined(separator: "; ")
             return Reply(kind: .done, text: "OK \(shown): \(text)", refusal: nil, events: recorded)
+        }
+    }
+
+    /// Signs the record waiting for a signature: `badge` (a badge scan or the number typed) and
+    /// `secret` are checked offline against this store (`SigningSecrets.runSigned`), and the
+    /// record is decided as the signer's, who need not be the person logged in (the inspector
+    /// who walks up to the operator's kiosk). A wrong secret is refused and counted, and the
+    /// record still waits (until cancelled); any other refusal ends the wait. The secret is
+    /// never kept, shown or logged.
+    public mutating func sign(badge entered: String, secret: String, service: FloorService, now: Date = Date()) throws -> Reply {
+        guard let pending = awaitingSignature else { return .refused(.unknownCommand, "nothing waits for a signature", "SIGN") }
+        var badge = entered.trimmingCharacters(in: .whitespaces)
+        if case .badge(let b) = Label.parse(badge) { badge = b }
+        guard try service.plantIndex()?.people[badge] != nil else {
+            return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", pending.code)
+        }
+        let outcome = try SigningSecrets.runSigned(pending.command, badge: badge, secret: secret, service: service, station: stationID, now: now)
+        if let r = outcome.refusal, r.codes == [RefusalCode.wrongSecret.rawValue] { return .refused(r, pending.code) }
+        awaitingSignature = nil
+        return recorded(outcome, pending.command, pending.code)
+    }
+
+    /// The signature is not given: nothing is recorded.
+    public mutating func cancelSignature() { awaitingSignature = nil }
+
+    static func serial(of command: Command) -> String? {
+        switch command {
+        case .fpiPass(let s), .fpiFail(let s, _), .fpiWaive(let s, _), .undo(let s, _), .releaseHold(let s, _, _), .hold(let s, _, _),
+            .scrap(let s, _, _), .requestOverride(let s, _, _), .approveOverride(let s, _, _), .start(let s), .resume(let s),
+            .pause(let s, _), .complete(let s, _, _, _), .record(let s, _, _, _), .consume(let s, _, _, _):
+            return s
+        case .disposition(let s, _, _, _, _, _): return s
+        default: return nil
         }
     }
 }

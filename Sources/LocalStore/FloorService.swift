@@ -67,22 +67,38 @@ public final class FloorService: @unchecked Sendable {
         try run(command, badge: badge, station: Station.console.id, now: now)
     }
 
-    /// The same inside a caller's transaction (the simulator batches many).
-    public func run(_ command: Command, badge: String, station stationID: String, now: Date, db: Database) throws -> Outcome {
+    /// The same inside a caller's transaction (the simulator batches many). `signature`: how
+    /// `badge`'s signature was verified for this very command (nil: it was not, and a signed
+    /// record is refused). When the decision records a signed record, a `signature.applied`
+    /// event follows the records in the same transaction, with their hashes
+    /// (`Signature.manifest`): `SigningSecrets.runSigned` is the way in for people.
+    public func run(
+        _ command: Command, badge: String, station stationID: String, now: Date, db: Database, signature: SignatureMethod? = nil
+    ) throws -> Outcome {
         guard let plant = try plantIndex(db) else { throw ServiceError.noPlant }
         guard let station = stationID == Station.console.id ? Station.console : plant.stations[stationID] else {
             throw ServiceError.unknownStation(stationID)
         }
         guard let person = plant.people[badge] else { throw ServiceError.unknownPerson(badge) }
         let state = StoreState(db: db, plant: plant)
-        let env = DecisionEnv(now: now, newID: newID)
+        let env = DecisionEnv(now: now, newID: newID, signedBy: signature == nil ? nil : badge)
         switch try Decider.decide(command, by: Actor(person: person, station: station), plant: plant, state: state, env: env) {
         case .failure(let refusal):
             return .refused(refusal)
         case .success(let events):
-            let out = try EventLog.append(events.map { ($0, badge) }, now: now, db: db)
+            var out = try EventLog.append(events.map { ($0, badge) }, now: now, db: db)
+            var typed = events
+            if let method = signature, let first = out.first, events.contains(where: { Signature.meaning(of: $0) != nil }) {
+                let records = out.map { SignedRecord(event: $0.id.description, type: $0.type, hash: $0.checksum) }
+                let signed = DomainEvent.signatureApplied(
+                    Signature.manifest(
+                        of: command, signer: person, at: now, timeZone: plant.calendar.timeZone, method: method, records: records,
+                        aggregate: first.aggregate))
+                out += try EventLog.append([(signed, badge)], now: now, db: db)
+                typed.append(signed)
+            }
             lock.lock(); commitsSinceCheckpoint += 1; lock.unlock()
-            return .done(zip(out, events).map { RecordedEvent(envelope: $0, event: $1) })
+            return .done(zip(out, typed).map { RecordedEvent(envelope: $0, event: $1) })
         }
     }
 

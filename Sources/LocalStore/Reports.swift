@@ -87,6 +87,8 @@ public enum Reports {
         public var columns: [String]
         /// Each entry's event payload (its canonical JSON text), for integrations that want the facts.
         public var payloads: [String] = []
+        /// Each entry's signature, when it is a signed record.
+        public var signatures: [SignatureApplied?] = []
         /// For a serial: work order, part, state, step.
         public var summary: [String: ReportTable.Cell] = [:]
         public var table: ReportTable { ReportTable(columns: columns, rows: entries.map { e in columns.map { e[$0] ?? .null } }) }
@@ -95,13 +97,26 @@ public enum Reports {
     public static func trace(_ subject: String, _ db: Database) throws -> Trace? {
         let tz = try Projections.plantTimeZone(db)
         if try Projections.aggregateRow(AggregateID.part(subject).rawValue, db) != nil {
-            let events = try EventLog.events(aggregate: AggregateID.part(subject).rawValue, db: db)
-            let columns = ["at", "event", "step", "station", "by", "detail"]
+            // The part's own events, then the FPI decisions about this piece (their own aggregates).
+            var streams: [(env: EventEnvelope, step: String?)] = try EventLog.events(aggregate: AggregateID.part(subject).rawValue, db: db).map {
+                ($0, nil)
+            }
+            let fpiRows = try Row.fetchAll(db, sql: "SELECT key FROM fpi WHERE first_piece = ?", arguments: [subject])
+            for row in fpiRows {
+                streams += try EventLog.events(aggregate: "fpi:" + (row[0] as String), db: db).map { ($0, FPIKey(rawValue: row[0]).step) }
+            }
+            // A signature is shown on the records it signs (who, meaning, when with zone, hash).
+            var signatures: [String: SignatureApplied] = [:]
+            for (env, _) in streams where env.type == "signature.applied" {
+                if case .signatureApplied(let sig) = RecordedEvent(envelope: env).event { for r in sig.records { signatures[r.event] = sig } }
+            }
+            let columns = ["at", "event", "step", "station", "by", "detail", "signed"]
             var entries: [[String: ReportTable.Cell]] = []
             var payloads: [String] = []
-            for env in events {
+            var signedBy: [SignatureApplied?] = []
+            for (env, fpiStep) in streams where env.type != "signature.applied" {
                 let r = RecordedEvent(envelope: env)
-                var step = "", station = ""
+                var step = fpiStep ?? "", station = ""
                 switch r.event {
                 case .stepStarted(let e): step = e.step; station = e.station
                 case .stepPaused(let e): step = e.step
@@ -114,28 +129,21 @@ public enum Reports {
                 case .scrapRecorded(let e): step = e.step; station = e.station
                 default: break
                 }
+                let signed: ReportTable.Cell =
+                    signatures[env.id.description].map { .text(Signature.manifestation($0)) }
+                    ?? (Signature.meaning(of: r.event).map { .text("\($0) · no e-signature recorded") } ?? .null)
                 entries.append([
                     "at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(step), "station": .text(station),
-                    "by": .text(env.actor), "detail": .text(Describe.event(r)),
+                    "by": .text(env.actor), "detail": .text(Describe.event(r)), "signed": signed,
                 ])
                 payloads.append(env.payload)
-            }
-            // FPI decisions about this piece live on their own aggregates.
-            let fpiRows = try Row.fetchAll(db, sql: "SELECT key FROM fpi WHERE first_piece = ?", arguments: [subject])
-            for row in fpiRows {
-                for env in try EventLog.events(aggregate: "fpi:" + (row[0] as String), db: db) {
-                    let r = RecordedEvent(envelope: env)
-                    entries.append([
-                        "at": .text(iso(r.millis, tz)), "event": .text(env.type), "step": .text(FPIKey(rawValue: row[0]).step),
-                        "station": .text(""), "by": .text(env.actor), "detail": .text(Describe.event(r)),
-                    ])
-                    payloads.append(env.payload)
-                }
+                signedBy.append(signatures[env.id.description])
             }
             let order = entries.indices.sorted { (entries[$0]["at"]!.plain, $0) < (entries[$1]["at"]!.plain, $1) }
             var trace = Trace(
                 subject: subject, kind: "serial", entries: order.map { entries[$0] }, columns: columns,
                 payloads: order.map { payloads[$0] })
+            trace.signatures = order.map { signedBy[$0] }
             if let row = try Row.fetchOne(db, sql: "SELECT work_order, part, status, step, station FROM parts WHERE serial = ?", arguments: [subject])
             {
                 trace.summary = [

@@ -98,6 +98,18 @@ public enum SigningSecrets {
         return nil
     }
 
+    /// Decides and records `command` signed by `badge` with `secret`, at `station`: the secret is
+    /// checked first (a wrong one is recorded, and nothing else is), then the command is decided
+    /// as `badge`'s, and its signed records carry the signature (`FloorService.run(signature:)`).
+    /// `method`: `.secretInSession` only where a session was opened with badge + secret.
+    public static func runSigned(
+        _ command: Command, badge: String, secret: String, service: FloorService, station: String,
+        method: SignatureMethod = .badgeAndSecret, now: Date = Date()
+    ) throws -> Outcome {
+        if let refusal = try check(secret, for: badge, service: service, station: station, now: now) { return .refused(refusal) }
+        return try service.store.write { db in try service.run(command, badge: badge, station: station, now: now, db: db, signature: method) }
+    }
+
     static func b64(_ d: Data) -> String { d.base64EncodedString().replacingOccurrences(of: "=", with: "") }
     static func unb64(_ s: String) -> Data? {
         let padded = s + String(repeating: "=", count: (4 - s.count % 4) % 4)

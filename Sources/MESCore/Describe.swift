@@ -53,6 +53,7 @@ public enum Describe {
         case .signatureAccepted(let e): s = "right secret for \(e.badge) at \(e.station)"
         case .signingLocked(let e): s = "signing of \(e.badge) locked after \(SigningRules.lockAfter) wrong secrets"
         case .signingUnlocked(let e): s = "signing of \(e.badge) unlocked"
+        case .signatureApplied(let e): s = "signed: " + Signature.manifestation(e)
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
         }
         return Sanitize.line(s)

@@ -164,7 +164,14 @@ import Testing
         #expect(holds.map(\.aggregate) == ["part:W1-001"])
         #expect(holds.first?.reason == "SUSPECT")
         #expect(try store.read { try Queries.down($0) }.map(\.reason) == ["MECH"])
-        #expect(try service.run(.releaseHold(serial: "W1-001", holds: nil, note: "ok"), badge: "9001", station: cut.id, now: t).refusal == nil)
+        // Releasing a hold is a signature: refused without one, recorded with the supervisor's.
+        let release = Command.releaseHold(serial: "W1-001", holds: nil, note: "ok")
+        #expect(try service.run(release, badge: "9001", station: cut.id, now: t).refusal?.codes == ["signature_required"])
+        let cheap = SigningSecrets.Cost(ln: 10, r: 8, p: 1)
+        #expect(
+            try SigningSecrets.set("Quartz-17x", for: "9001", by: "9001", current: nil, service: service, station: cut.id, now: t, cost: cheap)
+                .refusal == nil)
+        #expect(try SigningSecrets.runSigned(release, badge: "9001", secret: "Quartz-17x", service: service, station: cut.id, now: t).refusal == nil)
         #expect(try service.run(.downtimeEnd, badge: "9001", station: cut.id, now: t).refusal == nil)
         holds = try store.read { try Queries.openHolds($0) }
         #expect(holds.isEmpty)

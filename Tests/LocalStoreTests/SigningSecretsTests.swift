@@ -48,8 +48,14 @@ import Testing
             try String.fetchAll(db, sql: "SELECT type FROM events WHERE aggregate = 'person:2001' ORDER BY rowid")
         }
         #expect(types == ["signing.secret_set"] + Array(repeating: "signing.failed", count: 5) + ["signing.locked"])
-        // A supervisor unlocks.
-        #expect(try service.runAtConsole(.unlockSigning(badge: "2001"), badge: "9001").refusal == nil)
+        // A supervisor unlocks, signed.
+        #expect(
+            try SigningSecrets.set("Walnut-3390", for: "9001", by: "9001", current: nil, service: service, station: "CONSOLE", cost: Self.cheap)
+                .refusal == nil)
+        #expect(try service.runAtConsole(.unlockSigning(badge: "2001"), badge: "9001").refusal?.codes == ["signature_required"])
+        #expect(
+            try SigningSecrets.runSigned(.unlockSigning(badge: "2001"), badge: "9001", secret: "Walnut-3390", service: service, station: "CONSOLE")
+                .refusal == nil)
         #expect(try SigningSecrets.check(secret, for: "2001", service: service, station: "CONSOLE") == nil)
 
         // Neither the secret nor the wrong ones are anywhere in the files.
@@ -76,5 +82,49 @@ import Testing
         #expect(try SigningSecrets.check("Temp-8812-x", for: "2001", service: service, station: "CONSOLE")?.codes == ["secret_must_change"])
         #expect(try set("Basalt-7742", by: "2001", current: "Temp-8812-x").refusal == nil)
         #expect(try SigningSecrets.check("Basalt-7742", for: "2001", service: service, station: "CONSOLE") == nil)
+    }
+
+    /// The work-order hold of the example plant, signed by its supervisor: the record, then its
+    /// signature (who, when with zone, meaning, the record's hash), which the audit checks.
+    @Test func aSignedRecordCarriesItsSignatureAndTheAuditChecksIt() throws {
+        let (service, dir) = try store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try MasterData.loadOrders(path: MasterDataTests.ordersFile, store: service.store, by: .commandLine(account: "it"))
+        #expect(
+            try SigningSecrets.set("Walnut-3390", for: "9001", by: "9001", current: nil, service: service, station: "CONSOLE", cost: Self.cheap)
+                .refusal == nil)
+        let hold = Command.holdWorkOrder(number: "WO-1001", reason: "OOT", note: "customer complaint")
+        let before = try service.store.read { try EventLog.lastPosition(db: $0) }
+        // A wrong secret: refused, and nothing but the wrong secret is recorded.
+        let wrong = try SigningSecrets.runSigned(hold, badge: "9001", secret: "Walnut-3391", service: service, station: "CONSOLE")
+        #expect(wrong.refusal?.codes == ["wrong_secret"])
+        let afterWrong = try service.store.read { db in try String.fetchAll(db, sql: "SELECT type FROM events WHERE pos > ?", arguments: [before]) }
+        #expect(afterWrong == ["signing.failed"])
+        // The right one: the hold, then its signature on the same aggregate.
+        let done = try SigningSecrets.runSigned(hold, badge: "9001", secret: "Walnut-3390", service: service, station: "CONSOLE")
+        let events = done.events
+        #expect(events.map(\.event.type) == ["wo.held", "signature.applied"])
+        guard case .signatureApplied(let sig)? = events.last?.event else { Issue.record("no signature: \(events)"); return }
+        #expect(sig.aggregate == "wo:WO-1001")
+        #expect(sig.badge == "9001" && sig.name == "Dana Kowalski" && sig.meaning == "held (work order)")
+        #expect(sig.method == .badgeAndSecret)
+        #expect(sig.zone == "America/Chicago")
+        #expect(sig.signedAt.hasSuffix("-06:00"), "local time with its offset: \(sig.signedAt)")
+        let held = try #require(try service.store.read { try EventLog.event(events[0].id, db: $0) })
+        #expect(sig.records == [SignedRecord(event: held.id.description, type: "wo.held", hash: held.checksum)])
+        var report = try service.store.read { try Audit.verify(db: $0) }
+        #expect(report.isClean, "\(report)")
+        #expect(report.signaturesChecked == 1)
+
+        // Someone edits the signed record and fixes up its checksum: the signature no longer holds.
+        try service.store.write { db in
+            guard var env = try EventLog.event(held.id, db: db) else { return }
+            env.payload = env.payload.replacingOccurrences(of: "customer complaint", with: "no reason")
+            try db.execute(
+                sql: "UPDATE events SET payload = ?, checksum = ? WHERE node = ? AND epoch = ? AND seq = ?",
+                arguments: [env.payload, EventLog.checksumBytes(env), env.node, env.epoch, env.seq])
+        }
+        report = try service.store.read { try Audit.verify(db: $0) }
+        #expect(report.problems.contains { $0.kind == .badSignature && $0.message.contains("does not match the hash signed") }, "\(report)")
     }
 }

@@ -380,6 +380,11 @@ import Testing
             .signatureAccepted(SigningAttempt(badge: "2001", station: "ST-30")),
             .signingLocked(SigningPerson(badge: "2001")),
             .signingUnlocked(SigningPerson(badge: "2001")),
+            .signatureApplied(
+                SignatureApplied(
+                    aggregate: "part:WO-1001-001", badge: "2001", name: "Ana Ruiz", meaning: "dispositioned (rework)",
+                    signedAt: "2026-12-02T10:15:03+01:00", zone: "Europe/Berlin", method: .badgeAndSecret,
+                    records: [SignedRecord(event: "n1/e1/7", type: "disposition.decided", hash: String(repeating: "ab", count: 32))])),
         ]
     }
 
@@ -423,13 +428,14 @@ import Testing
         case .signatureAccepted: return 35
         case .signingLocked: return 36
         case .signingUnlocked: return 37
+        case .signatureApplied: return 38
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...37))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...38))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 38, "each case has its own type name")
+        #expect(Set(types).count == 39, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

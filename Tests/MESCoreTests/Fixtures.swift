@@ -231,12 +231,14 @@ struct World {
     }
 
     /// Folds the events, decides the command with the real rules, and on success records the events.
-    mutating func run(_ command: Command, badge: String, station: String) throws -> Result<[DomainEvent], Refusal> {
+    /// `signed`: the person's badge + secret were verified for it (LocalStore's part, taken as
+    /// given here; `SignatureRuleTests` decides without it).
+    mutating func run(_ command: Command, badge: String, station: String, signed: Bool = true) throws -> Result<[DomainEvent], Refusal> {
         loadPlant()
         let state = PlantState.fold(events)
         guard let index = state.plant else { throw Unexpected(description: "no plant in state") }
         let ids = self.ids
-        let env = DecisionEnv(now: now, newID: { ids.next() })
+        let env = DecisionEnv(now: now, newID: { ids.next() }, signedBy: signed ? badge : nil)
         let result = try Decider.decide(
             command, by: Actor(person: person(badge), station: self.station(station)),
             plant: index, state: state, env: env)

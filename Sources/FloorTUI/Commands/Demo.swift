@@ -43,7 +43,8 @@ struct Demo: ParsableCommand {
         "Traveler: SN:NW-5001-001 (or pick it in the queue and press Enter)",
         "Start F5, lot LOT:TI64-6:HEAT-7731, measurements F3: OD 3.51, HEAD 2.41 (2.6 is out: hold)",
         "Gauge: EQ:MIC-7 then a reading such as 3.502 while a measurement has focus",
-        "First piece: log in as EMP:201 and press i (pass) on NW-5001-001",
+        "First piece: on NW-5001-001 press i (pass); the inspector signs: badge 201, then the secret",
+        "Every demo person's signing secret: \(DemoPlant.signingSecret) (a real plant's people set their own)",
         "Batch traveler: WO:NW-5003 (50 pieces); GS1 lot label: (01)04012345000016(10)HEAT-7731",
     ]
 
@@ -66,6 +67,7 @@ struct Demo: ParsableCommand {
             let calendar = PlantCalendar(timeZone: TimeZone(identifier: "Europe/Berlin")!)
             let start = calendar.startOfDay(calendar.localDate(now).adding(days: -7))
             _ = try MasterData.loadPlant(path: plantPath, store: store, by: .commandLine(account: "demo"), now: start)
+            try DemoPlant.setSecrets(service: FloorService(store: store), now: start)
             let report = try Simulate.simulate(
                 store: store, stations: 0, days: 7, seed: seed, batch: 400, prefix: "NW",
                 verbose: false, end: now.addingTimeInterval(-3600), load: 12)
@@ -97,10 +99,11 @@ struct Demo: ParsableCommand {
                   floor report orders
                   floor scan --station K-SW1 EMP:101 SN:NW-5001-001 CMD:START LOT:TI64-6:HEAT-7731 M:OD=3.51 M:LEN=40.02 M:HEAD=2.41 CMD:COMPLETE
                   floor scan --station K-SW1 EMP:102 SN:NW-5001-002 CMD:START      (refused: waits for the first piece)
-                  floor scan --station K-SW1 EMP:201 SN:NW-5001-001 CMD:PASS       (the inspector passes the first piece)
+                  floor scan --station K-SW1 --sign 201 EMP:101 SN:NW-5001-001 CMD:PASS
+                                              (the inspector 201 signs the pass; the secret is asked: \(DemoPlant.signingSecret))
                   floor report trace NW-5001-001 --format json
                   floor dashboard            (the wall board, read-only)
-                  floor supervisor           (sign in with 301; 2 holds, d disposition ...)
+                  floor supervisor           (sign in with 301 and the secret; 2 holds, d disposition ...)
                   floor report oee --days 7 --format csv
                 """)
         }

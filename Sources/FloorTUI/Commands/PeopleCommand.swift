@@ -63,8 +63,9 @@ struct PeopleCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let service = FloorService(store: try store.open(create: false))
-                try PeopleCommand.requireSecret(of: by, service)
-                let outcome = try service.runAtConsole(.unlockSigning(badge: badge), badge: by)
+                let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(by)): ")
+                let outcome = try SigningSecrets.runSigned(
+                    .unlockSigning(badge: badge), badge: by, secret: secret, service: service, station: Station.console.id)
                 if let r = outcome.refusal { throw r }
                 print("signing of \(Sanitize.line(badge)) unlocked")
             }

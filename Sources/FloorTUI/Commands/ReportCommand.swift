@@ -128,6 +128,11 @@ struct ReportCommand: ParsableCommand {
                     for (i, payload) in t.payloads.enumerated() where i < entries.count {
                         entries[i]["payload"] = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) ?? payload
                     }
+                    // A signed record carries its signature: who, when with zone, meaning, the hashes signed.
+                    for (i, sig) in t.signatures.enumerated() where i < entries.count {
+                        guard let sig else { continue }
+                        entries[i]["signed"] = (try? JSONSerialization.jsonObject(with: Data(EventCodec.encode(sig).utf8))) ?? NSNull()
+                    }
                     doc["entries"] = entries
                     print(Render.encode(doc))
                 } else {

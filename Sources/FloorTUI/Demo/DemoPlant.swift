@@ -1,3 +1,5 @@
+import Foundation
+import LocalStore
 import MESCore
 
 /// The demo plant: a small ISO 13485 shop making orthopedic bone screws. Written out as a plant
@@ -130,6 +132,21 @@ enum DemoPlant {
                 materials:
                   - {material: POUCH, qty: 1}
         """
+
+    /// Every demo person's signing secret. A demo's secret is published (the README and the
+    /// demo's help give it) so that anyone trying Floor can sign; a real plant's people set
+    /// their own (`floor people set-secret`).
+    static let signingSecret = "floor-demo-sign"
+
+    /// Sets every person's signing secret to `signingSecret`, as their own act.
+    static func setSecrets(service: FloorService, cost: SigningSecrets.Cost = .standard, now: Date = Date()) throws {
+        guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
+        for badge in plant.people.keys.sorted() {
+            let outcome = try SigningSecrets.set(
+                signingSecret, for: badge, by: badge, current: nil, service: service, station: Station.console.id, now: now, cost: cost)
+            if let r = outcome.refusal { throw r }
+        }
+    }
 
     /// The demo's work orders made on `date`: one due the next day, two a week later.
     static func orders(on date: LocalDate) -> String {

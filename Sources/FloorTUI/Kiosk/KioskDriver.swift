@@ -76,6 +76,14 @@ final class KioskDriver: ElmProgram {
             } catch {
                 return .failed("cannot save the scanner settings: \(error)")
             }
+        case .sign(let badge, let secret):
+            var session = model.session
+            do {
+                let reply = try session.sign(badge: badge, secret: secret, service: service, now: clock())
+                return .handled(session, [reply], opened: false)
+            } catch {
+                return .failed("\(error)")
+            }
         case .handle(let codes, let open):
             var session = model.session
             var replies: [StationSession.Reply] = []
@@ -83,7 +91,7 @@ final class KioskDriver: ElmProgram {
                 for code in codes {
                     let reply = try session.handle(code, service: service, now: clock())
                     replies.append(reply)
-                    if reply.kind == .refused { break }
+                    if reply.kind == .refused || reply.kind == .needsSignature { break }
                 }
             } catch {
                 return .failed("\(error)")

@@ -39,6 +39,8 @@ struct KioskModel: TimedModel, Sendable {
     enum Overlay: Equatable, Sendable {
         case picker(Picker)
         case entry(Entry)
+        /// A signed record waits for its signer (the inspector who walked up, most often).
+        case sign(SignaturePad)
         case help(scroll: Int)
         case calibrate(Calibration)
     }
@@ -92,7 +94,7 @@ struct KioskModel: TimedModel, Sendable {
     var context: KeyContext {
         switch overlay {
         case .picker?: return .picker
-        case .entry?: return .entry
+        case .entry?, .sign?: return .entry
         case .help?: return .help
         case .calibrate?: return .calibrate
         case nil: break
@@ -141,11 +143,25 @@ enum KioskMsg: Sendable {
 }
 
 /// What `update` asks the shell to do.
-enum KioskEffect: Equatable, Sendable {
+enum KioskEffect: Equatable, Sendable, CustomStringConvertible {
+    /// Never the secret (a test failure prints effects).
+    var description: String {
+        switch self {
+        case .sign(let badge, let secret): return "sign(badge: \(badge), secret of \(secret.count))"
+        case .handle(let codes, let open): return "handle(\(codes), open: \(open))"
+        case .load: return "load"
+        case .quit: return "quit"
+        case .redraw: return "redraw"
+        case .saveWedge(let w): return "saveWedge(\(w))"
+        }
+    }
+
     /// Run codes in order as scans (stopping at the first refusal); `open` shows the part on success.
     case handle([String], open: Bool)
     case load
     case quit
     case redraw
     case saveWedge(WedgeSettings)
+    /// Sign the record the session holds with this badge and secret.
+    case sign(badge: String, secret: String)
 }

@@ -73,13 +73,19 @@ final class KioskRunner: LoopClient {
         return min(idleDue, syncDue ?? .max)
     }
 
+    /// Whether what comes in now may be (part of) a secret: it is never traced.
+    private var secretHasFocus: Bool {
+        if case .sign(let pad)? = driver.model.overlay { return pad.focus == .secret }
+        return false
+    }
+
     func key(_ k: Key) {
-        if traceFD >= 0 { trace("key \(KeyName.name(k))") }
+        if traceFD >= 0 { trace(secretHasFocus && k.text != nil ? "key (secret)" : "key \(KeyName.name(k))") }
         driver.send(.key(k))
     }
 
     func scan(_ code: String, symbology: String?) {
-        if traceFD >= 0 { trace("scan \(Sanitize.line(code))") }
+        if traceFD >= 0 { trace(secretHasFocus ? "scan (secret)" : "scan \(Sanitize.line(code))") }
         driver.send(.scan(code, symbology: symbology))
     }
 
@@ -90,6 +96,8 @@ final class KioskRunner: LoopClient {
         var field = "-"
         if case .entry(let e)? = m.overlay {
             field = e.text
+        } else if case .sign(let pad)? = m.overlay {
+            field = pad.focus == .badge ? pad.badge : "(secret)"
         } else if m.base == .measure, m.measurements.indices.contains(m.measureFocus) {
             field = m.fields[m.measurements[m.measureFocus].characteristic.id] ?? ""
         }

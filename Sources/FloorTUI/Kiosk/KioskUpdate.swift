@@ -54,6 +54,11 @@ enum KioskUpdate {
     // MARK: scans
 
     private static func scan(_ m: inout KioskModel, _ code: String) -> [KioskEffect] {
+        if case .sign(var pad)? = m.overlay {
+            pad.scanned(code)
+            m.overlay = .sign(pad)
+            return []
+        }
         if case .calibrate? = m.overlay {
             m.message = .init(kind: .info, text: "test scan read: \(Sanitize.line(code))")
             return []
@@ -76,6 +81,20 @@ enum KioskUpdate {
         let before = m.session
         m.session = session
         let events = replies.flatMap(\.events).map(\.event)
+        if let pending = session.awaitingSignature {
+            // A signed record waits: open the pad (again, with the secret cleared, after a wrong one).
+            let badge: String
+            if case .sign(let open)? = m.overlay { badge = open.badge } else { badge = "" }
+            let pad = SignaturePad(meaning: pending.meaning, what: pending.serial.map { "\($0) · \(pending.code)" } ?? pending.code, badge: badge)
+            m.overlay = .sign(pad)
+            if let refused = replies.first(where: { $0.kind == .refused }) {
+                m.message = .init(kind: .refused, text: refused.text)
+            } else {
+                m.message = .init(kind: .info, text: "\(pending.meaning): the signer scans their badge and types their secret")
+            }
+            return [.load]
+        }
+        if case .sign? = m.overlay { m.overlay = nil }
         if let refused = replies.first(where: { $0.kind == .refused }) {
             m.message = .init(kind: .refused, text: refused.text)
         } else if events.contains(where: {
@@ -134,6 +153,9 @@ enum KioskUpdate {
 
     private static func type(_ m: inout KioskModel, _ c: Character) {
         switch m.overlay {
+        case .sign(var pad)?:
+            pad.type(c)
+            m.overlay = .sign(pad)
         case .entry(var e)?:
             if e.text.count < 200 { e.text.append(c) }
             m.overlay = .entry(e)
@@ -166,6 +188,10 @@ enum KioskUpdate {
         case .logout:
             return m.person == nil ? [] : [.handle(["CMD:LOGOUT"], open: false)]
         case .back, .cancel:
+            if case .sign? = m.overlay {
+                m.session.cancelSignature()
+                m.message = .init(kind: .info, text: "not signed: nothing recorded")
+            }
             if m.overlay != nil { m.overlay = nil } else if m.base == .measure { m.base = .part } else if m.base == .part { m.base = .queue }
             return []
         default:
@@ -303,6 +329,18 @@ enum KioskUpdate {
                 case .note(let command): return [.handle(["NOTE:" + text, command], open: false)]
                 case .goodCount: return [.handle(["QTY:" + text, "CMD:COMPLETE"], open: false)]
                 }
+            default: break
+            }
+            return []
+        case .sign(var pad):
+            switch action {
+            case .erase:
+                pad.erase()
+                m.overlay = .sign(pad)
+            case .accept, .nextField:
+                let pair = pad.accept()
+                m.overlay = .sign(pad)
+                return pair.map { [.sign(badge: $0.badge, secret: $0.secret)] } ?? []
             default: break
             }
             return []

@@ -30,6 +30,7 @@ enum KioskView {
         switch m.overlay {
         case .picker(let p)?: picker(&s, m, p)
         case .entry(let e)?: entry(&s, e)
+        case .sign(let pad)?: sign(&s, m, pad)
         case .help(let scroll)?: help(&s, m, scroll: scroll)
         case .calibrate(let c)?: calibrate(&s, m, c)
         case nil: break
@@ -447,6 +448,14 @@ enum KioskView {
         s.fill(x: b.x + 2, y: b.y + 3, width: b.w - 4, role: .field)
         s.put(field, x: b.x + 3, y: b.y + 3, role: .field, bold: true, maxWidth: b.w - 6)
         s.put("Enter: confirm", x: b.x + 2, y: b.y + 5, role: .dim)
+    }
+
+    /// The signature pad, with the kiosk's own keys for moving on, erasing and cancelling.
+    private static func sign(_ s: inout Screen, _ m: KioskModel, _ pad: SignaturePad) {
+        let keys = [Action.accept, .erase, .back].compactMap { a in
+            m.keymap.keys(for: a, in: .entry).first.map { "\(KeyName.name($0)): \(a == .accept ? "next / sign" : a.title)" }
+        }
+        pad.draw(&s, glyphs: m.glyphs, keys: keys.joined(separator: " · "))
     }
 
     private static func help(_ s: inout Screen, _ m: KioskModel, scroll: Int) {

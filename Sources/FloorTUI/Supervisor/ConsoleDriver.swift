@@ -8,8 +8,9 @@ import ScannerInput
 import Glibc
 #endif
 
-/// Runs the console's effects: commands go to `FloorService.runAtConsole` (decided by MESCore in
-/// the write transaction, so concurrent consoles and kiosks never lose an update).
+/// Runs the console's effects: signed commands go to `SigningSecrets.runSigned`, the others to
+/// `FloorService.runAtConsole` (decided by MESCore in the write transaction, so concurrent
+/// consoles and kiosks never lose an update).
 final class ConsoleDriver: LoopClient, ElmProgram {
     var model: ConsoleModel
     let service: FloorService
@@ -41,12 +42,37 @@ final class ConsoleDriver: LoopClient, ElmProgram {
             guard let person = model.person else { return .refused("sign in first") }
             do {
                 switch try service.runAtConsole(command, badge: person.badge, now: clock()) {
-                case .refused(let r): return .refused("REFUSED: " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; "))
+                case .refused(let r): return .refused(Self.refused(r))
                 case .done(let events):
-                    return .done(
-                        "SIGNED \(Signature.meaning(of: command)): "
-                            + events.map(Describe.event).joined(separator: "; "))
+                    return .done("RECORDED \(Signature.meaning(of: command)): " + events.map(Describe.event).joined(separator: "; "))
                 }
+            } catch {
+                return .failed("\(error)")
+            }
+        case .sign(let command, let badge, let secret, let method):
+            guard model.person != nil else { return .refused("sign in first") }
+            do {
+                let outcome = try SigningSecrets.runSigned(
+                    command, badge: badge, secret: secret, service: service, station: Station.console.id, method: method, now: clock())
+                switch outcome {
+                case .refused(let r): return .refused(Self.refused(r))
+                case .done(let events):
+                    let shown = events.filter {
+                        if case .signatureApplied = $0.event { return false }; return true
+                    }
+                    return .signed(
+                        "SIGNED \(Signature.meaning(of: command)): " + shown.map(Describe.event).joined(separator: "; "),
+                        fullSignature: method == .badgeAndSecret && badge == model.person?.badge)
+                }
+            } catch {
+                return .failed("\(error)")
+            }
+        case .signIn(let badge, let secret):
+            do {
+                if let r = try SigningSecrets.check(secret, for: badge, service: service, station: Station.console.id, now: clock()) {
+                    return .refused("not signed in: " + Self.refused(r))
+                }
+                return .signedIn(badge: badge)
             } catch {
                 return .failed("\(error)")
             }
@@ -67,6 +93,8 @@ final class ConsoleDriver: LoopClient, ElmProgram {
         }
     }
 
+    static func refused(_ r: Refusal) -> String { "REFUSED: " + r.reasons.map { Sanitize.line($0.message) }.joined(separator: "; ") }
+
     private func load() -> ConsoleMsg {
         guard model.person != nil else { return .loaded(ConsoleTable(), lastEvent: model.lastEvent, plant: model.plant) }
         do {
@@ -83,7 +111,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
     func signInFromLogin() {
         guard let pw = getpwuid(getuid()), let name = String(validatingCString: pw.pointee.pw_name) else { return }
         guard let p = model.plant?.people.values.first(where: { $0.logins?.contains(name) == true }) else { model.login = name; return }
-        send(.scan("EMP:" + p.badge))
+        send(.loginSession(badge: p.badge))
         if model.person == nil { model.login = name }
     }
 

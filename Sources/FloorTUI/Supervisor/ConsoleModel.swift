@@ -69,14 +69,19 @@ struct ConsoleModel: TimedModel, Sendable {
         var text = ""
         var flow: ConsoleFlow
     }
-    /// A complete command waiting for the person's signature (Enter) or Esc.
+    /// A complete command waiting for the person's signature, or (not a signature: an andon
+    /// answer) their Enter; Esc drops it.
     struct Confirm: Equatable, Sendable {
         var command: Command
         var meaning: String
         var what: String
+        /// The secret (and, first in a session opened without one, the badge) that signs it.
+        var pad: SignaturePad?
     }
     enum Overlay: Equatable, Sendable {
         case picker(Picker), entry(Entry), confirm(Confirm), help(scroll: Int)
+        /// The secret of the person signing in.
+        case signIn(SignaturePad)
     }
     struct Message: Equatable, Sendable {
         var text: String
@@ -98,8 +103,15 @@ struct ConsoleModel: TimedModel, Sendable {
     var message: Message?
     var plant: PlantIndex?
     var lastEvent: Int64 = 0
+    /// The session was opened with badge + secret (or a full signature was given since): later
+    /// signatures ask the secret alone (Part 11 §11.200(a)(1)(i)). A session opened by the OS
+    /// login asks the full badge + secret at its first signature.
+    var sessionVerified = false
+    var lastInput: Date
+    /// Sign out after this long without a key or scan (nil: never).
+    var idleSignOut: TimeInterval? = 15 * 60
 
-    init(keymap: Keymap, now: Date) { self.keymap = keymap; self.now = now }
+    init(keymap: Keymap, now: Date) { self.keymap = keymap; self.now = now; self.lastInput = now }
 
     var screen: ConsoleScreen { stack.last ?? .tab(.stations) }
     var tooSmall: Bool { width < Screen.minWidth || height < Screen.minHeight }
@@ -107,8 +119,9 @@ struct ConsoleModel: TimedModel, Sendable {
 
     var context: KeyContext {
         switch overlay {
-        case .picker?, .confirm?: return .picker
-        case .entry?: return .entry
+        case .confirm(let c)?: return c.pad == nil ? .picker : .entry
+        case .picker?: return .picker
+        case .entry?, .signIn?: return .entry
         case .help?: return .help
         case nil: return person == nil ? .login : .console
         }
@@ -122,13 +135,37 @@ enum ConsoleMsg: Sendable {
     case resize(width: Int, height: Int)
     case loaded(ConsoleTable, lastEvent: Int64, plant: PlantIndex?)
     case done(String)
+    /// A signature was given with the full badge + secret: the session knows its signer now.
+    case signed(String, fullSignature: Bool)
+    /// The secret of the person signing in was right.
+    case signedIn(badge: String)
+    /// The OS user of this session maps to this person (plant file `logins`).
+    case loginSession(badge: String)
     case refused(String)
     case failed(String)
 }
 
-enum ConsoleEffect: Equatable, Sendable {
+enum ConsoleEffect: Equatable, Sendable, CustomStringConvertible {
+    /// Never the secret (a test failure prints effects).
+    var description: String {
+        switch self {
+        case .sign(let c, let badge, let secret, let method): return "sign(\(c), badge: \(badge), secret of \(secret.count), \(method))"
+        case .signIn(let badge, let secret): return "signIn(badge: \(badge), secret of \(secret.count))"
+        case .run(let c): return "run(\(c))"
+        case .load: return "load"
+        case .loadOrders(let path): return "loadOrders(\(path))"
+        case .quit: return "quit"
+        case .redraw: return "redraw"
+        }
+    }
+
     case load
+    /// Record a command that is not a signature (an andon answer).
     case run(Command)
+    /// Sign and record a command.
+    case sign(Command, badge: String, secret: String, method: SignatureMethod)
+    /// Check the secret of the person signing in.
+    case signIn(badge: String, secret: String)
     case loadOrders(path: String)
     case quit
     case redraw

@@ -15,6 +15,10 @@ enum ConsoleUpdate {
             return [.redraw]
         case .tick(let now):
             m.now = now
+            if let idle = m.idleSignOut, m.person != nil, now.timeIntervalSince(m.lastInput) >= idle {
+                signOut(&m)
+                m.message = .init(text: "signed out after \(Int(idle / 60)) min without input", role: .dim)
+            }
             return []
         case .loaded(let table, let last, let plant):
             m.table = table
@@ -25,6 +29,20 @@ enum ConsoleUpdate {
         case .done(let text):
             m.message = .init(text: text, role: .ok)
             return [.load]
+        case .signed(let text, let full):
+            if full { m.sessionVerified = true }
+            m.message = .init(text: text, role: .ok)
+            return [.load]
+        case .signedIn(let badge):
+            guard let p = m.plant?.people[badge] else { return [] }
+            m.overlay = nil
+            m.sessionVerified = true
+            return signIn(&m, p)
+        case .loginSession(let badge):
+            // Signed in by the OS login: the first signature asks the full badge + secret.
+            guard let p = m.plant?.people[badge], ConsoleRules.signInRefusal(p) == nil else { return [] }
+            m.sessionVerified = false
+            return signIn(&m, p)
         case .refused(let text):
             m.message = .init(text: text, role: .stop)
             return []
@@ -32,6 +50,14 @@ enum ConsoleUpdate {
             m.message = .init(text: text, role: .stop)
             return []
         case .scan(let code):
+            m.lastInput = m.now
+            switch m.overlay {
+            case .signIn(var pad)?:
+                pad.scanned(code); m.overlay = .signIn(pad); return []
+            case .confirm(var c)? where c.pad != nil:
+                c.pad!.scanned(code); m.overlay = .confirm(c); return []
+            default: break
+            }
             if m.person == nil { return login(&m, code) }
             // A traveler scanned at the console opens its history; anything else is refused here.
             if case .serial(let s) = Label.parse(code) { push(&m, .history(s)); return [.load] }
@@ -40,8 +66,20 @@ enum ConsoleUpdate {
             m.message = .init(text: "\(Sanitize.line(code)): scan a badge or a traveler here", role: .stop)
             return []
         case .key(let k):
+            m.lastInput = m.now
             return key(&m, k)
         }
+    }
+
+    private static func signIn(_ m: inout ConsoleModel, _ p: Person) -> [ConsoleEffect] {
+        m.person = p
+        m.overlay = nil
+        m.message = .init(text: "signed in: \(p.name) (\(p.role.label))", role: .ok)
+        return [.load]
+    }
+
+    static func signOut(_ m: inout ConsoleModel) {
+        m.person = nil; m.sessionVerified = false; m.overlay = nil; m.stack = [.tab(.stations)]; m.selection = 0
     }
 
     static func login(_ m: inout ConsoleModel, _ code: String) -> [ConsoleEffect] {
@@ -55,10 +93,11 @@ enum ConsoleUpdate {
             m.message = .init(text: why, role: .stop)
             return []
         }
-        m.person = p
-        m.overlay = nil
-        m.message = .init(text: "signed in: \(p.name) (\(p.role.label))", role: .ok)
-        return [.load]
+        // Badge and secret open the session.
+        m.overlay = .signIn(
+            SignaturePad(
+                meaning: "sign in", what: "\(p.name) (\(p.role.label), badge \(p.badge))", title: "Sign in", badge: p.badge, asksBadge: false))
+        return []
     }
 
     static func push(_ m: inout ConsoleModel, _ s: ConsoleScreen) {
@@ -70,6 +109,31 @@ enum ConsoleUpdate {
         let context = m.context
         let action = m.keymap.action(for: k, in: context)
         switch m.overlay {
+        case .signIn(var pad)?:
+            switch action {
+            case .accept?:
+                guard let pair = pad.accept() else { m.overlay = .signIn(pad); return [] }
+                m.overlay = .signIn(pad)
+                return [.signIn(badge: pair.badge, secret: pair.secret)]
+            case .erase?: pad.erase(); m.overlay = .signIn(pad)
+            case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "not signed in", role: .dim)
+            default:
+                if let t = k.text, t.count == 1, let c = t.first { pad.type(c); m.overlay = .signIn(pad) }
+            }
+            return []
+        case .confirm(var c)? where c.pad != nil:
+            switch action {
+            case .accept?:
+                guard let pair = c.pad!.accept() else { m.overlay = .confirm(c); return [] }
+                let method: SignatureMethod = c.pad!.asksBadge ? .badgeAndSecret : .secretInSession
+                m.overlay = nil
+                return [.sign(c.command, badge: pair.badge, secret: pair.secret, method: method)]
+            case .erase?: c.pad!.erase(); m.overlay = .confirm(c)
+            case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "not signed: nothing recorded", role: .dim)
+            default:
+                if let t = k.text, t.count == 1, let ch = t.first { c.pad!.type(ch); m.overlay = .confirm(c) }
+            }
+            return []
         case .entry(var e)?:
             switch action {
             case .accept?:
@@ -141,7 +205,7 @@ enum ConsoleUpdate {
         case .help: m.overlay = .help(scroll: 0); return []
         case .refresh: return [.redraw, .load]
         case .logout:
-            m.person = nil; m.stack = [.tab(.stations)]; m.selection = 0
+            signOut(&m)
             m.message = .init(text: "signed out", role: .dim)
             return []
         case .up: m.selection = max(0, m.selection - 1); return []
@@ -277,8 +341,17 @@ enum ConsoleUpdate {
         }
     }
 
+    /// The signature prompt of a complete command (an undo from the console is always a
+    /// supervisor's approval, so it is signed too); commands that are not signatures are
+    /// confirmed with Enter.
     private static func confirm(_ m: inout ConsoleModel, _ c: Command, _ what: String) -> [ConsoleEffect] {
-        m.overlay = .confirm(.init(command: c, meaning: Signature.meaning(of: c), what: what))
+        var signed = Signature.isSigned(c)
+        if case .undo = c { signed = true }
+        let meaning = Signature.meaning(of: c)
+        let pad =
+            signed
+            ? SignaturePad(meaning: meaning, what: what, badge: m.sessionVerified ? m.person?.badge ?? "" : "", asksBadge: !m.sessionVerified) : nil
+        m.overlay = .confirm(.init(command: c, meaning: meaning, what: what, pad: pad))
         return []
     }
 

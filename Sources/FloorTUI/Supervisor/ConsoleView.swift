@@ -19,7 +19,18 @@ enum ConsoleView {
         switch m.overlay {
         case .picker(let p)?: picker(&s, p)
         case .entry(let e)?: entry(&s, e)
-        case .confirm(let c)?: confirm(&s, m, c)
+        case .confirm(let c)?:
+            if let pad = c.pad {
+                pad.draw(
+                    &s, glyphs: m.glyphs, keys: "Enter next / sign · Backspace erase · Esc cancel",
+                    note: pad.asksBadge ? nil : "Signed by \(m.person?.name ?? pad.badge) (badge \(pad.badge)): recorded as an event, never edited.")
+            } else {
+                confirm(&s, m, c)
+            }
+        case .signIn(let pad)?:
+            pad.draw(
+                &s, glyphs: m.glyphs, keys: "Enter sign in · Backspace erase · Esc cancel",
+                note: "Your secret opens the console (it signs nothing yet).")
         case .help(let scroll)?: help(&s, m, scroll)
         case nil: break
         }
@@ -38,7 +49,7 @@ enum ConsoleView {
 
     private static func login(_ s: inout Screen, _ m: ConsoleModel) {
         s.put("Supervisor console", x: 2, y: 3, role: .title, bold: true)
-        s.put("Scan your badge, or type it and press Enter.", x: 2, y: 5)
+        s.put("Scan your badge, or type it and press Enter; then type your secret.", x: 2, y: 5)
         s.put("Supervisors and inspectors only; every action is signed with your name and its meaning.", x: 2, y: 6, role: .dim)
         if let login = m.login {
             s.put("The login \(login) is not mapped to a supervisor or inspector (plant file: people[].logins).", x: 2, y: 8, role: .dim)
@@ -145,12 +156,12 @@ enum ConsoleView {
     }
 
     private static func confirm(_ s: inout Screen, _ m: ConsoleModel, _ c: ConsoleModel.Confirm) {
-        let b = s.centeredBox(width: 70, height: 9, title: "Sign")
+        let b = s.centeredBox(width: 70, height: 9, title: "Confirm")
         s.put(c.what, x: b.x + 2, y: b.y + 1, role: .normal, bold: true, maxWidth: b.w - 4)
-        s.put("Meaning of this signature: \(c.meaning)", x: b.x + 2, y: b.y + 3, role: .info, bold: true, maxWidth: b.w - 4)
-        if let p = m.person { s.put("Signed by: \(p.name) (\(p.role.label), badge \(p.badge))", x: b.x + 2, y: b.y + 4, maxWidth: b.w - 4) }
+        s.put("Meaning: \(c.meaning)", x: b.x + 2, y: b.y + 3, role: .info, bold: true, maxWidth: b.w - 4)
+        if let p = m.person { s.put("By: \(p.name) (\(p.role.label), badge \(p.badge))", x: b.x + 2, y: b.y + 4, maxWidth: b.w - 4) }
         s.put("It is recorded as an event and cannot be edited afterwards.", x: b.x + 2, y: b.y + 5, role: .dim, maxWidth: b.w - 4)
-        s.put("Enter sign · Esc cancel", x: b.x + 2, y: b.y + 7, role: .key, bold: true)
+        s.put("Enter record · Esc cancel (not a signature: no secret is asked)", x: b.x + 2, y: b.y + 7, role: .key, bold: true)
     }
 
     private static func help(_ s: inout Screen, _ m: ConsoleModel, _ scroll: Int) {

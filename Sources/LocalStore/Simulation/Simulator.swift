@@ -312,7 +312,8 @@ public final class Simulator {
 
     func run(_ c: Command, _ badge: String, _ station: String, _ t: Date, _ db: Database) throws -> Outcome {
         report.commands += 1
-        let o = try service.run(c, badge: badge, station: station, now: t, db: db)
+        // Simulated people sign what they decide; the signatures say they are simulated.
+        let o = try service.run(c, badge: badge, station: station, now: t, db: db, signature: .simulated)
         switch o {
         case .done(let e): report.events += e.count
         case .refused(let r):

@@ -50,6 +50,9 @@ public enum DomainEvent: Equatable, Sendable {
     case signatureAccepted(SigningAttempt)
     case signingLocked(SigningPerson)
     case signingUnlocked(SigningPerson)
+    /// An electronic signature: who, when, what it means, and the hashes of the records it signs.
+    /// It sits on the aggregate of the records it signs, right after them.
+    case signatureApplied(SignatureApplied)
     case unknown(type: String, version: Int, payload: String)
 
     /// Stable name in the log.
@@ -92,6 +95,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .signatureAccepted: return "signing.accepted"
         case .signingLocked: return "signing.locked"
         case .signingUnlocked: return "signing.unlocked"
+        case .signatureApplied: return "signature.applied"
         case .unknown(let t, _, _): return t
         }
     }
@@ -136,6 +140,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .signingSecretSet(let e): return .person(e.badge)
         case .signatureFailed(let e), .signatureAccepted(let e): return .person(e.badge)
         case .signingLocked(let e), .signingUnlocked(let e): return .person(e.badge)
+        case .signatureApplied(let e): return AggregateID(rawValue: e.aggregate)
         case .unknown: return .unknown
         }
     }
@@ -507,6 +512,53 @@ public struct SigningAttempt: Codable, Equatable, Sendable {
     public var badge: String
     public var station: String
     public init(badge: String, station: String) { self.badge = badge; self.station = station }
+}
+
+/// One record a signature covers: the event (`node/epoch/seq`), its type, and the SHA-256 of its
+/// canonical text (the checksum the log keeps for it, which covers every field: actor, aggregate,
+/// time, payload). A signature copied onto another record names an event whose hash differs.
+public struct SignedRecord: Codable, Equatable, Sendable {
+    public var event: String
+    public var type: String
+    public var hash: String
+    public init(event: String, type: String, hash: String) { self.event = event; self.type = type; self.hash = hash }
+}
+
+/// The manifestation of an electronic signature (21 CFR Part 11 §11.50) and its link to the
+/// records it signs (§11.70): the signer's printed name and badge, when (local time with its
+/// offset, and the plant's zone), what the signature means, how the signer was identified, and
+/// the records. The event's own checksum (and the chain after it) protects these fields.
+public struct SignatureApplied: Codable, Equatable, Sendable {
+    /// The aggregate of the records (the signature sits with them).
+    public var aggregate: String
+    public var badge: String
+    public var name: String
+    /// approved, rejected, dispositioned, waived, released ... (`Signature.meaning(of:)`).
+    public var meaning: String
+    /// ISO 8601 local time with its offset: `2026-12-02T10:15:03+01:00`.
+    public var signedAt: String
+    /// The plant's time zone: `Europe/Berlin`.
+    public var zone: String
+    public var method: SignatureMethod
+    public var records: [SignedRecord]
+    public init(
+        aggregate: String, badge: String, name: String, meaning: String, signedAt: String, zone: String, method: SignatureMethod,
+        records: [SignedRecord]
+    ) {
+        self.aggregate = aggregate; self.badge = badge; self.name = name; self.meaning = meaning
+        self.signedAt = signedAt; self.zone = zone; self.method = method; self.records = records
+    }
+}
+
+/// How a signer was identified at the moment of signing.
+public enum SignatureMethod: String, Codable, Equatable, Sendable {
+    /// Both components given now: badge and secret (a kiosk, a command line).
+    case badgeAndSecret = "badge+secret"
+    /// The secret alone, within a console session its signer opened with badge + secret
+    /// (Part 11 §11.200(a)(1)(i): later signings of one continuous session).
+    case secretInSession = "secret-in-session"
+    /// Made by `floor simulate` for a test store: no person signed it.
+    case simulated
 }
 
 /// The person whose signing is locked or unlocked.

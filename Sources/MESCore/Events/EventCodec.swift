@@ -44,6 +44,7 @@ public enum EventCodec {
         case .signingSecretSet(let p): return encode(p)
         case .signatureFailed(let p), .signatureAccepted(let p): return encode(p)
         case .signingLocked(let p), .signingUnlocked(let p): return encode(p)
+        case .signatureApplied(let p): return encode(p)
         case .unknown(_, _, let payload): return payload
         }
     }
@@ -55,6 +56,7 @@ public enum EventCodec {
         "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
         "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
+        "signature.applied",
     ]
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
@@ -106,6 +108,7 @@ public enum EventCodec {
         case "signing.accepted": event = d(SigningAttempt.self).map(DomainEvent.signatureAccepted)
         case "signing.locked": event = d(SigningPerson.self).map(DomainEvent.signingLocked)
         case "signing.unlocked": event = d(SigningPerson.self).map(DomainEvent.signingUnlocked)
+        case "signature.applied": event = d(SignatureApplied.self).map(DomainEvent.signatureApplied)
         default: event = nil
         }
         return event ?? .unknown(type: type, version: version, payload: payload)

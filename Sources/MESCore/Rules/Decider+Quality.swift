@@ -109,6 +109,7 @@ extension Decider {
                             + "happened since"
                     )
                 }
+                if let r = Signature.missing(Signature.meaning(of: command), by: person, signedBy: env.signedBy) { throw r }
                 approvedBy = person.badge
             }
             return [.stepUndone(StepUndone(serial: serial, step: last.step, completion: last.event, approvedBy: approvedBy, reason: reason))]

@@ -101,6 +101,7 @@ public enum Decider {
         if station.isConsole, command.needsStation {
             throw Refusal(.needsStation, "this is done at a station's kiosk, not at the supervisor console")
         }
+        if let r = Signature.missing(command, by: person, signedBy: env.signedBy) { throw r }
         switch command {
         case .start, .pause, .resume, .complete, .record, .consume:
             return try workCommands(command, a, person, station, plant, state, env)

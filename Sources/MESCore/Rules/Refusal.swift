@@ -24,6 +24,12 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
 public struct DecisionEnv: Sendable {
     public var now: Date
     public var newID: @Sendable () -> String
-    public init(now: Date, newID: @escaping @Sendable () -> String) { self.now = now; self.newID = newID }
+    /// The badge whose signature (both components) was verified for this very command, by
+    /// LocalStore's `SigningSecrets` (MESCore cannot check a secret: it decides whether one is
+    /// needed, and refuses a signed record without it).
+    public var signedBy: String?
+    public init(now: Date, newID: @escaping @Sendable () -> String, signedBy: String? = nil) {
+        self.now = now; self.newID = newID; self.signedBy = signedBy
+    }
     public var millis: Int64 { now.epochMillis }
 }

@@ -107,6 +107,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case wrongSecret = "wrong_secret"
     /// The new secret is too weak.
     case weakSecret = "weak_secret"
+    /// The record needs its signer's signature (badge + secret) given at this moment.
+    case signatureRequired = "signature_required"
     /// The part is not the pending first piece.
     case notFirstPiece = "not_first_piece"
     /// Nobody is logged in.
@@ -208,6 +210,7 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .secretMustChange: return "the person's secret was reset by a supervisor and must be changed first"
         case .wrongSecret: return "the secret given is not the person's"
         case .weakSecret: return "the new secret is too weak (length, variety, badge or name)"
+        case .signatureRequired: return "the record needs its signer's badge + secret, given at this moment"
         case .notFirstPiece: return "the part is not the pending first piece"
         case .notLoggedIn: return "nobody is logged in"
         case .notOverridable: return "this blocker cannot be overridden"

@@ -183,6 +183,8 @@ public struct PartState: Codable, Equatable, Sendable {
     }
 
     public mutating func apply(_ r: RecordedEvent) {
+        // A signature changes nothing about the part (nor what an undo counts as happening since).
+        if case .signatureApplied = r.event { return }
         let t = r.millis
         switch r.event {
         case .stepStarted(let e):
