@@ -85,10 +85,11 @@ func boardDriver(_ h: KioskHarness, width: Int, height: Int, keymap: String = "d
         try boardScenario(h)
         let b = try boardDriver(h, width: 80, height: 24)
         #expect(b.model.data?.holdCount == 1)
-        let out = try h.service.runAtConsole(
+        let out = try SigningSecrets.runSigned(
             .disposition(
                 serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil,
-                scrapReason: nil, note: ""), badge: "301", now: h.clockBox.now)
+                scrapReason: nil, note: ""), badge: "301", secret: KioskHarness.secret, service: h.service, station: Station.console.id,
+            now: h.clockBox.now)
         #expect(out.refusal == nil)
         b.reloadIfChanged()
         #expect(b.model.data?.holdCount == 0)
@@ -136,6 +137,13 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
     return ConsoleDriver(model: m, service: h.service, clock: { box.now })
 }
 
+extension ConsoleDriver {
+    /// Signs in with a badge and its secret, as a person types them.
+    func signIn(_ badge: String) { type(badge + "\r" + KioskHarness.secret + "\r") }
+    /// Gives the secret the open signature prompt asks for.
+    func sign() { type(KioskHarness.secret + "\r") }
+}
+
 @Suite struct ConsoleTests {
     @Test func anOperatorCannotSignInNorDoAnySupervisorAction() throws {
         let h = try KioskHarness()
@@ -170,7 +178,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let h = try KioskHarness()
         try boardScenario(h)
         let c = try consoleDriver(h)
-        c.type("301\r")
+        c.signIn("301")
         #expect(c.model.person?.badge == "301")
         c.type("2")  // holds
         #expect(
@@ -190,7 +198,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         try assertGolden(c.screen, "console-sign-disposition")
         c.send(.key(.escape))  // not signed: nothing happens
         #expect(try h.service.read { try $0.part("NW-5001-001") }?.holds.count == 1)
-        c.type("d"); c.send(.key(.down)); c.send(.key(.enter)); c.send(.key(.enter)); c.send(.key(.enter))
+        c.type("d"); c.send(.key(.down)); c.send(.key(.enter)); c.send(.key(.enter)); c.sign()
         #expect(c.model.message?.text.hasPrefix("SIGNED dispositioned (rework)") == true, "\(c.model.message?.text ?? "")")
         let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
         #expect(p.holds.isEmpty && p.status == .queued && p.step == "OP10")
@@ -204,7 +212,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let h = try KioskHarness()
         try boardScenario(h)
         let c = try consoleDriver(h)
-        c.type("301\r")
+        c.signIn("301")
         c.type("5")
         #expect(c.model.table.rows.first?.ref == .andon(station: "K-UW"))
         c.type("k"); c.send(.key(.enter))
@@ -216,7 +224,8 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
     @Test func badWorkOrderFileIsRefusedWithItsProblemsAndLoadsNothing() throws {
         let h = try KioskHarness()
         let c = try consoleDriver(h)
-        c.type("301\r6")
+        c.signIn("301")
+        c.type("6")
         let orders = c.model.table.rows.count
         let bad = h.dir.appendingPathComponent("bad.csv").path
         try "number,part\nNW-9,\u{1B}[31mNOPE\n".write(toFile: bad, atomically: true, encoding: .utf8)
@@ -233,7 +242,9 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let dispo = Command.disposition(serial: "NW-5001-001", kind: .scrap, reworkStep: nil, reference: nil, scrapReason: "DIM", note: "")
         let rework = Command.disposition(serial: "NW-5001-001", kind: .rework, reworkStep: "OP10", reference: nil, scrapReason: nil, note: "")
         let results = [dispo, rework].enumerated().map { i, cmd in
-            (try? (i == 0 ? h.service : other).runAtConsole(cmd, badge: "301", now: h.clockBox.now))?.refusal == nil
+            (try? SigningSecrets.runSigned(
+                cmd, badge: "301", secret: KioskHarness.secret, service: i == 0 ? h.service : other, station: Station.console.id,
+                now: h.clockBox.now))?.refusal == nil
         }
         #expect(results.filter { $0 }.count == 1, "exactly one disposition closes the hold")
         let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
@@ -244,7 +255,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
 @Suite struct ConsoleViewsTests {
     func signedIn(_ h: KioskHarness, _ badge: String = "301") throws -> ConsoleDriver {
         let c = try consoleDriver(h)
-        c.type(badge + "\r")
+        c.signIn(badge)
         #expect(c.model.person?.badge == badge)
         return c
     }
@@ -260,7 +271,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         c.type("a"); c.send(.key(.down)); c.send(.key(.enter))  // 1 hour
         guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
         #expect(sign.meaning == "approved (override)")
-        c.send(.key(.enter))
+        c.sign()
         let o = try #require(try h.service.read { try $0.part("NW-5001-002") }?.overrides.first { $0.id == id })
         #expect(o.status == .approved && o.approvedBy == "301")
         #expect(o.expiresAt == h.clockBox.now.epochMillis + 3_600_000)
@@ -275,7 +286,7 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         let c = try signedIn(h, "201")  // an inspector decides first pieces
         c.type("3")
         #expect(c.model.table.rows.first?.ref == .firstPiece(serial: "NW-5001-001"))
-        c.type("i"); c.send(.key(.enter))
+        c.type("i"); c.sign()
         #expect(c.model.message?.text.hasPrefix("SIGNED approved (first piece)") == true, "\(c.model.message?.text ?? "")")
         #expect(c.model.table.rows.isEmpty)
 
@@ -283,30 +294,31 @@ func consoleDriver(_ h: KioskHarness, width: Int = 100, height: Int = 30) throws
         c.type("6")
         let row = try #require(c.model.table.rows.firstIndex { $0.ref == .order("NW-5002") })
         for _ in 0..<row { c.send(.key(.down)) }
-        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))
+        c.type("P"); c.send(.key(.enter)); c.sign()
         #expect(c.model.message?.text.hasPrefix("REFUSED") == true)
 
         // A supervisor: priority, hold, release, cancel, each signed; and an undo from a history.
         c.send(.key(.function(9)))  // sign out
-        c.type("301\r6")
+        c.signIn("301")
+        c.type("6")
         for _ in 0..<row { c.send(.key(.down)) }
-        c.type("P"); c.send(.key(.enter)); c.send(.key(.enter))  // urgent
+        c.type("P"); c.send(.key(.enter)); c.sign()  // urgent
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.priority == .urgent)
         let again = try #require(c.model.table.rows.firstIndex { $0.ref == .order("NW-5002") })
         while c.model.selection < again { c.send(.key(.down)) }
         while c.model.selection > again { c.send(.key(.up)) }
-        c.type("h"); c.send(.key(.enter)); c.send(.key(.enter))  // hold (first reason)
+        c.type("h"); c.send(.key(.enter)); c.sign()  // hold (first reason)
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == true)
-        c.type("r"); c.send(.key(.enter))
+        c.type("r"); c.sign()
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.isOnHold == false)
-        c.type("x"); c.type("customer withdrew"); c.send(.key(.enter)); c.send(.key(.enter))
+        c.type("x"); c.type("customer withdrew"); c.send(.key(.enter)); c.sign()
         #expect(try h.service.read { try $0.workOrder("NW-5002") }?.cancelled == true)
 
         c.send(.scan("SN:NW-5001-001"))
         c.type("u"); c.type("wrong lot scanned"); c.send(.key(.enter))
         guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt"); return }
         #expect(sign.meaning == "approved (undo)")
-        c.send(.key(.enter))
+        c.sign()
         #expect(try h.service.read { try $0.part("NW-5001-001") }?.completions.last?.undone == true)
         #expect(c.screen.contains("approved (undo)"))
     }

@@ -36,9 +36,25 @@ struct EndToEndTests {
         r = try f.scan("ST-21", "EMP:1002", "SN:WO-1001-002", "CMD:START")
         #expect(r.status != 0)
         #expect(r.out.contains("waiting for first piece WO-1001-001"))
-        // The operator who made it may not pass it; the inspector may.
-        #expect(try f.scan("ST-20", "EMP:1001", "SN:WO-1001-001", "CMD:PASS").status != 0)
-        #expect(try f.scan("ST-20", "EMP:2001", "SN:WO-1001-001", "CMD:PASS").out.contains("PASSED"))
+        // A pass is a signature: without one nothing is recorded; the operator may not give it;
+        // the inspector signs with badge + secret (a wrong secret records nothing but itself).
+        let secret = "Tangerine-4471"
+        #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
+        r = try f.scan("ST-20", "EMP:1001", "SN:WO-1001-001", "CMD:PASS")
+        #expect(r.status == 2 && r.out.contains("SIGN CMD:PASS: approved (first piece)") && r.out.contains("nothing recorded"), "\(r.out)")
+        r = try f.run(["scan", "--station", "ST-20", "--sign", "1001", "EMP:1001", "SN:WO-1001-001", "CMD:PASS"], input: "whatever-1\n")
+        #expect(r.status == 2 && r.out.contains("no signing secret"), "\(r.out)")
+        r = try f.run(["scan", "--station", "ST-20", "--sign", "2001", "EMP:1001", "SN:WO-1001-001", "CMD:PASS"], input: "Tangerine-4472\n")
+        #expect(r.status == 2 && r.out.contains("wrong secret"), "\(r.out)")
+        r = try f.run(["scan", "--station", "ST-20", "--sign", "2001", "EMP:1001", "SN:WO-1001-001", "CMD:PASS"], input: secret + "\n")
+        #expect(r.status == 0 && r.out.contains("PASSED"), "\(r.out) \(r.err)")
+        #expect(!r.out.contains(secret) && !r.err.contains(secret))
+        // The trace shows the signature (who, meaning, when with zone) and the audit checks it.
+        let signedTrace = try f.run(["report", "trace", "WO-1001-001"])
+        #expect(signedTrace.out.contains("Chidi Okafor (2001) · approved (first piece) · "), "\(signedTrace.out)")
+        #expect(signedTrace.out.contains("America/Chicago"))
+        let audit = try f.run(["audit", "verify"])
+        #expect(audit.status == 0 && audit.out.contains("1 signatures checked"), "\(audit.out)")
         // An out-of-tolerance bore puts the second part on hold; it cannot complete.
         r = try f.scan("ST-20", "EMP:1002", "SN:WO-1001-002", "CMD:START", "M:BORE=12.2")
         #expect(r.status == 0)
@@ -75,6 +91,12 @@ struct EndToEndTests {
         let entries = try #require(trace["entries"] as? [[String: Any]])
         #expect(entries.contains { $0["event"] as? String == "material.consumed" })
         #expect(entries.contains { $0["event"] as? String == "fpi.passed" })
+        // The signed record carries its signature in JSON: who, when with zone, meaning, the hashes.
+        let passed = try #require(entries.first { $0["event"] as? String == "fpi.passed" })
+        let signed = try #require(passed["signed"] as? [String: Any])
+        #expect(signed["name"] as? String == "Chidi Okafor" && signed["badge"] as? String == "2001")
+        #expect(signed["meaning"] as? String == "approved (first piece)" && signed["zone"] as? String == "America/Chicago")
+        #expect((signed["records"] as? [[String: Any]])?.first?["hash"] as? String != nil)
         #expect(entries.filter { $0["event"] as? String == "step.completed" }.count == 5)
         #expect(trace["state"] as? String == "done")
         #expect(trace["work_order"] as? String == "WO-1001")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LocalStore
 import MESCore
 import ScannerInput
@@ -63,16 +64,69 @@ struct KioskScreenTests {
         #expect(k.driver.model.context == .entry)
         k.type("customer deviation D-17")
         k.key(.enter)
+        // A waiver is a signature: the pad asks the signer's badge, then the secret.
+        guard case .sign(let pad)? = k.driver.model.overlay else { Issue.record("no signature pad"); return }
+        #expect(pad.meaning == "waived (first piece)")
+        k.scan("EMP:201")
+        k.type(KioskHarness.secret)
+        k.key(.enter)
         #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
         #expect(k.text.contains("FIRST PIECE WAIVED"))
+    }
+
+    /// The inspector walks up to the operator's kiosk: the operator stays logged in, the pass is
+    /// the inspector's, signed with their badge and secret; the secret is never on the screen.
+    @Test func anInspectorSignsAtTheOperatorsKiosk() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        #expect(k.text.contains("FIRST PIECE PENDING"))
+        let before = try k.store.read { try EventLog.lastPosition(db: $0) }
+        k.type("i")
+        guard case .sign? = k.driver.model.overlay else { Issue.record("no signature pad: \(k.text)"); return }
+        #expect(try k.store.read { try EventLog.lastPosition(db: $0) } == before, "nothing is recorded before the signature")
+        k.scan("EMP:201")
+        k.type(KioskHarness.secret)
+        #expect(!k.text.contains(KioskHarness.secret))
+        #expect(!"\(k.driver.model)".contains(KioskHarness.secret), "the model's description hides the secret")
+        try assertGolden(k.screen, "sign-pad-80x24")
+        k.key(.enter)
+        #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
+        #expect(k.driver.model.overlay == nil)
+        #expect(k.driver.model.person?.badge == "101", "the operator stays logged in")
+        let recorded = try k.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT type, actor FROM events WHERE pos > ? ORDER BY pos", arguments: [before]).map {
+                "\($0[0] as String) by \($0[1] as String)"
+            }
+        }
+        #expect(recorded == ["fpi.passed by 201", "signature.applied by 201"])
+    }
+
+    @Test func aWrongSecretIsRefusedAndTheRecordStillWaits() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.type("i")
+        k.type("201"); k.key(.enter)  // the badge typed, not scanned
+        k.type("not-the-secret"); k.key(.enter)
+        #expect(k.driver.model.message?.text.contains("wrong secret for Sofia Marino") == true, "\(k.driver.model.message?.text ?? "")")
+        guard case .sign(let pad)? = k.driver.model.overlay else { Issue.record("the pad closed"); return }
+        #expect(pad.badge == "201" && !pad.hasSecret && pad.focus == .secret)
+        #expect(try k.service.read { try $0.signing("201") }?.failures == 1)
+        #expect(k.text.contains("FIRST PIECE PENDING"))
+        // Esc: not signed, nothing recorded.
+        k.key(.escape)
+        #expect(k.driver.model.overlay == nil && k.driver.model.session.awaitingSignature == nil)
+        #expect(k.driver.model.message?.text == "not signed: nothing recorded")
     }
 
     @Test func operatorCannotPassFirstPiece() throws {
         let k = try KioskHarness()
         k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
         k.type("i")
+        // The pad asks for a signer; the operator's own signature does not pass a first piece.
+        k.scan("EMP:101"); k.type(KioskHarness.secret); k.key(.enter)
         #expect(k.driver.model.message?.kind == .refused)
         #expect(k.text.contains("first-piece decisions need an inspector"))
+        #expect(k.driver.model.overlay == nil)
     }
 
     @Test func measurementVerdictsAndHold() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import FloorTUI
+
 @Suite("supervisor, board and kiosk on one store (tmux)", .serialized, .enabled(if: Tmux.available))
 struct SupervisorTmuxTests {
     /// Held part → supervisor dispositions it to rework in the console → the kiosk shows it back in
@@ -37,6 +39,9 @@ struct SupervisorTmuxTests {
         console.wait(for: "the console needs a supervisor or an inspector")  // an operator's badge is refused
         try console.type("301")
         try console.key("Enter")
+        console.wait(for: "Your secret opens the console")
+        try console.type(DemoPlant.signingSecret)
+        try console.key("Enter")
         console.wait(for: "Eva Schmidt (supervisor)")
         try console.type("2")
         console.wait(for: "OOT")
@@ -46,7 +51,9 @@ struct SupervisorTmuxTests {
         try console.key("Enter")
         console.wait(for: "Rework NW-5001-001 to step")
         try console.key("Enter")
-        console.wait(for: "Meaning of this signature: dispositioned (rework)")
+        console.wait(for: "Sign: dispositioned (rework)")
+        try console.type(DemoPlant.signingSecret)
+        #expect(!console.screen.contains(DemoPlant.signingSecret), "the secret is never echoed")
         try console.key("Enter")
         let signedAt = Date()
         console.wait(for: "SIGNED dispositioned (rework)")

@@ -20,6 +20,7 @@ public enum Action: String, CaseIterable, Sendable {
     case viewAndon = "view-andon", viewOrders = "view-orders", viewConflicts = "view-conflicts", viewReports = "view-reports"
     case disposition, approve, acknowledge, clearAndon = "clear-andon", priority
     case holdOrder = "hold-order", releaseOrder = "release-order", cancelOrder = "cancel-order", loadOrders = "load-orders"
+    case unlockSigning = "unlock-signing"
 
     /// The one table of actions: every row its title (help, hints), whether it changes data (a
     /// read-only mode never offers it), and the command card it sends for the open part at a kiosk
@@ -81,6 +82,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .releaseOrder: return ActionSpec("release order", mutating: true)
         case .cancelOrder: return ActionSpec("cancel order", mutating: true)
         case .loadOrders: return ActionSpec("load work-order file", mutating: true)
+        case .unlockSigning: return ActionSpec("unlock a person's signing", mutating: true)
         }
     }
 

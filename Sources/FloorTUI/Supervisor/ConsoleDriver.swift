@@ -118,6 +118,11 @@ final class ConsoleDriver: LoopClient, ElmProgram {
     // MARK: LoopClient
     func resize(width: Int, height: Int) { send(.resize(width: width, height: height)) }
     func tick(_ now: Date) { send(.tick(now)) }
+    /// The idle sign-out is a deadline.
+    func msUntilDue() -> Int? {
+        guard let idle = model.idleSignOut, model.person != nil else { return nil }
+        return max(0, Int((idle - clock().timeIntervalSince(model.lastInput)) * 1000))
+    }
     func forceLoad() { send(load()) }
     func reloadIfChanged() {
         guard model.person != nil, let last = try? service.store.read({ db in try EventLog.lastPosition(db: db) }), last != model.lastEvent else {

@@ -50,6 +50,7 @@ enum ConsoleFlow: Equatable, Sendable {
     case cancelReason(order: String)
     case loadOrders
     case badge
+    case unlockBadge
 }
 
 struct ConsoleModel: TimedModel, Sendable {

@@ -306,6 +306,9 @@ enum ConsoleUpdate {
         case .loadOrders:
             m.overlay = .entry(.init(title: "Load a work-order file", prompt: "Path of the CSV file:", flow: .loadOrders))
             return []
+        case .unlockSigning:
+            m.overlay = .entry(.init(title: "Unlock a person's signing", prompt: "Badge of the person locked out:", flow: .unlockBadge))
+            return []
         default:
             return []
         }
@@ -410,6 +413,11 @@ enum ConsoleUpdate {
             return confirm(&m, .cancelWorkOrder(number: o, reason: v), "cancel work order \(o): \(v)")
         case .loadOrders:
             return [.loadOrders(path: v)]
+        case .unlockBadge:
+            var badge = v.trimmingCharacters(in: .whitespaces)
+            if case .badge(let b) = Label.parse(badge) { badge = b }
+            let name = m.plant?.people[badge]?.name ?? badge
+            return confirm(&m, .unlockSigning(badge: badge), "unlock the signing of \(name) (\(badge))")
         }
     }
 

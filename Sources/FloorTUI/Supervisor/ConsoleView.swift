@@ -23,7 +23,7 @@ enum ConsoleView {
             if let pad = c.pad {
                 pad.draw(
                     &s, glyphs: m.glyphs, keys: "Enter next / sign · Backspace erase · Esc cancel",
-                    note: pad.asksBadge ? nil : "Signed by \(m.person?.name ?? pad.badge) (badge \(pad.badge)): recorded as an event, never edited.")
+                    note: pad.asksBadge ? nil : "Signed by \(m.person?.name ?? pad.badge) (\(pad.badge)); recorded, never edited.")
             } else {
                 confirm(&s, m, c)
             }
