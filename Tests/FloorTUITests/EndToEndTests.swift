@@ -55,6 +55,15 @@ struct EndToEndTests {
         #expect(signedTrace.out.contains("America/Chicago"))
         let audit = try f.run(["audit", "verify"])
         #expect(audit.status == 0 && audit.out.contains("1 signatures checked"), "\(audit.out)")
+        // The audit trail for an auditor, as JSON: who, when, where, what changed, the meaning.
+        let rows = try #require(try f.json(["report", "audit", "--type", "fpi.*", "--format", "json"]) as? [[String: Any]])
+        let pass = try #require(rows.first { $0["type"] as? String == "fpi.passed" })
+        #expect(pass["by"] as? String == "2001" && pass["name"] as? String == "Chidi Okafor")
+        #expect(pass["change"] as? String == "first piece: pending → passed" && pass["meaning"] as? String == "approved (first piece)")
+        #expect(rows.allSatisfy { ($0["type"] as? String)?.hasPrefix("fpi.") == true })
+        let csv = try f.run(["report", "audit", "--person", "2001", "--format", "csv"])
+        #expect(csv.status == 0 && csv.out.hasPrefix("at,event,by,name,where,type,aggregate,what,change,meaning\n"))
+        #expect(!csv.out.contains(secret))
         // An out-of-tolerance bore puts the second part on hold; it cannot complete.
         r = try f.scan("ST-20", "EMP:1002", "SN:WO-1001-002", "CMD:START", "M:BORE=12.2")
         #expect(r.status == 0)

@@ -116,6 +116,29 @@ import Testing
         #expect(report.isClean, "\(report)")
         #expect(report.signaturesChecked == 1)
 
+        // The audit trail: who, when, where, what changed, and the meaning, filtered and streamed.
+        let plant = try service.plantIndex()
+        func trail(_ filter: AuditTrailReport.Filter) throws -> [[String: String]] {
+            var rows: [[String: String]] = []
+            try service.store.read { db in
+                try AuditTrailReport.stream(db, plant: plant, filter: filter) { cells in
+                    rows.append(Dictionary(uniqueKeysWithValues: zip(AuditTrailReport.columns, cells.map(\.plain))))
+                }
+            }
+            return rows
+        }
+        let wo = try trail(.init(aggregate: "wo:WO-1001"))
+        #expect(wo.map { $0["type"]! } == ["wo.released", "wo.held", "signature.applied"])
+        #expect(wo[1]["change"] == "work order: → on hold (OOT)" && wo[1]["meaning"] == "held (work order)")
+        #expect(wo[1]["by"] == "9001" && wo[1]["name"] == "Dana Kowalski")
+        #expect(wo[2]["what"]?.contains("Dana Kowalski (9001) · held (work order) · ") == true)
+        #expect(try trail(.init(person: "9001", type: "signing.*")).map { $0["type"]! } == ["signing.secret_set", "signing.failed", "signing.accepted"])
+        #expect(try trail(.init(type: "wo.*")).count == 4, "three releases and the hold")
+        let all = try trail(.init())
+        #expect(all.count == (try service.store.read { try EventLog.lastPosition(db: $0) }))
+        #expect(try trail(.init(from: Date().addingTimeInterval(3600).epochMillis)).isEmpty)
+        #expect(!all.contains { $0.values.contains { $0.contains("Walnut") || $0.contains("$scrypt") } }, "no secret, no hash")
+
         // Someone edits the signed record and fixes up its checksum: the signature no longer holds.
         try service.store.write { db in
             guard var env = try EventLog.event(held.id, db: db) else { return }

@@ -144,3 +144,29 @@ import Testing
 extension Result {
     var failure: Failure? { if case .failure(let f) = self { return f }; return nil }
 }
+
+/// The audit trail's words for what each event changed and where.
+@Suite struct AuditTrailTests {
+    @Test func everyEventSaysWhatItChangedExceptNotesSignaturesAndUnknownOnes() {
+        for e in EventCodecTests.samples() {
+            let change = AuditTrail.change(of: e)
+            switch e {
+            case .noteAdded, .signatureApplied, .unknown: #expect(change == nil, "\(e.type)")
+            default: #expect(change?.isEmpty == false, "\(e.type) says nothing")
+            }
+        }
+    }
+
+    @Test func transitionsReadOldToNewFromTheEventAlone() {
+        #expect(AuditTrail.change(of: .stepStarted(StepStarted(serial: "S", step: "OP10", station: "ST-10"))) == "status: queued → running (OP10)")
+        #expect(
+            AuditTrail.change(of: .stepCompleted(StepCompleted(serial: "S", step: "OP10", station: "ST-10", next: "OP20")))
+                == "step: OP10 → queued at OP20")
+        #expect(AuditTrail.change(of: .stepCompleted(StepCompleted(serial: "S", step: "OP50", station: "ST-50", next: nil))) == "step: OP50 → done")
+        #expect(AuditTrail.place(of: .stepStarted(StepStarted(serial: "S", step: "OP10", station: "ST-10"))) == "ST-10")
+        // A new secret's hash is never printed, only that it changed.
+        let set = DomainEvent.signingSecretSet(SigningSecretSet(badge: "2001", hash: "$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA", mustChange: false))
+        #expect(AuditTrail.change(of: set) == "signing secret: → new hash")
+        #expect(AuditTrail.meaning(of: .signatureApplied(SignatureRuleTests.sample())) == "approved (first piece)")
+    }
+}

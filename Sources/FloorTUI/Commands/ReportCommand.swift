@@ -9,7 +9,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Reports from the store, as a table, CSV or JSON.",
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
-        subcommands: [Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self])
+        subcommands: [
+            Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self, AuditTrail.self,
+        ])
 
     /// What every report takes: the store and the format.
     struct Common: ParsableArguments {
@@ -140,6 +142,89 @@ struct ReportCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension ReportCommand {
+    struct AuditTrail: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "audit",
+            abstract: "The audit trail: every event with who, when, where, what it changed (old → new) and its signature's meaning.",
+            discussion: """
+                Streams the whole log in the order it was stored (constant memory). --from and --to take a plant-local \
+                date (--to includes that day) or an ISO-8601 time; --aggregate and --type match exactly, or a prefix when \
+                they end in * (--type 'fpi.*', --aggregate 'part:NW-5001-*').
+                """)
+        @OptionGroup var common: ReportCommand.Common
+        @Option(help: "From this date or time on.") var from: String?
+        @Option(help: "Up to this date (included) or time (excluded).") var to: String?
+        @Option(help: "Only what this badge did.") var person: String?
+        @Option(help: "Only this aggregate (part:SERIAL, wo:NUMBER, person:BADGE ...).") var aggregate: String?
+        @Option(help: "Only this event type (fpi.passed ...).") var type: String?
+
+        func run() throws {
+            try runReporting {
+                let s = try common.store.open(create: false)
+                let plant = try FloorService(store: s).plantIndex()
+                let calendar = plant?.calendar ?? PlantCalendar(timeZone: TimeZone(identifier: "UTC")!)
+                func instant(_ text: String?, endOfDay: Bool) throws -> Int64? {
+                    guard let text else { return nil }
+                    if let d = ISO8601.parse(text) { return d.epochMillis }
+                    if let day = LocalDate(text) { return calendar.startOfDay(endOfDay ? day.adding(days: 1) : day).epochMillis }
+                    throw CommandFailure("\(Sanitize.line(text)) is neither a date (2026-11-24) nor an ISO-8601 time (2026-11-24T08:00:00+01:00)")
+                }
+                let filter = LocalStore.AuditTrailReport.Filter(
+                    from: try instant(from, endOfDay: false), to: try instant(to, endOfDay: true), person: person, aggregate: aggregate,
+                    type: type)
+                var out = BufferedOutput()
+                let columns = LocalStore.AuditTrailReport.columns
+                let widths = [25, 30, 6, 16, 10, 20, 24, 0, 0, 0]
+                switch common.format {
+                case .csv: out.line(columns.joined(separator: ","))
+                case .json: out.write("[")
+                case .table: out.line(Self.fixed(columns.map { $0.uppercased() }, widths))
+                }
+                var first = true
+                try s.read { db in
+                    try LocalStore.AuditTrailReport.stream(db, plant: plant, filter: filter) { cells in
+                        switch common.format {
+                        case .csv: out.line(cells.map { Render.csvField($0.plain) }.joined(separator: ","))
+                        case .table: out.line(Self.fixed(cells.map(\.plain), widths))
+                        case .json:
+                            let object = Dictionary(uniqueKeysWithValues: zip(columns, cells.map(Render.jsonValue)))
+                            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                            out.write((first ? "\n" : ",\n") + String(decoding: data, as: UTF8.self))
+                        }
+                        first = false
+                    }
+                }
+                if common.format == .json { out.line(first ? "]" : "\n]") }
+                out.flush()
+            }
+        }
+
+        /// Columns padded to fixed widths (0: as long as it is), sanitized, so rows print as they come.
+        static func fixed(_ cells: [String], _ widths: [Int]) -> String {
+            zip(cells, widths).map { cell, w in
+                let t = Sanitize.line(cell)
+                if w == 0 { return t }
+                return t.count > w ? String(t.prefix(w - 1)) + "…" : t.padding(toLength: w, withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+    }
+}
+
+/// Standard output in 64 KiB writes (a year of audit trail is millions of lines).
+struct BufferedOutput {
+    private var buffer = Data()
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 65_536 { flush() }
+    }
+    mutating func line(_ s: String) { write(s + "\n") }
+    mutating func flush() {
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }
 
