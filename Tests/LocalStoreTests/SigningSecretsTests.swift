@@ -132,7 +132,8 @@ import Testing
         #expect(wo[1]["change"] == "work order: → on hold (OOT)" && wo[1]["meaning"] == "held (work order)")
         #expect(wo[1]["by"] == "9001" && wo[1]["name"] == "Dana Kowalski")
         #expect(wo[2]["what"]?.contains("Dana Kowalski (9001) · held (work order) · ") == true)
-        #expect(try trail(.init(person: "9001", type: "signing.*")).map { $0["type"]! } == ["signing.secret_set", "signing.failed", "signing.accepted"])
+        let signing = try trail(.init(person: "9001", type: "signing.*")).map { $0["type"]! }
+        #expect(signing == ["signing.secret_set", "signing.failed", "signing.accepted"])
         #expect(try trail(.init(type: "wo.*")).count == 4, "three releases and the hold")
         let all = try trail(.init())
         #expect(all.count == (try service.store.read { try EventLog.lastPosition(db: $0) }))
