@@ -152,3 +152,44 @@ import Testing
         #expect(report.problems.contains { $0.kind == .badSignature && $0.message.contains("does not match the hash signed") }, "\(report)")
     }
 }
+
+/// Signing across nodes: the hash and the wrong secrets are events like every other, so they
+/// travel with replication and a kiosk verifies offline what it last received.
+@Suite struct SigningReplicationTests {
+    /// Pushes `kiosk`'s own events to `central`, then pulls what `central` has that `kiosk` lacks.
+    func exchange(_ kiosk: Store, _ central: Store) throws {
+        if let out = try kiosk.read({ db in try Replication.exportOwn(after: 0, limit: 100_000, db: db) }) {
+            _ = try central.write { db in try Replication.receive(out.segment, onlyFrom: out.segment.header.source, db: db) }
+        }
+        let from = try kiosk.nodeState().centralPosition
+        let seg = try central.read { db in try Replication.centralSegment(after: from, limit: 100_000, db: db) }
+        _ = try kiosk.write { db in try Replication.receive(seg, db: db) }
+    }
+
+    @Test func aSecretSetCentrallyWorksAtAKioskAfterItsExchangeAndALockHoldsEverywhere() throws {
+        let central = try Store.inMemory(nodeID: "central"), k1 = try Store.inMemory(nodeID: "K1"), k2 = try Store.inMemory(nodeID: "K2")
+        _ = try MasterData.loadPlant(path: MasterDataTests.plantFile, store: central, by: .commandLine(account: "it"))
+        try exchange(k1, central); try exchange(k2, central)
+        let (c, s1, s2) = (FloorService(store: central), FloorService(store: k1), FloorService(store: k2))
+        func check(_ service: FloorService, _ secret: String) throws -> [String] {
+            try SigningSecrets.check(secret, for: "2001", service: service, station: "ST-40")?.codes ?? []
+        }
+        // Set at the central node while K1 is offline: K1 knows nothing of it until its exchange.
+        let secret = "Tangerine-4471"
+        #expect(
+            try SigningSecrets.set(secret, for: "2001", by: "2001", current: nil, service: c, station: "CONSOLE", cost: SigningSecretsTests.cheap)
+                .refusal == nil)
+        #expect(try check(s1, secret) == ["no_secret"])
+        try exchange(k1, central)
+        #expect(try check(s1, secret) == [])
+        // Five wrong secrets at K1, offline: locked there; K2 (which has the secret) locks once
+        // K1's events reached it through the central node.
+        for _ in 1...5 { #expect(try check(s1, "wrong-guess-1") == ["wrong_secret"]) }
+        #expect(try check(s1, secret) == ["signing_locked"])
+        try exchange(k2, central)
+        #expect(try check(s2, secret) == [], "K2 has the secret but not yet K1's lock")
+        try exchange(k1, central); try exchange(k2, central)
+        #expect(try check(s2, secret) == ["signing_locked"])
+        #expect(try central.read { db in try StoreState(db: db, plant: nil).signing("2001") }?.locked == true)
+    }
+}
