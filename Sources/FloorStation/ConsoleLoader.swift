@@ -311,6 +311,17 @@ public enum ConsoleLoader {
                             ConsoleRow(cells: ["WIP", "\(c[0]) \(c[1])\(c[2].isEmpty ? "" : " @" + c[2])", "\(c[3]): \(c[4]) travelers, \(c[5]) pcs"])
                         )
                     }
+                    // Certifications running out within 30 days (floor report qualifications --days N).
+                    for e in Qualifications.expiring(plant.plant.people, within: 30, today: plant.calendar.localDate(now)) {
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    "QUALIFICATION", "\(e.person.name) (\(e.person.badge)) \(e.qualification.skill)",
+                                    e.expired
+                                        ? "EXPIRED on \(e.qualification.expires): starts needing \(e.qualification.skill) are refused"
+                                        : "expires \(e.qualification.expires) (in \(e.daysLeft) days)",
+                                ], role: e.expired ? .stop : .warn))
+                    }
                 }
                 return t
             }

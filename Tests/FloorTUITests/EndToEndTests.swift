@@ -6,6 +6,31 @@ struct EndToEndTests {
     let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
     let orders = FloorBinary.examples.appendingPathComponent("work-orders.csv").path
 
+    /// Certifications in the plant file: the report lists what runs out, soonest first.
+    @Test func theQualificationsReportListsWhatExpires() throws {
+        let f = try FloorBinary()
+        let fmt = DateFormatter()
+        fmt.dateFormat = "yyyy-MM-dd"
+        fmt.timeZone = TimeZone(identifier: "America/Chicago")
+        let soon = fmt.string(from: Date().addingTimeInterval(10 * 86_400)), gone = fmt.string(from: Date().addingTimeInterval(-3 * 86_400))
+        let text = try String(contentsOfFile: plant, encoding: .utf8).replacingOccurrences(
+            of: "  - {badge: \"1003\", name: Chiara Bianchi,  role: operator,   skills: [DEBURR, PACK]}",
+            with: """
+                  - badge: "1003"
+                    name: Chiara Bianchi
+                    skills: [DEBURR]
+                    qualifications:
+                      - {skill: PACK, expires: \(gone)}
+                      - {skill: MILL, certified: 2025-01-01, expires: \(soon)}
+                """)
+        #expect(text.contains("qualifications:"))
+        #expect(try f.run(["plant", "load", try f.write("plant.yaml", text)]).status == 0)
+        let rows = try #require(try f.json(["report", "qualifications", "--days", "30", "--format", "json"]) as? [[String: Any]])
+        #expect(rows.map { "\($0["badge"]!) \($0["skill"]!) \($0["status"]!)" } == ["1003 PACK EXPIRED", "1003 MILL expires in 10 days"])
+        let none = try f.run(["report", "qualifications", "--days", "5", "--format", "csv"])
+        #expect(none.out.split(separator: "\n").count == 2, "the header and the expired one: \(none.out)")
+    }
+
     @Test func loadsThePlantAndOrdersOnceAndDrivesAPartThroughEveryStep() throws {
         let f = try FloorBinary()
         var r = try f.run(["plant", "load", plant])

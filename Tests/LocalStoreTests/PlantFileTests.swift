@@ -599,3 +599,24 @@ private func expectOne(
         expectOne(yaml([3: "  - {id: WC1, name: }"]), line: 3, field: "work_centers[0].name", "\"name\" has no value")
     }
 }
+
+@Suite struct QualificationFileTests {
+    @Test func thePlantFileReadsQualificationsAndRefusesOneThatExpiresBeforeItWasGranted() throws {
+        let ok = """
+            plant: {id: P, name: P, timezone: UTC}
+            people:
+              - badge: "7"
+                name: Ezra Levi
+                qualifications:
+                  - {skill: MILL, certified: 2025-06-02, expires: 2027-06-01}
+            """
+        let plant = try PlantFile.load(text: ok, file: "p.yaml").get()
+        #expect(
+            plant.people[0].qualifications == [Qualification(skill: "MILL", certified: LocalDate("2025-06-02")!, expires: LocalDate("2027-06-01")!)])
+        let bad = ok.replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2024-06-01")
+        guard case .failure(let problems) = PlantFile.load(text: bad, file: "p.yaml") else { Issue.record("loaded"); return }
+        #expect(problems.problems.contains { $0.message.contains("expires (2024-06-01) before it was granted") }, "\(problems)")
+        let missing = ok.replacingOccurrences(of: ", expires: 2027-06-01", with: "")
+        guard case .failure = PlantFile.load(text: missing, file: "p.yaml") else { Issue.record("loaded without expires"); return }
+    }
+}

@@ -11,6 +11,7 @@ struct ReportCommand: ParsableCommand {
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
         subcommands: [
             Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self, AuditTrail.self,
+            QualificationsReport.self,
         ])
 
     /// What every report takes: the store and the format.
@@ -210,6 +211,33 @@ extension ReportCommand {
                 if w == 0 { return t }
                 return t.count > w ? String(t.prefix(w - 1)) + "…" : t.padding(toLength: w, withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
+        }
+    }
+}
+
+extension ReportCommand {
+    struct QualificationsReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "qualifications",
+            abstract: "People whose certifications (plant file people[].qualifications) expire within N days, or have expired.")
+        @OptionGroup var common: ReportCommand.Common
+        @Option(help: "Expiring within this many days of today (plant calendar).") var days: Int = 30
+
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                let today = plant.calendar.localDate(Date())
+                let rows = Qualifications.expiring(plant.plant.people, within: days, today: today)
+                return ReportTable(
+                    columns: ["badge", "name", "skill", "certified", "expires", "days_left", "status"],
+                    rows: rows.map { e in
+                        [
+                            .text(e.person.badge), .text(e.person.name), .text(e.qualification.skill),
+                            e.qualification.certified.map { .text($0.description) } ?? .null, .text(e.qualification.expires.description),
+                            .int(e.daysLeft), .text(e.expired ? "EXPIRED" : "expires in \(e.daysLeft) days"),
+                        ]
+                    })
+            }
         }
     }
 }

@@ -137,8 +137,21 @@ public struct Person: Codable, Equatable, Sendable {
     public var skills: [String]
     /// Operating-system user names that are this person at the supervisor console over SSH.
     public var logins: [String]?
-    public init(badge: String, name: String, role: Role, skills: [String] = [], logins: [String]? = nil) {
+    /// Skills held under a certification that expires (nil: none).
+    public var qualifications: [Qualification]?
+    public init(badge: String, name: String, role: Role, skills: [String] = [], logins: [String]? = nil, qualifications: [Qualification]? = nil) {
         self.badge = badge; self.name = name; self.role = role; self.skills = skills; self.logins = logins
+        self.qualifications = qualifications
+    }
+}
+
+/// A skill held under a certification: since when, and until when (the last day it holds).
+public struct Qualification: Codable, Equatable, Sendable {
+    public var skill: String
+    public var certified: LocalDate?
+    public var expires: LocalDate
+    public init(skill: String, certified: LocalDate? = nil, expires: LocalDate) {
+        self.skill = skill; self.certified = certified; self.expires = expires
     }
 }
 

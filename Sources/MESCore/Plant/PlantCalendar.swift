@@ -47,6 +47,13 @@ extension LocalDate {
         let c = cal.dateComponents([.year, .month, .day], from: n)
         return LocalDate(year: c.year!, month: c.month!, day: c.day!)
     }
+    /// Whole days from this date to `other` (negative when `other` is earlier).
+    public func days(until other: LocalDate) -> Int {
+        let cal = LocalDate.utc
+        let a = cal.date(from: DateComponents(year: year, month: month, day: day))!
+        let b = cal.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
+        return Int((b.timeIntervalSince(a) / 86_400).rounded())
+    }
     /// Weekday of this date.
     public var weekday: Weekday {
         let cal = LocalDate.utc

@@ -28,7 +28,8 @@ public enum PlantFileKeys {
     public static let reasons = ["downtime", "scrap", "hold"]
     public static let downtime = ["code", "label", "planned"]
     public static let reason = ["code", "label"]
-    public static let person = ["badge", "name", "role", "skills", "logins"]
+    public static let person = ["badge", "name", "role", "skills", "logins", "qualifications"]
+    public static let qualification = ["skill", "certified", "expires"]
     public static let workCenter = ["id", "name"]
     public static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
     public static let station = ["id", "name", "work_center", "equipment"]
@@ -48,6 +49,7 @@ public enum PlantFileKeys {
     public static let sections: [(section: String, keys: [String])] = [
         ("(top level)", top), ("plant", plant), ("shifts[]", shift), ("reasons", reasons),
         ("reasons.downtime[]", downtime), ("reasons.scrap[], reasons.hold[]", reason), ("people[]", person),
+        ("people[].qualifications[]", qualification),
         ("work_centers[]", workCenter), ("equipment[]", equipment), ("stations[]", station), ("materials[]", material),
         ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
         ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping),
@@ -433,8 +435,22 @@ private struct PlantDecoding {
             let role = choice(f, "role", Choices.roles, default: .operator_, what: "role")
             let skills = textList(f, "skills").map(\.text)
             let logins = textList(f, "logins").map(\.text)
+            var qualifications: [Qualification] = []
+            for (j, qnode) in list(f, "qualifications").enumerated() {
+                guard let q = fields(qnode, "\(f.path("qualifications"))[\(j)]", Keys.qualification, what: "a qualification") else { continue }
+                let skill = identifier(q, "skill")
+                let certified = date(q, "certified", required: false)
+                let expires = date(q, "expires", required: true)
+                if let certified, let expires, expires < certified, let node = q.value("expires") {
+                    report(node, q.path("expires"), "the certification expires (\(expires)) before it was granted (\(certified))")
+                }
+                if let skill, let expires { qualifications.append(Qualification(skill: skill.text, certified: certified, expires: expires)) }
+            }
             if let badge, let name, let role {
-                out.append(Person(badge: badge.text, name: name, role: role, skills: skills, logins: logins.isEmpty ? nil : logins))
+                out.append(
+                    Person(
+                        badge: badge.text, name: name, role: role, skills: skills, logins: logins.isEmpty ? nil : logins,
+                        qualifications: qualifications.isEmpty ? nil : qualifications))
             }
         }
         return out

@@ -25,6 +25,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case calibrationExpired = "calibration_expired"
     /// The person lacks the step's skill.
     case missingSkill = "missing_skill"
+    /// The person's qualification for the step's skill has expired.
+    case qualificationExpired = "qualification_expired"
     /// The person's role is below what the action needs.
     case insufficientRole = "insufficient_role"
     /// The step waits for its first piece to be passed.
@@ -169,6 +171,7 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .machineDown: return "the station's machine is down"
         case .calibrationExpired: return "the machine or gauge is past its calibration date"
         case .missingSkill: return "the person lacks the step's skill"
+        case .qualificationExpired: return "the person's certification for the step's skill has expired"
         case .insufficientRole: return "the person's role is below what the action needs"
         case .waitingFirstPiece: return "the step waits for its first piece to be passed"
         case .alreadyAcknowledged: return "the andon call was acknowledged already"

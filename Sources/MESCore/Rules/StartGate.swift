@@ -79,9 +79,7 @@ public enum StartGate {
 
         // 4. Skill and role.
         if let step {
-            if let skill = step.skill, !person.skills.contains(skill) {
-                blockers.append(RefusalReason(.missingSkill, "\(person.name) does not have the skill \(skill)"))
-            }
+            if let skill = step.skill, let why = Qualifications.refusal(of: person, skill: skill, on: today) { blockers.append(why) }
             if person.role < step.role {
                 blockers.append(
                     RefusalReason(.insufficientRole, "\(step.id) needs a(n) \(step.role.label); \(person.name) is a(n) \(person.role.label)"))

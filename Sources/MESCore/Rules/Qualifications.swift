@@ -1,0 +1,54 @@
+import Foundation
+
+/// Whether a person holds a skill on a day: listed in `skills` (no expiry), or certified in
+/// `qualifications` until its expiry date (the last day it holds). An expired certification
+/// refuses the start like any blocker, with the date it ran out.
+public enum Qualifications {
+    public enum Status: Equatable, Sendable {
+        case held
+        /// Certified, but the certification ran out after this day.
+        case expired(LocalDate)
+        case missing
+    }
+
+    public static func status(of person: Person, skill: String, on day: LocalDate) -> Status {
+        if person.skills.contains(skill) { return .held }
+        let certs = (person.qualifications ?? []).filter { $0.skill == skill }
+        guard let latest = certs.map(\.expires).max() else { return .missing }
+        return latest >= day ? .held : .expired(latest)
+    }
+
+    /// Why `person` may not work a step needing `skill` on `day` (nil: they may).
+    public static func refusal(of person: Person, skill: String, on day: LocalDate) -> RefusalReason? {
+        switch status(of: person, skill: skill, on: day) {
+        case .held: return nil
+        case .missing: return RefusalReason(.missingSkill, "\(person.name) does not have the skill \(skill)")
+        case .expired(let d):
+            return RefusalReason(.qualificationExpired, "\(person.name)'s qualification for \(skill) expired on \(d) (renew the certification)")
+        }
+    }
+
+    /// One certification that runs out within the window, or has run out.
+    public struct Expiry: Equatable, Sendable {
+        public var person: Person
+        public var qualification: Qualification
+        /// Days from `today` to the expiry date (negative: expired that many days ago).
+        public var daysLeft: Int
+        public var expired: Bool { daysLeft < 0 }
+    }
+
+    /// Every certification that has expired or expires within `days` of `today`, soonest first
+    /// (a skill renewed by a later certification is not listed for its old one).
+    public static func expiring(_ people: [Person], within days: Int, today: LocalDate) -> [Expiry] {
+        var out: [Expiry] = []
+        for p in people {
+            var latest: [String: Qualification] = [:]
+            for q in p.qualifications ?? [] where latest[q.skill].map({ q.expires > $0.expires }) ?? true { latest[q.skill] = q }
+            for q in latest.values.sorted(by: { $0.skill < $1.skill }) where !p.skills.contains(q.skill) {
+                let left = today.days(until: q.expires)
+                if left <= days { out.append(Expiry(person: p, qualification: q, daysLeft: left)) }
+            }
+        }
+        return out.sorted { ($0.daysLeft, $0.person.badge, $0.qualification.skill) < ($1.daysLeft, $1.person.badge, $1.qualification.skill) }
+    }
+}
