@@ -91,6 +91,27 @@ public enum MasterData {
         return .commandLine(account: ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
     }
 
+    /// Who a load on the command line is by: `badge` when its secret is right (`secret` asks for
+    /// it, once), else the person whose plant-file `logins` name the OS account `account` (an
+    /// SSH login is already authenticated), else the account itself, recorded as `cli:ACCOUNT`
+    /// (unattributed). A badge can be verified only against a loaded plant that has its secret.
+    public static func attributedLoader(
+        as badge: String?, account: String, store: Store, secret: () throws -> String
+    ) throws -> MasterDataLoader {
+        let service = FloorService(store: store)
+        let plant = try service.plantIndex()
+        if let badge, !badge.isEmpty {
+            guard let plant, plant.people[badge] != nil else {
+                throw Refusal(
+                    .unknownBadge, "no person with badge \(badge) in the loaded plant: a first plant load is recorded as the account running it")
+            }
+            if let r = try SigningSecrets.check(try secret(), for: badge, service: service, station: Station.console.id) { throw r }
+            return .person(badge: badge)
+        }
+        if let p = plant?.plant.people.first(where: { $0.logins?.contains(account) == true }) { return .person(badge: p.badge) }
+        return .commandLine(account: account)
+    }
+
     static func existingOrders(_ db: Database) throws -> [String: WorkOrderSpec] {
         var out: [String: WorkOrderSpec] = [:]
         // A key range, not LIKE 'wo:%' (which cannot use the primary key and reads every state).

@@ -6,6 +6,25 @@ struct EndToEndTests {
     let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
     let orders = FloorBinary.examples.appendingPathComponent("work-orders.csv").path
 
+    /// A load is by a person: --as BADGE with their secret; without it the OS account, marked
+    /// unattributed. Never an empty actor.
+    @Test func loadsAreAttributedToAPersonWithTheirSecretOrMarkedUnattributed() throws {
+        let f = try FloorBinary()
+        let first = try f.run(["plant", "load", plant])
+        #expect(first.status == 0 && first.err.contains("recorded as unattributed (cli:"), "\(first.err)")
+        let secret = "Harbor-2290q"
+        #expect(try f.run(["people", "set-secret", "9001"], input: "\(secret)\n\(secret)\n").status == 0)
+        let wrong = try f.run(["orders", "load", orders, "--as", "9001"], input: "Harbor-2290r\n")
+        #expect(wrong.status == 2 && wrong.err.contains("[wrong_secret]"), "\(wrong.err)")
+        #expect(try f.run(["report", "orders", "--format", "csv"]).out.split(separator: "\n").count == 1, "nothing was loaded")
+        let ok = try f.run(["orders", "load", orders, "--as", "9001"], input: secret + "\n")
+        #expect(ok.status == 0 && !ok.err.contains("unattributed"), "\(ok.err)")
+        let rows = try #require(try f.json(["report", "audit", "--type", "wo.released", "--format", "json"]) as? [[String: Any]])
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["by"] as? String == "9001" })
+        let plantRows = try #require(try f.json(["report", "audit", "--type", "plant.loaded", "--format", "json"]) as? [[String: Any]])
+        #expect((plantRows.first?["by"] as? String)?.hasPrefix("cli:") == true)
+    }
+
     /// Certifications in the plant file: the report lists what runs out, soonest first.
     @Test func theQualificationsReportListsWhatExpires() throws {
         let f = try FloorBinary()

@@ -40,12 +40,16 @@ struct PlantCommand: ParsableCommand {
             abstract: "Load or update the plant file (all or nothing; loading the same file twice changes nothing).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The plant file (YAML).") var file: String
-        @Option(help: "The badge of the supervisor loading it (recorded; without it, the account running the command is).")
+        @Option(
+            name: [.customLong("as"), .customLong("by")],
+            help:
+                "The badge of the person loading it; their secret is asked. Without it: the person whose plant-file logins name this OS account, else the account, recorded as unattributed."
+        )
         var by: String?
 
         func run() throws {
             try load(store, loaded: "loaded ", unchanged: "this plant file is already loaded") {
-                try MasterData.loadPlant(path: file, store: $0, by: MasterData.commandLineLoader(by: by))
+                try MasterData.loadPlant(path: file, store: $0, by: try loader(by, $0))
             }
         }
     }
@@ -59,15 +63,33 @@ struct OrdersCommand: ParsableCommand {
             abstract: "Load work orders from CSV and release them (all or nothing; known orders with the same content are skipped).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The work-order file (CSV with header).") var file: String
-        @Option(help: "The badge of the supervisor releasing them (recorded; without it, the account running the command is).")
+        @Option(
+            name: [.customLong("as"), .customLong("by")],
+            help:
+                "The badge of the person releasing them; their secret is asked. Without it: the person whose plant-file logins name this OS account, else the account, recorded as unattributed."
+        )
         var by: String?
 
         func run() throws {
             try load(store, loaded: "", unchanged: "every work order in this file is already released") {
-                try MasterData.loadOrders(path: file, store: $0, by: MasterData.commandLineLoader(by: by))
+                try MasterData.loadOrders(path: file, store: $0, by: try loader(by, $0))
             }
         }
     }
+}
+
+/// Who the load is by (`MasterData.attributedLoader`): the OS account is read from the system,
+/// not from $USER, which a session can set to anything. An unattributed load says so.
+private func loader(_ badge: String?, _ store: Store) throws -> MasterDataLoader {
+    var account = NSUserName()
+    if let pw = getpwuid(getuid()), let name = String(validatingCString: pw.pointee.pw_name) { account = name }
+    let l = try MasterData.attributedLoader(as: badge, account: account, store: store) {
+        try SecretInput.read(prompt: "secret of \(Sanitize.line(badge ?? "")): ")
+    }
+    if case .commandLine(let a) = l {
+        warn("floor: recorded as unattributed (cli:\(Sanitize.line(a))): give --as BADGE, or map this login in people[].logins")
+    }
+    return l
 }
 
 /// Opens the store, loads a master-data file, and says what changed.
