@@ -42,9 +42,8 @@ struct PlantCommand: ParsableCommand {
         @Argument(help: "The plant file (YAML).") var file: String
         @Option(
             name: [.customLong("as"), .customLong("by")],
-            help:
-                "The badge of the person loading it; their secret is asked. Without it: the person whose plant-file logins name this OS account, else the account, recorded as unattributed."
-        )
+            help: "The badge of the person loading it; their secret is asked. Without it: the person whose plant-file logins "
+                + "name this OS account, else the account, recorded as unattributed.")
         var by: String?
 
         func run() throws {
@@ -65,9 +64,8 @@ struct OrdersCommand: ParsableCommand {
         @Argument(help: "The work-order file (CSV with header).") var file: String
         @Option(
             name: [.customLong("as"), .customLong("by")],
-            help:
-                "The badge of the person releasing them; their secret is asked. Without it: the person whose plant-file logins name this OS account, else the account, recorded as unattributed."
-        )
+            help: "The badge of the person releasing them; their secret is asked. Without it: the person whose plant-file logins "
+                + "name this OS account, else the account, recorded as unattributed.")
         var by: String?
 
         func run() throws {
