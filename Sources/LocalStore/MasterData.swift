@@ -57,12 +57,16 @@ public enum MasterData {
             let today = index.calendar.localDate(now)
             var events: [DomainEvent] = []
             var problems: [FileProblem] = []
+            let approved = try StoreState.approvedRoutings(db)
             for spec in specs where existing[spec.number] == nil {
-                guard let release = spec.release(plant: index, on: today) else {
+                guard let release = spec.release(plant: index, on: today, approved: approved) else {
+                    let why =
+                        plant.changeControl.map { "approved with a signature (floor plant approve; change control: \($0.approveRoutings.label))" }
+                        ?? "approved"
                     problems.append(
                         FileProblem(
                             file: path, line: lineOf(spec.number, in: text), field: "part",
-                            message: "part \(spec.part) has no approved routing in effect on \(today)"))
+                            message: "part \(spec.part) has no routing version \(why) in effect on \(today)"))
                     continue
                 }
                 events.append(.workOrderReleased(release))

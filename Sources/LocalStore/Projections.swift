@@ -69,6 +69,9 @@ public enum Projections {
                 sql: "INSERT OR REPLACE INTO fpi(key, work_order, step, first_piece, verdict, at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [f.key.rawValue, f.key.workOrder, f.key.step, f.firstPiece, f.verdict?.rawValue, f.at])
             try writeConflicts(f.conflicts, aggregate: aggregate, db)
+        case "routing":
+            // A routing version's approval lives in its aggregate state (read at release).
+            _ = try fold(agg, r, db, initial: { RoutingApprovalState() }) { $0.apply($1) }
         case "person":
             // A person's signing lives in its aggregate state alone (no query table: nothing lists it).
             _ = try fold(agg, r, db, initial: { SigningState(badge: agg.key) }) { $0.apply($1) }

@@ -21,6 +21,18 @@ public struct StoreState: StateReader {
     public func signing(_ badge: String) throws -> SigningState? {
         try Projections.loadState(SigningState.self, AggregateID.person(badge).rawValue, db)
     }
+    public func routingApproved(id: String, version: Int) throws -> Bool {
+        try Projections.loadState(RoutingApprovalState.self, AggregateID.routing(id, version).rawValue, db)?.approved ?? false
+    }
+    /// Every routing version approved under change control (`PlantState.routingKey`).
+    public static func approvedRoutings(_ db: Database) throws -> Set<String> {
+        var out = Set<String>()
+        for row in try Row.fetchAll(db, sql: "SELECT id, state FROM aggregates WHERE id >= 'routing:' AND id < 'routing;'") {
+            let id: String = row[0], data: Data = row[1]
+            if try Projections.decodeState(RoutingApprovalState.self, id, data).approved { out.insert(String(id.dropFirst("routing:".count))) }
+        }
+        return out
+    }
     public func andon(_ station: String) throws -> AndonState? {
         try Projections.loadState(AndonState.self, AggregateID.andon(station).rawValue, db)
     }

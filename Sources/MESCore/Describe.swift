@@ -54,6 +54,7 @@ public enum Describe {
         case .signingLocked(let e): s = "signing of \(e.badge) locked after \(SigningRules.lockAfter) wrong secrets"
         case .signingUnlocked(let e): s = "signing of \(e.badge) unlocked"
         case .signatureApplied(let e): s = "signed: " + Signature.manifestation(e)
+        case .routingApproved(let e): s = "routing \(e.routing) v\(e.version) approved for release"
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
         }
         return Sanitize.line(s)

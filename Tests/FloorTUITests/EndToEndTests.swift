@@ -6,6 +6,54 @@ struct EndToEndTests {
     let plant = FloorBinary.examples.appendingPathComponent("plant.yaml").path
     let orders = FloorBinary.examples.appendingPathComponent("work-orders.csv").path
 
+    /// Change control: under `change_control`, a routing version loads as a draft and releases
+    /// work orders only once approved with a signature; a new version needs its own approval and
+    /// orders released earlier keep theirs.
+    @Test func underChangeControlOnlyApprovedVersionsRelease() throws {
+        let f = try FloorBinary()
+        let base = try String(contentsOfFile: plant, encoding: .utf8) + "\nchange_control: {approve_routings: supervisor}\n"
+        let plantPath = try f.write("plant.yaml", base)
+        #expect(try f.run(["plant", "load", plantPath]).status == 0)
+        let refused = try f.run(["orders", "load", orders])
+        #expect(refused.status != 0 && refused.err.contains("approved with a signature (floor plant approve"), "\(refused.err)")
+        let secret = "Harbor-2290q"
+        #expect(try f.run(["people", "set-secret", "9001"], input: "\(secret)\n\(secret)\n").status == 0)
+        #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
+        let inspector = try f.run(["plant", "approve", "BRK-7741", "--version", "3", "--as", "2001"], input: secret + "\n")
+        #expect(inspector.status == 2 && inspector.err.contains("[insufficient_role]"), "\(inspector.err)")
+        let approved = try f.run(["plant", "approve", "BRK-7741", "--version", "3", "--as", "9001"], input: secret + "\n")
+        #expect(approved.status == 0 && approved.out.contains("routing BRK-7741 v3 approved for release"), "\(approved.err)")
+        #expect(approved.out.contains("Dana Kowalski (9001) · approved (routing version)"))
+        let again = try f.run(["plant", "approve", "BRK-7741", "--version", "3", "--as", "9001"], input: secret + "\n")
+        #expect(again.status == 2 && again.err.contains("[already_approved]"))
+        #expect(try f.run(["orders", "load", orders, "--as", "9001"], input: secret + "\n").status == 0)
+
+        // Version 4 loads as a draft: new orders still get v3 until v4 is approved.
+        let lines = base.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex(of: "routings:")) + 1
+        let end = try #require(lines.firstIndex(of: "change_control: {approve_routings: supervisor}"))
+        let v4 = lines[start..<end].joined(separator: "\n").replacingOccurrences(of: "version: 3", with: "version: 4")
+            .replacingOccurrences(of: "effective: 2026-01-01", with: "effective: 2026-06-01")
+        let withV4 = lines[..<end].joined(separator: "\n") + "\n" + v4 + "\n" + lines[end...].joined(separator: "\n")
+        #expect(try f.run(["plant", "load", try f.write("plant.yaml", withV4), "--as", "9001"], input: secret + "\n").status == 0)
+        func release(_ number: String) throws -> String {
+            let csv = try f.write(
+                "\(number).csv", "number,part,quantity,due,priority,customer,tracking,note\n\(number),BRK-7741,1,2026-12-30,normal,,serial,\n")
+            let r = try f.run(["orders", "load", csv, "--as", "9001"], input: secret + "\n")
+            #expect(r.status == 0, "\(r.err)")
+            let t = try #require(try f.json(["report", "trace", "\(number)-001", "--format", "json"]) as? [String: Any])
+            _ = t
+            let audit = try #require(try f.json(["report", "audit", "--aggregate", "wo:\(number)", "--format", "json"]) as? [[String: Any]])
+            return (audit.first?["what"] as? String) ?? ""
+        }
+        #expect(try release("WO-2001").contains("routing BRK-7741 v3"))
+        #expect(try f.run(["plant", "approve", "BRK-7741", "--version", "4", "--as", "9001"], input: secret + "\n").status == 0)
+        #expect(try release("WO-2002").contains("routing BRK-7741 v4"))
+        let first = try #require(try f.json(["report", "audit", "--aggregate", "wo:WO-1001", "--format", "json"]) as? [[String: Any]])
+        #expect((first.first?["what"] as? String)?.contains("routing BRK-7741 v3") == true, "orders released earlier keep their version")
+        #expect(try f.run(["audit", "verify"]).status == 0)
+    }
+
     /// A load is by a person: --as BADGE with their secret; without it the OS account, marked
     /// unattributed. Never an empty actor.
     @Test func loadsAreAttributedToAPersonWithTheirSecretOrMarkedUnattributed() throws {

@@ -385,6 +385,7 @@ import Testing
                     aggregate: "part:WO-1001-001", badge: "2001", name: "Ana Ruiz", meaning: "dispositioned (rework)",
                     signedAt: "2026-12-02T10:15:03+01:00", zone: "Europe/Berlin", method: .badgeAndSecret,
                     records: [SignedRecord(event: "n1/e1/7", type: "disposition.decided", hash: String(repeating: "ab", count: 32))])),
+            .routingApproved(RoutingApproved(routing: "BRK-7741", version: 4)),
         ]
     }
 
@@ -429,13 +430,14 @@ import Testing
         case .signingLocked: return 36
         case .signingUnlocked: return 37
         case .signatureApplied: return 38
+        case .routingApproved: return 39
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...38))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...39))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 39, "each case has its own type name")
+        #expect(Set(types).count == 40, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

@@ -54,3 +54,42 @@ import Testing
         #expect(late.map(\.expired) == [true, true])
     }
 }
+
+/// Routing versions under change control: draft until approved with a signature by the role the
+/// plant file names; without change control, the file's status decides as before.
+@Suite struct RoutingApprovalTests {
+    static func controlled() -> Plant { Fixtures.plant { $0.changeControl = ChangeControlPolicy(approveRoutings: .supervisor) } }
+
+    @Test func withoutChangeControlTheStatusDecidesAndWithItOnlyAnApproval() throws {
+        let plain = Fixtures.plant()
+        let r = try #require(plain.routings.first)
+        #expect(RoutingApproval.releases(r, plant: plain, approved: []))
+        let controlled = Self.controlled()
+        #expect(!RoutingApproval.releases(r, plant: controlled, approved: []), "status: approved in the file is not enough")
+        #expect(RoutingApproval.state(r, plant: controlled, approved: []) == .draft)
+        #expect(RoutingApproval.releases(r, plant: controlled, approved: [PlantState.routingKey(r.id, r.version)]))
+        var obsolete = r
+        obsolete.status = .obsolete
+        #expect(!RoutingApproval.releases(obsolete, plant: controlled, approved: [PlantState.routingKey(r.id, r.version)]))
+        #expect(Fixtures.wo().release(plant: PlantIndex(controlled), on: Fixtures.d("2026-11-24")) == nil)
+        #expect(
+            Fixtures.wo().release(plant: PlantIndex(controlled), on: Fixtures.d("2026-11-24"), approved: ["BRK-7741@3"])?.routingVersion == 3)
+    }
+
+    @Test func anApprovalIsASupervisorsSignatureOnce() throws {
+        var w = World(plant: Self.controlled())
+        w.loadPlant()
+        let approve = Command.approveRouting(id: "BRK-7741", version: 3)
+        #expect(try w.run(approve, badge: "9001", station: "ST-10", signed: false).failure?.codes == ["signature_required"])
+        #expect(try w.refused(approve, "2001", "ST-10").codes == ["insufficient_role"])
+        #expect(try w.refused(.approveRouting(id: "BRK-7741", version: 9), "9001", "ST-10").codes == ["unknown_routing"])
+        let evs = try w.ok(approve, "9001", "ST-10")
+        #expect(evs == [.routingApproved(RoutingApproved(routing: "BRK-7741", version: 3))])
+        #expect(Signature.meaning(of: evs[0]) == "approved (routing version)")
+        #expect(w.state.routingApproved(id: "BRK-7741", version: 3))
+        #expect(try w.refused(approve, "9001", "ST-10").codes == ["already_approved"])
+        var plain = World()
+        plain.loadPlant()
+        #expect(try plain.refused(approve, "9001", "ST-10").codes == ["not_under_change_control"])
+    }
+}

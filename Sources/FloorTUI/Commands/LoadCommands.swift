@@ -5,7 +5,30 @@ import LocalStore
 import MESCore
 
 struct PlantCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plant", abstract: "The plant file.", subcommands: [Load.self, Diff.self])
+    static let configuration = CommandConfiguration(
+        commandName: "plant", abstract: "The plant file.", subcommands: [Load.self, Diff.self, Approve.self])
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a routing version for release (plant file change_control): a signed act; the secret is asked.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The routing id.") var routing: String
+        @Option(help: "The version to approve.") var version: Int
+        @Option(name: .customLong("as"), help: "The badge of the person approving it (the role change_control names, or higher).")
+        var badge: String
+
+        func run() throws {
+            try runReporting {
+                let service = FloorService(store: try store.open(create: false))
+                let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(badge)): ")
+                let outcome = try SigningSecrets.runSigned(
+                    .approveRouting(id: routing, version: version), badge: badge, secret: secret, service: service,
+                    station: Station.console.id)
+                if let r = outcome.refusal { throw r }
+                print(outcome.events.map(Describe.event).joined(separator: "\n"))
+            }
+        }
+    }
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,8 +65,9 @@ struct PlantCommand: ParsableCommand {
         @Argument(help: "The plant file (YAML).") var file: String
         @Option(
             name: [.customLong("as"), .customLong("by")],
-            help: "The badge of the person loading it; their secret is asked. Without it: the person whose plant-file logins "
-                + "name this OS account, else the account, recorded as unattributed.")
+            help: ArgumentHelp(
+                "The badge of the person loading it; their secret is asked. Without it: the person whose plant-file logins "
+                    + "name this OS account, else the account, recorded as unattributed."))
         var by: String?
 
         func run() throws {
@@ -64,8 +88,9 @@ struct OrdersCommand: ParsableCommand {
         @Argument(help: "The work-order file (CSV with header).") var file: String
         @Option(
             name: [.customLong("as"), .customLong("by")],
-            help: "The badge of the person releasing them; their secret is asked. Without it: the person whose plant-file logins "
-                + "name this OS account, else the account, recorded as unattributed.")
+            help: ArgumentHelp(
+                "The badge of the person releasing them; their secret is asked. Without it: the person whose plant-file logins "
+                    + "name this OS account, else the account, recorded as unattributed."))
         var by: String?
 
         func run() throws {

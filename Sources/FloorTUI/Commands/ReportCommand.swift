@@ -186,7 +186,7 @@ extension ReportCommand {
                 case .table: out.line(Self.fixed(columns.map { $0.uppercased() }, widths))
                 }
                 var first = true
-                try s.read { db in
+                _ = try s.read { db in
                     try LocalStore.AuditTrailReport.stream(db, plant: plant, filter: filter) { cells in
                         switch common.format {
                         case .csv: out.line(cells.map { Render.csvField($0.plain) }.joined(separator: ","))

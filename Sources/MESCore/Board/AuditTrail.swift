@@ -65,6 +65,7 @@ public enum AuditTrail {
         case .signatureAccepted: return "wrong secrets: → 0"
         case .signingLocked: return "signing: → locked"
         case .signingUnlocked: return "signing: locked → unlocked"
+        case .routingApproved(let e): return "routing \(e.routing) v\(e.version): draft → approved"
         case .noteAdded, .signatureApplied, .unknown: return nil
         }
     }

@@ -19,6 +19,7 @@ public enum Signature {
         case .workOrderCancelled: return "cancelled (work order)"
         case .workOrderPriority: return "prioritized (work order)"
         case .signingUnlocked: return "unlocked (signing)"
+        case .routingApproved: return "approved (routing version)"
         default: return nil
         }
     }
@@ -28,6 +29,7 @@ public enum Signature {
     public static let signedTypes: Set<String> = [
         "disposition.decided", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "step.undone",
         "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "wo.cancelled", "wo.priority", "signing.unlocked",
+        "routing.approved",
     ]
 
     /// The meaning a command will carry, shown before the person signs. Commands that are not
@@ -46,6 +48,7 @@ public enum Signature {
         case .cancelWorkOrder: return "cancelled (work order)"
         case .setPriority: return "prioritized (work order)"
         case .unlockSigning: return "unlocked (signing)"
+        case .approveRouting: return "approved (routing version)"
         case .acknowledgeAndon: return "acknowledged (andon)"
         case .clearAndon: return "cleared (andon)"
         case .hold: return "held (part)"
@@ -62,7 +65,7 @@ public enum Signature {
     public static func isSigned(_ command: Command) -> Bool {
         switch command {
         case .fpiPass, .fpiFail, .fpiWaive, .disposition, .releaseHold, .requestOverride, .approveOverride, .holdWorkOrder,
-            .releaseWorkOrder, .cancelWorkOrder, .setPriority, .unlockSigning:
+            .releaseWorkOrder, .cancelWorkOrder, .setPriority, .unlockSigning, .approveRouting:
             return true
         default:
             return false

@@ -53,6 +53,8 @@ public enum DomainEvent: Equatable, Sendable {
     /// An electronic signature: who, when, what it means, and the hashes of the records it signs.
     /// It sits on the aggregate of the records it signs, right after them.
     case signatureApplied(SignatureApplied)
+    /// A routing version approved for release under the plant's change control (signed).
+    case routingApproved(RoutingApproved)
     case unknown(type: String, version: Int, payload: String)
 
     /// Stable name in the log.
@@ -96,6 +98,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .signingLocked: return "signing.locked"
         case .signingUnlocked: return "signing.unlocked"
         case .signatureApplied: return "signature.applied"
+        case .routingApproved: return "routing.approved"
         case .unknown(let t, _, _): return t
         }
     }
@@ -141,6 +144,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .signatureFailed(let e), .signatureAccepted(let e): return .person(e.badge)
         case .signingLocked(let e), .signingUnlocked(let e): return .person(e.badge)
         case .signatureApplied(let e): return AggregateID(rawValue: e.aggregate)
+        case .routingApproved(let e): return .routing(e.routing, e.version)
         case .unknown: return .unknown
         }
     }
@@ -162,6 +166,8 @@ public struct AggregateID: Hashable, Sendable, CustomStringConvertible, Codable 
     public static func andon(_ station: String) -> AggregateID { AggregateID(rawValue: "andon:" + station) }
     /// A person's signing: their secret's hash, wrong secrets, the lock.
     public static func person(_ badge: String) -> AggregateID { AggregateID(rawValue: "person:" + badge) }
+    /// A routing version's approval: `routing:ID@VERSION`.
+    public static func routing(_ id: String, _ version: Int) -> AggregateID { AggregateID(rawValue: "routing:\(id)@\(version)") }
     public var kind: Substring { rawValue.prefix { $0 != ":" } }
     /// The id after `kind:`.
     public var key: String {
@@ -559,6 +565,13 @@ public enum SignatureMethod: String, Codable, Equatable, Sendable {
     case secretInSession = "secret-in-session"
     /// Made by `floor simulate` for a test store: no person signed it.
     case simulated
+}
+
+/// A routing version approved for release (the event's actor approved it; its signature follows).
+public struct RoutingApproved: Codable, Equatable, Sendable {
+    public var routing: String
+    public var version: Int
+    public init(routing: String, version: Int) { self.routing = routing; self.version = version }
 }
 
 /// The person whose signing is locked or unlocked.

@@ -45,6 +45,7 @@ public enum EventCodec {
         case .signatureFailed(let p), .signatureAccepted(let p): return encode(p)
         case .signingLocked(let p), .signingUnlocked(let p): return encode(p)
         case .signatureApplied(let p): return encode(p)
+        case .routingApproved(let p): return encode(p)
         case .unknown(_, _, let payload): return payload
         }
     }
@@ -56,7 +57,7 @@ public enum EventCodec {
         "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
         "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
-        "signature.applied",
+        "signature.applied", "routing.approved",
     ]
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
@@ -109,6 +110,7 @@ public enum EventCodec {
         case "signing.locked": event = d(SigningPerson.self).map(DomainEvent.signingLocked)
         case "signing.unlocked": event = d(SigningPerson.self).map(DomainEvent.signingUnlocked)
         case "signature.applied": event = d(SignatureApplied.self).map(DomainEvent.signatureApplied)
+        case "routing.approved": event = d(RoutingApproved.self).map(DomainEvent.routingApproved)
         default: event = nil
         }
         return event ?? .unknown(type: type, version: version, payload: payload)

@@ -16,6 +16,8 @@ public struct Plant: Codable, Equatable, Sendable {
     public var materials: [Material]
     public var parts: [PartDefinition]
     public var routings: [Routing]
+    /// Change control (nil: none, today's behaviour: the file's `status` decides what releases).
+    public var changeControl: ChangeControlPolicy?
 
     public init(
         id: String, name: String, timezone: String, shifts: [Shift] = [], reasons: Reasons = Reasons(),
@@ -28,6 +30,14 @@ public struct Plant: Codable, Equatable, Sendable {
         self.equipment = equipment; self.stations = stations; self.materials = materials
         self.parts = parts; self.routings = routings
     }
+}
+
+/// The plant file's `change_control`: who approves routing versions. With it, a routing version
+/// releases work orders only once a person of that role (or higher) approved it, signed
+/// (`routing.approved`); the file's `status: approved` alone no longer does.
+public struct ChangeControlPolicy: Codable, Equatable, Sendable {
+    public var approveRoutings: Role
+    public init(approveRoutings: Role) { self.approveRoutings = approveRoutings }
 }
 
 public enum Weekday: String, Codable, CaseIterable, Sendable, Comparable {

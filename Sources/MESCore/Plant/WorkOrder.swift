@@ -78,8 +78,9 @@ extension WorkOrderSpec {
     /// Releasing the order on `date`: it gets the routing version in effect then (the approved
     /// version with the latest effective date that has come) and its travelers. nil when the part
     /// has no such routing.
-    public func release(plant: PlantIndex, on date: LocalDate) -> WorkOrderReleased? {
-        guard let routing = plant.routingForRelease(part: part, on: date) else { return nil }
+    /// `approved`: the routing versions approved under change control (`PlantState.routingKey`).
+    public func release(plant: PlantIndex, on date: LocalDate, approved: Set<String> = []) -> WorkOrderReleased? {
+        guard let routing = plant.routingForRelease(part: part, on: date, approved: approved) else { return nil }
         return WorkOrderReleased(order: self, routing: routing.id, routingVersion: routing.version, serials: serials)
     }
 }

@@ -21,8 +21,9 @@ public enum PlantDecoder {
 public enum PlantFileKeys {
     public static let top = [
         "plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
-        "materials", "parts", "routings",
+        "materials", "parts", "routings", "change_control",
     ]
+    public static let changeControl = ["approve_routings"]
     public static let plant = ["id", "name", "timezone"]
     public static let shift = ["id", "start", "end", "days"]
     public static let reasons = ["downtime", "scrap", "hold"]
@@ -52,7 +53,7 @@ public enum PlantFileKeys {
         ("people[].qualifications[]", qualification),
         ("work_centers[]", workCenter), ("equipment[]", equipment), ("stations[]", station), ("materials[]", material),
         ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
-        ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping),
+        ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping), ("change_control", changeControl),
     ]
 }
 
@@ -358,11 +359,21 @@ private struct PlantDecoding {
         let (routings, routingIDs) = decodeRoutings(top, workCenters: workCenterIDs, materials: materialIDs)
         let parts = decodeParts(top, routings: routingIDs)
 
+        var policy: ChangeControlPolicy?
+        if let node = top.value("change_control"), !node.isNull,
+            let f = fields(node, "change_control", Keys.changeControl, what: "the change_control section"),
+            let role = choice(f, "approve_routings", Choices.roles, default: nil, what: "role")
+        {
+            policy = ChangeControlPolicy(approveRoutings: role)
+        }
+
         guard let header else { return nil }
-        return Plant(
+        var plant = Plant(
             id: header.id, name: header.name, timezone: header.timezone, shifts: shifts, reasons: reasons,
             people: people, workCenters: workCenters, equipment: equipment, stations: stations,
             materials: materials, parts: parts, routings: routings)
+        plant.changeControl = policy
+        return plant
     }
 
     mutating func decodeShifts(_ top: Fields) -> [Shift] {

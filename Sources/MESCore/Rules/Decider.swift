@@ -44,6 +44,8 @@ public enum Command: Equatable, Sendable {
     case signatureAccepted(badge: String)
     /// A supervisor unlocks a person's signing.
     case unlockSigning(badge: String)
+    /// Approves a routing version for release under the plant's change control.
+    case approveRouting(id: String, version: Int)
 
     /// Commands that only make sense at a station (they run work, read gauges, stop a machine or
     /// call for help there). The supervisor console is not a station and is refused them.
@@ -113,6 +115,9 @@ public enum Decider {
             return try stationCommands(command, a, person, station, plant, state, env)
         case .setSigningSecret, .signatureFailed, .signatureAccepted, .unlockSigning:
             return try signingCommands(command, a, person, station, plant, state, env)
+        case .approveRouting(let id, let version):
+            if let r = try RoutingApproval.refusal(id: id, version: version, by: person, plant: plant, state: state) { throw r }
+            return [.routingApproved(RoutingApproved(routing: id, version: version))]
         }
     }
 

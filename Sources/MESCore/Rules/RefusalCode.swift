@@ -111,6 +111,12 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case weakSecret = "weak_secret"
     /// The record needs its signer's signature (badge + secret) given at this moment.
     case signatureRequired = "signature_required"
+    /// The plant file has no change control.
+    case notUnderChangeControl = "not_under_change_control"
+    /// The routing version is obsolete.
+    case routingObsolete = "routing_obsolete"
+    /// The routing version is approved already.
+    case alreadyApproved = "already_approved"
     /// The part is not the pending first piece.
     case notFirstPiece = "not_first_piece"
     /// Nobody is logged in.
@@ -214,6 +220,9 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .wrongSecret: return "the secret given is not the person's"
         case .weakSecret: return "the new secret is too weak (length, variety, badge or name)"
         case .signatureRequired: return "the record needs its signer's badge + secret, given at this moment"
+        case .notUnderChangeControl: return "the plant file has no change control"
+        case .routingObsolete: return "the routing version is obsolete"
+        case .alreadyApproved: return "the routing version is approved already"
         case .notFirstPiece: return "the part is not the pending first piece"
         case .notLoggedIn: return "nobody is logged in"
         case .notOverridable: return "this blocker cannot be overridden"

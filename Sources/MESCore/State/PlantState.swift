@@ -12,6 +12,8 @@ public protocol StateReader {
     func andon(_ station: String) throws -> AndonState?
     /// A person's signing (nil: nothing recorded for them yet).
     func signing(_ badge: String) throws -> SigningState?
+    /// Whether a routing version was approved for release (`routing.approved`).
+    func routingApproved(id: String, version: Int) throws -> Bool
     /// A routing version, including versions no longer in the current plant file (a work order
     /// keeps the version it was released with).
     func routing(id: String, version: Int) throws -> Routing?
@@ -62,10 +64,10 @@ public final class PlantIndex: Sendable {
 
     /// The routing version a new work order of `part` gets on `date`: the approved version with
     /// the latest `effective` date that has come.
-    public func routingForRelease(part: String, on date: LocalDate) -> Routing? {
+    public func routingForRelease(part: String, on date: LocalDate, approved: Set<String> = []) -> Routing? {
         guard let p = parts[part] else { return nil }
         return plant.routings
-            .filter { $0.id == p.routing && $0.status == .approved && $0.effective <= date }
+            .filter { $0.id == p.routing && RoutingApproval.releases($0, plant: plant, approved: approved) && $0.effective <= date }
             .max { ($0.effective, $0.version) < ($1.effective, $1.version) }
     }
 
@@ -102,6 +104,8 @@ public struct PlantState: StateReader {
     public var fpis: [FPIKey: FPIState] = [:]
     public var lots: [String: LotState] = [:]
     public var signings: [String: SigningState] = [:]
+    /// Routing versions approved under change control (`PlantState.routingKey`).
+    public var approvedRoutings: Set<String> = []
     /// Events of a type this build does not know, kept and counted.
     public var unknownEvents: Int = 0
 
@@ -142,6 +146,12 @@ public struct PlantState: StateReader {
                 var a = AndonState(station: agg.key)
                 for e in evs { a.apply(e) }
                 s.andons[agg.key] = a
+            case "routing":
+                if evs.contains(where: {
+                    if case .routingApproved = $0.event { return true }; return false
+                }) {
+                    s.approvedRoutings.insert(agg.key)
+                }
             case "person":
                 var g = SigningState(badge: agg.key)
                 for e in evs { g.apply(e) }
@@ -185,6 +195,7 @@ public struct PlantState: StateReader {
     public func machine(_ id: String) -> MachineState? { machines[id] }
     public func andon(_ station: String) -> AndonState? { andons[station] }
     public func signing(_ badge: String) -> SigningState? { signings[badge] }
+    public func routingApproved(id: String, version: Int) -> Bool { approvedRoutings.contains(PlantState.routingKey(id, version)) }
     public func fpi(_ key: FPIKey) -> FPIState? { fpis[key] }
     public func lot(material: String, lot: String) -> LotState? { lots[material + ":" + lot] }
     public func routing(id: String, version: Int) -> Routing? { routings[PlantState.routingKey(id, version)] }
