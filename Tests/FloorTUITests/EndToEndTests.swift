@@ -14,10 +14,13 @@ struct EndToEndTests {
         let base = try String(contentsOfFile: plant, encoding: .utf8) + "\nchange_control: {approve_routings: supervisor}\n"
         let plantPath = try f.write("plant.yaml", base)
         #expect(try f.run(["plant", "load", plantPath]).status == 0)
-        let refused = try f.run(["orders", "load", orders])
-        #expect(refused.status != 0 && refused.err.contains("approved with a signature (floor plant approve"), "\(refused.err)")
+        // Under change control a load names its person.
+        let unattributed = try f.run(["orders", "load", orders])
+        #expect(unattributed.status == 2 && unattributed.err.contains("[unattributed_load]"), "\(unattributed.err)")
         let secret = "Harbor-2290q"
         #expect(try f.run(["people", "set-secret", "9001"], input: "\(secret)\n\(secret)\n").status == 0)
+        let refused = try f.run(["orders", "load", orders, "--as", "9001"], input: secret + "\n")
+        #expect(refused.status != 0 && refused.err.contains("approved with a signature (floor plant approve"), "\(refused.err)")
         #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
         let inspector = try f.run(["plant", "approve", "BRK-7741", "--version", "3", "--as", "2001"], input: secret + "\n")
         #expect(inspector.status == 2 && inspector.err.contains("[insufficient_role]"), "\(inspector.err)")

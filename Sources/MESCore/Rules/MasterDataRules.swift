@@ -40,7 +40,14 @@ public enum MasterDataRules {
     }
 
     static func personRefusal(_ loader: MasterDataLoader, plant: PlantIndex, what: String) -> Refusal? {
-        guard case .person(let badge) = loader else { return nil }
+        guard case .person(let badge) = loader else {
+            // Under change control nothing changes without a person who answers for it.
+            if plant.plant.changeControl != nil {
+                return Refusal(
+                    .unattributedLoad, "\(what) is under change control: give --as BADGE (a supervisor, with their secret)")
+            }
+            return nil
+        }
         guard let p = plant.people[badge] else { return Refusal(.unknownBadge, "no person with badge \(badge)") }
         return p.role >= .supervisor ? nil : Refusal(.insufficientRole, "\(what) needs a supervisor; \(p.name) is an \(p.role.label)")
     }

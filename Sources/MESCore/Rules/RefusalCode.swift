@@ -117,6 +117,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case routingObsolete = "routing_obsolete"
     /// The routing version is approved already.
     case alreadyApproved = "already_approved"
+    /// Under change control, a master-data load names the person who loads it.
+    case unattributedLoad = "unattributed_load"
     /// The part is not the pending first piece.
     case notFirstPiece = "not_first_piece"
     /// Nobody is logged in.
@@ -223,6 +225,7 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .notUnderChangeControl: return "the plant file has no change control"
         case .routingObsolete: return "the routing version is obsolete"
         case .alreadyApproved: return "the routing version is approved already"
+        case .unattributedLoad: return "under change control, a load names the person who loads it"
         case .notFirstPiece: return "the part is not the pending first piece"
         case .notLoggedIn: return "nobody is logged in"
         case .notOverridable: return "this blocker cannot be overridden"
