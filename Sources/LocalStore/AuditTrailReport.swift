@@ -46,6 +46,8 @@ public enum AuditTrailReport {
         let tz = plant?.calendar.timeZone ?? TimeZone(identifier: "UTC")!
         let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
         var n = 0
+        // Events come seconds apart at most: a time is formatted once per second.
+        var second: Int64 = .min, secondText = ""
         while let r = try cursor.next() {
             let node: String = r[0], epoch: String = r[1], seq: Int64 = r[2], wall: Int64 = r[3]
             let type: String = r[4], version: Int = r[5], aggregate: String = r[6], actor: String = r[7], payload: String = r[8]
@@ -60,8 +62,9 @@ public enum AuditTrailReport {
                 what = Describe.event(recorded)
             }
             func text(_ s: String?) -> ReportTable.Cell { s.map { .text(Sanitize.line($0)) } ?? .null }
+            if wall / 1000 != second { second = wall / 1000; secondText = Reports.iso(second * 1000, tz) }
             try row([
-                .text(Reports.iso(wall, tz)), .text("\(node)/\(epoch)/\(seq)"), text(actor.isEmpty ? nil : actor),
+                .text(secondText), .text("\(node)/\(epoch)/\(seq)"), text(actor.isEmpty ? nil : actor),
                 text(plant?.people[actor]?.name), text(AuditTrail.place(of: event) ?? "node \(node)"), .text(type), text(aggregate),
                 .text(what), text(AuditTrail.change(of: event)), text(AuditTrail.meaning(of: event)),
             ])

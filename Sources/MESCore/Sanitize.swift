@@ -3,6 +3,8 @@
 public enum Sanitize {
     /// One line: every control character, newlines included, made visible.
     public static func line(_ text: String) -> String {
+        // Printable ASCII needs nothing (most text: ids, codes, numbers, English words).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

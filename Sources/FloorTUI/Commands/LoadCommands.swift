@@ -19,13 +19,8 @@ struct PlantCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let service = FloorService(store: try store.open(create: false))
-                let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(badge)): ")
-                let outcome = try SigningSecrets.runSigned(
-                    .approveRouting(id: routing, version: version), badge: badge, secret: secret, service: service,
-                    station: Station.console.id)
-                if let r = outcome.refusal { throw r }
-                print(outcome.events.map(Describe.event).joined(separator: "\n"))
+                let events = try PeopleCommand.signed(.approveRouting(id: routing, version: version), by: badge, store: store)
+                print(events.map(Describe.event).joined(separator: "\n"))
             }
         }
     }

@@ -10,6 +10,16 @@ struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "people", abstract: "People's signing secrets.", subcommands: [SetSecret.self, Unlock.self])
 
+    /// A signed act on the command line: asks `badge`'s secret (no echo), decides and records
+    /// `command` signed by them at the console, and throws the refusal when there is one.
+    static func signed(_ command: Command, by badge: String, store: StoreOptions) throws -> [RecordedEvent] {
+        let service = FloorService(store: try store.open(create: false))
+        let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(badge)): ")
+        let outcome = try SigningSecrets.runSigned(command, badge: badge, secret: secret, service: service, station: Station.console.id)
+        if let r = outcome.refusal { throw r }
+        return outcome.events
+    }
+
     /// Asks `badge` for their secret (no echo) and throws the refusal when it is not right.
     static func requireSecret(of badge: String, _ service: FloorService) throws {
         let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(badge)): ")
@@ -62,11 +72,7 @@ struct PeopleCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let service = FloorService(store: try store.open(create: false))
-                let secret = try SecretInput.read(prompt: "secret of \(Sanitize.line(by)): ")
-                let outcome = try SigningSecrets.runSigned(
-                    .unlockSigning(badge: badge), badge: by, secret: secret, service: service, station: Station.console.id)
-                if let r = outcome.refusal { throw r }
+                _ = try PeopleCommand.signed(.unlockSigning(badge: badge), by: by, store: store)
                 print("signing of \(Sanitize.line(badge)) unlocked")
             }
         }

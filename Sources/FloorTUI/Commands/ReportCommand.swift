@@ -192,9 +192,13 @@ extension ReportCommand {
                         case .csv: out.line(cells.map { Render.csvField($0.plain) }.joined(separator: ","))
                         case .table: out.line(Self.fixed(cells.map(\.plain), widths))
                         case .json:
-                            let object = Dictionary(uniqueKeysWithValues: zip(columns, cells.map(Render.jsonValue)))
-                            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-                            out.write((first ? "\n" : ",\n") + String(decoding: data, as: UTF8.self))
+                            // One object per line, keys in column order (JSONSerialization per row was 4x slower).
+                            var line = first ? "\n{" : ",\n{"
+                            for (i, (column, cell)) in zip(columns, cells).enumerated() {
+                                line += (i == 0 ? "\"" : ",\"") + column + "\":"
+                                if case .text(let t) = cell { line += Render.jsonString(t) } else { line += "null" }
+                            }
+                            out.write(line + "}")
                         }
                         first = false
                     }
@@ -281,6 +285,24 @@ enum Render {
     static func csvField(_ s: String) -> String {
         let safe = Sanitize.line(s)
         return safe.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+    }
+
+    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value):
+                out += String(format: "\\u%04X", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
     }
 
     static func jsonValue(_ c: ReportTable.Cell) -> Any {
