@@ -112,7 +112,7 @@ public enum MasterData {
             if let r = try SigningSecrets.check(try secret(), for: badge, service: service, station: Station.console.id) { throw r }
             return .person(badge: badge)
         }
-        if let p = plant?.plant.people.first(where: { $0.logins?.contains(account) == true }) { return .person(badge: p.badge) }
+        if let p = plant?.person(forLogin: account) { return .person(badge: p.badge) }
         return .commandLine(account: account)
     }
 

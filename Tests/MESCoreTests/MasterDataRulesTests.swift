@@ -66,3 +66,16 @@ import Testing
         #expect(BoardRules.firstPassYield([y(true), y(false), y(true), y(true)]) == BoardRules.firstPassYield(through: 4, firstPass: 3))
     }
 }
+
+@Suite struct LoginMappingTests {
+    @Test func anOSLoginNamesThePersonWhosePlantEntryListsIt() {
+        let plant = Fixtures.plant { p in
+            p.people[4].logins = ["dana", "dk"]
+            p.people[3].logins = ["chidi"]
+        }
+        let index = PlantIndex(plant)
+        #expect(index.person(forLogin: "dk")?.badge == "9001")
+        #expect(index.person(forLogin: "chidi")?.badge == "2001")
+        #expect(index.person(forLogin: "root") == nil)
+    }
+}

@@ -52,8 +52,9 @@ import Testing
             .releaseWorkOrder(number: "WO-1001"), .cancelWorkOrder(number: "WO-1001", reason: "customer"),
             .setPriority(number: "WO-1001", priority: .urgent), .unlockSigning(badge: "2001"),
         ]
+        #expect(Signature.asksSignature(.undo(serial: s1, reason: "r")) && !Signature.isSigned(.undo(serial: s1, reason: "r")))
         for c in signed {
-            #expect(Signature.isSigned(c), "\(c)")
+            #expect(Signature.isSigned(c) && Signature.asksSignature(c), "\(c)")
             let r = try w.run(c, badge: "9001", station: "ST-20", signed: false)
             #expect(r.failure?.codes == ["signature_required"], "\(c)")
         }

@@ -110,7 +110,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
     /// which a session can set to anything).
     func signInFromLogin() {
         guard let pw = getpwuid(getuid()), let name = String(validatingCString: pw.pointee.pw_name) else { return }
-        guard let p = model.plant?.people.values.first(where: { $0.logins?.contains(name) == true }) else { model.login = name; return }
+        guard let p = model.plant?.person(forLogin: name) else { model.login = name; return }
         send(.loginSession(badge: p.badge))
         if model.person == nil { model.login = name }
     }

@@ -348,8 +348,7 @@ enum ConsoleUpdate {
     /// supervisor's approval, so it is signed too); commands that are not signatures are
     /// confirmed with Enter.
     private static func confirm(_ m: inout ConsoleModel, _ c: Command, _ what: String) -> [ConsoleEffect] {
-        var signed = Signature.isSigned(c)
-        if case .undo = c { signed = true }
+        let signed = Signature.asksSignature(c)
         let meaning = Signature.meaning(of: c)
         let pad =
             signed

@@ -72,6 +72,14 @@ public enum Signature {
         }
     }
 
+    /// Whether a screen asks for a signature before sending `command`: every signed command,
+    /// and an undo (which the Decider makes a signature when it needs a supervisor's approval,
+    /// as every undo from the console does).
+    public static func asksSignature(_ command: Command) -> Bool {
+        if case .undo = command { return true }
+        return isSigned(command)
+    }
+
     /// A signed record decided without its signer's signature given for it (nil: signed, or no
     /// signature needed). `signedBy` is the badge whose badge + secret were verified for this
     /// command.

@@ -20,6 +20,15 @@ public enum MasterDataLoader: Equatable, Sendable {
     }
 }
 
+extension PlantIndex {
+    /// The person whose plant-file `logins` name the operating-system account `account` (an
+    /// SSH session is already authenticated): who the console and a command-line load are by.
+    /// The first in file order when a plant file names one login twice.
+    public func person(forLogin account: String) -> Person? {
+        plant.people.first { $0.logins?.contains(account) == true }
+    }
+}
+
 public enum MasterDataRules {
     /// Loading work orders releases them to the floor: a supervisor's job. `plant` is the plant
     /// loaded in the store (whose people are known).
