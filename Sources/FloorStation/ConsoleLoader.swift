@@ -170,8 +170,7 @@ public enum ConsoleLoader {
                     t.columns = ["AT", "EVENT", "STEP", "STATION", "BY", "SIGNED", "DETAIL"]
                     for (i, entry) in trace.entries.enumerated() {
                         let type = entry["event"]?.plain ?? ""
-                        let payload = i < trace.payloads.count ? trace.payloads[i] : ""
-                        let meaning = Signature.meaning(of: EventCodec.decode(type: type, version: 1, payload: payload)) ?? ""
+                        let meaning = (i < trace.meanings.count ? trace.meanings[i] : nil) ?? ""
                         let signature = i < trace.signatures.count ? trace.signatures[i] : nil
                         let by = entry["by"]?.plain ?? ""
                         t.rows.append(

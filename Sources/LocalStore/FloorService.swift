@@ -88,7 +88,7 @@ public final class FloorService: @unchecked Sendable {
         case .success(let events):
             var out = try EventLog.append(events.map { ($0, badge) }, now: now, db: db)
             var typed = events
-            if let method = signature, let first = out.first, events.contains(where: { Signature.meaning(of: $0) != nil }) {
+            if let method = signature, let first = out.first, Signature.signs(events) {
                 let records = out.map { SignedRecord(event: $0.id.description, type: $0.type, hash: $0.checksum) }
                 let signed = DomainEvent.signatureApplied(
                     Signature.manifest(

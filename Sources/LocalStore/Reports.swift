@@ -89,6 +89,8 @@ public enum Reports {
         public var payloads: [String] = []
         /// Each entry's signature, when it is a signed record.
         public var signatures: [SignatureApplied?] = []
+        /// Each entry's meaning as a signature (`Signature.meaning(of:)`), from the event decoded once.
+        public var meanings: [String?] = []
         /// For a serial: work order, part, state, step.
         public var summary: [String: ReportTable.Cell] = [:]
         public var table: ReportTable { ReportTable(columns: columns, rows: entries.map { e in columns.map { e[$0] ?? .null } }) }
@@ -114,6 +116,7 @@ public enum Reports {
             var entries: [[String: ReportTable.Cell]] = []
             var payloads: [String] = []
             var signedBy: [SignatureApplied?] = []
+            var meanings: [String?] = []
             for (env, fpiStep) in streams where env.type != "signature.applied" {
                 let r = RecordedEvent(envelope: env)
                 var step = fpiStep ?? "", station = ""
@@ -138,12 +141,14 @@ public enum Reports {
                 ])
                 payloads.append(env.payload)
                 signedBy.append(signatures[env.id.description])
+                meanings.append(Signature.meaning(of: r.event))
             }
             let order = entries.indices.sorted { (entries[$0]["at"]!.plain, $0) < (entries[$1]["at"]!.plain, $1) }
             var trace = Trace(
                 subject: subject, kind: "serial", entries: order.map { entries[$0] }, columns: columns,
                 payloads: order.map { payloads[$0] })
             trace.signatures = order.map { signedBy[$0] }
+            trace.meanings = order.map { meanings[$0] }
             if let row = try Row.fetchOne(db, sql: "SELECT work_order, part, status, step, station FROM parts WHERE serial = ?", arguments: [subject])
             {
                 trace.summary = [

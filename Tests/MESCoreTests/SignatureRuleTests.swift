@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func aSignatureCountsOnlyForItsOwnSigner() throws {
-        var w = try firstPiece()
+        let w = try firstPiece()
         let ids = w.ids
         // The operator logged in is 1002; the inspector 2001 signed: the record must be 2001's.
         let env = DecisionEnv(now: w.now, newID: { ids.next() }, signedBy: "2001")

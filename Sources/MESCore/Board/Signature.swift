@@ -72,6 +72,10 @@ public enum Signature {
         }
     }
 
+    /// Whether a decision's events hold a signed record, so that the signature given for it is
+    /// recorded after them (an undo that turned out to be the operator's own holds none).
+    public static func signs(_ events: [DomainEvent]) -> Bool { events.contains { meaning(of: $0) != nil } }
+
     /// Whether a screen asks for a signature before sending `command`: every signed command,
     /// and an undo (which the Decider makes a signature when it needs a supervisor's approval,
     /// as every undo from the console does).
