@@ -33,8 +33,8 @@ import Testing
         var work = try RandomWork(store: k1, seed: 1)
         #expect(work.run(30, at: Harness.start.addingTimeInterval(3600)) > 0)
         let clock = ContinuousClock()
-        // The long-poll may wait 20 s: it must wake on the push, long before that (a loaded CI
-        // machine takes seconds, never the whole wait).
+        // The long-poll may wait 20 s: it must wake on the push, before that (with the whole suite
+        // beside it, tmux kiosks and scrypt included, a 2-core machine has taken 16.9 s).
         async let waited = c2.pull(wait: 20)
         try await Task.sleep(for: .milliseconds(200))
         let t0 = clock.now
@@ -42,7 +42,7 @@ import Testing
         #expect(pushed.pushed > 0)
         let r = try await waited
         #expect(r.pulled == pushed.pushed)
-        #expect(clock.now - t0 < .seconds(10))
+        #expect(clock.now - t0 < .seconds(19))
         #expect(try NodeView(k2) == NodeView(k1).withEvents(from: k2))
         #expect(try k1.read { db in try Replication.pendingCount(db: db) } == 0)
     }

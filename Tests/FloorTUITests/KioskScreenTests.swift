@@ -101,6 +101,18 @@ struct KioskScreenTests {
         #expect(recorded == ["fpi.passed by 201", "signature.applied by 201"])
     }
 
+    /// Keys typed fast (or while the kiosk was busy verifying the last secret) reach it as one
+    /// burst ending in Enter: in the secret field that is the secret and its Enter, never a scan.
+    @Test func aBurstIntoTheSecretIsTheSecretAndItsEnter() throws {
+        let k = try KioskHarness()
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.type("i")
+        k.scan("EMP:201")
+        k.scan(KioskHarness.secret)
+        #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
+        #expect(k.text.contains("FIRST PIECE PASSED"))
+    }
+
     @Test func aWrongSecretIsRefusedAndTheRecordStillWaits() throws {
         let k = try KioskHarness()
         k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))

@@ -55,9 +55,9 @@ enum KioskUpdate {
 
     private static func scan(_ m: inout KioskModel, _ code: String) -> [KioskEffect] {
         if case .sign(var pad)? = m.overlay {
-            pad.scanned(code)
+            let pair = pad.scanned(code)
             m.overlay = .sign(pad)
-            return []
+            return pair.map { [.sign(badge: $0.badge, secret: $0.secret)] } ?? []
         }
         if case .calibrate? = m.overlay {
             m.message = .init(kind: .info, text: "test scan read: \(Sanitize.line(code))")

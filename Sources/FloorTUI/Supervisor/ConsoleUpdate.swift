@@ -53,9 +53,13 @@ enum ConsoleUpdate {
             m.lastInput = m.now
             switch m.overlay {
             case .signIn(var pad)?:
-                pad.scanned(code); m.overlay = .signIn(pad); return []
+                let pair = pad.scanned(code)
+                m.overlay = .signIn(pad)
+                return pair.map { [.signIn(badge: $0.badge, secret: $0.secret)] } ?? []
             case .confirm(var c)? where c.pad != nil:
-                c.pad!.scanned(code); m.overlay = .confirm(c); return []
+                guard let pair = c.pad!.scanned(code) else { m.overlay = .confirm(c); return [] }
+                m.overlay = nil
+                return [.sign(c.command, badge: pair.badge, secret: pair.secret, method: c.pad!.method)]
             default: break
             }
             if m.person == nil { return login(&m, code) }
@@ -125,9 +129,8 @@ enum ConsoleUpdate {
             switch action {
             case .accept?:
                 guard let pair = c.pad!.accept() else { m.overlay = .confirm(c); return [] }
-                let method: SignatureMethod = c.pad!.asksBadge ? .badgeAndSecret : .secretInSession
                 m.overlay = nil
-                return [.sign(c.command, badge: pair.badge, secret: pair.secret, method: method)]
+                return [.sign(c.command, badge: pair.badge, secret: pair.secret, method: c.pad!.method)]
             case .erase?: c.pad!.erase(); m.overlay = .confirm(c)
             case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "not signed: nothing recorded", role: .dim)
             default:

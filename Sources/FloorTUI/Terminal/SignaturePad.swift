@@ -28,6 +28,8 @@ struct SignaturePad: Equatable, Sendable, CustomStringConvertible, CustomReflect
     var description: String { "SignaturePad(\(meaning), \(what), badge \(badge), secret of \(secret.count))" }
     var customMirror: Mirror { Mirror(self, children: ["meaning": meaning, "what": what, "badge": badge], displayStyle: .struct) }
     var hasSecret: Bool { !secret.isEmpty }
+    /// How the signer is identified: both components here, or the secret in a session opened with both.
+    var method: SignatureMethod { asksBadge ? .badgeAndSecret : .secretInSession }
 
     mutating func type(_ c: Character) {
         switch focus {
@@ -36,15 +38,19 @@ struct SignaturePad: Equatable, Sendable, CustomStringConvertible, CustomReflect
         }
     }
 
-    /// A burst from the scanner: a badge label into the badge field; while the secret has focus,
-    /// typing (a fast hand), never parsed.
-    mutating func scanned(_ code: String) {
+    /// A burst that ended with Enter: a badge label into the badge field (then the secret has
+    /// focus); while the secret has focus, typing and its Enter (a fast hand, or keys typed while
+    /// the kiosk was busy, which the decoder reads as one burst), never parsed: the pair to sign
+    /// with, as `accept` gives it.
+    mutating func scanned(_ code: String) -> (badge: String, secret: String)? {
         switch focus {
         case .badge:
             if case .badge(let b) = Label.parse(code) { badge = b } else { badge = String(code.prefix(Self.maxBadge)) }
             focus = .secret
+            return nil
         case .secret:
             secret = String((secret + code).prefix(Self.maxSecret))
+            return accept()
         }
     }
 
