@@ -5,6 +5,8 @@ public enum Sanitize {
     public static func line(_ text: String) -> String {
         // Printable ASCII needs nothing (most text: ids, codes, numbers, English words).
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        // Most other text (an arrow, a name with an accent) has nothing to escape either.
+        if text.unicodeScalars.allSatisfy({ !isControl($0) && undecodableByte($0) == nil }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -140,6 +140,27 @@ import Testing
         #expect(try trail(.init(from: Date().addingTimeInterval(3600).epochMillis)).isEmpty)
         #expect(!all.contains { $0.values.contains { $0.contains("Walnut") || $0.contains("$scrypt") } }, "no secret, no hash")
 
+        // The writer for standard output: batches formatted on several threads come out whole and
+        // in the log's order, as JSON a parser reads back and as the CSV of the same cells.
+        func written(_ format: AuditTrailReport.Format, batch: Int, workers: Int) throws -> String {
+            var bytes: [UInt8] = []
+            let n = try service.store.read { db in
+                try AuditTrailReport.write(db, plant: plant, filter: .init(), format: format, batch: batch, workers: workers) { bytes += $0 }
+            }
+            #expect(n == all.count)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        for (batch, workers) in [(3, 2), (1, 3), (4096, 1), (7, 4)] {
+            let json = try written(.json, batch: batch, workers: workers)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+            #expect(parsed.map { $0.mapValues { ($0 as? String) ?? "" } } == all, "batch \(batch), \(workers) workers")
+            #expect(parsed.first.map { Array($0.keys).sorted() } == AuditTrailReport.columns.sorted())
+            var csv = AuditTrailReport.columns.joined(separator: ",") + "\n"
+            for row in all { csv += AuditTrailReport.columns.map { TextBytes.csvField(row[$0]!) }.joined(separator: ",") + "\n" }
+            #expect(try written(.csv, batch: batch, workers: workers) == csv)
+            #expect(try written(.table, batch: batch, workers: workers).split(separator: "\n").count == all.count + 1)
+        }
+
         // Someone edits the signed record and fixes up its checksum: the signature no longer holds.
         try service.store.write { db in
             guard var env = try EventLog.event(held.id, db: db) else { return }

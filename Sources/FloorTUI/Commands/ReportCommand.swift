@@ -177,44 +177,17 @@ extension ReportCommand {
                 let filter = LocalStore.AuditTrailReport.Filter(
                     from: try instant(from, endOfDay: false), to: try instant(to, endOfDay: true), person: person, aggregate: aggregate,
                     type: type)
-                var out = BufferedOutput()
-                let columns = LocalStore.AuditTrailReport.columns
-                let widths = [25, 30, 6, 16, 10, 20, 24, 0, 0, 0]
-                switch common.format {
-                case .csv: out.line(columns.joined(separator: ","))
-                case .json: out.write("[")
-                case .table: out.line(Self.fixed(columns.map { $0.uppercased() }, widths))
-                }
-                var first = true
-                _ = try s.read { db in
-                    try LocalStore.AuditTrailReport.stream(db, plant: plant, filter: filter) { cells in
-                        switch common.format {
-                        case .csv: out.line(cells.map { Render.csvField($0.plain) }.joined(separator: ","))
-                        case .table: out.line(Self.fixed(cells.map(\.plain), widths))
-                        case .json:
-                            // One object per line, keys in column order (JSONSerialization per row was 4x slower).
-                            var line = first ? "\n{" : ",\n{"
-                            for (i, (column, cell)) in zip(columns, cells).enumerated() {
-                                line += (i == 0 ? "\"" : ",\"") + column + "\":"
-                                if case .text(let t) = cell { line += Render.jsonString(t) } else { line += "null" }
-                            }
-                            out.write(line + "}")
-                        }
-                        first = false
+                let out = FileHandle.standardOutput
+                let format: LocalStore.AuditTrailReport.Format =
+                    switch common.format {
+                    case .csv: .csv
+                    case .json: .json
+                    case .table: .table
                     }
+                _ = try s.read { db in
+                    try LocalStore.AuditTrailReport.write(db, plant: plant, filter: filter, format: format) { out.write(Data($0)) }
                 }
-                if common.format == .json { out.line(first ? "]" : "\n]") }
-                out.flush()
             }
-        }
-
-        /// Columns padded to fixed widths (0: as long as it is), sanitized, so rows print as they come.
-        static func fixed(_ cells: [String], _ widths: [Int]) -> String {
-            zip(cells, widths).map { cell, w in
-                let t = Sanitize.line(cell)
-                if w == 0 { return t }
-                return t.count > w ? String(t.prefix(w - 1)) + "…" : t.padding(toLength: w, withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
         }
     }
 }
@@ -246,20 +219,6 @@ extension ReportCommand {
     }
 }
 
-/// Standard output in 64 KiB writes (a year of audit trail is millions of lines).
-struct BufferedOutput {
-    private var buffer = Data()
-    mutating func write(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count >= 65_536 { flush() }
-    }
-    mutating func line(_ s: String) { write(s + "\n") }
-    mutating func flush() {
-        FileHandle.standardOutput.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-}
-
 /// Tables, CSV and JSON from a report. Every cell is sanitized for the terminal except in JSON,
 /// where the encoder escapes control characters itself.
 enum Render {
@@ -282,28 +241,10 @@ enum Render {
         }
     }
 
-    static func csvField(_ s: String) -> String {
-        let safe = Sanitize.line(s)
-        return safe.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
-    }
+    static func csvField(_ s: String) -> String { TextBytes.csvField(s) }
 
     /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value):
-                out += String(format: "\\u%04X", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { TextBytes.jsonString(s) }
 
     static func jsonValue(_ c: ReportTable.Cell) -> Any {
         switch c {

@@ -31,6 +31,46 @@ public enum ISO8601 {
     }
 }
 
+extension ISO8601 {
+    /// Formats many instants of one zone exactly as `format` does, asking Foundation once per
+    /// local day and offset instead of once per instant (`floor report audit` formats millions).
+    /// Not shared between threads: each reader of a stream keeps its own.
+    public struct Stream {
+        public let timeZone: TimeZone
+        /// The offset in force over [validFrom, validUntil) (seconds since 1970), and the day it
+        /// was last asked for.
+        private var validFrom: Int64 = 1, validUntil: Int64 = 0, offset: Int64 = 0
+        private var day: Int64 = .min, dayText = "", suffix = ""
+
+        public init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+        public mutating func format(millis: Int64) -> String {
+            let s = millis >= 0 ? millis / 1000 : -((-millis + 999) / 1000)
+            if s < validFrom || s >= validUntil {
+                let date = Date(timeIntervalSince1970: Double(s))
+                offset = Int64(timeZone.secondsFromGMT(for: date))
+                validFrom = s
+                // Until the zone's next transition, and at most a day (a change of standard
+                // offset need not be reported as a daylight-saving transition).
+                let next = timeZone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+                validUntil = min(s + 86_400, max(next ?? .max, s + 1))
+                day = .min
+            }
+            let local = s + offset
+            let d = local >= 0 ? local / 86_400 : -((-local + 86_399) / 86_400)
+            if d != day {
+                let full = ISO8601.format(Date(timeIntervalSince1970: Double(s)), timeZone: timeZone)
+                dayText = String(full.prefix(11))
+                suffix = String(full.dropFirst(19))
+                day = d
+            }
+            let sod = Int(local - d * 86_400)
+            func two(_ v: Int) -> String { v < 10 ? "0" + String(v) : String(v) }
+            return dayText + two(sod / 3600) + ":" + two(sod / 60 % 60) + ":" + two(sod % 60) + suffix
+        }
+    }
+}
+
 extension LocalDate {
     /// Date arithmetic on plain dates happens in UTC; one calendar serves every call (building a
     /// Foundation Calendar is expensive, and this runs on the scan path).
