@@ -279,15 +279,23 @@ public struct StationSession: Sendable {
     /// who walks up to the operator's kiosk). A wrong secret is refused and counted, and the
     /// record still waits (until cancelled); any other refusal ends the wait. The secret is
     /// never kept, shown or logged.
-    public mutating func sign(badge entered: String, secret: String, service: FloorService, now: Date = Date()) throws -> Reply {
+    /// `newSecret`: the signer's secret was reset; `secret` is the one given, replaced first.
+    public mutating func sign(
+        badge entered: String, secret: String, newSecret: String? = nil, service: FloorService, now: Date = Date()
+    ) throws
+        -> Reply
+    {
         guard let pending = awaitingSignature else { return .refused(.unknownCommand, "nothing waits for a signature", "SIGN") }
         var badge = entered.trimmingCharacters(in: .whitespaces)
         if case .badge(let b) = Label.parse(badge) { badge = b }
         guard try service.plantIndex()?.people[badge] != nil else {
             return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", pending.code)
         }
-        let outcome = try SigningSecrets.runSigned(pending.command, badge: badge, secret: secret, service: service, station: stationID, now: now)
-        if let r = outcome.refusal, r.codes == [RefusalCode.wrongSecret.rawValue] { return .refused(r, pending.code) }
+        let outcome = try SigningSecrets.runSigned(
+            pending.command, badge: badge, secret: secret, newSecret: newSecret, service: service, station: stationID, now: now)
+        // A wrong secret, one to renew or a new one too weak: the pad asks again, nothing recorded.
+        let again: Set<String> = [RefusalCode.wrongSecret.rawValue, RefusalCode.secretMustChange.rawValue, RefusalCode.weakSecret.rawValue]
+        if let r = outcome.refusal, Set(r.codes).isSubset(of: again) { return .refused(r, pending.code) }
         awaitingSignature = nil
         return recorded(outcome, pending.command, pending.code)
     }

@@ -102,12 +102,29 @@ public enum SigningSecrets {
     /// checked first (a wrong one is recorded, and nothing else is), then the command is decided
     /// as `badge`'s, and its signed records carry the signature (`FloorService.run(signature:)`).
     /// `method`: `.secretInSession` only where a session was opened with badge + secret.
+    /// `newSecret`: the signer's secret was reset, `secret` is the one a supervisor gave, and this
+    /// replaces it first (`renew`) and signs.
     public static func runSigned(
-        _ command: Command, badge: String, secret: String, service: FloorService, station: String,
+        _ command: Command, badge: String, secret: String, newSecret: String? = nil, service: FloorService, station: String,
         method: SignatureMethod = .badgeAndSecret, now: Date = Date()
     ) throws -> Outcome {
+        var secret = secret
+        if let newSecret {
+            if let refusal = try renew(secret, to: newSecret, for: badge, service: service, station: station, now: now) { return .refused(refusal) }
+            secret = newSecret
+        }
         if let refusal = try check(secret, for: badge, service: service, station: station, now: now) { return .refused(refusal) }
         return try service.store.write { db in try service.run(command, badge: badge, station: station, now: now, db: db, signature: method) }
+    }
+
+    /// At its first use after a reset (or at any time), a person replaces their secret with a new
+    /// one of their own, giving the current one (a wrong one counts as a wrong signature). nil: done.
+    public static func renew(
+        _ current: String, to new: String, for badge: String, service: FloorService, station: String, now: Date = Date()
+    )
+        throws -> Refusal?
+    {
+        try set(new, for: badge, by: badge, current: current, service: service, station: station, now: now).refusal
     }
 
     static func b64(_ d: Data) -> String { d.base64EncodedString().replacingOccurrences(of: "=", with: "") }

@@ -174,6 +174,24 @@ extension ConsoleDriver {
                 == "needs_station")
     }
 
+    /// A reset secret is renewed at the console's sign-in: the one given, then a new one twice.
+    @Test func aResetSecretIsRenewedAtSignIn() throws {
+        let h = try KioskHarness()
+        let given = "Given-8812-tmp", chosen = "Quarry-lamp-37"
+        _ = try SigningSecrets.set(given, for: "201", by: "301", current: nil, service: h.service, station: "CONSOLE", cost: KioskHarness.cheap)
+        let c = try consoleDriver(h)
+        c.type("201\r" + given + "\r")
+        #expect(c.model.person == nil)
+        guard case .signIn(let pad)? = c.model.overlay, pad.renewing else {
+            Issue.record("no renewal: \(c.model.overlay.map { "\($0)" } ?? "")"); return
+        }
+        #expect(c.model.message?.text.contains("reset by a supervisor") == true)
+        c.type(given + "\r" + chosen + "\r" + chosen + "\r")
+        #expect(c.model.person?.badge == "201", "\(c.model.message?.text ?? "")")
+        #expect(c.model.sessionVerified)
+        #expect(try SigningSecrets.check(chosen, for: "201", service: h.service, station: "CONSOLE") == nil)
+    }
+
     @Test func aSupervisorDispositionsAHeldPartToReworkWithASignature() throws {
         let h = try KioskHarness()
         try boardScenario(h)

@@ -113,6 +113,49 @@ struct KioskScreenTests {
         #expect(k.text.contains("FIRST PIECE PASSED"))
     }
 
+    /// A supervisor reset the inspector's secret: at the first signature the pad asks the secret
+    /// given, then a new one twice (a mismatch and a weak one are asked again), replaces it and
+    /// signs; the given one no longer works, the new one does, and no secret reaches the screen.
+    @Test func aResetSecretIsRenewedAtItsFirstSignature() throws {
+        let k = try KioskHarness()
+        let given = "Given-4471-tmp", chosen = "Harbor-tide-58"
+        let reset = try SigningSecrets.set(
+            given, for: "201", by: "301", current: nil, service: k.service, station: "CONSOLE", now: k.clockBox.now, cost: KioskHarness.cheap)
+        #expect(reset.refusal == nil)
+        k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))
+        k.type("i")
+        k.scan("EMP:201")
+        k.type(given); k.key(.enter)
+        guard case .sign(let pad)? = k.driver.model.overlay else { Issue.record("the pad closed: \(k.text)"); return }
+        #expect(pad.renewing && pad.badge == "201" && pad.focus == .secret)
+        #expect(k.text.contains("Secret reset: type the one given") && k.text.contains("New") && k.text.contains("Again"), "\(k.text)")
+        #expect(k.driver.model.message?.text.contains("reset by a supervisor") == true)
+        try assertGolden(k.screen, "sign-pad-renew-80x24")
+        // Two new secrets that differ: asked again, nothing recorded.
+        let before = try k.store.read { try EventLog.lastPosition(db: $0) }
+        k.type(given); k.key(.enter); k.type(chosen); k.key(.enter); k.type(chosen + "x"); k.key(.enter)
+        guard case .sign(let again)? = k.driver.model.overlay else { Issue.record("the pad closed"); return }
+        #expect(again.mismatch && again.focus == .newSecret && again.renewing)
+        #expect(k.text.contains("The two new secrets differ"))
+        #expect(try k.store.read { try EventLog.lastPosition(db: $0) } == before)
+        // A weak new one: refused by the strength rule, the pad still renewing.
+        k.type("aaaa1111"); k.key(.enter); k.type("aaaa1111"); k.key(.enter)
+        guard case .sign(let weak)? = k.driver.model.overlay else { Issue.record("the pad closed"); return }
+        #expect(weak.renewing, "\(k.driver.model.message?.text ?? "")")
+        #expect(k.driver.model.message?.kind == .refused)
+        // The given one, a good new one twice: renewed and signed.
+        k.type(given); k.key(.enter); k.type(chosen); k.key(.enter); k.type(chosen); k.key(.enter)
+        #expect(k.driver.model.message?.kind == .ok, "\(k.driver.model.message?.text ?? "")")
+        #expect(k.text.contains("FIRST PIECE PASSED"))
+        let types = try k.store.read { db in try String.fetchAll(db, sql: "SELECT type FROM events WHERE pos > ? ORDER BY pos", arguments: [before]) }
+        #expect(types == ["signing.secret_set", "fpi.passed", "signature.applied"])
+        let state = try k.service.read { try $0.signing("201") }
+        #expect(state?.mustChange == false && state?.hash.map { !$0.contains(chosen) } == true)
+        #expect(try SigningSecrets.check(given, for: "201", service: k.service, station: "K-SW1") != nil, "the given secret is spent")
+        #expect(try SigningSecrets.check(chosen, for: "201", service: k.service, station: "K-SW1") == nil)
+        for s in [given, chosen] { #expect(!k.text.contains(s) && !"\(k.driver.model)".contains(s)) }
+    }
+
     @Test func aWrongSecretIsRefusedAndTheRecordStillWaits() throws {
         let k = try KioskHarness()
         k.scan("EMP:101"); k.scan("SN:NW-5001-001"); k.key(.function(5))

@@ -76,10 +76,10 @@ final class KioskDriver: ElmProgram {
             } catch {
                 return .failed("cannot save the scanner settings: \(error)")
             }
-        case .sign(let badge, let secret):
+        case .sign(let badge, let secret, let newSecret):
             var session = model.session
             do {
-                let reply = try session.sign(badge: badge, secret: secret, service: service, now: clock())
+                let reply = try session.sign(badge: badge, secret: secret, newSecret: newSecret, service: service, now: clock())
                 return .handled(session, [reply], opened: false)
             } catch {
                 return .failed("\(error)")

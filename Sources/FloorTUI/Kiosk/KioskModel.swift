@@ -147,7 +147,7 @@ enum KioskEffect: Equatable, Sendable, CustomStringConvertible {
     /// Never the secret (a test failure prints effects).
     var description: String {
         switch self {
-        case .sign(let badge, let secret): return "sign(badge: \(badge), secret of \(secret.count))"
+        case .sign(let badge, let secret, let new): return "sign(badge: \(badge), secret of \(secret.count)\(new == nil ? "" : ", new secret"))"
         case .handle(let codes, let open): return "handle(\(codes), open: \(open))"
         case .load: return "load"
         case .quit: return "quit"
@@ -163,5 +163,6 @@ enum KioskEffect: Equatable, Sendable, CustomStringConvertible {
     case redraw
     case saveWedge(WedgeSettings)
     /// Sign the record the session holds with this badge and secret.
-    case sign(badge: String, secret: String)
+    /// `newSecret`: the secret was reset; `secret` is the one given.
+    case sign(badge: String, secret: String, newSecret: String?)
 }

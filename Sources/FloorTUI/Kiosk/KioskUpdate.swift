@@ -57,7 +57,7 @@ enum KioskUpdate {
         if case .sign(var pad)? = m.overlay {
             let pair = pad.scanned(code)
             m.overlay = .sign(pad)
-            return pair.map { [.sign(badge: $0.badge, secret: $0.secret)] } ?? []
+            return pair.map { [.sign(badge: $0.badge, secret: $0.secret, newSecret: $0.newSecret)] } ?? []
         }
         if case .calibrate? = m.overlay {
             m.message = .init(kind: .info, text: "test scan read: \(Sanitize.line(code))")
@@ -83,11 +83,16 @@ enum KioskUpdate {
         let events = replies.flatMap(\.events).map(\.event)
         if let pending = session.awaitingSignature {
             // A signed record waits: open the pad (again, with the secret cleared, after a wrong one).
-            let badge: String
-            if case .sign(let open)? = m.overlay { badge = open.badge } else { badge = "" }
-            let pad = SignaturePad(meaning: pending.meaning, what: pending.serial.map { "\($0) · \(pending.code)" } ?? pending.code, badge: badge)
+            var badge = "", renewing = false
+            if case .sign(let open)? = m.overlay { badge = open.badge; renewing = open.renewing }
+            var pad = SignaturePad(meaning: pending.meaning, what: pending.serial.map { "\($0) · \(pending.code)" } ?? pending.code, badge: badge)
+            // A reset secret is renewed here, at its first use (and asked again after a wrong or weak one).
+            let codes = Set(replies.compactMap(\.refusal).flatMap(\.codes))
+            if codes.contains(RefusalCode.secretMustChange.rawValue) || (renewing && !codes.isEmpty) { pad.renew() }
             m.overlay = .sign(pad)
-            if let refused = replies.first(where: { $0.kind == .refused }) {
+            if codes == [RefusalCode.secretMustChange.rawValue] {
+                m.message = .init(kind: .info, text: "\(Sanitize.line(pad.badge))'s secret was reset by a supervisor: choose a new one to sign")
+            } else if let refused = replies.first(where: { $0.kind == .refused }) {
                 m.message = .init(kind: .refused, text: refused.text)
             } else {
                 m.message = .init(kind: .info, text: "\(pending.meaning): the signer scans their badge and types their secret")
@@ -340,7 +345,7 @@ enum KioskUpdate {
             case .accept, .nextField:
                 let pair = pad.accept()
                 m.overlay = .sign(pad)
-                return pair.map { [.sign(badge: $0.badge, secret: $0.secret)] } ?? []
+                return pair.map { [.sign(badge: $0.badge, secret: $0.secret, newSecret: $0.newSecret)] } ?? []
             default: break
             }
             return []

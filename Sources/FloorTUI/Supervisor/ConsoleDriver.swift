@@ -67,9 +67,19 @@ final class ConsoleDriver: LoopClient, ElmProgram {
             } catch {
                 return .failed("\(error)")
             }
-        case .signIn(let badge, let secret):
+        case .signIn(let badge, let secret, let newSecret):
             do {
+                var secret = secret
+                if let newSecret {
+                    if let r = try SigningSecrets.renew(
+                        secret, to: newSecret, for: badge, service: service, station: Station.console.id, now: clock())
+                    {
+                        return .renewSecret(badge: badge, text: "not signed in: " + Self.refused(r))
+                    }
+                    secret = newSecret
+                }
                 if let r = try SigningSecrets.check(secret, for: badge, service: service, station: Station.console.id, now: clock()) {
+                    if r.codes == [RefusalCode.secretMustChange.rawValue] { return .renewSecret(badge: badge, text: Self.refused(r)) }
                     return .refused("not signed in: " + Self.refused(r))
                 }
                 return .signedIn(badge: badge)

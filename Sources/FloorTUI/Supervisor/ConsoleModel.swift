@@ -142,6 +142,8 @@ enum ConsoleMsg: Sendable {
     case signedIn(badge: String)
     /// The OS user of this session maps to this person (plant file `logins`).
     case loginSession(badge: String)
+    /// The secret of the person signing in was reset: the sign-in asks the given one and a new one.
+    case renewSecret(badge: String, text: String)
     case refused(String)
     case failed(String)
 }
@@ -151,7 +153,7 @@ enum ConsoleEffect: Equatable, Sendable, CustomStringConvertible {
     var description: String {
         switch self {
         case .sign(let c, let badge, let secret, let method): return "sign(\(c), badge: \(badge), secret of \(secret.count), \(method))"
-        case .signIn(let badge, let secret): return "signIn(badge: \(badge), secret of \(secret.count))"
+        case .signIn(let badge, let secret, let new): return "signIn(badge: \(badge), secret of \(secret.count)\(new == nil ? "" : ", new secret"))"
         case .run(let c): return "run(\(c))"
         case .load: return "load"
         case .loadOrders(let path): return "loadOrders(\(path))"
@@ -165,8 +167,9 @@ enum ConsoleEffect: Equatable, Sendable, CustomStringConvertible {
     case run(Command)
     /// Sign and record a command.
     case sign(Command, badge: String, secret: String, method: SignatureMethod)
-    /// Check the secret of the person signing in.
-    case signIn(badge: String, secret: String)
+    /// Check the secret of the person signing in (`newSecret`: theirs was reset; `secret` is the
+    /// one given, replaced first).
+    case signIn(badge: String, secret: String, newSecret: String?)
     case loadOrders(path: String)
     case quit
     case redraw

@@ -43,6 +43,14 @@ enum ConsoleUpdate {
             guard let p = m.plant?.people[badge], ConsoleRules.signInRefusal(p) == nil else { return [] }
             m.sessionVerified = false
             return signIn(&m, p)
+        case .renewSecret(let badge, let text):
+            // The first use of a secret a supervisor reset: the sign-in pad asks it, then a new one twice.
+            guard let p = m.plant?.people[badge] else { return [] }
+            var pad = signInPad(p)
+            pad.renew()
+            m.overlay = .signIn(pad)
+            m.message = .init(text: text, role: .warn)
+            return []
         case .refused(let text):
             m.message = .init(text: text, role: .stop)
             return []
@@ -55,7 +63,7 @@ enum ConsoleUpdate {
             case .signIn(var pad)?:
                 let pair = pad.scanned(code)
                 m.overlay = .signIn(pad)
-                return pair.map { [.signIn(badge: $0.badge, secret: $0.secret)] } ?? []
+                return pair.map { [.signIn(badge: $0.badge, secret: $0.secret, newSecret: $0.newSecret)] } ?? []
             case .confirm(var c)? where c.pad != nil:
                 guard let pair = c.pad!.scanned(code) else { m.overlay = .confirm(c); return [] }
                 m.overlay = nil
@@ -98,10 +106,12 @@ enum ConsoleUpdate {
             return []
         }
         // Badge and secret open the session.
-        m.overlay = .signIn(
-            SignaturePad(
-                meaning: "sign in", what: "\(p.name) (\(p.role.label), badge \(p.badge))", title: "Sign in", badge: p.badge, asksBadge: false))
+        m.overlay = .signIn(signInPad(p))
         return []
+    }
+
+    static func signInPad(_ p: Person) -> SignaturePad {
+        SignaturePad(meaning: "sign in", what: "\(p.name) (\(p.role.label), badge \(p.badge))", title: "Sign in", badge: p.badge, asksBadge: false)
     }
 
     static func push(_ m: inout ConsoleModel, _ s: ConsoleScreen) {
@@ -118,7 +128,7 @@ enum ConsoleUpdate {
             case .accept?:
                 guard let pair = pad.accept() else { m.overlay = .signIn(pad); return [] }
                 m.overlay = .signIn(pad)
-                return [.signIn(badge: pair.badge, secret: pair.secret)]
+                return [.signIn(badge: pair.badge, secret: pair.secret, newSecret: pair.newSecret)]
             case .erase?: pad.erase(); m.overlay = .signIn(pad)
             case .back?, .cancel?: m.overlay = nil; m.message = .init(text: "not signed in", role: .dim)
             default:
