@@ -311,7 +311,8 @@ public enum ConsoleLoader {
                         )
                     }
                     // Certifications running out within 30 days (floor report qualifications --days N).
-                    for e in Qualifications.expiring(plant.plant.people, within: 30, today: plant.calendar.localDate(now)) {
+                    let people = try StoreState(db: db, plant: plant).effectivePeople()
+                    for e in Qualifications.expiring(people, within: 30, today: plant.calendar.localDate(now)) {
                         t.rows.append(
                             ConsoleRow(
                                 cells: [

@@ -53,6 +53,9 @@ public enum Describe {
         case .signatureAccepted(let e): s = "right secret for \(e.badge) at \(e.station)"
         case .signingLocked(let e): s = "signing of \(e.badge) locked after \(SigningRules.lockAfter) wrong secrets"
         case .signingUnlocked(let e): s = "signing of \(e.badge) unlocked"
+        case .qualificationGranted(let e):
+            s = "\(e.badge) qualified for \(e.qualification.skill) until \(e.qualification.expires)"
+        case .qualificationRevoked(let e): s = "\(e.badge)'s qualification for \(e.skill) revoked: \(e.reason)"
         case .signatureApplied(let e): s = "signed: " + Signature.manifestation(e)
         case .routingApproved(let e): s = "routing \(e.routing) v\(e.version) approved for release"
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"

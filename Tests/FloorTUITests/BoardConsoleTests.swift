@@ -174,6 +174,39 @@ extension ConsoleDriver {
                 == "needs_station")
     }
 
+    /// A supervisor certifies and revokes skills from the console, each a signature; the acts are
+    /// events the start gate and the qualifications list then follow.
+    @Test func aSupervisorCertifiesAndRevokesASkillWithASignature() throws {
+        let h = try KioskHarness()
+        let c = try consoleDriver(h)
+        c.signIn("301")
+        c.type("Q")
+        guard case .entry? = c.model.overlay else { Issue.record("no entry: \(c.model.overlay.map { "\($0)" } ?? "")"); return }
+        c.type("101 laser 2027-11-30\r")
+        guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt: \(c.model.message?.text ?? "")"); return }
+        #expect(sign.meaning == "certified (qualification)" && sign.what == "certify Lena Vogel for LASER until 2027-11-30")
+        c.sign()
+        #expect(c.model.message?.text.hasPrefix("SIGNED certified (qualification)") == true, "\(c.model.message?.text ?? "")")
+        let acts = try h.service.read { try $0.signing("101") }?.qualificationActs
+        #expect(acts?["LASER"] == .granted(Qualification(skill: "LASER", certified: LocalDate("2026-11-24")!, expires: LocalDate("2027-11-30")!)))
+        // Revoking one the plant file lists; a line that is not badge, skill and reason is asked again.
+        c.type("V")
+        c.type("101 SWISS\r")
+        #expect(c.model.message?.text.contains("the reason") == true)
+        c.type("V")
+        c.type("101 SWISS failed the practical re-test\r")
+        c.sign()
+        #expect(c.model.message?.text.hasPrefix("SIGNED revoked (qualification)") == true, "\(c.model.message?.text ?? "")")
+        let types = try h.store.read { db in try String.fetchAll(db, sql: "SELECT type FROM events WHERE aggregate = 'person:101' ORDER BY pos") }
+        #expect(types.suffix(4) == ["qualification.granted", "signature.applied", "qualification.revoked", "signature.applied"])
+        // The kiosk's start gate follows: Lena no longer holds SWISS.
+        var s = StationSession(stationID: "K-SW1")
+        _ = try s.handle("EMP:101", service: h.service, now: h.clockBox.now)
+        let r = try s.handle("SN:NW-5001-001", service: h.service, now: h.clockBox.now)
+        let start = try s.handle("CMD:START", service: h.service, now: h.clockBox.now)
+        #expect(start.kind == .refused && start.text.contains("does not have the skill SWISS"), "\(r.text) / \(start.text)")
+    }
+
     /// A reset secret is renewed at the console's sign-in: the one given, then a new one twice.
     @Test func aResetSecretIsRenewedAtSignIn() throws {
         let h = try KioskHarness()

@@ -386,6 +386,11 @@ import Testing
                     signedAt: "2026-12-02T10:15:03+01:00", zone: "Europe/Berlin", method: .badgeAndSecret,
                     records: [SignedRecord(event: "n1/e1/7", type: "disposition.decided", hash: String(repeating: "ab", count: 32))])),
             .routingApproved(RoutingApproved(routing: "BRK-7741", version: 4)),
+            .qualificationGranted(
+                QualificationGranted(
+                    badge: "1002", qualification: Qualification(skill: "MILL", certified: Fixtures.d("2026-12-01"), expires: Fixtures.d("2028-11-30"))
+                )),
+            .qualificationRevoked(QualificationRevoked(badge: "1002", skill: "DEBURR", reason: "failed the practical re-test")),
         ]
     }
 
@@ -431,13 +436,15 @@ import Testing
         case .signingUnlocked: return 37
         case .signatureApplied: return 38
         case .routingApproved: return 39
+        case .qualificationGranted: return 40
+        case .qualificationRevoked: return 41
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...39))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...41))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 40, "each case has its own type name")
+        #expect(Set(types).count == 42, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

@@ -41,6 +41,53 @@ import Testing
         }
     }
 
+    /// A supervisor's signed act at the console certifies or withdraws a skill on top of the plant
+    /// file: a grant lets an expired person start again until its date; a revoke refuses a skill
+    /// the file lists; who may act, and what a revoke needs.
+    @Test func aSignedGrantOrRevokeChangesWhatTheStartGateAllows() throws {
+        var w = World(plant: Self.plant(milling: "2026-11-23"))
+        w.release(Fixtures.wo(qty: 2))
+        try w.bring("WO-1001-001", to: "OP20")
+        #expect(try w.refused(.start(serial: "WO-1001-001"), "1002", "ST-20").codes.contains("qualification_expired"))
+        let grant = Command.qualify(badge: "1002", skill: "MILL", certified: Fixtures.d("2026-11-24"), expires: Fixtures.d("2027-11-23"))
+        #expect(try w.run(grant, badge: "9001", station: "ST-20", signed: false).failure?.codes == ["signature_required"])
+        #expect(try w.refused(grant, "2001", "ST-20").codes == ["insufficient_role"], "an inspector may not certify")
+        #expect(
+            try w.refused(
+                .qualify(badge: "9001", skill: "MILL", certified: Fixtures.d("2026-11-24"), expires: Fixtures.d("2027-11-23")), "9001", "ST-20"
+            )
+            .codes == ["own_request"])
+        #expect(
+            try w.refused(
+                .qualify(badge: "1002", skill: "MILL", certified: Fixtures.d("2026-11-24"), expires: Fixtures.d("2026-11-01")), "9001", "ST-20"
+            )
+            .codes == ["bad_value"])
+        let granted = try w.ok(grant, "9001", "ST-20")
+        #expect(Signature.meaning(of: granted[0]) == "certified (qualification)")
+        try w.ok(.start(serial: "WO-1001-001"), "1002", "ST-20")
+        // Revoking a plain skill of the plant file (DEBURR) and the certified one.
+        #expect(try w.refused(.revokeQualification(badge: "1002", skill: "SAW", reason: "x"), "9001", "ST-20").codes == ["bad_value"])
+        #expect(try w.refused(.revokeQualification(badge: "1002", skill: "MILL", reason: "  "), "9001", "ST-20").codes == ["needs_reason"])
+        let revoked = try w.ok(.revokeQualification(badge: "1002", skill: "DEBURR", reason: "failed the practical re-test"), "9001", "ST-20")
+        #expect(Signature.meaning(of: revoked[0]) == "revoked (qualification)")
+        let now = w.state.signing("1002")?.qualificationActs
+        #expect(now?["DEBURR"] == .revoked(reason: "failed the practical re-test"))
+        let seen = Qualifications.effective(w.person("1002"), acts: now)
+        #expect(Qualifications.status(of: seen, skill: "DEBURR", on: Fixtures.d("2026-11-24")) == .missing)
+        #expect(Qualifications.status(of: seen, skill: "MILL", on: Fixtures.d("2027-11-23")) == .held)
+        #expect(Qualifications.status(of: seen, skill: "MILL", on: Fixtures.d("2027-11-24")) == .expired(Fixtures.d("2027-11-23")))
+    }
+
+    @Test func effectiveAppliesTheLastActPerSkillOnTopOfThePlantFile() {
+        let bo = Self.plant(milling: "2026-11-24").people.first { $0.badge == "1002" }!
+        #expect(Qualifications.effective(bo, acts: nil) == bo)
+        let later = Qualification(skill: "MILL", certified: Fixtures.d("2026-11-25"), expires: Fixtures.d("2028-01-31"))
+        let p = Qualifications.effective(bo, acts: ["MILL": .granted(later), "DEBURR": .revoked(reason: "r")])
+        #expect(p.qualifications == [later], "the grant replaces the file's certification for the skill")
+        #expect(!p.skills.contains("DEBURR"))
+        #expect(Qualifications.effective(p, acts: ["MILL": .granted(later), "DEBURR": .revoked(reason: "r")]) == p, "applying twice changes nothing")
+    }
+
     @Test func theExpiringListIsSoonestFirstAndLeavesOutRenewedAndPlainSkills() {
         var people = Self.plant(milling: "2026-12-10").people
         people[0].qualifications = [

@@ -4,11 +4,13 @@ import Foundation
 import LocalStore
 import MESCore
 
-/// People's signing secrets: set one's own, a supervisor's reset, unlocking after wrong secrets.
-/// Secrets are read without echo (`SecretInput`) and recorded only as their scrypt hash.
+/// People's signing secrets (set one's own, a supervisor's reset, unlocking after wrong secrets)
+/// and qualifications certified or revoked by a supervisor. Secrets are read without echo
+/// (`SecretInput`) and recorded only as their scrypt hash.
 struct PeopleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "people", abstract: "People's signing secrets.", subcommands: [SetSecret.self, Unlock.self])
+        commandName: "people", abstract: "People's signing secrets and qualifications.",
+        subcommands: [SetSecret.self, Unlock.self, Qualify.self, Revoke.self])
 
     /// A signed act on the command line: asks `badge`'s secret (no echo), decides and records
     /// `command` signed by them at the console, and throws the refusal when there is one.
@@ -74,6 +76,54 @@ struct PeopleCommand: ParsableCommand {
             try runReporting {
                 _ = try PeopleCommand.signed(.unlockSigning(badge: badge), by: by, store: store)
                 print("signing of \(Sanitize.line(badge)) unlocked")
+            }
+        }
+    }
+
+    struct Qualify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Certify a person for a skill until a date: a supervisor's act, signed with their secret.",
+            discussion: """
+                The certification replaces the plant file's for that skill (people[].qualifications) until the \
+                plant file or another act changes it; starts that need the skill are refused after --expires.
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The badge of the person certified.") var badge: String
+        @Option(help: "The skill (a step's skill in the plant file).") var skill: String
+        @Option(help: "The last day the certification holds (2027-11-30).") var expires: String
+        @Option(help: "The day it was given (default: today, plant calendar).") var certified: String?
+        @Option(help: "The badge of the supervisor certifying.") var by: String
+
+        func run() throws {
+            try runReporting {
+                guard let until = LocalDate(expires) else { throw CommandFailure("--expires \(Sanitize.line(expires)) is not a date (2027-11-30)") }
+                let since: LocalDate
+                if let certified {
+                    guard let d = LocalDate(certified) else { throw CommandFailure("--certified \(Sanitize.line(certified)) is not a date") }
+                    since = d
+                } else {
+                    guard let plant = try FloorService(store: try store.open(create: false)).plantIndex() else { throw ServiceError.noPlant }
+                    since = plant.calendar.localDate(Date())
+                }
+                _ = try PeopleCommand.signed(.qualify(badge: badge, skill: skill, certified: since, expires: until), by: by, store: store)
+                print("\(Sanitize.line(badge)) certified for \(Sanitize.line(skill)) until \(until)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw a person's skill (listed or certified), with the reason: a supervisor's act, signed.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The badge of the person.") var badge: String
+        @Option(help: "The skill withdrawn.") var skill: String
+        @Option(help: "Why (recorded, shown in the audit trail).") var reason: String
+        @Option(help: "The badge of the supervisor revoking.") var by: String
+
+        func run() throws {
+            try runReporting {
+                _ = try PeopleCommand.signed(.revokeQualification(badge: badge, skill: skill, reason: reason), by: by, store: store)
+                print("\(Sanitize.line(badge))'s qualification for \(Sanitize.line(skill)) revoked")
             }
         }
     }

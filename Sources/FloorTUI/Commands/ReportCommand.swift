@@ -196,7 +196,9 @@ extension ReportCommand {
     struct QualificationsReport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "qualifications",
-            abstract: "People whose certifications (plant file people[].qualifications) expire within N days, or have expired.")
+            abstract:
+                "People whose certifications (the plant file's, and those given in the console) expire within N days, or have expired."
+        )
         @OptionGroup var common: ReportCommand.Common
         @Option(help: "Expiring within this many days of today (plant calendar).") var days: Int = 30
 
@@ -204,7 +206,8 @@ extension ReportCommand {
             try common.print { s in
                 guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
                 let today = plant.calendar.localDate(Date())
-                let rows = Qualifications.expiring(plant.plant.people, within: days, today: today)
+                let people = try s.read { db in try StoreState(db: db, plant: plant).effectivePeople() }
+                let rows = Qualifications.expiring(people, within: days, today: today)
                 return ReportTable(
                     columns: ["badge", "name", "skill", "certified", "expires", "days_left", "status"],
                     rows: rows.map { e in

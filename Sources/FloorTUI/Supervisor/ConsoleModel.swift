@@ -51,6 +51,9 @@ enum ConsoleFlow: Equatable, Sendable {
     case loadOrders
     case badge
     case unlockBadge
+    /// "BADGE SKILL EXPIRES" and "BADGE SKILL REASON...".
+    case qualify
+    case revokeQualification
 }
 
 struct ConsoleModel: TimedModel, Sendable {

@@ -322,6 +322,14 @@ enum ConsoleUpdate {
         case .unlockSigning:
             m.overlay = .entry(.init(title: "Unlock a person's signing", prompt: "Badge of the person locked out:", flow: .unlockBadge))
             return []
+        case .qualify:
+            m.overlay = .entry(
+                .init(title: "Certify a person's skill", prompt: "Badge, skill, last day it holds (1002 MILL 2027-11-30):", flow: .qualify))
+            return []
+        case .revokeQualification:
+            m.overlay = .entry(
+                .init(title: "Revoke a person's skill", prompt: "Badge, skill, reason (1002 MILL failed re-test):", flow: .revokeQualification))
+            return []
         default:
             return []
         }
@@ -430,6 +438,22 @@ enum ConsoleUpdate {
             if case .badge(let b) = Label.parse(badge) { badge = b }
             let name = m.plant?.people[badge]?.name ?? badge
             return confirm(&m, .unlockSigning(badge: badge), "unlock the signing of \(name) (\(badge))")
+        case .qualify, .revokeQualification:
+            let words = v.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+            guard words.count == 3 else { return none(&m, "type the badge, the skill and \(flow == .qualify ? "the last day" : "the reason")") }
+            var badge = words[0]
+            if case .badge(let b) = Label.parse(badge) { badge = b }
+            guard let person = m.plant?.people[badge] else { return none(&m, "no person with badge \(Sanitize.line(badge))") }
+            let skill = words[1].uppercased()
+            if flow == .revokeQualification {
+                return confirm(
+                    &m, .revokeQualification(badge: badge, skill: skill, reason: words[2]), "revoke \(person.name)'s \(skill): \(words[2])")
+            }
+            guard let until = LocalDate(words[2]), let today = m.plant.map({ $0.calendar.localDate(m.now) }) else {
+                return none(&m, "\(Sanitize.line(words[2])) is not a date (2027-11-30)")
+            }
+            return confirm(
+                &m, .qualify(badge: badge, skill: skill, certified: today, expires: until), "certify \(person.name) for \(skill) until \(until)")
         }
     }
 

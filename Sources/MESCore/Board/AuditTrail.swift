@@ -65,6 +65,8 @@ public enum AuditTrail {
         case .signatureAccepted: return "wrong secrets: → 0"
         case .signingLocked: return "signing: → locked"
         case .signingUnlocked: return "signing: locked → unlocked"
+        case .qualificationGranted(let e): return "qualification \(e.qualification.skill): → certified until \(e.qualification.expires)"
+        case .qualificationRevoked(let e): return "qualification \(e.skill): → revoked (\(e.reason))"
         case .routingApproved(let e): return "routing \(e.routing) v\(e.version): draft → approved"
         case .noteAdded, .signatureApplied, .unknown: return nil
         }

@@ -20,6 +20,8 @@ public enum Signature {
         case .workOrderPriority: return "prioritized (work order)"
         case .signingUnlocked: return "unlocked (signing)"
         case .routingApproved: return "approved (routing version)"
+        case .qualificationGranted: return "certified (qualification)"
+        case .qualificationRevoked: return "revoked (qualification)"
         default: return nil
         }
     }
@@ -29,7 +31,7 @@ public enum Signature {
     public static let signedTypes: Set<String> = [
         "disposition.decided", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "step.undone",
         "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "wo.cancelled", "wo.priority", "signing.unlocked",
-        "routing.approved",
+        "routing.approved", "qualification.granted", "qualification.revoked",
     ]
 
     /// The meaning a command will carry, shown before the person signs. Commands that are not
@@ -49,6 +51,8 @@ public enum Signature {
         case .setPriority: return "prioritized (work order)"
         case .unlockSigning: return "unlocked (signing)"
         case .approveRouting: return "approved (routing version)"
+        case .qualify: return "certified (qualification)"
+        case .revokeQualification: return "revoked (qualification)"
         case .acknowledgeAndon: return "acknowledged (andon)"
         case .clearAndon: return "cleared (andon)"
         case .hold: return "held (part)"
@@ -65,7 +69,7 @@ public enum Signature {
     public static func isSigned(_ command: Command) -> Bool {
         switch command {
         case .fpiPass, .fpiFail, .fpiWaive, .disposition, .releaseHold, .requestOverride, .approveOverride, .holdWorkOrder,
-            .releaseWorkOrder, .cancelWorkOrder, .setPriority, .unlockSigning, .approveRouting:
+            .releaseWorkOrder, .cancelWorkOrder, .setPriority, .unlockSigning, .approveRouting, .qualify, .revokeQualification:
             return true
         default:
             return false

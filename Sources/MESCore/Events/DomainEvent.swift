@@ -50,6 +50,9 @@ public enum DomainEvent: Equatable, Sendable {
     case signatureAccepted(SigningAttempt)
     case signingLocked(SigningPerson)
     case signingUnlocked(SigningPerson)
+    /// A person's skill certified or withdrawn at the console (signed), on top of the plant file.
+    case qualificationGranted(QualificationGranted)
+    case qualificationRevoked(QualificationRevoked)
     /// An electronic signature: who, when, what it means, and the hashes of the records it signs.
     /// It sits on the aggregate of the records it signs, right after them.
     case signatureApplied(SignatureApplied)
@@ -97,6 +100,8 @@ public enum DomainEvent: Equatable, Sendable {
         case .signatureAccepted: return "signing.accepted"
         case .signingLocked: return "signing.locked"
         case .signingUnlocked: return "signing.unlocked"
+        case .qualificationGranted: return "qualification.granted"
+        case .qualificationRevoked: return "qualification.revoked"
         case .signatureApplied: return "signature.applied"
         case .routingApproved: return "routing.approved"
         case .unknown(let t, _, _): return t
@@ -143,6 +148,8 @@ public enum DomainEvent: Equatable, Sendable {
         case .signingSecretSet(let e): return .person(e.badge)
         case .signatureFailed(let e), .signatureAccepted(let e): return .person(e.badge)
         case .signingLocked(let e), .signingUnlocked(let e): return .person(e.badge)
+        case .qualificationGranted(let e): return .person(e.badge)
+        case .qualificationRevoked(let e): return .person(e.badge)
         case .signatureApplied(let e): return AggregateID(rawValue: e.aggregate)
         case .routingApproved(let e): return .routing(e.routing, e.version)
         case .unknown: return .unknown
@@ -510,6 +517,21 @@ public struct SigningSecretSet: Codable, Equatable, Sendable {
     /// Set by a supervisor for someone else: the person must choose their own at next use.
     public var mustChange: Bool
     public init(badge: String, hash: String, mustChange: Bool) { self.badge = badge; self.hash = hash; self.mustChange = mustChange }
+}
+
+/// A skill certified for a person until a date, by the event's actor (a supervisor, signed).
+public struct QualificationGranted: Codable, Equatable, Sendable {
+    public var badge: String
+    public var qualification: Qualification
+    public init(badge: String, qualification: Qualification) { self.badge = badge; self.qualification = qualification }
+}
+
+/// A skill withdrawn from a person (from the plant file's list too), with the reason.
+public struct QualificationRevoked: Codable, Equatable, Sendable {
+    public var badge: String
+    public var skill: String
+    public var reason: String
+    public init(badge: String, skill: String, reason: String) { self.badge = badge; self.skill = skill; self.reason = reason }
 }
 
 /// A signature attempt at a station: a wrong secret (`signing.failed`), or a right one after

@@ -44,6 +44,8 @@ public enum EventCodec {
         case .signingSecretSet(let p): return encode(p)
         case .signatureFailed(let p), .signatureAccepted(let p): return encode(p)
         case .signingLocked(let p), .signingUnlocked(let p): return encode(p)
+        case .qualificationGranted(let p): return encode(p)
+        case .qualificationRevoked(let p): return encode(p)
         case .signatureApplied(let p): return encode(p)
         case .routingApproved(let p): return encode(p)
         case .unknown(_, _, let payload): return payload
@@ -57,7 +59,7 @@ public enum EventCodec {
         "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
         "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
-        "signature.applied", "routing.approved",
+        "signature.applied", "routing.approved", "qualification.granted", "qualification.revoked",
     ]
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
@@ -113,6 +115,8 @@ public enum EventCodec {
         case "signing.accepted": event = d(SigningAttempt.self).map(DomainEvent.signatureAccepted)
         case "signing.locked": event = d(SigningPerson.self).map(DomainEvent.signingLocked)
         case "signing.unlocked": event = d(SigningPerson.self).map(DomainEvent.signingUnlocked)
+        case "qualification.granted": event = d(QualificationGranted.self).map(DomainEvent.qualificationGranted)
+        case "qualification.revoked": event = d(QualificationRevoked.self).map(DomainEvent.qualificationRevoked)
         case "signature.applied": event = d(SignatureApplied.self).map(DomainEvent.signatureApplied)
         case "routing.approved": event = d(RoutingApproved.self).map(DomainEvent.routingApproved)
         default: event = nil

@@ -34,6 +34,23 @@ extension Decider {
             let who = try target(badge)
             if let r = SigningRules.unlockRefusal(by: person, for: who, state: try state.signing(badge)) { throw r }
             return [.signingUnlocked(SigningPerson(badge: badge))]
+        case .qualify(let badge, let skill, let certified, let expires):
+            let who = try target(badge)
+            if let r = Qualifications.actRefusal(by: person, for: who, skill: skill) { throw r }
+            guard expires >= certified else { throw Refusal(.badValue, "the certification expires (\(expires)) before it was given (\(certified))") }
+            return [
+                .qualificationGranted(
+                    QualificationGranted(badge: badge, qualification: Qualification(skill: skill, certified: certified, expires: expires)))
+            ]
+        case .revokeQualification(let badge, let skill, let reason):
+            let who = try target(badge)
+            if let r = Qualifications.actRefusal(by: person, for: who, skill: skill) { throw r }
+            let held = Qualifications.effective(who, acts: try state.signing(badge)?.qualificationActs)
+            guard held.skills.contains(skill) || (held.qualifications ?? []).contains(where: { $0.skill == skill }) else {
+                throw Refusal(.badValue, "\(who.name) has no qualification for \(skill) to revoke")
+            }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal(.needsReason, "revoking a qualification needs a reason") }
+            return [.qualificationRevoked(QualificationRevoked(badge: badge, skill: skill, reason: reason))]
         default:
             throw Refusal(.unknownCommand, "\(command) is not a command of this family")
         }

@@ -46,6 +46,10 @@ public enum Command: Equatable, Sendable {
     case unlockSigning(badge: String)
     /// Approves a routing version for release under the plant's change control.
     case approveRouting(id: String, version: Int)
+    /// A supervisor certifies a person for a skill until `expires` (signed; on top of the plant file).
+    case qualify(badge: String, skill: String, certified: LocalDate, expires: LocalDate)
+    /// A supervisor withdraws a person's skill (signed), with the reason.
+    case revokeQualification(badge: String, skill: String, reason: String)
 
     /// Commands that only make sense at a station (they run work, read gauges, stop a machine or
     /// call for help there). The supervisor console is not a station and is refused them.
@@ -98,7 +102,11 @@ public enum Decider {
 
     // MARK: - Implementation (throws Refusal)
 
-    static func events(_ command: Command, _ a: Actor, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
+    static func events(_ command: Command, _ listed: Actor, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
+        // The person as the rules see them: the plant file's skills with the qualification acts
+        // signed at the console on top.
+        let a = Actor(
+            person: Qualifications.effective(listed.person, acts: try state.signing(listed.person.badge)?.qualificationActs), station: listed.station)
         let person = a.person, station = a.station
         if station.isConsole, command.needsStation {
             throw Refusal(.needsStation, "this is done at a station's kiosk, not at the supervisor console")
@@ -113,7 +121,7 @@ public enum Decider {
             return try orderCommands(command, a, person, station, plant, state, env)
         case .downtimeStart, .downtimeEnd, .requestOverride, .approveOverride, .callAndon, .acknowledgeAndon, .clearAndon, .note:
             return try stationCommands(command, a, person, station, plant, state, env)
-        case .setSigningSecret, .signatureFailed, .signatureAccepted, .unlockSigning:
+        case .setSigningSecret, .signatureFailed, .signatureAccepted, .unlockSigning, .qualify, .revokeQualification:
             return try signingCommands(command, a, person, station, plant, state, env)
         case .approveRouting(let id, let version):
             if let r = try RoutingApproval.refusal(id: id, version: version, by: person, plant: plant, state: state) { throw r }

@@ -28,6 +28,29 @@ public enum Qualifications {
         }
     }
 
+    /// A person as the rules see them: the plant file's skills and certifications, with the acts
+    /// signed at the console on top (a grant replaces the skill's certifications; a revoke removes
+    /// the skill, listed or certified, until a later grant).
+    public static func effective(_ person: Person, acts: [String: QualificationAct]?) -> Person {
+        guard let acts, !acts.isEmpty else { return person }
+        var p = person
+        for (skill, act) in acts.sorted(by: { $0.key < $1.key }) {
+            p.skills.removeAll { $0 == skill }
+            var certs = (p.qualifications ?? []).filter { $0.skill != skill }
+            if case .granted(let q) = act { certs.append(q) }
+            p.qualifications = certs
+        }
+        return p
+    }
+
+    /// Who may certify or revoke `target`'s skill: a supervisor, for someone else.
+    public static func actRefusal(by actor: Person, for target: Person, skill: String) -> Refusal? {
+        if actor.role < .supervisor { return Refusal(.insufficientRole, "certifying or revoking a qualification needs a supervisor") }
+        if actor.badge == target.badge { return Refusal(.ownRequest, "a supervisor cannot certify or revoke their own qualification") }
+        if skill.trimmingCharacters(in: .whitespaces).isEmpty { return Refusal(.badValue, "which skill?") }
+        return nil
+    }
+
     /// One certification that runs out within the window, or has run out.
     public struct Expiry: Equatable, Sendable {
         public var person: Person
@@ -51,4 +74,10 @@ public enum Qualifications {
         }
         return out.sorted { ($0.daysLeft, $0.person.badge, $0.qualification.skill) < ($1.daysLeft, $1.person.badge, $1.qualification.skill) }
     }
+}
+
+/// A qualification act signed at the console: a certification given, or the skill withdrawn.
+public enum QualificationAct: Codable, Equatable, Sendable {
+    case granted(Qualification)
+    case revoked(reason: String)
 }

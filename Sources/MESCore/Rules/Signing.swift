@@ -12,6 +12,9 @@ public struct SigningState: Codable, Equatable, Sendable {
     /// Wrong secrets since the last right one (or the last unlock, or new secret).
     public var failures = 0
     public var locked = false
+    /// Qualification acts signed at the console, the last per skill, applied on top of the plant
+    /// file's list (`Qualifications.effective`). nil: none.
+    public var qualificationActs: [String: QualificationAct]?
     public init(badge: String) { self.badge = badge }
 
     public mutating func apply(_ r: RecordedEvent) {
@@ -28,6 +31,10 @@ public struct SigningState: Codable, Equatable, Sendable {
             locked = true
         case .signingUnlocked:
             locked = false; failures = 0
+        case .qualificationGranted(let e):
+            qualificationActs = (qualificationActs ?? [:]).merging([e.qualification.skill: .granted(e.qualification)]) { $1 }
+        case .qualificationRevoked(let e):
+            qualificationActs = (qualificationActs ?? [:]).merging([e.skill: .revoked(reason: e.reason)]) { $1 }
         default:
             break
         }
