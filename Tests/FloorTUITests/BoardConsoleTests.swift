@@ -180,7 +180,7 @@ extension ConsoleDriver {
         let h = try KioskHarness()
         let c = try consoleDriver(h)
         c.signIn("301")
-        c.type("Q")
+        c.type("C")
         guard case .entry? = c.model.overlay else { Issue.record("no entry: \(c.model.overlay.map { "\($0)" } ?? "")"); return }
         c.type("101 laser 2027-11-30\r")
         guard case .confirm(let sign)? = c.model.overlay else { Issue.record("no signature prompt: \(c.model.message?.text ?? "")"); return }

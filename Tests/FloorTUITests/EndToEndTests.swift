@@ -99,6 +99,24 @@ struct EndToEndTests {
         #expect(rows.map { "\($0["badge"]!) \($0["skill"]!) \($0["status"]!)" } == ["1003 PACK EXPIRED", "1003 MILL expires in 10 days"])
         let none = try f.run(["report", "qualifications", "--days", "5", "--format", "csv"])
         #expect(none.out.split(separator: "\n").count == 2, "the header and the expired one: \(none.out)")
+
+        // A supervisor renews the expired one with a signature; a wrong secret changes nothing.
+        let secret = "Lantern-0912"
+        #expect(try f.run(["people", "set-secret", "9001"], input: "\(secret)\n\(secret)\n").status == 0)
+        let renew = ["people", "qualify", "1003", "--skill", "PACK", "--expires", "2030-01-31", "--by", "9001"]
+        let wrong = try f.run(renew, input: "not-it-at-all\n")
+        #expect(wrong.status != 0 && wrong.err.contains("wrong secret"), "\(wrong.err)")
+        let ok = try f.run(renew, input: secret + "\n")
+        #expect(ok.status == 0 && ok.out.contains("1003 certified for PACK until 2030-01-31"), "\(ok.err)")
+        let after = try #require(try f.json(["report", "qualifications", "--days", "30", "--format", "json"]) as? [[String: Any]])
+        #expect(after.map { "\($0["badge"]!) \($0["skill"]!)" } == ["1003 MILL"], "PACK renewed until 2030")
+        let revoke = try f.run(
+            ["people", "revoke", "1003", "--skill", "MILL", "--reason", "left the milling cell", "--by", "9001"], input: secret + "\n")
+        #expect(revoke.status == 0, "\(revoke.err)")
+        #expect((try f.json(["report", "qualifications", "--days", "30", "--format", "json"]) as? [[String: Any]])?.isEmpty == true)
+        let trail = try #require(try f.json(["report", "audit", "--type", "qualification.*", "--format", "json"]) as? [[String: Any]])
+        #expect(trail.map { "\($0["meaning"]!)" } == ["certified (qualification)", "revoked (qualification)"])
+        #expect(try f.run(["audit", "verify"]).status == 0)
     }
 
     @Test func loadsThePlantAndOrdersOnceAndDrivesAPartThroughEveryStep() throws {
@@ -171,8 +189,12 @@ struct EndToEndTests {
         #expect(try f.scan("ST-30", "EMP:1002", "SN:WO-1001-001", "CMD:START", "LOT:HELICOIL-M6:L-7", "M:EDGES=PASS", "CMD:COMPLETE").status == 0)
         r = try f.scan("ST-40", "EMP:2001", "SN:WO-1001-001", "CMD:START", "M:BORE-F=12.003", "M:POS=0.01", "CMD:COMPLETE")
         #expect(r.status != 0)
-        #expect(r.out.contains("sign-off"))
-        r = try f.scan("ST-40", "EMP:9001", "SN:WO-1001-001", "CMD:COMPLETE")
+        #expect(r.out.contains("SIGN CMD:COMPLETE: reviewed (step sign-off)"), "\(r.out)")
+        // Signed by the inspector who did the work: refused, nothing recorded.
+        r = try f.run(["scan", "--station", "ST-40", "--sign", "2001", "EMP:2001", "SN:WO-1001-001", "CMD:COMPLETE"], input: secret + "\n")
+        #expect(r.status != 0 && r.out.contains("needs the sign-off of an inspector who did not work"), "\(r.out)")
+        #expect(try f.run(["people", "set-secret", "9001"], input: "Juniper-3308\nJuniper-3308\n").status == 0)
+        r = try f.run(["scan", "--station", "ST-40", "--sign", "9001", "EMP:9001", "SN:WO-1001-001", "CMD:COMPLETE"], input: "Juniper-3308\n")
         #expect(r.status == 0, "\(r.out)")
         #expect(r.out.contains("signed off by 9001"))
         r = try f.scan("ST-50", "EMP:1003", "SN:WO-1001-001", "CMD:START", "CMD:COMPLETE")

@@ -82,8 +82,12 @@ import Testing
         #expect(own.message("signoff_by_worker").contains("inspector"))
         let op = try w.refused(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), "1003", "ST-40")
         #expect(op.codes == ["needs_signoff"])
+        // The sign-off is a signature: without the signer's badge + secret nothing is recorded.
+        let unsigned = try w.run(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), badge: "2002", station: "ST-40", signed: false)
+        #expect(unsigned.failure?.codes == ["signature_required"])
         let evs = try w.ok(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), "2002", "ST-40")
         #expect(evs.first?.completed?.signoffBy == "2002")
+        #expect(evs.first.flatMap(Signature.meaning(of:)) == "reviewed (step sign-off)")
         #expect(evs.first?.completed?.next == "OP50")
         #expect(try w.part(s1).completions.last?.signoffBy == "2002")
     }

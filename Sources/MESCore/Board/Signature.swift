@@ -20,6 +20,7 @@ public enum Signature {
         case .workOrderPriority: return "prioritized (work order)"
         case .signingUnlocked: return "unlocked (signing)"
         case .routingApproved: return "approved (routing version)"
+        case .stepCompleted(let e) where e.signoffBy != nil: return signoffMeaning
         case .qualificationGranted: return "certified (qualification)"
         case .qualificationRevoked: return "revoked (qualification)"
         default: return nil
@@ -31,8 +32,11 @@ public enum Signature {
     public static let signedTypes: Set<String> = [
         "disposition.decided", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "step.undone",
         "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "wo.cancelled", "wo.priority", "signing.unlocked",
-        "routing.approved", "qualification.granted", "qualification.revoked",
+        "routing.approved", "qualification.granted", "qualification.revoked", "step.completed",
     ]
+
+    /// The meaning of an inspector's sign-off of a step (`signoff: true`), given as it completes.
+    public static let signoffMeaning = "reviewed (step sign-off)"
 
     /// The meaning a command will carry, shown before the person signs. Commands that are not
     /// signatures are "recorded" (the console confirms them without a secret).
@@ -51,6 +55,8 @@ public enum Signature {
         case .setPriority: return "prioritized (work order)"
         case .unlockSigning: return "unlocked (signing)"
         case .approveRouting: return "approved (routing version)"
+        // A completion is a signature only at a sign-off step (the Decider asks it there).
+        case .complete: return signoffMeaning
         case .qualify: return "certified (qualification)"
         case .revokeQualification: return "revoked (qualification)"
         case .acknowledgeAndon: return "acknowledged (andon)"

@@ -160,7 +160,9 @@ public enum Decider {
             }
         }
         var signoff: String?
-        if step.signoff {
+        // A sign-off is a signature: the inspector's badge + secret, asked once the rest is right.
+        let signed = env.signedBy == a.person.badge
+        if step.signoff, signed {
             let workers = Set(part.labour.filter { $0.step == step.id }.map(\.person))
             if a.person.role < .inspector {
                 reasons.append(RefusalReason(.needsSignoff, "\(step.id) completes only with an inspector's badge"))
@@ -180,6 +182,7 @@ public enum Decider {
                 RefusalReason(.unknownReason, "scrap needs a reason code (\(plant.plant.reasons.scrap.map(\.code).joined(separator: ", ")))"))
         }
         guard reasons.isEmpty else { throw Refusal(reasons) }
+        if step.signoff, !signed, let r = Signature.missing(Signature.signoffMeaning, by: a.person, signedBy: env.signedBy) { throw r }
 
         let wo = try state.workOrder(part.workOrder)
         let routing = try wo.flatMap { try state.routing(id: $0.routing, version: $0.routingVersion) }
