@@ -311,7 +311,7 @@ public enum ConsoleLoader {
                         )
                     }
                     // Certifications running out within 30 days (floor report qualifications --days N).
-                    let people = try StoreState(db: db, plant: plant).effectivePeople()
+                    let people = try Qualifications.effective(plant.plant.people, in: StoreState(db: db, plant: plant))
                     for e in Qualifications.expiring(people, within: 30, today: plant.calendar.localDate(now)) {
                         t.rows.append(
                             ConsoleRow(

@@ -89,7 +89,7 @@ public enum KioskLoader {
     ) throws -> KioskData {
         try service.store.read { db in
             // Qualifications certified or revoked at the console count as the rules count them.
-            let person = try person.map { try StoreState(db: db, plant: nil).effective($0) }
+            let person = try person.map { try Qualifications.effective($0, in: StoreState(db: db, plant: nil)) }
             let millis = now.epochMillis
             let lastEvent = try EventLog.lastPosition(db: db)
             if var d = previous, d.problem == nil, d.lastEvent == lastEvent, d.stationID == stationID, d.personBadge == person?.badge,

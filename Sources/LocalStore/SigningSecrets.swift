@@ -80,7 +80,15 @@ public enum SigningSecrets {
     /// Checks a signature's secret for `badge` at `station`: nil when it is right (a run of wrong
     /// ones then ends), else the refusal (no secret, locked, must change, wrong). A wrong secret
     /// is recorded (the fifth in a row locks), so a kiosk offline counts them too.
-    public static func check(_ secret: String, for badge: String, service: FloorService, station: String, now: Date = Date()) throws -> Refusal? {
+    /// `newSecret`: the secret was reset and `secret` is the one given: it is replaced first
+    /// (`renew`), then the new one is checked.
+    public static func check(
+        _ secret: String, newSecret: String? = nil, for badge: String, service: FloorService, station: String, now: Date = Date()
+    ) throws -> Refusal? {
+        if let newSecret {
+            if let refusal = try renew(secret, to: newSecret, for: badge, service: service, station: station, now: now) { return refusal }
+            return try check(newSecret, for: badge, service: service, station: station, now: now)
+        }
         guard let plant = try service.plantIndex() else { throw ServiceError.noPlant }
         guard let person = plant.people[badge] else { return Refusal(.unknownBadge, "no person with badge \(badge)") }
         let state = try service.read { try $0.signing(badge) }
@@ -108,12 +116,9 @@ public enum SigningSecrets {
         _ command: Command, badge: String, secret: String, newSecret: String? = nil, service: FloorService, station: String,
         method: SignatureMethod = .badgeAndSecret, now: Date = Date()
     ) throws -> Outcome {
-        var secret = secret
-        if let newSecret {
-            if let refusal = try renew(secret, to: newSecret, for: badge, service: service, station: station, now: now) { return .refused(refusal) }
-            secret = newSecret
+        if let refusal = try check(secret, newSecret: newSecret, for: badge, service: service, station: station, now: now) {
+            return .refused(refusal)
         }
-        if let refusal = try check(secret, for: badge, service: service, station: station, now: now) { return .refused(refusal) }
         return try service.store.write { db in try service.run(command, badge: badge, station: station, now: now, db: db, signature: method) }
     }
 

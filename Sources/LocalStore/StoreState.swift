@@ -21,13 +21,6 @@ public struct StoreState: StateReader {
     public func signing(_ badge: String) throws -> SigningState? {
         try Projections.loadState(SigningState.self, AggregateID.person(badge).rawValue, db)
     }
-    /// A person as the rules see them: the plant file's entry with the qualification acts signed
-    /// at the console on top.
-    public func effective(_ person: Person) throws -> Person {
-        Qualifications.effective(person, acts: try signing(person.badge)?.qualificationActs)
-    }
-    /// Every person of the plant as the rules see them.
-    public func effectivePeople() throws -> [Person] { try (plant?.plant.people ?? []).map(effective) }
     public func routingApproved(id: String, version: Int) throws -> Bool {
         try Projections.loadState(RoutingApprovalState.self, AggregateID.routing(id, version).rawValue, db)?.approved ?? false
     }

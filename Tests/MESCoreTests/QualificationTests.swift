@@ -88,6 +88,20 @@ import Testing
         #expect(Qualifications.effective(p, acts: ["MILL": .granted(later), "DEBURR": .revoked(reason: "r")]) == p, "applying twice changes nothing")
     }
 
+    /// Resuming asks the same qualification rule as starting: a certification counts, and a
+    /// revoke signed while the step was paused refuses the resume.
+    @Test func aResumeFollowsCertificationsAndRevokes() throws {
+        var w = World(plant: Self.plant(milling: "2026-12-31"))
+        w.release(Fixtures.wo(qty: 2))
+        try w.bring("WO-1001-001", to: "OP20")
+        try w.ok(.start(serial: "WO-1001-001"), "1002", "ST-20")
+        try w.ok(.pause(serial: "WO-1001-001", reason: "break"), "1002", "ST-20")
+        try w.ok(.resume(serial: "WO-1001-001"), "1002", "ST-20")
+        try w.ok(.pause(serial: "WO-1001-001", reason: "break"), "1002", "ST-20")
+        try w.ok(.revokeQualification(badge: "1002", skill: "MILL", reason: "failed the practical re-test"), "9001", "ST-20")
+        #expect(try w.refused(.resume(serial: "WO-1001-001"), "1002", "ST-20").codes.contains("missing_skill"))
+    }
+
     @Test func theExpiringListIsSoonestFirstAndLeavesOutRenewedAndPlainSkills() {
         var people = Self.plant(milling: "2026-12-10").people
         people[0].qualifications = [

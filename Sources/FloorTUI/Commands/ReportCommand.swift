@@ -206,7 +206,7 @@ extension ReportCommand {
             try common.print { s in
                 guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
                 let today = plant.calendar.localDate(Date())
-                let people = try s.read { db in try StoreState(db: db, plant: plant).effectivePeople() }
+                let people = try s.read { db in try Qualifications.effective(plant.plant.people, in: StoreState(db: db, plant: plant)) }
                 let rows = Qualifications.expiring(people, within: days, today: today)
                 return ReportTable(
                     columns: ["badge", "name", "skill", "certified", "expires", "days_left", "status"],

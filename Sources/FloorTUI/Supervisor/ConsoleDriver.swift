@@ -69,16 +69,11 @@ final class ConsoleDriver: LoopClient, ElmProgram {
             }
         case .signIn(let badge, let secret, let newSecret):
             do {
-                var secret = secret
-                if let newSecret {
-                    if let r = try SigningSecrets.renew(
-                        secret, to: newSecret, for: badge, service: service, station: Station.console.id, now: clock())
-                    {
-                        return .renewSecret(badge: badge, text: "not signed in: " + Self.refused(r))
-                    }
-                    secret = newSecret
-                }
-                if let r = try SigningSecrets.check(secret, for: badge, service: service, station: Station.console.id, now: clock()) {
+                let r = try SigningSecrets.check(
+                    secret, newSecret: newSecret, for: badge, service: service, station: Station.console.id, now: clock())
+                if let r {
+                    // Renewing (or asked to): the sign-in pad asks the given secret and a new one again.
+                    if newSecret != nil { return .renewSecret(badge: badge, text: "not signed in: " + Self.refused(r)) }
                     if r.codes == [RefusalCode.secretMustChange.rawValue] { return .renewSecret(badge: badge, text: Self.refused(r)) }
                     return .refused("not signed in: " + Self.refused(r))
                 }

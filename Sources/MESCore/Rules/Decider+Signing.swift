@@ -45,7 +45,7 @@ extension Decider {
         case .revokeQualification(let badge, let skill, let reason):
             let who = try target(badge)
             if let r = Qualifications.actRefusal(by: person, for: who, skill: skill) { throw r }
-            let held = Qualifications.effective(who, acts: try state.signing(badge)?.qualificationActs)
+            let held = try Qualifications.effective(who, in: state)
             guard held.skills.contains(skill) || (held.qualifications ?? []).contains(where: { $0.skill == skill }) else {
                 throw Refusal(.badValue, "\(who.name) has no qualification for \(skill) to revoke")
             }

@@ -105,8 +105,7 @@ public enum Decider {
     static func events(_ command: Command, _ listed: Actor, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv) throws -> [DomainEvent] {
         // The person as the rules see them: the plant file's skills with the qualification acts
         // signed at the console on top.
-        let a = Actor(
-            person: Qualifications.effective(listed.person, acts: try state.signing(listed.person.badge)?.qualificationActs), station: listed.station)
+        let a = Actor(person: try Qualifications.effective(listed.person, in: state), station: listed.station)
         let person = a.person, station = a.station
         if station.isConsole, command.needsStation {
             throw Refusal(.needsStation, "this is done at a station's kiosk, not at the supervisor console")
@@ -236,8 +235,8 @@ public enum Decider {
             if wo.cancelled { r.append(RefusalReason(.workOrderCancelled, "work order \(wo.spec.number) is cancelled")) }
             if wo.isOnHold { r.append(RefusalReason(.workOrderOnHold, "work order \(wo.spec.number) is on hold")) }
             if let routing = try state.routing(id: wo.routing, version: wo.routingVersion), let step = routing.step(run.step) {
-                if let skill = step.skill, !a.person.skills.contains(skill) {
-                    r.append(RefusalReason(.missingSkill, "\(a.person.name) does not have the skill \(skill)"))
+                if let skill = step.skill, let why = Qualifications.refusal(of: a.person, skill: skill, on: plant.calendar.localDate(env.now)) {
+                    r.append(why)
                 }
                 if a.person.role < step.role { r.append(RefusalReason(.insufficientRole, "\(step.id) needs a(n) \(step.role.label)")) }
             }

@@ -43,6 +43,16 @@ public enum Qualifications {
         return p
     }
 
+    /// `person` with the acts their aggregate holds in `state` (one read).
+    public static func effective(_ person: Person, in state: StateReader) throws -> Person {
+        effective(person, acts: try state.signing(person.badge)?.qualificationActs)
+    }
+
+    /// Every person of `people` as the rules see them.
+    public static func effective(_ people: [Person], in state: StateReader) throws -> [Person] {
+        try people.map { try effective($0, in: state) }
+    }
+
     /// Who may certify or revoke `target`'s skill: a supervisor, for someone else.
     public static func actRefusal(by actor: Person, for target: Person, skill: String) -> Refusal? {
         if actor.role < .supervisor { return Refusal(.insufficientRole, "certifying or revoking a qualification needs a supervisor") }
