@@ -81,7 +81,7 @@ public final class FloorService: @unchecked Sendable {
         }
         guard let person = plant.people[badge] else { throw ServiceError.unknownPerson(badge) }
         let state = StoreState(db: db, plant: plant)
-        let env = DecisionEnv(now: now, newID: newID, signedBy: signature == nil ? nil : badge)
+        let env = DecisionEnv(now: now, newID: newID, signedBy: signature == nil ? nil : badge, node: try EventLog.nodeState(db: db).node)
         switch try Decider.decide(command, by: Actor(person: person, station: station), plant: plant, state: state, env: env) {
         case .failure(let refusal):
             return .refused(refusal)

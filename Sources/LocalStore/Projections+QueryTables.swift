@@ -109,6 +109,32 @@ extension Projections {
         }
     }
 
+    static func writeNCR(_ n: NCRState, _ db: Database) throws {
+        guard let e = n.raised else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO ncrs(number, status, severity, defect, source, part, work_order, step, station, material, lot, supplier,
+                    travelers, raised_at, raised_by, disposition, closed_at, description)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            n.number, n.status.rawValue, n.severity.rawValue, n.defect, e.source.rawValue, e.part, e.workOrder, e.step, e.station, e.material,
+            e.lot, e.supplier, e.serials.count, n.raisedAt, n.raisedBy, n.disposition?.kind.rawValue, n.closedAt, n.description,
+        ])
+    }
+
+    static func writeLot(_ l: LotState, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO lots(material, lot, status, quantity, used, unit, supplier, expiry, received_at, on_hold)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            l.material, l.lot, l.status?.rawValue, l.receipt?.quantity, l.used ?? 0, l.receipt?.unit, l.receipt?.supplier,
+            l.receipt?.expiry?.description, l.receipt?.at, l.holds.isEmpty ? 0 : 1,
+        ])
+    }
+
     static func writeHolds(_ holds: [OpenHold], aggregate: String, _ db: Database) throws {
         let existing = try String.fetchAll(db.cachedStatement(sql: "SELECT hold FROM holds WHERE aggregate = ?"), arguments: [aggregate])
         let now = Set(holds.map(\.id))

@@ -89,6 +89,28 @@ extension Projections {
                 """)
     }
 
+    /// The quality registers' tables (migration v4-quality): NCRs and lots, with what their lists filter and sort by.
+    public static func createQualityTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE ncrs (
+                    number TEXT PRIMARY KEY NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL, defect TEXT NOT NULL,
+                    source TEXT NOT NULL, part TEXT, work_order TEXT, step TEXT, station TEXT, material TEXT, lot TEXT, supplier TEXT,
+                    travelers INTEGER NOT NULL, raised_at INTEGER NOT NULL, raised_by TEXT NOT NULL, disposition TEXT,
+                    closed_at INTEGER, description TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX ncrs_open ON ncrs(raised_at) WHERE status != 'closed';
+                CREATE INDEX ncrs_raised ON ncrs(raised_at);
+                CREATE TABLE lots (
+                    material TEXT NOT NULL, lot TEXT NOT NULL, status TEXT, quantity REAL, used REAL NOT NULL, unit TEXT,
+                    supplier TEXT, expiry TEXT, received_at INTEGER, on_hold INTEGER NOT NULL, PRIMARY KEY (material, lot)
+                ) WITHOUT ROWID;
+                CREATE INDEX lot_uses_serial ON lot_uses(serial);
+                """)
+        // Lots held before this build founded their state on `lot.held` alone: fold them again into the new table.
+        for env in try EventLog.events(aggregatePrefix: "lot:", db: db) { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
+    }
+
     /// Fills the board's tables from what a store already holds. Only travelers with scrap are
     /// re-folded from their events (older states did not keep scrap reasons); the others' stored
     /// states already carry everything.

@@ -84,14 +84,16 @@ public enum Projections {
             }
             try writeConflicts(a.conflicts, aggregate: aggregate, db)
         case "lot":
-            guard case .lotHeld(let e) = r.event else {
-                // A release for a lot never held here changes nothing (but stays in the log).
-                guard let row = try aggregateRow(agg.rawValue, db) else { return }
-                let l = try fold(agg, r, db, row: row, initial: { LotState(material: "", lot: "") }) { $0.apply($1) }
-                return try writeHolds(l.holds, aggregate: agg.rawValue, db)
-            }
-            let l = try fold(agg, r, db, initial: { LotState(material: e.material, lot: e.lot) }) { $0.apply($1) }
+            // A lot's state founds on any of its events (a release of a hold never seen here changes nothing).
+            let l = try fold(agg, r, db, initial: { LotState(material: "", lot: "") }) { $0.apply($1) }
+            guard !l.material.isEmpty else { return }
             try writeHolds(l.holds, aggregate: agg.rawValue, db)
+            try writeLot(l, db)
+            try writeConflicts(l.conflicts ?? [], aggregate: aggregate, db)
+        case "ncr":
+            let n = try fold(agg, r, db, initial: { NCRState(number: agg.key) }) { $0.apply($1) }
+            try writeNCR(n, db)
+            try writeConflicts(n.conflicts, aggregate: aggregate, db)
         default:
             break  // notes on other aggregates, unknown types: in the log, no read model
         }

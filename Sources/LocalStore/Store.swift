@@ -363,6 +363,9 @@ public final class Store: Sendable {
             // Conflicts are rewritten per aggregate on every re-fold.
             try db.execute(sql: "CREATE INDEX conflicts_by_aggregate ON conflicts(aggregate)")
         }
+        migrator.registerMigration("v4-quality", foreignKeyChecks: .immediate) { db in
+            try Projections.createQualityTables(db)
+        }
         return migrator
     }
 

@@ -42,6 +42,18 @@ public struct StoreState: StateReader {
     public func lot(material: String, lot: String) throws -> LotState? {
         try Projections.loadState(LotState.self, AggregateID.lot(material, lot).rawValue, db)
     }
+    public func ncr(_ number: String) throws -> NCRState? {
+        try Projections.loadState(NCRState.self, AggregateID.ncr(number).rawValue, db)
+    }
+    public func registerCount(prefix: String) throws -> Int {
+        // Numbers are ASCII: every number with the prefix sorts in [prefix, prefix + U+FFFF).
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM ncrs WHERE number >= ? AND number < ?"), arguments: [prefix, prefix + "\u{FFFF}"]) ?? 0
+    }
+    public func lotUsers(material: String, lot: String) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT DISTINCT serial FROM lot_uses WHERE material = ? AND lot = ? ORDER BY serial"), arguments: [material, lot])
+    }
     public func routing(id: String, version: Int) throws -> Routing? {
         try Projections.routing(id: id, version: version, db)
     }

@@ -58,6 +58,7 @@ public enum Describe {
         case .qualificationRevoked(let e): s = "\(e.badge)'s qualification for \(e.skill) revoked: \(e.reason)"
         case .signatureApplied(let e): s = "signed: " + Signature.manifestation(e)
         case .routingApproved(let e): s = "routing \(e.routing) v\(e.version) approved for release"
+        case .quality(let q): s = q.description
         case .unknown(let t, let v, _): s = "event \(t) v\(v) (unknown to this version)"
         }
         return Sanitize.line(s)

@@ -391,6 +391,23 @@ import Testing
                     badge: "1002", qualification: Qualification(skill: "MILL", certified: Fixtures.d("2026-12-01"), expires: Fixtures.d("2028-11-30"))
                 )),
             .qualificationRevoked(QualificationRevoked(badge: "1002", skill: "DEBURR", reason: "failed the practical re-test")),
+            .quality(
+                .ncrRaised(
+                    NCRRaised(
+                        number: "NCR-261202-K1-1", defect: "DIM", severity: .major, source: .measurement, serials: ["WO-1001-001"], part: "BRK-7741",
+                        workOrder: "WO-1001", step: "OP20", station: "ST-20", characteristic: "BORE", value: "12.03", description: "oversize",
+                        containment: "sorted the batch"))),
+            .quality(.ncrUpdated(NCRUpdated(number: "NCR-261202-K1-1", severity: .critical, containment: "100% sort"))),
+            .quality(.ncrDispositioned(NCRDispositioned(number: "NCR-261202-K1-1", kind: .useAsIs, reference: "CUST-DEV-7", note: "MRB"))),
+            .quality(.ncrClosed(NCRClosed(number: "NCR-261202-K1-1", note: "done"))),
+            .quality(
+                .lotReceived(
+                    LotReceived(
+                        material: "AL6061-25", lot: "H1", quantity: 500, unit: "mm", supplier: "Alcoa", certificate: "COC-77",
+                        expiry: Fixtures.d("2027-06-30"), quarantined: true))),
+            .quality(.lotReleased(LotVerdict(material: "AL6061-25", lot: "H1", note: "certs ok"))),
+            .quality(.lotRejected(LotVerdict(material: "AL6061-25", lot: "H2", note: "wrong alloy", ncr: "NCR-261202-K1-2"))),
+            .quality(.lotConsumed(LotConsumed(material: "AL6061-25", lot: "H1", serial: "WO-1001-001", step: "OP10", qty: 130))),
         ]
     }
 
@@ -438,13 +455,14 @@ import Testing
         case .routingApproved: return 39
         case .qualificationGranted: return 40
         case .qualificationRevoked: return 41
+        case .quality(let q): return 42 + QualityEvent.types.firstIndex(of: q.type)!
         }
     }
 
     @Test func theSamplesCoverEveryCase() {
-        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...41))
+        #expect(Set(Self.samples().map(Self.caseIndex)) == Set(0...(41 + QualityEvent.types.count)))
         let types = Self.samples().map(\.type)
-        #expect(Set(types).count == 42, "each case has its own type name")
+        #expect(Set(types).count == 42 + QualityEvent.types.count, "each case has its own type name")
     }
 
     @Test func everyEventRoundTripsThroughItsPayload() {

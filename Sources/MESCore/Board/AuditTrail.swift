@@ -68,6 +68,7 @@ public enum AuditTrail {
         case .qualificationGranted(let e): return "qualification \(e.qualification.skill): → certified until \(e.qualification.expires)"
         case .qualificationRevoked(let e): return "qualification \(e.skill): → revoked (\(e.reason))"
         case .routingApproved(let e): return "routing \(e.routing) v\(e.version): draft → approved"
+        case .quality(let q): return q.change
         case .noteAdded, .signatureApplied, .unknown: return nil
         }
     }

@@ -16,6 +16,7 @@ public enum Signature {
         case .stepUndone(let e) where e.approvedBy != nil: return "approved (undo)"
         case .workOrderHeld: return "held (work order)"
         case .workOrderHoldReleased, .partHoldReleased, .lotHoldReleased: return "released (hold)"
+        case .lotHeld: return "held (lot)"
         case .workOrderCancelled: return "cancelled (work order)"
         case .workOrderPriority: return "prioritized (work order)"
         case .signingUnlocked: return "unlocked (signing)"
@@ -23,17 +24,18 @@ public enum Signature {
         case .stepCompleted(let e) where e.signoffBy != nil: return signoffMeaning
         case .qualificationGranted: return "certified (qualification)"
         case .qualificationRevoked: return "revoked (qualification)"
+        case .quality(let q): return q.signatureMeaning
         default: return nil
         }
     }
 
     /// The types of the records `meaning(of:)` may call signatures (readers that scan the whole log
     /// decode only these).
-    public static let signedTypes: Set<String> = [
+    public static let signedTypes: Set<String> = Set([
         "disposition.decided", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "step.undone",
-        "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "wo.cancelled", "wo.priority", "signing.unlocked",
+        "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "lot.held", "wo.cancelled", "wo.priority", "signing.unlocked",
         "routing.approved", "qualification.granted", "qualification.revoked", "step.completed",
-    ]
+      ]).union(QualityEvent.signedTypes)
 
     /// The meaning of an inspector's sign-off of a step (`signoff: true`), given as it completes.
     public static let signoffMeaning = "reviewed (step sign-off)"
@@ -64,6 +66,7 @@ public enum Signature {
         case .hold: return "held (part)"
         case .scrap: return "scrapped"
         case .note: return "noted"
+        case .quality(let q): return q.meaning
         default: return "recorded"
         }
     }
@@ -77,6 +80,8 @@ public enum Signature {
         case .fpiPass, .fpiFail, .fpiWaive, .disposition, .releaseHold, .requestOverride, .approveOverride, .holdWorkOrder,
             .releaseWorkOrder, .cancelWorkOrder, .setPriority, .unlockSigning, .approveRouting, .qualify, .revokeQualification:
             return true
+        case .quality(let q):
+            return q.isSigned
         default:
             return false
         }

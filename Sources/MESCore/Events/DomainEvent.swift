@@ -58,6 +58,8 @@ public enum DomainEvent: Equatable, Sendable {
     case signatureApplied(SignatureApplied)
     /// A routing version approved for release under the plant's change control (signed).
     case routingApproved(RoutingApproved)
+    /// The quality registers: nonconformance reports and received lots (`QualityEvent`).
+    case quality(QualityEvent)
     case unknown(type: String, version: Int, payload: String)
 
     /// Stable name in the log.
@@ -104,6 +106,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .qualificationRevoked: return "qualification.revoked"
         case .signatureApplied: return "signature.applied"
         case .routingApproved: return "routing.approved"
+        case .quality(let q): return q.type
         case .unknown(let t, _, _): return t
         }
     }
@@ -152,6 +155,7 @@ public enum DomainEvent: Equatable, Sendable {
         case .qualificationRevoked(let e): return .person(e.badge)
         case .signatureApplied(let e): return AggregateID(rawValue: e.aggregate)
         case .routingApproved(let e): return .routing(e.routing, e.version)
+        case .quality(let q): return q.aggregate
         case .unknown: return .unknown
         }
     }

@@ -48,19 +48,20 @@ public enum EventCodec {
         case .qualificationRevoked(let p): return encode(p)
         case .signatureApplied(let p): return encode(p)
         case .routingApproved(let p): return encode(p)
+        case .quality(let q): return q.payload
         case .unknown(_, _, let payload): return payload
         }
     }
 
     /// The (type, version 1) pairs this build decodes.
-    public static let knownTypes: Set<String> = [
+    public static let knownTypes: Set<String> = Set([
         "plant.loaded", "wo.released", "wo.held", "wo.hold_released", "wo.cancelled", "wo.priority", "step.started", "step.paused", "step.resumed",
         "step.completed", "step.undone", "measurement.recorded", "material.consumed", "part.held", "part.hold_released", "disposition.decided",
         "scrap.recorded", "fpi.designated", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "override.used",
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
         "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
         "signature.applied", "routing.approved", "qualification.granted", "qualification.revoked",
-    ]
+      ]).union(QualityEvent.types)
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
     /// central node, which stores events without folding them, flags unknown ones by this).
@@ -119,7 +120,7 @@ public enum EventCodec {
         case "qualification.revoked": event = d(QualificationRevoked.self).map(DomainEvent.qualificationRevoked)
         case "signature.applied": event = d(SignatureApplied.self).map(DomainEvent.signatureApplied)
         case "routing.approved": event = d(RoutingApproved.self).map(DomainEvent.routingApproved)
-        default: event = nil
+        default: event = QualityEvent.decode(type: type, data, decoder).map(DomainEvent.quality)
         }
         return event ?? .unknown(type: type, version: version, payload: payload)
     }

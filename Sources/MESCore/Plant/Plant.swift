@@ -18,6 +18,8 @@ public struct Plant: Codable, Equatable, Sendable {
     public var routings: [Routing]
     /// Change control (nil: none, today's behaviour: the file's `status` decides what releases).
     public var changeControl: ChangeControlPolicy?
+    /// The quality system's policy: defect codes, receiving, who closes a CAPA (nil: defaults).
+    public var quality: QualityPolicy?
 
     public init(
         id: String, name: String, timezone: String, shifts: [Shift] = [], reasons: Reasons = Reasons(),
@@ -38,6 +40,28 @@ public struct Plant: Codable, Equatable, Sendable {
 public struct ChangeControlPolicy: Codable, Equatable, Sendable {
     public var approveRoutings: Role
     public init(approveRoutings: Role) { self.approveRoutings = approveRoutings }
+}
+
+/// The plant file's `quality` section.
+public struct QualityPolicy: Codable, Equatable, Sendable {
+    /// Codes a nonconformance is classified by (separate from hold reasons), each with the
+    /// severity it gets unless the person raising it says otherwise.
+    public var defects: [DefectCode]
+    /// Only lots received into stock (`floor lots receive`) may be used at a station.
+    public var requireReceipt: Bool
+    /// Who may close a CAPA (signed); the role named or higher.
+    public var closeCAPA: Role
+    public init(defects: [DefectCode] = [], requireReceipt: Bool = false, closeCAPA: Role = .supervisor) {
+        self.defects = defects; self.requireReceipt = requireReceipt; self.closeCAPA = closeCAPA
+    }
+    public static let `default` = QualityPolicy()
+}
+
+public struct DefectCode: Codable, Equatable, Sendable {
+    public var code: String
+    public var label: String
+    public var severity: NCRSeverity
+    public init(code: String, label: String, severity: NCRSeverity = .minor) { self.code = code; self.label = label; self.severity = severity }
 }
 
 public enum Weekday: String, Codable, CaseIterable, Sendable, Comparable {
@@ -200,6 +224,8 @@ public struct Material: Codable, Equatable, Sendable {
     public var name: String
     public var unit: String
     public var gtin: String?
+    /// Its lots are quarantined at receipt until an inspector releases them (incoming inspection).
+    public var incomingInspection: Bool?
     public init(id: String, name: String, unit: String, gtin: String? = nil) {
         self.id = id; self.name = name; self.unit = unit; self.gtin = gtin
     }

@@ -21,8 +21,10 @@ public enum PlantDecoder {
 public enum PlantFileKeys {
     public static let top = [
         "plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
-        "materials", "parts", "routings", "change_control",
+        "materials", "parts", "routings", "change_control", "quality",
     ]
+    public static let quality = ["defects", "require_receipt", "close_capa"]
+    public static let defect = ["code", "label", "severity"]
     public static let changeControl = ["approve_routings"]
     public static let plant = ["id", "name", "timezone"]
     public static let shift = ["id", "start", "end", "days"]
@@ -34,7 +36,7 @@ public enum PlantFileKeys {
     public static let workCenter = ["id", "name"]
     public static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
     public static let station = ["id", "name", "work_center", "equipment"]
-    public static let material = ["id", "name", "unit", "gtin"]
+    public static let material = ["id", "name", "unit", "gtin", "incoming_inspection"]
     public static let part = ["id", "name", "revision", "gtin", "routing"]
     public static let routing = ["id", "version", "status", "effective", "steps"]
     public static let step = [
@@ -54,6 +56,7 @@ public enum PlantFileKeys {
         ("work_centers[]", workCenter), ("equipment[]", equipment), ("stations[]", station), ("materials[]", material),
         ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
         ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping), ("change_control", changeControl),
+        ("quality", quality), ("quality.defects[]", defect),
     ]
 }
 
@@ -67,6 +70,7 @@ private enum Choices {
     static let firstPiece: [FirstPieceScope] = [.none, .perWorkOrder, .perShift, .perEquipment, .perOperator]
     static let characteristicKinds: [CharacteristicKind] = [.variable, .passFail]
     static let edgeConditions: [EdgeCondition] = [.pass, .fail, .always]
+    static let severities: [NCRSeverity] = NCRSeverity.allCases
 }
 
 fileprivate extension SourceNode {
@@ -367,12 +371,15 @@ private struct PlantDecoding {
             policy = ChangeControlPolicy(approveRoutings: role)
         }
 
+        let quality = decodeQuality(top)
+
         guard let header else { return nil }
         var plant = Plant(
             id: header.id, name: header.name, timezone: header.timezone, shifts: shifts, reasons: reasons,
             people: people, workCenters: workCenters, equipment: equipment, stations: stations,
             materials: materials, parts: parts, routings: routings)
         plant.changeControl = policy
+        plant.quality = quality
         return plant
     }
 
@@ -419,6 +426,24 @@ private struct PlantDecoding {
         reasons.scrap = decodeReasonList(f, "scrap", keys: Keys.reason)
         reasons.hold = decodeReasonList(f, "hold", keys: Keys.reason)
         return reasons
+    }
+
+    mutating func decodeQuality(_ top: Fields) -> QualityPolicy? {
+        guard let node = top.value("quality"), !node.isNull, let f = fields(node, "quality", Keys.quality, what: "the quality section")
+        else { return nil }
+        var q = QualityPolicy()
+        q.requireReceipt = bool(f, "require_receipt", default: false)
+        if let role = choice(f, "close_capa", Choices.roles, default: .supervisor, what: "role") { q.closeCAPA = role }
+        var seen: [String: Int] = [:]
+        for (i, item) in list(f, "defects").enumerated() {
+            guard let d = fields(item, "\(f.path("defects"))[\(i)]", Keys.defect, what: "a defect code") else { continue }
+            let code = identifier(d, "code")
+            if let code { unique(code.text, code.node, d.path("code"), &seen, what: "defect code") }
+            let label = text(d, "label", required: true)
+            let severity = choice(d, "severity", Choices.severities, default: .minor, what: "severity")
+            if let code, let label, let severity { q.defects.append(DefectCode(code: code.text, label: label, severity: severity)) }
+        }
+        return q
     }
 
     mutating func decodeReasonList(_ parent: Fields, _ key: String, keys: [String]) -> [Reason] {
@@ -546,8 +571,11 @@ private struct PlantDecoding {
             let unit = text(f, "unit", required: true)
             let code = gtin(f)
             let gtinOK = f.value("gtin") == nil || code != nil
+            let inspect = bool(f, "incoming_inspection", default: false)
             if let id, let name, let unit, gtinOK {
-                out.append(Material(id: id.text, name: name, unit: unit, gtin: code))
+                var m = Material(id: id.text, name: name, unit: unit, gtin: code)
+                if inspect { m.incomingInspection = true }
+                out.append(m)
             }
         }
         return (out, seen)

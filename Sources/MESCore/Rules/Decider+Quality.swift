@@ -13,12 +13,14 @@ extension Decider {
                 throw Refusal(.unknownReason, "no hold reason \(reason) (\(plant.plant.reasons.hold.map(\.code).joined(separator: ", ")))")
             }
             guard !part.status.isTerminal else { throw Refusal(.partTerminal, "\(serial) is \(part.status.rawValue)") }
-            return [
-                .partHeld(
-                    PartHeld(
-                        serial: serial, hold: env.newID(), reason: reason, note: note, step: part.step,
-                        ncr: reason == "OOT" || reason == "FPI" ? "NCR-" + env.newID() : nil))
-            ]
+            var ncr: (event: DomainEvent, number: String)?
+            if reason == "OOT" || reason == "FPI" {
+                ncr = try automaticNCR(
+                    reason, reason == "OOT" ? .measurement : .firstPiece, part: part, step: part.step, station: station.isConsole ? nil : station.id,
+                    description: note.isEmpty ? (plant.holdReasons[reason]?.label ?? reason) : note, plant, state, env)
+            }
+            return (ncr.map { [$0.event] } ?? [])
+                + [.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: reason, note: note, step: part.step, ncr: ncr?.number))]
 
         case .releaseHold(let serial, let holds, let note):
             let part = try requirePart(serial, state)
@@ -55,13 +57,15 @@ extension Decider {
             }
             return [.fpiWaived(FPIVerdictEvent(key: key, serial: serial, reason: reason))]
         case .fpiFail(let serial, let note):
-            let (key, _) = try pendingFirstPiece(serial, person, state)
+            let (key, part) = try pendingFirstPiece(serial, person, state)
+            let text = note.isEmpty ? "first piece failed" : note
+            let ncr = try automaticNCR(
+                "FPI", .firstPiece, part: part, step: key.step, station: part.completions.last { $0.step == key.step }?.station, description: text,
+                plant, state, env)
             return [
                 .fpiFailed(FPIVerdictEvent(key: key, serial: serial, reason: note)),
-                .partHeld(
-                    PartHeld(
-                        serial: serial, hold: env.newID(), reason: "FPI", note: note.isEmpty ? "first piece failed" : note,
-                        step: key.step, ncr: "NCR-" + env.newID())),
+                ncr.event,
+                .partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "FPI", note: text, step: key.step, ncr: ncr.number)),
             ]
 
         case .disposition(let serial, let kind, let reworkStep, let reference, let scrapReason, let note):
@@ -85,12 +89,18 @@ extension Decider {
                 reasons.append(RefusalReason(.unknownReason, "a scrap disposition needs a scrap reason code"))
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
+            // The NCR of a nonconformance on this traveler alone takes the same disposition.
+            var ncrs: [DomainEvent] = []
+            for number in Set(holds.compactMap(\.ncr)).sorted() {
+                guard let n = try state.ncr(number), n.isOpen, n.disposition == nil, n.raised?.serials == [serial] else { continue }
+                ncrs.append(.quality(.ncrDispositioned(NCRDispositioned(number: number, kind: kind, reference: reference, note: note))))
+            }
             return [
                 .dispositionDecided(
                     DispositionDecided(
                         serial: serial, holds: holds.map(\.id), kind: kind, reworkStep: reworkStep,
                         reference: reference, scrapReason: scrapReason, note: note))
-            ]
+            ] + ncrs
                 + (kind == .scrap || kind == .returnToSupplier ? try firstPieceScrapped(part, state) : [])
 
         case .undo(let serial, let reason):

@@ -72,12 +72,12 @@ extension Decider {
                         inTolerance: verdict.isGood, gauge: gauge, station: station.id))
             ]
             if !verdict.isGood, case .hold = step.onFail, !part.holds.contains(where: { $0.reason == "OOT" && $0.step == step.id }) {
-                out.append(
-                    .partHeld(
-                        PartHeld(
-                            serial: serial, hold: env.newID(), reason: "OOT",
-                            note: "\(c.id) = \(value) (\(Tolerance.limitsText(c))): \(verdict.word)", step: step.id,
-                            ncr: "NCR-" + env.newID())))
+                let note = "\(c.id) = \(value) (\(Tolerance.limitsText(c))): \(verdict.word)"
+                let ncr = try automaticNCR(
+                    "OOT", .measurement, part: part, step: step.id, station: station.id, characteristic: c.id, value: value.description,
+                    description: note, plant, state, env)
+                out.append(ncr.event)
+                out.append(.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "OOT", note: note, step: step.id, ncr: ncr.number)))
             }
             return out
 
@@ -90,17 +90,16 @@ extension Decider {
                         + (step.materials.isEmpty ? "" : " (it uses \(step.materials.map(\.material).joined(separator: ", ")))")
                 )
             }
-            if let expiry, expiry < plant.calendar.localDate(env.now) {
-                throw Refusal(.lotExpired, "lot \(lot) of \(material) expired on \(expiry)")
-            }
-            if let l = try state.lot(material: material, lot: lot), !l.holds.isEmpty {
-                throw Refusal(.lotOnHold, "lot \(lot) of \(material) is on hold (\(l.holds.map(\.reason).joined(separator: ", ")))")
+            let qty = req.qty * Double(part.quantity)
+            if let why = QualityRules.lotRefusal(
+                material: material, lot: lot, state: try state.lot(material: material, lot: lot), labelExpiry: expiry, needs: qty,
+                requireReceipt: plant.plant.quality?.requireReceipt ?? false, today: plant.calendar.localDate(env.now))
+            {
+                throw Refusal([why])
             }
             return [
-                .materialConsumed(
-                    MaterialConsumed(
-                        serial: serial, step: step.id, material: material, lot: lot,
-                        qty: req.qty * Double(part.quantity), expiry: expiry))
+                .materialConsumed(MaterialConsumed(serial: serial, step: step.id, material: material, lot: lot, qty: qty, expiry: expiry)),
+                .quality(.lotConsumed(LotConsumed(material: material, lot: lot, serial: serial, step: step.id, qty: qty))),
             ]
 
         default:

@@ -50,6 +50,8 @@ public enum Command: Equatable, Sendable {
     case qualify(badge: String, skill: String, certified: LocalDate, expires: LocalDate)
     /// A supervisor withdraws a person's skill (signed), with the reason.
     case revokeQualification(badge: String, skill: String, reason: String)
+    /// The quality registers: NCRs and lots.
+    case quality(QualityCommand)
 
     /// Commands that only make sense at a station (they run work, read gauges, stop a machine or
     /// call for help there). The supervisor console is not a station and is refused them.
@@ -122,6 +124,8 @@ public enum Decider {
             return try stationCommands(command, a, person, station, plant, state, env)
         case .setSigningSecret, .signatureFailed, .signatureAccepted, .unlockSigning, .qualify, .revokeQualification:
             return try signingCommands(command, a, person, station, plant, state, env)
+        case .quality(let q):
+            return try registerCommands(q, person, station, plant, state, env)
         case .approveRouting(let id, let version):
             if let r = try RoutingApproval.refusal(id: id, version: version, by: person, plant: plant, state: state) { throw r }
             return [.routingApproved(RoutingApproved(routing: id, version: version))]

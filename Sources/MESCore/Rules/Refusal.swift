@@ -28,8 +28,10 @@ public struct DecisionEnv: Sendable {
     /// LocalStore's `SigningSecrets` (MESCore cannot check a secret: it decides whether one is
     /// needed, and refuses a signed record without it).
     public var signedBy: String?
-    public init(now: Date, newID: @escaping @Sendable () -> String, signedBy: String? = nil) {
-        self.now = now; self.newID = newID; self.signedBy = signedBy
+    /// The node deciding (its id goes into the register numbers it gives: `NCRNumber`).
+    public var node: String
+    public init(now: Date, newID: @escaping @Sendable () -> String, signedBy: String? = nil, node: String = "local") {
+        self.now = now; self.newID = newID; self.signedBy = signedBy; self.node = node
     }
     public var millis: Int64 { now.epochMillis }
 }

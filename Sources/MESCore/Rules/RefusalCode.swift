@@ -166,6 +166,31 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     /// The lot is of a material the step does not use.
     case wrongMaterial = "wrong_material"
 
+    /// The material lot is in quarantine until incoming inspection releases it.
+    case lotQuarantined = "lot_quarantined"
+    /// The material lot was rejected at incoming inspection.
+    case lotRejected = "lot_rejected"
+    /// The material lot has no quantity left.
+    case lotUsedUp = "lot_used_up"
+    /// The plant uses only lots received into stock, and this one was not.
+    case lotNotReceived = "lot_not_received"
+    /// The lot was received already.
+    case lotAlreadyReceived = "lot_already_received"
+    /// No such material lot.
+    case unknownLot = "unknown_lot"
+    /// No such nonconformance report.
+    case unknownNCR = "unknown_ncr"
+    /// The nonconformance report is closed.
+    case ncrClosed = "ncr_closed"
+    /// The nonconformance report needs a disposition first.
+    case ncrNotDispositioned = "ncr_not_dispositioned"
+    /// The nonconformance report has a disposition already.
+    case ncrDispositioned = "ncr_dispositioned"
+    /// A critical or major nonconformance closes only with its containment written.
+    case needsContainment = "needs_containment"
+    /// Not one of the plant's defect codes.
+    case unknownDefect = "unknown_defect"
+
     /// What the code means, in words.
     public var meaning: String {
         switch self {
@@ -249,6 +274,18 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .unknownWorkOrder: return "no such work order"
         case .workedOnPiece: return "the inspector worked on the piece and cannot decide on it"
         case .wrongMaterial: return "the lot is of a material the step does not use"
+        case .lotQuarantined: return "the material lot is in quarantine until incoming inspection releases it"
+        case .lotRejected: return "the material lot was rejected at incoming inspection"
+        case .lotUsedUp: return "the material lot has no quantity left"
+        case .lotNotReceived: return "the plant uses only lots received into stock, and this one was not"
+        case .lotAlreadyReceived: return "the lot was received already"
+        case .unknownLot: return "no such material lot"
+        case .unknownNCR: return "no such nonconformance report"
+        case .ncrClosed: return "the nonconformance report is closed"
+        case .ncrNotDispositioned: return "the nonconformance report needs a disposition first"
+        case .ncrDispositioned: return "the nonconformance report has a disposition already"
+        case .needsContainment: return "a critical or major nonconformance closes only with its containment written"
+        case .unknownDefect: return "not one of the plant's defect codes"
         }
     }
 

@@ -214,25 +214,6 @@ public struct FPIState: Codable, Equatable, Sendable {
     }
 }
 
-public struct LotState: Codable, Equatable, Sendable {
-    public var material: String
-    public var lot: String
-    public var holds: [OpenHold]
-    public init(material: String, lot: String) { self.material = material; self.lot = lot; holds = [] }
-    public mutating func apply(_ r: RecordedEvent) {
-        switch r.event {
-        case .lotHeld(let e):
-            if !holds.contains(where: { $0.id == e.hold }) {
-                holds.append(OpenHold(id: e.hold, reason: e.reason, note: "", by: r.actor, at: r.millis))
-            }
-        case .lotHoldReleased(let e):
-            holds.removeAll { e.holds.contains($0.id) }
-        default:
-            break
-        }
-    }
-}
-
 /// Where a work order stands, from its own state and its travelers' counts
 /// (rules.md, States: released → in progress → complete; hold and cancelled at any time).
 public enum WorkOrderProgress {

@@ -23,6 +23,12 @@ public protocol StateReader {
     func pieceNumber(workOrder: String, step: String, serial: String) throws -> Int?
     /// How many pieces of the work order have started `step`.
     func startedCount(workOrder: String, step: String) throws -> Int
+    /// A nonconformance report (nil: none by that number known here).
+    func ncr(_ number: String) throws -> NCRState?
+    /// How many register numbers (NCRs) known here start with `prefix` (`NCRNumber`).
+    func registerCount(prefix: String) throws -> Int
+    /// The travelers that used a lot (every step), in serial order.
+    func lotUsers(material: String, lot: String) throws -> [String]
 }
 
 /// The plant with its lookups built once (the scan path must not search arrays).
@@ -104,6 +110,9 @@ public struct PlantState: StateReader {
     public var fpis: [FPIKey: FPIState] = [:]
     public var lots: [String: LotState] = [:]
     public var signings: [String: SigningState] = [:]
+    public var ncrs: [String: NCRState] = [:]
+    /// The travelers that consumed each lot (`material:lot`), as LocalStore's `lot_uses`.
+    public var lotUses: [String: Set<String>] = [:]
     /// Routing versions approved under change control (`PlantState.routingKey`).
     public var approvedRoutings: Set<String> = []
     /// Events of a type this build does not know, kept and counted.
@@ -136,7 +145,10 @@ public struct PlantState: StateReader {
             switch agg.kind {
             case "part":
                 guard var p = s.parts[agg.key] else { continue }
-                for e in evs { p.apply(e) }
+                for e in evs {
+                    p.apply(e)
+                    if case .materialConsumed(let m) = e.event { s.lotUses[m.material + ":" + m.lot, default: []].insert(agg.key) }
+                }
                 s.parts[agg.key] = p
             case "machine":
                 var m = MachineState(id: agg.key)
@@ -162,14 +174,14 @@ public struct PlantState: StateReader {
                 for e in evs { f.apply(e) }
                 s.fpis[k] = f
             case "lot":
-                guard
-                    case .lotHeld(let first)? = evs.first(where: {
-                        if case .lotHeld = $0.event { return true }; return false
-                    })?.event
-                else { continue }
-                var l = LotState(material: first.material, lot: first.lot)
+                var l = LotState(material: "", lot: "")
                 for e in evs { l.apply(e) }
+                guard !l.material.isEmpty else { continue }  // only releases of a hold never seen here
                 s.lots[agg.key] = l
+            case "ncr":
+                var n = NCRState(number: agg.key)
+                for e in evs { n.apply(e) }
+                s.ncrs[agg.key] = n
             default:
                 s.unknownEvents +=
                     evs.filter {
@@ -203,6 +215,11 @@ public struct PlantState: StateReader {
         guard let wo = workOrders[workOrder], let mine = parts[serial]?.firstStarts[step] else { return nil }
         return 1 + wo.serials.filter { s in (parts[s]?.firstStarts[step]).map { $0 < mine } ?? false }.count
     }
+    public func ncr(_ number: String) -> NCRState? { ncrs[number] }
+    public func registerCount(prefix: String) -> Int { ncrs.keys.filter { $0.hasPrefix(prefix) }.count }
+    public func lotUsers(material: String, lot: String) -> [String] {
+        (lotUses[material + ":" + lot] ?? []).sorted()
+    }
     public func startedCount(workOrder: String, step: String) -> Int {
         guard let wo = workOrders[workOrder] else { return 0 }
         return wo.serials.filter { parts[$0]?.firstStarts[step] != nil }.count
@@ -212,7 +229,7 @@ public struct PlantState: StateReader {
 extension PlantState: Equatable {
     public static func == (a: PlantState, b: PlantState) -> Bool {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
-            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
+            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings && a.ncrs == b.ncrs
             && a.unknownEvents == b.unknownEvents
     }
 }

@@ -1,0 +1,244 @@
+import Foundation
+
+/// How serious a nonconformance is. Critical and major ones close only with their containment written.
+public enum NCRSeverity: String, Codable, CaseIterable, Sendable, Comparable {
+    case minor, major, critical
+    public var rank: Int { NCRSeverity.allCases.firstIndex(of: self)! }
+    public static func < (a: NCRSeverity, b: NCRSeverity) -> Bool { a.rank < b.rank }
+    public var needsContainment: Bool { self >= .major }
+}
+
+/// What raised a nonconformance.
+public enum NCRSource: String, Codable, CaseIterable, Sendable {
+    /// Out of tolerance at a step whose characteristic holds the part.
+    case measurement
+    case firstPiece = "first_piece"
+    /// A lot rejected at incoming inspection.
+    case incoming
+    /// A lot held, with the parts that used it.
+    case containment
+    /// Raised by a person at a kiosk or the console.
+    case manual
+}
+
+/// The quality registers' events: nonconformance reports (`ncr:NUMBER`) and material lots
+/// (`lot:MATERIAL:LOT`). One case of `DomainEvent` carries them all.
+public enum QualityEvent: Equatable, Sendable {
+    case ncrRaised(NCRRaised)
+    case ncrUpdated(NCRUpdated)
+    case ncrDispositioned(NCRDispositioned)
+    case ncrClosed(NCRClosed)
+    case lotReceived(LotReceived)
+    case lotReleased(LotVerdict)
+    case lotRejected(LotVerdict)
+    case lotConsumed(LotConsumed)
+
+    public static let types: [String] = [
+        "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
+    ]
+
+    public var type: String {
+        switch self {
+        case .ncrRaised: return "ncr.raised"
+        case .ncrUpdated: return "ncr.updated"
+        case .ncrDispositioned: return "ncr.dispositioned"
+        case .ncrClosed: return "ncr.closed"
+        case .lotReceived: return "lot.received"
+        case .lotReleased: return "lot.released"
+        case .lotRejected: return "lot.rejected"
+        case .lotConsumed: return "lot.consumed"
+        }
+    }
+
+    public var aggregate: AggregateID {
+        switch self {
+        case .ncrRaised(let e): return .ncr(e.number)
+        case .ncrUpdated(let e): return .ncr(e.number)
+        case .ncrDispositioned(let e): return .ncr(e.number)
+        case .ncrClosed(let e): return .ncr(e.number)
+        case .lotReceived(let e): return .lot(e.material, e.lot)
+        case .lotReleased(let e), .lotRejected(let e): return .lot(e.material, e.lot)
+        case .lotConsumed(let e): return .lot(e.material, e.lot)
+        }
+    }
+
+    public var payload: String {
+        switch self {
+        case .ncrRaised(let p): return EventCodec.encode(p)
+        case .ncrUpdated(let p): return EventCodec.encode(p)
+        case .ncrDispositioned(let p): return EventCodec.encode(p)
+        case .ncrClosed(let p): return EventCodec.encode(p)
+        case .lotReceived(let p): return EventCodec.encode(p)
+        case .lotReleased(let p), .lotRejected(let p): return EventCodec.encode(p)
+        case .lotConsumed(let p): return EventCodec.encode(p)
+        }
+    }
+
+    static func decode(type: String, _ data: Data, _ decoder: JSONDecoder) -> QualityEvent? {
+        func d<T: Decodable>(_ t: T.Type) -> T? { try? decoder.decode(t, from: data) }
+        switch type {
+        case "ncr.raised": return d(NCRRaised.self).map(QualityEvent.ncrRaised)
+        case "ncr.updated": return d(NCRUpdated.self).map(QualityEvent.ncrUpdated)
+        case "ncr.dispositioned": return d(NCRDispositioned.self).map(QualityEvent.ncrDispositioned)
+        case "ncr.closed": return d(NCRClosed.self).map(QualityEvent.ncrClosed)
+        case "lot.received": return d(LotReceived.self).map(QualityEvent.lotReceived)
+        case "lot.released": return d(LotVerdict.self).map(QualityEvent.lotReleased)
+        case "lot.rejected": return d(LotVerdict.self).map(QualityEvent.lotRejected)
+        case "lot.consumed": return d(LotConsumed.self).map(QualityEvent.lotConsumed)
+        default: return nil
+        }
+    }
+
+    /// In plain words (`Describe.event`; sanitized there).
+    public var description: String {
+        switch self {
+        case .ncrRaised(let e):
+            let what = e.serials.count == 1 ? e.serials[0] : e.serials.count > 1 ? "\(e.serials.count) travelers" : e.lot.map { "lot \($0)" } ?? e.workOrder ?? ""
+            return "\(e.number) raised (\(e.severity.rawValue), \(e.defect)) on \(what): \(e.description)"
+        case .ncrUpdated(let e): return "\(e.number) updated"
+        case .ncrDispositioned(let e): return "\(e.number) dispositioned \(e.kind.rawValue)"
+        case .ncrClosed(let e): return "\(e.number) closed"
+        case .lotReceived(let e):
+            return "lot \(e.lot) of \(e.material) received: \(Tolerance.format(e.quantity)) \(e.unit) from \(e.supplier)" + (e.quarantined ? ", in quarantine" : "")
+        case .lotReleased(let e): return "lot \(e.lot) of \(e.material) released by incoming inspection"
+        case .lotRejected(let e): return "lot \(e.lot) of \(e.material) REJECTED at incoming inspection" + (e.ncr.map { " (\($0))" } ?? "")
+        case .lotConsumed(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) used by \(e.serial)"
+        }
+    }
+
+    /// What it changed, `field: old → new` (`AuditTrail.change`).
+    public var change: String {
+        switch self {
+        case .ncrRaised(let e): return "\(e.number): → open (\(e.severity.rawValue), \(e.defect))"
+        case .ncrUpdated(let e):
+            return "\(e.number): " + [e.defect.map { "defect → \($0)" }, e.severity.map { "severity → \($0.rawValue)" },
+                e.containment.map { _ in "containment → written" }, e.description.map { _ in "description → written" }].compactMap { $0 }.joined(separator: "; ")
+        case .ncrDispositioned(let e): return "\(e.number): open → dispositioned (\(e.kind.rawValue))"
+        case .ncrClosed(let e): return "\(e.number): dispositioned → closed"
+        case .lotReceived(let e): return "lot \(e.material) \(e.lot): → " + (e.quarantined ? "quarantine" : "released")
+        case .lotReleased(let e): return "lot \(e.material) \(e.lot): quarantine → released"
+        case .lotRejected(let e): return "lot \(e.material) \(e.lot): → rejected"
+        case .lotConsumed(let e): return "lot \(e.material) \(e.lot): used + \(Tolerance.format(e.qty))"
+        }
+    }
+
+    /// The meaning of the signed ones (`Signature.meaning(of:)`).
+    public var signatureMeaning: String? {
+        switch self {
+        case .ncrDispositioned(let e): return "dispositioned (\(e.kind.rawValue), NCR)"
+        case .ncrClosed: return "closed (NCR)"
+        case .lotReleased: return "released (incoming inspection)"
+        case .lotRejected: return "rejected (incoming inspection)"
+        default: return nil
+        }
+    }
+    public static let signedTypes: Set<String> = ["ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected"]
+}
+
+extension AggregateID {
+    /// A nonconformance report: `ncr:NCR-261202-K07-3`.
+    public static func ncr(_ number: String) -> AggregateID { AggregateID(rawValue: "ncr:" + number) }
+}
+
+/// A nonconformance found: where, what, how serious. The number is `NCRNumber`'s.
+public struct NCRRaised: Codable, Equatable, Sendable {
+    public var number: String
+    public var defect: String
+    public var severity: NCRSeverity
+    public var source: NCRSource
+    /// The travelers it concerns (containment of a lot names every open one that used it).
+    public var serials: [String]
+    public var part: String?
+    public var workOrder: String?
+    public var material: String?
+    public var lot: String?
+    public var supplier: String?
+    public var step: String?
+    public var station: String?
+    public var characteristic: String?
+    public var value: String?
+    public var description: String
+    public var containment: String
+    public init(
+        number: String, defect: String, severity: NCRSeverity, source: NCRSource, serials: [String] = [], part: String? = nil,
+        workOrder: String? = nil, material: String? = nil, lot: String? = nil, supplier: String? = nil, step: String? = nil,
+        station: String? = nil, characteristic: String? = nil, value: String? = nil, description: String, containment: String = ""
+    ) {
+        self.number = number; self.defect = defect; self.severity = severity; self.source = source; self.serials = serials
+        self.part = part; self.workOrder = workOrder; self.material = material; self.lot = lot; self.supplier = supplier
+        self.step = step; self.station = station; self.characteristic = characteristic; self.value = value
+        self.description = description; self.containment = containment
+    }
+}
+
+/// A change to an open NCR's classification or text (each field nil: unchanged).
+public struct NCRUpdated: Codable, Equatable, Sendable {
+    public var number: String
+    public var defect: String?
+    public var severity: NCRSeverity?
+    public var containment: String?
+    public var description: String?
+    public init(number: String, defect: String? = nil, severity: NCRSeverity? = nil, containment: String? = nil, description: String? = nil) {
+        self.number = number; self.defect = defect; self.severity = severity; self.containment = containment; self.description = description
+    }
+}
+
+/// What is done with the nonconforming material (signed).
+public struct NCRDispositioned: Codable, Equatable, Sendable {
+    public var number: String
+    public var kind: DispositionKind
+    public var reference: String?
+    public var note: String
+    public init(number: String, kind: DispositionKind, reference: String? = nil, note: String = "") {
+        self.number = number; self.kind = kind; self.reference = reference; self.note = note
+    }
+}
+
+public struct NCRClosed: Codable, Equatable, Sendable {
+    public var number: String
+    public var note: String
+    public init(number: String, note: String = "") { self.number = number; self.note = note }
+}
+
+/// A lot received into stock. With `quarantined`, it waits for incoming inspection.
+public struct LotReceived: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var quantity: Double
+    public var unit: String
+    public var supplier: String
+    /// The supplier's certificate of conformance reference.
+    public var certificate: String?
+    public var expiry: LocalDate?
+    public var quarantined: Bool
+    public init(
+        material: String, lot: String, quantity: Double, unit: String, supplier: String, certificate: String? = nil, expiry: LocalDate? = nil,
+        quarantined: Bool
+    ) {
+        self.material = material; self.lot = lot; self.quantity = quantity; self.unit = unit; self.supplier = supplier
+        self.certificate = certificate; self.expiry = expiry; self.quarantined = quarantined
+    }
+}
+
+/// Incoming inspection's verdict on a lot (signed): released for use, or rejected under an NCR.
+public struct LotVerdict: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var note: String
+    public var ncr: String?
+    public init(material: String, lot: String, note: String = "", ncr: String? = nil) {
+        self.material = material; self.lot = lot; self.note = note; self.ncr = ncr
+    }
+}
+
+/// A lot used by a traveler at a step (with `material.consumed` on the part): it counts the lot down.
+public struct LotConsumed: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var serial: String
+    public var step: String
+    public var qty: Double
+    public init(material: String, lot: String, serial: String, step: String, qty: Double) {
+        self.material = material; self.lot = lot; self.serial = serial; self.step = step; self.qty = qty
+    }
+}

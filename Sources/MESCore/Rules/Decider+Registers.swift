@@ -1,0 +1,208 @@
+import Foundation
+
+// The quality registers: NCRs raised by hand or by the rules, their dispositions and closure;
+// lots received, inspected, held with their users contained. One family of `Decider.events`.
+extension Decider {
+    /// An NCR the rules raise (out of tolerance, a failed first piece), numbered by this node.
+    static func automaticNCR(
+        _ code: String, _ source: NCRSource, part: PartState, step: String?, station: String?, characteristic: String? = nil,
+        value: String? = nil, description: String, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv, offset: Int = 0
+    ) throws -> (event: DomainEvent, number: String) {
+        let number = try NCRNumber.next(on: plant.calendar.localDate(env.now), node: env.node, state: state, offset: offset)
+        let defect = QualityRules.automaticDefect(code, plant: plant.plant)
+        let wo = try state.workOrder(part.workOrder)
+        let raised = NCRRaised(
+            number: number, defect: defect.code, severity: defect.severity, source: source, serials: [part.serial], part: wo?.spec.part,
+            workOrder: part.workOrder, step: step, station: station, characteristic: characteristic, value: value, description: description)
+        return (.quality(.ncrRaised(raised)), number)
+    }
+
+    static func requireNCR(_ number: String, _ state: StateReader) throws -> NCRState {
+        guard let n = try state.ncr(number), n.raised != nil else { throw Refusal(.unknownNCR, "no NCR \(number)") }
+        return n
+    }
+
+    static func registerCommands(
+        _ command: QualityCommand, _ person: Person, _ station: Station, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
+        let today = plant.calendar.localDate(env.now)
+        let where_ = station.isConsole ? nil : station.id
+        switch command {
+        case .raiseNCR(let subject, let code, let severity, let description, let containment):
+            var reasons: [RefusalReason] = []
+            let defect = QualityRules.defect(code, plant: plant.plant)
+            if defect == nil { reasons.append(QualityRules.unknownDefect(code, plant: plant.plant)) }
+            if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                reasons.append(RefusalReason(.emptyNote, "an NCR needs a description of what is wrong"))
+            }
+            let number = try NCRNumber.next(on: today, node: env.node, state: state)
+            var raised = NCRRaised(
+                number: number, defect: code, severity: severity ?? defect?.severity ?? .minor, source: .manual, station: where_,
+                description: description, containment: containment)
+            var holds: [DomainEvent] = []
+            switch subject {
+            case .part(let serial):
+                let part = try requirePart(serial, state)
+                raised.serials = [serial]; raised.workOrder = part.workOrder; raised.step = part.step
+                raised.part = try state.workOrder(part.workOrder)?.spec.part
+                // A traveler with a nonconformance stops until it is dispositioned.
+                if !part.status.isTerminal {
+                    holds.append(.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "NCR", note: description, step: part.step, ncr: number)))
+                }
+            case .workOrder(let n):
+                guard let wo = try state.workOrder(n) else { throw Refusal(.unknownWorkOrder, "no work order \(n)") }
+                raised.workOrder = n; raised.part = wo.spec.part
+            case .lot(let material, let lot):
+                guard plant.materials[material] != nil else { throw Refusal(.wrongMaterial, "no material \(material) in the plant") }
+                raised.material = material; raised.lot = lot; raised.supplier = try state.lot(material: material, lot: lot)?.receipt?.supplier
+            }
+            guard reasons.isEmpty else { throw Refusal(reasons) }
+            return [.quality(.ncrRaised(raised))] + holds
+
+        case .updateNCR(let u):
+            let n = try requireNCR(u.number, state)
+            try requireRole(.inspector, person, "change an NCR")
+            try QualityRules.requireOpen(n)
+            if let code = u.defect, QualityRules.defect(code, plant: plant.plant) == nil {
+                throw Refusal([QualityRules.unknownDefect(code, plant: plant.plant)])
+            }
+            return [.quality(.ncrUpdated(u))]
+
+        case .dispositionNCR(let number, let kind, let reference, let note):
+            let n = try requireNCR(number, state)
+            if let r = QualityRules.dispositionRefusal(n, kind: kind, reference: reference, by: person) { throw r }
+            var out: [DomainEvent] = [.quality(.ncrDispositioned(NCRDispositioned(number: number, kind: kind, reference: reference, note: note)))]
+            // Every traveler still held under it takes the disposition too (scrap and return need
+            // no more; rework is decided traveler by traveler, at its own step).
+            if kind != .rework {
+                for serial in n.raised?.serials ?? [] {
+                    guard let p = try state.part(serial) else { continue }
+                    let held = p.holds.filter { $0.ncr == number }
+                    guard !held.isEmpty else { continue }
+                    out.append(
+                        .dispositionDecided(
+                            DispositionDecided(
+                                serial: serial, holds: held.map(\.id), kind: kind, reference: reference,
+                                scrapReason: kind == .scrap ? plant.plant.reasons.scrap.first?.code : nil, note: note)))
+                }
+            }
+            return out
+
+        case .closeNCR(let number, let note):
+            let n = try requireNCR(number, state)
+            if let r = QualityRules.closeRefusal(n, by: person) { throw r }
+            return [.quality(.ncrClosed(NCRClosed(number: number, note: note)))]
+
+        case .receiveLot(let material, let lot, let quantity, let supplier, let certificate, let expiry):
+            guard let m = plant.materials[material] else { throw Refusal(.wrongMaterial, "no material \(material) in the plant") }
+            var reasons: [RefusalReason] = []
+            if try state.lot(material: material, lot: lot)?.receipt != nil {
+                reasons.append(RefusalReason(.lotAlreadyReceived, "lot \(lot) of \(material) was received already"))
+            }
+            if !(quantity > 0) || !quantity.isFinite { reasons.append(RefusalReason(.badCount, "a received quantity is more than 0")) }
+            if lot.isEmpty { reasons.append(RefusalReason(.badCode, "a lot needs its number")) }
+            guard reasons.isEmpty else { throw Refusal(reasons) }
+            return [
+                .quality(
+                    .lotReceived(
+                        LotReceived(
+                            material: material, lot: lot, quantity: quantity, unit: m.unit, supplier: supplier, certificate: certificate,
+                            expiry: expiry, quarantined: m.incomingInspection ?? false)))
+            ]
+
+        case .releaseLot(let material, let lot, let note):
+            let l = try requireLot(material, lot, state)
+            try requireRole(.inspector, person, "release a lot from incoming inspection")
+            guard l.status == .quarantined else {
+                throw Refusal(.badDisposition, "lot \(lot) of \(material) is not in quarantine (\(QualityRules.statusText(l, today: today)))")
+            }
+            return [.quality(.lotReleased(LotVerdict(material: material, lot: lot, note: note)))]
+
+        case .rejectLot(let material, let lot, let code, let note):
+            let l = try requireLot(material, lot, state)
+            try requireRole(.inspector, person, "reject a lot at incoming inspection")
+            guard l.status == .quarantined || l.status == .released else {
+                throw Refusal(.badDisposition, "lot \(lot) of \(material) is \(QualityRules.statusText(l, today: today))")
+            }
+            guard let defect = QualityRules.defect(code, plant: plant.plant) else { throw Refusal([QualityRules.unknownDefect(code, plant: plant.plant)]) }
+            let number = try NCRNumber.next(on: today, node: env.node, state: state)
+            return [
+                .quality(
+                    .ncrRaised(
+                        NCRRaised(
+                            number: number, defect: defect.code, severity: defect.severity, source: .incoming, material: material, lot: lot,
+                            supplier: l.receipt?.supplier, station: where_, description: note.isEmpty ? "rejected at incoming inspection" : note))),
+                .quality(.lotRejected(LotVerdict(material: material, lot: lot, note: note, ncr: number))),
+            ]
+
+        case .holdLot(let material, let lot, let reason):
+            try requireRole(.inspector, person, "hold a lot")
+            guard plant.materials[material] != nil else { throw Refusal(.wrongMaterial, "no material \(material) in the plant") }
+            guard reason.trimmingCharacters(in: .whitespacesAndNewlines).count >= 3 else {
+                throw Refusal(.reasonTooShort, "a lot hold needs the reason written")
+            }
+            let plan = try Containment.plan(material: material, lot: lot, state: state)
+            let number = try NCRNumber.next(on: today, node: env.node, state: state)
+            let supplier = try state.lot(material: material, lot: lot)?.receipt?.supplier
+            var out: [DomainEvent] = [
+                .lotHeld(LotHeld(material: material, lot: lot, hold: env.newID(), reason: reason)),
+                .quality(
+                    .ncrRaised(
+                        NCRRaised(
+                            number: number, defect: QualityRules.automaticDefect("LOT", plant: plant.plant).code,
+                            severity: QualityRules.automaticDefect("LOT", plant: plant.plant).severity, source: .containment,
+                            serials: plan.toHold.map(\.serial), material: material, lot: lot, supplier: supplier, station: where_,
+                            description: reason, containment: "lot held; \(plan.toHold.count) open traveler(s) held under this NCR"))),
+            ]
+            for p in plan.toHold {
+                out.append(.partHeld(PartHeld(serial: p.serial, hold: env.newID(), reason: "LOT", note: "lot \(lot) of \(material): \(reason)", step: p.step, ncr: number)))
+            }
+            return out
+
+        case .releaseLotHold(let material, let lot, let note):
+            try requireRole(.inspector, person, "release a lot's hold")
+            guard let l = try state.lot(material: material, lot: lot), !l.holds.isEmpty else {
+                throw Refusal(.noHold, "lot \(lot) of \(material) has no open hold")
+            }
+            return [.lotHoldReleased(HoldReleased(subject: material + ":" + lot, holds: l.holds.map(\.id), note: note))]
+        }
+    }
+
+    static func requireLot(_ material: String, _ lot: String, _ state: StateReader) throws -> LotState {
+        guard let l = try state.lot(material: material, lot: lot), l.receipt != nil else {
+            throw Refusal(.unknownLot, "lot \(lot) of \(material) was never received here")
+        }
+        return l
+    }
+}
+
+/// Containing a suspect lot: every traveler that used it, where it is now, and which of them a
+/// hold can still stop.
+public enum Containment {
+    public struct Entry: Equatable, Sendable {
+        public var serial: String
+        public var workOrder: String
+        public var step: String
+        public var status: PartStatus
+        public var onHoldUnder: [String]
+    }
+    public struct Plan: Equatable, Sendable {
+        /// Open travelers not yet held for this lot: the hold stops them.
+        public var toHold: [Entry]
+        /// Finished, scrapped or cancelled: listed for the report (shipped material is traced, not held).
+        public var done: [Entry]
+        /// Already held under an NCR of this lot.
+        public var held: [Entry]
+    }
+
+    public static func plan(material: String, lot: String, state: StateReader) throws -> Plan {
+        var plan = Plan(toHold: [], done: [], held: [])
+        for serial in try state.lotUsers(material: material, lot: lot) {
+            guard let p = try state.part(serial) else { continue }
+            let lotHolds = p.holds.filter { $0.reason == "LOT" && $0.note.hasPrefix("lot \(lot) of \(material):") }
+            let e = Entry(serial: serial, workOrder: p.workOrder, step: p.step, status: p.status, onHoldUnder: lotHolds.compactMap(\.ncr))
+            if p.status.isTerminal { plan.done.append(e) } else if !lotHolds.isEmpty { plan.held.append(e) } else { plan.toHold.append(e) }
+        }
+        return plan
+    }
+}
