@@ -238,7 +238,7 @@ struct World {
         let state = PlantState.fold(events)
         guard let index = state.plant else { throw Unexpected(description: "no plant in state") }
         let ids = self.ids
-        let env = DecisionEnv(now: now, newID: { ids.next() }, signedBy: signed ? badge : nil)
+        let env = DecisionEnv(now: now, newID: { ids.next() }, signedBy: signed ? badge : nil, node: node)
         let result = try Decider.decide(
             command, by: Actor(person: person(badge), station: self.station(station)),
             plant: index, state: state, env: env)
