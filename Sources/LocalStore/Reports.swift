@@ -22,6 +22,8 @@ public struct ReportTable: Sendable {
 
 public enum Reports {
     static func iso(_ ms: Int64, _ tz: TimeZone) -> String { ISO8601.format(Date(timeIntervalSince1970: Double(ms) / 1000), timeZone: tz) }
+    /// An instant as the reports print it: ISO 8601 with the plant's offset.
+    public static func isoText(_ ms: Int64, _ tz: TimeZone) -> String { iso(ms, tz) }
 
     /// `[{serial, work_order, part, step, station, state, since}]` for every traveler not finished
     /// (`all`: finished ones too).

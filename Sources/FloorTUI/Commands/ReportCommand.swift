@@ -11,8 +11,73 @@ struct ReportCommand: ParsableCommand {
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
         subcommands: [
             Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self, AuditTrail.self,
-            QualificationsReport.self,
+            QualificationsReport.self, NCRReport.self, NCRPareto.self, NCRTrend.self, LotsReport.self,
         ])
+
+    struct NCRReport: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ncr", abstract: "The NCR register: one row per NCR, oldest first.")
+        @OptionGroup var common: Common
+        @Flag(help: "Only open NCRs.") var open = false
+        @Flag(help: "Only closed NCRs.") var closed = false
+        @Option(help: "Raised on or after this day (plant calendar).") var from: String?
+        @Option(help: "Raised on or before this day.") var to: String?
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                func day(_ t: String?, _ o: String) throws -> LocalDate? {
+                    guard let t else { return nil }
+                    guard let d = LocalDate(t) else { throw CommandFailure("\(o) \(Sanitize.line(t)) is not a date") }
+                    return d
+                }
+                let start = try day(from, "--from").map { plant.calendar.startOfDay($0).epochMillis }
+                let end = try day(to, "--to").map { plant.calendar.startOfDay($0).epochMillis + 86_400_000 }
+                let filter: QualityReports.NCRFilter = open ? .open : closed ? .closed : .all
+                return try s.read { db in try QualityReports.ncrs(db, plant: plant, filter: filter, from: start, to: end) }
+            }
+        }
+    }
+
+    struct NCRPareto: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ncr-pareto", abstract: "NCRs counted by defect code, work center, part or supplier, largest first.")
+        @OptionGroup var common: Common
+        @Option(help: "defect, work-center, part or supplier.") var by: QualityReports.ParetoBy = .defect
+        @Option(help: "The last N days of the plant calendar, today included.") var days: Int = 30
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                let now = Date()
+                let from = BoardRules.dayWindow(at: now, calendar: plant.calendar).start - Int64(max(0, days - 1)) * 86_400_000
+                return try s.read { db in try QualityReports.pareto(db, plant: plant, by: by, from: from, to: now.epochMillis) }
+            }
+        }
+    }
+
+    struct NCRTrend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ncr-trend", abstract: "NCRs raised and closed per week (Monday first), and open at each week's end.")
+        @OptionGroup var common: Common
+        @Option(help: "How many weeks back, this one included.") var weeks: Int = 12
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                return try s.read { db in try QualityReports.weekly(db, plant: plant, weeks: max(1, weeks)) }
+            }
+        }
+    }
+
+    struct LotsReport: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "lots", abstract: "Material lots with their status and quantity left.")
+        @OptionGroup var common: Common
+        @Option var material: String?
+        @Option(help: "quarantine, released, rejected, on-hold, expired, used-up.") var status: String?
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                return try s.read { db in try QualityReports.lots(db, plant: plant, material: material, status: status) }
+            }
+        }
+    }
 
     /// What every report takes: the store and the format.
     struct Common: ParsableArguments {

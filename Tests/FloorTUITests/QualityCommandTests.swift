@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import FloorTUI
+
+/// Issue 15 end to end through the real binary: a lot that needs incoming inspection is refused
+/// at a station until an inspector releases it (signed), is consumed, then held with the open
+/// traveler that used it under one NCR, which is dispositioned and closed; the reports list it.
+@Suite("floor lots and floor ncr, end to end")
+struct QualityCommandTests {
+    @Test func aLotFromReceiptToContainmentAndItsNCRToClosure() throws {
+        let f = try FloorBinary()
+        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
+        let plant =
+            example.replacingOccurrences(
+                of: "unit: mm, gtin: \"00614141000029\"}", with: "unit: mm, gtin: \"00614141000029\", incoming_inspection: yes}")
+            + """
+
+            quality:
+              defects:
+                - {code: MAT, label: "Wrong or suspect material", severity: critical}
+                - {code: DIM, label: "Dimension", severity: major}
+
+            """
+        #expect(try f.run(["plant", "load", try f.write("plant.yaml", plant)]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
+        let secret = "Lab-Coat-4417"
+        #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
+
+        let received = try f.run(["lots", "receive", "AL6061-25:H-1", "--quantity", "1000", "--supplier", "Alcoa", "--certificate", "C-9", "--by", "1001"])
+        #expect(received.status == 0 && received.out.contains("in quarantine"), "\(received.out)\(received.err)")
+        let refused = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "LOT:AL6061-25:H-1")
+        #expect(refused.out.contains("in quarantine until incoming inspection releases it"), "\(refused.out)")
+
+        let operatorRelease = try f.run(["lots", "release", "AL6061-25:H-1", "--by", "1001"], input: "x\n")
+        #expect(operatorRelease.status != 0)
+        let release = try f.run(["lots", "release", "AL6061-25:H-1", "--note", "CoC and hardness checked", "--by", "2001"], input: "\(secret)\n")
+        #expect(release.status == 0 && release.out.contains("released by incoming inspection"), "\(release.err)")
+        let used = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "LOT:AL6061-25:H-1")
+        #expect(used.out.contains("consumed lot H-1 of AL6061-25"), "\(used.out)")
+
+        let hold = try f.run(["lots", "hold", "AL6061-25:H-1", "--reason", "supplier recall R-77", "--by", "2001"], input: "\(secret)\n")
+        #expect(hold.status == 0 && hold.out.contains("1 open traveler(s) put on hold"), "\(hold.out)\(hold.err)")
+        #expect(hold.out.contains("WO-1001-001") && hold.out.contains("held"))
+        let onHold = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-002", "CMD:START", "LOT:AL6061-25:H-1")
+        #expect(onHold.out.contains("is on hold (supplier recall R-77)"), "\(onHold.out)")
+
+        let open = try #require(
+            try JSONSerialization.jsonObject(with: Data(try f.run(["report", "ncr", "--open", "--format", "json"]).out.utf8)) as? [[String: Any]])
+        #expect(open.count == 1)
+        let number = try #require(open.first?["number"] as? String)
+        #expect(number.hasPrefix("NCR-") && open.first?["source"] as? String == "containment" && open.first?["supplier"] as? String == "Alcoa")
+        let early = try f.run(["ncr", "close", number, "--by", "2001"], input: "\(secret)\n")
+        #expect(early.status != 0 && early.err.contains("[ncr_not_dispositioned]"), "\(early.err)")
+        let dispo = try f.run(["ncr", "disposition", number, "--kind", "use_as_is", "--reference", "ENG-DEV-3", "--by", "2001"], input: "\(secret)\n")
+        #expect(dispo.status == 0 && dispo.out.contains("WO-1001-001 dispositioned use_as_is"), "\(dispo.out)\(dispo.err)")
+        #expect(try f.run(["ncr", "close", number, "--by", "2001"], input: "\(secret)\n").status == 0)
+        let still = try JSONSerialization.jsonObject(with: Data(try f.run(["report", "ncr", "--open", "--format", "json"]).out.utf8)) as? [Any]
+        #expect(still?.isEmpty == true, "closed: no NCR is open")
+
+        let pareto = try f.run(["report", "ncr-pareto", "--by", "supplier", "--format", "csv"]).out
+        #expect(pareto.contains("Alcoa,,1,100"), "\(pareto)")
+        let lots = try #require(
+            try JSONSerialization.jsonObject(with: Data(try f.run(["report", "lots", "--format", "json"]).out.utf8)) as? [[String: Any]])
+        #expect(lots.first?["status"] as? String == "on hold" && lots.first?["left"] as? Double == 870, "\(lots)")
+        let page = try f.run(["lots", "show", "AL6061-25:H-1"]).out
+        #expect(page.contains("received into quarantine") && page.contains("released by incoming inspection") && page.contains("held (supplier recall R-77)"))
+        // A broken lot key and an unknown defect get clear messages, and nothing changes.
+        let bad = try f.run(["lots", "receive", "H-9", "--quantity", "1", "--supplier", "x", "--by", "1001"])
+        #expect(bad.status != 0 && bad.err.contains("is not MATERIAL:LOT"))
+        let code = try f.run(["ncr", "raise", "--work-order", "WO-1001", "--defect", "NOPE", "--description", "x", "--by", "1001"])
+        #expect(code.status != 0 && code.err.contains("[unknown_defect]") && code.err.contains("MAT, DIM"), "\(code.err)")
+        #expect(try f.run(["audit", "verify"]).out.contains("0 problems"))
+        #expect(!(hold.out + dispo.out + release.out).contains(secret))
+    }
+}
