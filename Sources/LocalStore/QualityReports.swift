@@ -12,7 +12,9 @@ public enum QualityReports {
     }
 
     /// One row per NCR raised in [from, to) (nil: any time), oldest first.
-    public static func ncrs(_ db: Database, plant: PlantIndex?, filter: NCRFilter = .all, from: Int64? = nil, to: Int64? = nil, now: Date = Date())
+    public static func ncrs(
+        _ db: Database, plant: PlantIndex?, filter: NCRFilter = .all, from: Int64? = nil, to: Int64? = nil, now: Date = Date()
+    )
         throws -> ReportTable
     {
         let tz = try Projections.plantTimeZone(db)
@@ -84,13 +86,18 @@ public enum QualityReports {
             let open =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM ncrs WHERE raised_at < ? AND (closed_at IS NULL OR closed_at >= ?)", arguments: [end, end]) ?? 0
-            rows.append([.text(cal.localDate(Date(timeIntervalSince1970: Double(start) / 1000 + 3600 * 12)).description), .int(raised), .int(closed), .int(open)])
+            rows.append([
+                .text(cal.localDate(Date(timeIntervalSince1970: Double(start) / 1000 + 3600 * 12)).description), .int(raised), .int(closed),
+                .int(open),
+            ])
         }
         return ReportTable(columns: ["week", "raised", "closed", "open_at_end"], rows: rows)
     }
 
     /// Lots with their status in words, quantity left and supplier (`material`/`status` filter them).
-    public static func lots(_ db: Database, plant: PlantIndex, material: String? = nil, status: String? = nil, now: Date = Date()) throws
+    public static func lots(
+        _ db: Database, plant: PlantIndex, material: String? = nil, status: String? = nil, now: Date = Date()
+    ) throws
         -> ReportTable
     {
         let today = plant.calendar.localDate(now)
@@ -123,7 +130,12 @@ public enum QualityReports {
     public static func containment(_ db: Database, material: String, lot: String) throws -> ReportTable {
         let plan = try Containment.plan(material: material, lot: lot, state: StoreState(db: db, plant: nil))
         func rows(_ es: [Containment.Entry], _ what: String) -> [[ReportTable.Cell]] {
-            es.map { [.text($0.serial), .text($0.workOrder), .text($0.step), .text($0.status.rawValue), .text($0.onHoldUnder.joined(separator: " ")), .text(what)] }
+            es.map {
+                [
+                    .text($0.serial), .text($0.workOrder), .text($0.step), .text($0.status.rawValue), .text($0.onHoldUnder.joined(separator: " ")),
+                    .text(what),
+                ]
+            }
         }
         return ReportTable(
             columns: ["serial", "work_order", "step", "status", "held_under", "containment"],

@@ -52,7 +52,8 @@ public struct StoreState: StateReader {
     }
     public func lotUsers(material: String, lot: String) throws -> [String] {
         try String.fetchAll(
-            db.cachedStatement(sql: "SELECT DISTINCT serial FROM lot_uses WHERE material = ? AND lot = ? ORDER BY serial"), arguments: [material, lot])
+            db.cachedStatement(sql: "SELECT DISTINCT serial FROM lot_uses WHERE material = ? AND lot = ? ORDER BY serial"),
+            arguments: [material, lot])
     }
     public func routing(id: String, version: Int) throws -> Routing? {
         try Projections.routing(id: id, version: version, db)

@@ -14,20 +14,22 @@ struct QualityCommandTests {
         let plant =
             example.replacingOccurrences(
                 of: "unit: mm, gtin: \"00614141000029\"}", with: "unit: mm, gtin: \"00614141000029\", incoming_inspection: yes}")
-            + """
+                + """
 
-            quality:
-              defects:
-                - {code: MAT, label: "Wrong or suspect material", severity: critical}
-                - {code: DIM, label: "Dimension", severity: major}
+                quality:
+                  defects:
+                    - {code: MAT, label: "Wrong or suspect material", severity: critical}
+                    - {code: DIM, label: "Dimension", severity: major}
 
-            """
+                """
         #expect(try f.run(["plant", "load", try f.write("plant.yaml", plant)]).status == 0)
         #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
         let secret = "Lab-Coat-4417"
         #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
 
-        let received = try f.run(["lots", "receive", "AL6061-25:H-1", "--quantity", "1000", "--supplier", "Alcoa", "--certificate", "C-9", "--by", "1001"])
+        let received = try f.run([
+            "lots", "receive", "AL6061-25:H-1", "--quantity", "1000", "--supplier", "Alcoa", "--certificate", "C-9", "--by", "1001",
+        ])
         #expect(received.status == 0 && received.out.contains("in quarantine"), "\(received.out)\(received.err)")
         let refused = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "LOT:AL6061-25:H-1")
         #expect(refused.out.contains("in quarantine until incoming inspection releases it"), "\(refused.out)")
@@ -52,7 +54,8 @@ struct QualityCommandTests {
         #expect(number.hasPrefix("NCR-") && open.first?["source"] as? String == "containment" && open.first?["supplier"] as? String == "Alcoa")
         let early = try f.run(["ncr", "close", number, "--by", "2001"], input: "\(secret)\n")
         #expect(early.status != 0 && early.err.contains("[ncr_not_dispositioned]"), "\(early.err)")
-        let dispo = try f.run(["ncr", "disposition", number, "--kind", "use_as_is", "--reference", "ENG-DEV-3", "--by", "2001"], input: "\(secret)\n")
+        let dispo = try f.run(
+            ["ncr", "disposition", number, "--kind", "use_as_is", "--reference", "ENG-DEV-3", "--by", "2001"], input: "\(secret)\n")
         #expect(dispo.status == 0 && dispo.out.contains("WO-1001-001 dispositioned use_as_is"), "\(dispo.out)\(dispo.err)")
         #expect(try f.run(["ncr", "close", number, "--by", "2001"], input: "\(secret)\n").status == 0)
         let still = try JSONSerialization.jsonObject(with: Data(try f.run(["report", "ncr", "--open", "--format", "json"]).out.utf8)) as? [Any]
@@ -64,7 +67,9 @@ struct QualityCommandTests {
             try JSONSerialization.jsonObject(with: Data(try f.run(["report", "lots", "--format", "json"]).out.utf8)) as? [[String: Any]])
         #expect(lots.first?["status"] as? String == "on hold" && lots.first?["left"] as? Double == 870, "\(lots)")
         let page = try f.run(["lots", "show", "AL6061-25:H-1"]).out
-        #expect(page.contains("received into quarantine") && page.contains("released by incoming inspection") && page.contains("held (supplier recall R-77)"))
+        #expect(
+            page.contains("received into quarantine") && page.contains("released by incoming inspection")
+                && page.contains("held (supplier recall R-77)"))
         // A broken lot key and an unknown defect get clear messages, and nothing changes.
         let bad = try f.run(["lots", "receive", "H-9", "--quantity", "1", "--supplier", "x", "--by", "1001"])
         #expect(bad.status != 0 && bad.err.contains("is not MATERIAL:LOT"))

@@ -19,7 +19,9 @@ import Testing
     static let m = "AL6061-25"
 
     static func ncrs(_ evs: [DomainEvent]) -> [NCRRaised] {
-        evs.compactMap { if case .quality(.ncrRaised(let e)) = $0 { return e }; return nil }
+        evs.compactMap {
+            if case .quality(.ncrRaised(let e)) = $0 { return e }; return nil
+        }
     }
 
     @Test func numbersAreTheNodesOwnPerDayAndSortByDay() throws {
@@ -80,7 +82,8 @@ import Testing
                     .quality(.raiseNCR(subject: .part(serial: "WO-1001-001"), defect: "DIM", severity: nil, description: "bore", containment: "")),
                     "1001", "ST-10")
             ).first?.number)
-        #expect(try w.refused(.quality(.closeNCR(number: number, note: "")), "2001", "ST-40").codes == ["ncr_not_dispositioned", "needs_containment"])
+        #expect(
+            try w.refused(.quality(.closeNCR(number: number, note: "")), "2001", "ST-40").codes == ["ncr_not_dispositioned", "needs_containment"])
         #expect(
             try w.refused(.quality(.dispositionNCR(number: number, kind: .scrap, reference: nil, note: "")), "1001", "ST-10").codes
                 == ["insufficient_role"])
@@ -89,7 +92,10 @@ import Testing
                 == ["needs_reference"])
         let d = try w.ok(.quality(.dispositionNCR(number: number, kind: .scrap, reference: nil, note: "MRB 12")), "2001", "ST-40")
         // The traveler held under it takes the disposition with it, in the same signed act.
-        #expect(d.contains { if case .dispositionDecided(let e) = $0 { return e.serial == "WO-1001-001" && e.kind == .scrap }; return false })
+        #expect(
+            d.contains {
+                if case .dispositionDecided(let e) = $0 { return e.serial == "WO-1001-001" && e.kind == .scrap }; return false
+            })
         #expect(try w.part("WO-1001-001").status == .scrapped)
         #expect(
             try w.refused(.quality(.dispositionNCR(number: number, kind: .scrap, reference: nil, note: "")), "2001", "ST-40").codes
@@ -122,11 +128,14 @@ import Testing
     @Test func aLotThatNeedsInspectionIsQuarantinedUntilReleased() throws {
         var w = World(plant: Self.plant())
         w.release(Fixtures.wo())
-        try w.ok(.quality(.receiveLot(material: Self.m, lot: "H1", quantity: 300, supplier: "Alcoa", certificate: "COC-1", expiry: nil)), "1001", "ST-10")
+        try w.ok(
+            .quality(.receiveLot(material: Self.m, lot: "H1", quantity: 300, supplier: "Alcoa", certificate: "COC-1", expiry: nil)), "1001", "ST-10")
         #expect(w.state.lots["\(Self.m):H1"]?.status == .quarantined)
         #expect(
-            try w.refused(.quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1, supplier: "x", certificate: nil, expiry: nil)), "1001", "ST-10")
-                .codes == ["lot_already_received"])
+            try w.refused(
+                .quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1, supplier: "x", certificate: nil, expiry: nil)), "1001", "ST-10"
+            )
+            .codes == ["lot_already_received"])
         try w.ok(.start(serial: "WO-1001-001"), "1001", "ST-10")
         let r = try w.refused(.consume(serial: "WO-1001-001", material: Self.m, lot: "H1", expiry: nil), "1001", "ST-10")
         #expect(r.codes == ["lot_quarantined"] && r.reasons[0].message.contains("in quarantine"))
@@ -189,7 +198,8 @@ import Testing
     @Test func holdingALotContainsEveryOpenTravelerUnderOneNCR() throws {
         var w = World(plant: Self.plant(inspect: false))
         w.release(Fixtures.wo(qty: 3))
-        try w.ok(.quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1000, supplier: "Alcoa", certificate: nil, expiry: nil)), "1001", "ST-10")
+        try w.ok(
+            .quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1000, supplier: "Alcoa", certificate: nil, expiry: nil)), "1001", "ST-10")
         for s in ["WO-1001-001", "WO-1001-002"] {
             try w.ok(.start(serial: s), "1001", "ST-10")
             try w.ok(.consume(serial: s, material: Self.m, lot: "H1", expiry: nil), "1001", "ST-10")
@@ -220,12 +230,15 @@ import Testing
     @Test func offlineNCRsGetDistinctNumbersAndALotUsedWhileHeldIsAConflict() throws {
         var base = World(plant: Self.plant(inspect: false))
         base.release(Fixtures.wo())
-        try base.ok(.quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1000, supplier: "Alcoa", certificate: nil, expiry: nil)), "1001", "ST-10")
+        try base.ok(
+            .quality(.receiveLot(material: Self.m, lot: "H1", quantity: 1000, supplier: "Alcoa", certificate: nil, expiry: nil)), "1001", "ST-10")
         var a = base
         var b = World(plant: Self.plant(inspect: false), now: base.now, node: "K2")
         b.events = base.events
-        let ra = try a.ok(.quality(.raiseNCR(subject: .workOrder("WO-1001"), defect: "DIM", severity: nil, description: "a", containment: "")), "1001", "ST-10")
-        let rb = try b.ok(.quality(.raiseNCR(subject: .workOrder("WO-1001"), defect: "DIM", severity: nil, description: "b", containment: "")), "1001", "ST-10")
+        let ra = try a.ok(
+            .quality(.raiseNCR(subject: .workOrder("WO-1001"), defect: "DIM", severity: nil, description: "a", containment: "")), "1001", "ST-10")
+        let rb = try b.ok(
+            .quality(.raiseNCR(subject: .workOrder("WO-1001"), defect: "DIM", severity: nil, description: "b", containment: "")), "1001", "ST-10")
         #expect(Self.ncrs(ra).map(\.number) == ["NCR-261124-K1-1"] && Self.ncrs(rb).map(\.number) == ["NCR-261124-K2-1"])
         a.advance(minutes: 1)
         try a.ok(.quality(.holdLot(material: Self.m, lot: "H1", reason: "supplier recall")), "2001", "ST-40")

@@ -61,7 +61,11 @@ struct NCRCommand: ParsableCommand {
                 let subjects = [serial != nil, workOrder != nil, lot != nil].filter { $0 }.count
                 guard subjects == 1 else { throw CommandFailure("name one of --serial, --work-order or --lot") }
                 let subject: NCRSubject
-                if let serial { subject = .part(serial: serial) } else if let workOrder { subject = .workOrder(workOrder) } else {
+                if let serial {
+                    subject = .part(serial: serial)
+                } else if let workOrder {
+                    subject = .workOrder(workOrder)
+                } else {
                     let (m, l) = try lotKey(lot!)
                     subject = .lot(material: m, lot: l)
                 }
@@ -107,7 +111,9 @@ struct NCRCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                say(try PeopleCommand.signed(.quality(.dispositionNCR(number: number, kind: kind, reference: reference, note: note)), by: by, store: store))
+                say(
+                    try PeopleCommand.signed(
+                        .quality(.dispositionNCR(number: number, kind: kind, reference: reference, note: note)), by: by, store: store))
             }
         }
     }

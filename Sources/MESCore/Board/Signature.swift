@@ -35,7 +35,7 @@ public enum Signature {
         "disposition.decided", "fpi.passed", "fpi.failed", "fpi.waived", "override.requested", "override.approved", "step.undone",
         "wo.held", "wo.hold_released", "part.hold_released", "lot.hold_released", "lot.held", "wo.cancelled", "wo.priority", "signing.unlocked",
         "routing.approved", "qualification.granted", "qualification.revoked", "step.completed",
-      ]).union(QualityEvent.signedTypes)
+    ]).union(QualityEvent.signedTypes)
 
     /// The meaning of an inspector's sign-off of a step (`signoff: true`), given as it completes.
     public static let signoffMeaning = "reviewed (step sign-off)"

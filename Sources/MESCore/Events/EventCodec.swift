@@ -61,7 +61,7 @@ public enum EventCodec {
         "downtime.started", "downtime.ended", "lot.held", "lot.hold_released", "note.added", "andon.called", "andon.acknowledged", "andon.cleared",
         "signing.secret_set", "signing.failed", "signing.accepted", "signing.locked", "signing.unlocked",
         "signature.applied", "routing.approved", "qualification.granted", "qualification.revoked",
-      ]).union(QualityEvent.types)
+    ]).union(QualityEvent.types)
 
     /// Whether this build knows an event's type and version, without decoding its payload (the
     /// central node, which stores events without folding them, flags unknown ones by this).

@@ -93,13 +93,16 @@ public enum QualityEvent: Equatable, Sendable {
     public var description: String {
         switch self {
         case .ncrRaised(let e):
-            let what = e.serials.count == 1 ? e.serials[0] : e.serials.count > 1 ? "\(e.serials.count) travelers" : e.lot.map { "lot \($0)" } ?? e.workOrder ?? ""
+            let what =
+                e.serials.count == 1
+                ? e.serials[0] : e.serials.count > 1 ? "\(e.serials.count) travelers" : e.lot.map { "lot \($0)" } ?? e.workOrder ?? ""
             return "\(e.number) raised (\(e.severity.rawValue), \(e.defect)) on \(what): \(e.description)"
         case .ncrUpdated(let e): return "\(e.number) updated"
         case .ncrDispositioned(let e): return "\(e.number) dispositioned \(e.kind.rawValue)"
         case .ncrClosed(let e): return "\(e.number) closed"
         case .lotReceived(let e):
-            return "lot \(e.lot) of \(e.material) received: \(Tolerance.format(e.quantity)) \(e.unit) from \(e.supplier)" + (e.quarantined ? ", in quarantine" : "")
+            return "lot \(e.lot) of \(e.material) received: \(Tolerance.format(e.quantity)) \(e.unit) from \(e.supplier)"
+                + (e.quarantined ? ", in quarantine" : "")
         case .lotReleased(let e): return "lot \(e.lot) of \(e.material) released by incoming inspection"
         case .lotRejected(let e): return "lot \(e.lot) of \(e.material) REJECTED at incoming inspection" + (e.ncr.map { " (\($0))" } ?? "")
         case .lotConsumed(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) used by \(e.serial)"
@@ -111,8 +114,11 @@ public enum QualityEvent: Equatable, Sendable {
         switch self {
         case .ncrRaised(let e): return "\(e.number): → open (\(e.severity.rawValue), \(e.defect))"
         case .ncrUpdated(let e):
-            return "\(e.number): " + [e.defect.map { "defect → \($0)" }, e.severity.map { "severity → \($0.rawValue)" },
-                e.containment.map { _ in "containment → written" }, e.description.map { _ in "description → written" }].compactMap { $0 }.joined(separator: "; ")
+            return "\(e.number): "
+                + [
+                    e.defect.map { "defect → \($0)" }, e.severity.map { "severity → \($0.rawValue)" },
+                    e.containment.map { _ in "containment → written" }, e.description.map { _ in "description → written" },
+                ].compactMap { $0 }.joined(separator: "; ")
         case .ncrDispositioned(let e): return "\(e.number): open → dispositioned (\(e.kind.rawValue))"
         case .ncrClosed(let e): return "\(e.number): dispositioned → closed"
         case .lotReceived(let e): return "lot \(e.material) \(e.lot): → " + (e.quarantined ? "quarantine" : "released")

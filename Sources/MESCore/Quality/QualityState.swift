@@ -29,7 +29,9 @@ public struct NCRState: Codable, Equatable, Sendable {
 
     public mutating func apply(_ r: RecordedEvent) {
         guard case .quality(let q) = r.event else { return }
-        func conflict(_ text: String) { conflicts.append(Conflict(event: r.id, aggregate: AggregateID.ncr(number).rawValue, at: r.millis, text: text)) }
+        func conflict(_ text: String) {
+            conflicts.append(Conflict(event: r.id, aggregate: AggregateID.ncr(number).rawValue, at: r.millis, text: text))
+        }
         switch q {
         case .ncrRaised(let e):
             guard raised == nil else { return conflict("raised again under the same number; the first stands") }
@@ -118,8 +120,13 @@ public struct LotState: Codable, Equatable, Sendable {
         case .quality(.lotReceived(let e)):
             material = e.material; lot = e.lot
             guard receipt == nil else {
-                return conflicts = (conflicts ?? [])
-                    + [Conflict(event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis, text: "received again; the first receipt stands")]
+                return conflicts =
+                    (conflicts ?? [])
+                    + [
+                        Conflict(
+                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
+                            text: "received again; the first receipt stands")
+                    ]
             }
             receipt = LotReceipt(
                 quantity: e.quantity, unit: e.unit, supplier: e.supplier, certificate: e.certificate, expiry: e.expiry, by: r.actor, at: r.millis)
@@ -127,8 +134,13 @@ public struct LotState: Codable, Equatable, Sendable {
             log(e.quarantined ? "received into quarantine" : "received")
         case .quality(.lotReleased(let e)):
             guard status != .rejected else {
-                return conflicts = (conflicts ?? [])
-                    + [Conflict(event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis, text: "released after it was rejected; the rejection stands")]
+                return conflicts =
+                    (conflicts ?? [])
+                    + [
+                        Conflict(
+                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
+                            text: "released after it was rejected; the rejection stands")
+                    ]
             }
             status = .released; verdictBy = r.actor; verdictNote = e.note
             log("released by incoming inspection")
@@ -140,8 +152,13 @@ public struct LotState: Codable, Equatable, Sendable {
             used = (used ?? 0) + e.qty; uses = (uses ?? 0) + 1
             let why = !holds.isEmpty ? "on hold" : status == .quarantined ? "in quarantine" : status == .rejected ? "rejected" : nil
             if let why {
-                conflicts = (conflicts ?? [])
-                    + [Conflict(event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis, text: "used by \(e.serial) at \(e.step) while \(why)")]
+                conflicts =
+                    (conflicts ?? [])
+                    + [
+                        Conflict(
+                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
+                            text: "used by \(e.serial) at \(e.step) while \(why)")
+                    ]
             }
         default:
             break

@@ -47,7 +47,8 @@ extension Decider {
                 raised.part = try state.workOrder(part.workOrder)?.spec.part
                 // A traveler with a nonconformance stops until it is dispositioned.
                 if !part.status.isTerminal {
-                    holds.append(.partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "NCR", note: description, step: part.step, ncr: number)))
+                    holds.append(
+                        .partHeld(PartHeld(serial: serial, hold: env.newID(), reason: "NCR", note: description, step: part.step, ncr: number)))
                 }
             case .workOrder(let n):
                 guard let wo = try state.workOrder(n) else { throw Refusal(.unknownWorkOrder, "no work order \(n)") }
@@ -124,7 +125,9 @@ extension Decider {
             guard l.status == .quarantined || l.status == .released else {
                 throw Refusal(.badDisposition, "lot \(lot) of \(material) is \(QualityRules.statusText(l, today: today))")
             }
-            guard let defect = QualityRules.defect(code, plant: plant.plant) else { throw Refusal([QualityRules.unknownDefect(code, plant: plant.plant)]) }
+            guard let defect = QualityRules.defect(code, plant: plant.plant) else {
+                throw Refusal([QualityRules.unknownDefect(code, plant: plant.plant)])
+            }
             let number = try NCRNumber.next(on: today, node: env.node, state: state)
             return [
                 .quality(
@@ -155,7 +158,11 @@ extension Decider {
                             description: reason, containment: "lot held; \(plan.toHold.count) open traveler(s) held under this NCR"))),
             ]
             for p in plan.toHold {
-                out.append(.partHeld(PartHeld(serial: p.serial, hold: env.newID(), reason: "LOT", note: "lot \(lot) of \(material): \(reason)", step: p.step, ncr: number)))
+                out.append(
+                    .partHeld(
+                        PartHeld(
+                            serial: p.serial, hold: env.newID(), reason: "LOT", note: "lot \(lot) of \(material): \(reason)", step: p.step,
+                            ncr: number)))
             }
             return out
 

@@ -229,7 +229,8 @@ public struct PlantState: StateReader {
 extension PlantState: Equatable {
     public static func == (a: PlantState, b: PlantState) -> Bool {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
-            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings && a.ncrs == b.ncrs
+            && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
+            && a.ncrs == b.ncrs
             && a.unknownEvents == b.unknownEvents
     }
 }
