@@ -268,7 +268,7 @@ public struct StationSession: Sendable {
             // What the next action needed is used up.
             pendingNote = nil
             if case .complete = command { pendingGood = nil; pendingScrap = nil }
-            let text = recorded.map(Describe.event).joined(separator: "; ")
+            let text = Describe.events(recorded)
             return Reply(kind: .done, text: "OK \(shown): \(text)", refusal: nil, events: recorded)
         }
     }

@@ -8,6 +8,15 @@ public enum Describe {
         return min < 60 ? "\(min)m" : "\(min / 60)h\(String(format: "%02d", min % 60))m"
     }
 
+    /// One line for what a decision recorded, as a station or the console says it: a lot's count
+    /// (`lot.consumed`, which goes with the traveler's `material.consumed`) is left out, and an
+    /// NCR the rules raised comes after the hold it explains.
+    public static func events(_ rs: [RecordedEvent]) -> String {
+        let shown = rs.filter { if case .quality(.lotConsumed) = $0.event { return false }; return true }
+        let ncr = shown.filter { if case .quality(.ncrRaised) = $0.event { return true }; return false }
+        return (shown.filter { r in !ncr.contains { $0.id == r.id } } + ncr).map(event).joined(separator: "; ")
+    }
+
     public static func event(_ r: RecordedEvent) -> String {
         let s: String
         switch r.event {

@@ -15,7 +15,11 @@ import Testing
         #expect(r.codes == ["lots_missing"])
         #expect(r.message("lots_missing").contains("AL6061-25"))
         let evs = try w.ok(.consume(serial: s1, material: "AL6061-25", lot: "H4471", expiry: nil), "1001", "ST-10")
-        #expect(evs == [.materialConsumed(MaterialConsumed(serial: s1, step: "OP10", material: "AL6061-25", lot: "H4471", qty: 130))])
+        #expect(
+            evs == [
+                .materialConsumed(MaterialConsumed(serial: s1, step: "OP10", material: "AL6061-25", lot: "H4471", qty: 130)),
+                .quality(.lotConsumed(LotConsumed(material: "AL6061-25", lot: "H4471", serial: s1, step: "OP10", qty: 130))),
+            ])
         #expect(try w.part(s1).run?.lots["AL6061-25"]?.lot == "H4471")
         let done = try w.ok(.complete(serial: s1, good: nil, scrap: 0, scrapReason: nil), "1001", "ST-10")
         #expect(done.first?.completed?.next == "OP20")

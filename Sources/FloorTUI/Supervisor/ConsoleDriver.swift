@@ -44,7 +44,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
                 switch try service.runAtConsole(command, badge: person.badge, now: clock()) {
                 case .refused(let r): return .refused(Self.refused(r))
                 case .done(let events):
-                    return .done("RECORDED \(Signature.meaning(of: command)): " + events.map(Describe.event).joined(separator: "; "))
+                    return .done("RECORDED \(Signature.meaning(of: command)): " + Describe.events(events))
                 }
             } catch {
                 return .failed("\(error)")
@@ -61,7 +61,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
                         if case .signatureApplied = $0.event { return false }; return true
                     }
                     return .signed(
-                        "SIGNED \(Signature.meaning(of: command)): " + shown.map(Describe.event).joined(separator: "; "),
+                        "SIGNED \(Signature.meaning(of: command)): " + Describe.events(shown),
                         fullSignature: method == .badgeAndSecret && badge == model.person?.badge)
                 }
             } catch {
