@@ -71,17 +71,24 @@ struct BenchQuality: ParsableCommand {
             let v = try body()
             return (v, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
         }
-        let (raw, rawMs) = try time { try store.read { db in try String.fetchAll(db, sql: "SELECT serial FROM lot_uses WHERE material = 'BAR' AND lot = 'L1'") } }
+        let (raw, rawMs) = try time {
+            try store.read { db in try String.fetchAll(db, sql: "SELECT serial FROM lot_uses WHERE material = 'BAR' AND lot = 'L1'") }
+        }
         let (list, listMs) = try time { try store.read { db in try QualityReports.containment(db, material: "BAR", lot: "L1") } }
         let (held, holdMs) = try time {
             try store.write { db in
-                try service.run(.quality(.holdLot(material: "BAR", lot: "L1", reason: "supplier recall")), badge: "2", station: "S2", now: now, db: db, signature: .simulated)
+                try service.run(
+                    .quality(.holdLot(material: "BAR", lot: "L1", reason: "supplier recall")), badge: "2", station: "S2", now: now, db: db,
+                    signature: .simulated)
             }
         }
         if let r = held.refusal { throw r }
         let holds = held.events.filter { $0.event.type == "part.held" }.count
         print(String(format: "raw SELECT of the lot's %d users: %.1f ms (baseline)", raw.count, rawMs))
-        print(String(format: "containment list (%d rows, each traveler's state read): %.1f ms = %.1fx the raw read", list.rows.count, listMs, listMs / rawMs))
+        print(
+            String(
+                format: "containment list (%d rows, each traveler's state read): %.1f ms = %.1fx the raw read", list.rows.count, listMs,
+                listMs / rawMs))
         print(String(format: "hold the lot and its %d open travelers under one NCR, signed, one transaction: %.0f ms", holds, holdMs))
 
         // A year of NCRs, raised by hand across the days, for the Pareto.
@@ -91,17 +98,22 @@ struct BenchQuality: ParsableCommand {
                 let at = now.addingTimeInterval(-year * Double(i) / Double(ncrs))
                 let code = ["DIM", "SURF", "MAT", "BURR", "WELD"][i % 7 % 5]
                 _ = try service.run(
-                    .quality(.raiseNCR(subject: .workOrder("W1"), defect: code, severity: nil, description: "bench \(i)", containment: "")), badge: "1",
+                    .quality(.raiseNCR(subject: .workOrder("W1"), defect: code, severity: nil, description: "bench \(i)", containment: "")),
+                    badge: "1",
                     station: "S1", now: at, db: db)
             }
         }
         let plant = try service.plantIndex()!
         let from = now.addingTimeInterval(-year).epochMillis
-        let (pareto, paretoMs) = try time { try store.read { db in try QualityReports.pareto(db, plant: plant, by: .defect, from: from, to: now.epochMillis + 1) } }
+        let (pareto, paretoMs) = try time {
+            try store.read { db in try QualityReports.pareto(db, plant: plant, by: .defect, from: from, to: now.epochMillis + 1) }
+        }
         let (rawCount, rawCountMs) = try time {
             try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ncrs WHERE raised_at >= ?", arguments: [from]) ?? 0 }
         }
-        let (bySupplier, supplierMs) = try time { try store.read { db in try QualityReports.pareto(db, plant: plant, by: .workCenter, from: from, to: now.epochMillis + 1) } }
+        let (bySupplier, supplierMs) = try time {
+            try store.read { db in try QualityReports.pareto(db, plant: plant, by: .workCenter, from: from, to: now.epochMillis + 1) }
+        }
         print(
             String(
                 format: "ncr-pareto by defect over a year (%d NCRs, %d rows): %.1f ms; by work center: %.1f ms (%d rows); raw COUNT baseline %.1f ms",

@@ -123,6 +123,15 @@ extension Projections {
         ])
     }
 
+    static func writeCAPA(_ c: CAPAState, _ db: Database) throws {
+        guard let o = c.opened else { return }
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO capas(number, source, owner, due, opened_at, closed_at, problem) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [c.number, o.source.rawValue, c.owner, c.due?.description, c.openedAt, c.closedAt, o.problem])
+        try db.cachedStatement(sql: "DELETE FROM capa_ncrs WHERE capa = ?").execute(arguments: [c.number])
+        for n in c.ncrs { try db.cachedStatement(sql: "INSERT OR IGNORE INTO capa_ncrs(capa, ncr) VALUES (?, ?)").execute(arguments: [c.number, n]) }
+    }
+
     static func writeLot(_ l: LotState, _ db: Database) throws {
         try db.cachedStatement(
             sql: """

@@ -106,6 +106,11 @@ extension Projections {
                     supplier TEXT, expiry TEXT, received_at INTEGER, on_hold INTEGER NOT NULL, PRIMARY KEY (material, lot)
                 ) WITHOUT ROWID;
                 CREATE INDEX lot_uses_serial ON lot_uses(serial);
+                CREATE TABLE capas (
+                    number TEXT PRIMARY KEY NOT NULL, source TEXT NOT NULL, owner TEXT NOT NULL, due TEXT, opened_at INTEGER NOT NULL,
+                    closed_at INTEGER, problem TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE capa_ncrs (capa TEXT NOT NULL, ncr TEXT NOT NULL, PRIMARY KEY (ncr, capa)) WITHOUT ROWID;
                 """)
         // Lots held before this build founded their state on `lot.held` alone: fold them again into the new table.
         for env in try EventLog.events(aggregatePrefix: "lot:", db: db) { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }

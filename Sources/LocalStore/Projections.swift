@@ -90,6 +90,10 @@ public enum Projections {
             try writeHolds(l.holds, aggregate: agg.rawValue, db)
             try writeLot(l, db)
             try writeConflicts(l.conflicts ?? [], aggregate: aggregate, db)
+        case "capa":
+            let c = try fold(agg, r, db, initial: { CAPAState(number: agg.key) }) { $0.apply($1) }
+            try writeCAPA(c, db)
+            try writeConflicts(c.conflicts, aggregate: aggregate, db)
         case "ncr":
             let n = try fold(agg, r, db, initial: { NCRState(number: agg.key) }) { $0.apply($1) }
             try writeNCR(n, db)

@@ -21,7 +21,8 @@ public enum QualityReports {
         var sql = """
             SELECT number, status, severity, defect, source, COALESCE(part, ''), COALESCE(work_order, ''), COALESCE(step, ''),
                    COALESCE(station, ''), COALESCE(material, ''), COALESCE(lot, ''), COALESCE(supplier, ''), travelers, raised_at, raised_by,
-                   COALESCE(disposition, ''), closed_at, description
+                   COALESCE(disposition, ''), closed_at, description,
+                   (SELECT group_concat(capa, ' ') FROM capa_ncrs WHERE capa_ncrs.ncr = ncrs.number)
             FROM ncrs WHERE raised_at >= ? AND raised_at < ?
             """
         if filter == .open { sql += " AND status != 'closed'" }
@@ -31,7 +32,7 @@ public enum QualityReports {
         return ReportTable(
             columns: [
                 "number", "status", "severity", "defect", "source", "part", "work_order", "step", "work_center", "station", "material", "lot",
-                "supplier", "travelers", "raised_at", "raised_by", "age_days", "disposition", "closed_at", "description",
+                "supplier", "travelers", "raised_at", "raised_by", "age_days", "disposition", "closed_at", "description", "capa",
             ],
             rows: rows.map { r in
                 let raised: Int64 = r[13]
@@ -41,7 +42,7 @@ public enum QualityReports {
                     .text(r[0]), .text(r[1]), .text(r[2]), .text(r[3]), .text(r[4]), .text(r[5]), .text(r[6]), .text(r[7]),
                     .text(workCenter(r[8], plant)), .text(r[8]), .text(r[9]), .text(r[10]), .text(r[11]), .int(r[12]),
                     .text(Reports.iso(raised, tz)), .text(r[14]), .number((age * 10).rounded() / 10), .text(r[15]),
-                    closed.map { .text(Reports.iso($0, tz)) } ?? .null, .text(r[17]),
+                    closed.map { .text(Reports.iso($0, tz)) } ?? .null, .text(r[17]), .text((r[18] as String?) ?? ""),
                 ]
             })
     }
@@ -92,6 +93,27 @@ public enum QualityReports {
             ])
         }
         return ReportTable(columns: ["week", "raised", "closed", "open_at_end"], rows: rows)
+    }
+
+    /// Open CAPAs by due date (overdue first, in words), then closed ones (`all`).
+    public static func capas(_ db: Database, plant: PlantIndex, all: Bool = false, now: Date = Date()) throws -> ReportTable {
+        let today = plant.calendar.localDate(now)
+        let ids = try String.fetchAll(
+            db, sql: "SELECT 'capa:' || number FROM capas WHERE ? OR closed_at IS NULL ORDER BY closed_at IS NOT NULL, due, number", arguments: [all])
+        var rows: [[ReportTable.Cell]] = []
+        for id in ids {
+            guard let c = try Projections.loadState(CAPAState.self, id, db), let o = c.opened else { continue }
+            let done = c.actions.filter { $0.doneAt != nil }.count
+            rows.append([
+                .text(c.number), .text(CAPARules.phase(c).rawValue), .text(o.source.rawValue), .text(c.ncrs.joined(separator: " ")), .text(c.owner),
+                .text(c.due?.description ?? ""), .text(CAPARules.dueText(c, today: today, calendar: plant.calendar)),
+                .text("\(done)/\(c.actions.count)"), .text(c.checks.last.map { $0.passed ? "passed" : "failed" } ?? ""), .text(o.problem),
+                .text(c.rootCause),
+            ])
+        }
+        return ReportTable(
+            columns: ["number", "phase", "source", "ncrs", "owner", "due", "due_status", "actions_done", "effectiveness", "problem", "root_cause"],
+            rows: rows)
     }
 
     /// Lots with their status in words, quantity left and supplier (`material`/`status` filter them).

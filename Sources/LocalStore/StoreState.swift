@@ -45,10 +45,14 @@ public struct StoreState: StateReader {
     public func ncr(_ number: String) throws -> NCRState? {
         try Projections.loadState(NCRState.self, AggregateID.ncr(number).rawValue, db)
     }
+    public func capa(_ number: String) throws -> CAPAState? {
+        try Projections.loadState(CAPAState.self, AggregateID.capa(number).rawValue, db)
+    }
     public func registerCount(prefix: String) throws -> Int {
         // Numbers are ASCII: every number with the prefix sorts in [prefix, prefix + U+FFFF).
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT COUNT(*) FROM ncrs WHERE number >= ? AND number < ?"), arguments: [prefix, prefix + "\u{FFFF}"]) ?? 0
+        let table = prefix.hasPrefix("CAPA-") ? "capas" : "ncrs"
+        return try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table) WHERE number >= ? AND number < ?"), arguments: [prefix, prefix + "\u{FFFF}"]) ?? 0
     }
     public func lotUsers(material: String, lot: String) throws -> [String] {
         try String.fetchAll(

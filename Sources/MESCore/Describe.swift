@@ -12,8 +12,12 @@ public enum Describe {
     /// (`lot.consumed`, which goes with the traveler's `material.consumed`) is left out, and an
     /// NCR the rules raised comes after the hold it explains.
     public static func events(_ rs: [RecordedEvent]) -> String {
-        let shown = rs.filter { if case .quality(.lotConsumed) = $0.event { return false }; return true }
-        let ncr = shown.filter { if case .quality(.ncrRaised) = $0.event { return true }; return false }
+        let shown = rs.filter {
+            if case .quality(.lotConsumed) = $0.event { return false }; return true
+        }
+        let ncr = shown.filter {
+            if case .quality(.ncrRaised) = $0.event { return true }; return false
+        }
         return (shown.filter { r in !ncr.contains { $0.id == r.id } } + ncr).map(event).joined(separator: "; ")
     }
 

@@ -61,6 +61,20 @@ struct QualityCommandTests {
         let still = try JSONSerialization.jsonObject(with: Data(try f.run(["report", "ncr", "--open", "--format", "json"]).out.utf8)) as? [Any]
         #expect(still?.isEmpty == true, "closed: no NCR is open")
 
+        // A CAPA opened from it cannot close before its root cause, actions and effectiveness check.
+        let opened = try f.run([
+            "capa", "open", "--ncr", number, "--owner", "9001", "--due", "2099-01-31", "--problem", "recalled bar reached the saw", "--by", "2001",
+        ])
+        #expect(opened.status == 0 && opened.out.contains("CAPA-"), "\(opened.err)")
+        let capa = try #require(opened.out.split(separator: " ").first.map(String.init))
+        #expect(try f.run(["people", "set-secret", "9001"], input: "Shift-Lead-2290\nShift-Lead-2290\n").status == 0)
+        let shut = try f.run(["capa", "close", capa, "--by", "9001"], input: "Shift-Lead-2290\n")
+        #expect(shut.status != 0 && shut.err.contains("[capa_incomplete]") && shut.err.contains("no effectiveness check recorded"), "\(shut.err)")
+        let capas = try f.run(["report", "capa", "--format", "csv"]).out
+        #expect(capas.contains("\(capa),root cause,ncr,\(number),9001,2099-01-31,due in"), "\(capas)")
+        let register = try f.run(["report", "ncr", "--format", "csv"]).out
+        #expect(register.contains(capa), "an NCR shows the CAPA it belongs to")
+
         let pareto = try f.run(["report", "ncr-pareto", "--by", "supplier", "--format", "csv"]).out
         #expect(pareto.contains("Alcoa,,1,100"), "\(pareto)")
         let lots = try #require(

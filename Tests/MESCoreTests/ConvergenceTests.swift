@@ -408,6 +408,21 @@ import Testing
             .quality(.lotReleased(LotVerdict(material: "AL6061-25", lot: "H1", note: "certs ok"))),
             .quality(.lotRejected(LotVerdict(material: "AL6061-25", lot: "H2", note: "wrong alloy", ncr: "NCR-261202-K1-2"))),
             .quality(.lotConsumed(LotConsumed(material: "AL6061-25", lot: "H1", serial: "WO-1001-001", step: "OP10", qty: 130))),
+            .quality(
+                .capaOpened(
+                    CAPAOpened(
+                        number: "CAPA-261202-K1-1", source: .ncr, ncrs: ["NCR-261202-K1-1"], owner: "9001", due: Fixtures.d("2027-01-31"),
+                        problem: "bores oversize on VF2-01"))),
+            .quality(
+                .capaUpdated(
+                    CAPAUpdated(number: "CAPA-261202-K1-1", rootCauseMethod: "5 whys", rootCause: "worn boring bar", addNCRs: ["NCR-261202-K1-2"]))),
+            .quality(
+                .capaActionAdded(
+                    CAPAActionAdded(number: "CAPA-261202-K1-1", action: "X1", text: "tool life 200 pcs", owner: "1002", due: Fixtures.d("2026-12-20"))
+                )),
+            .quality(.capaActionDone(CAPAActionDone(number: "CAPA-261202-K1-1", action: "X1", note: "in the program"))),
+            .quality(.capaEffectiveness(CAPAEffectiveness(number: "CAPA-261202-K1-1", check: "no OOT for 30 days", passed: true, note: ""))),
+            .quality(.capaClosed(CAPAClosed(number: "CAPA-261202-K1-1", note: "effective"))),
         ]
     }
 

@@ -254,4 +254,84 @@ import Testing
         // The containment list shows it as not held yet: the next hold takes it.
         #expect(try Containment.plan(material: Self.m, lot: "H1", state: merged).toHold.map(\.serial) == ["WO-1001-001"])
     }
+
+    /// A CAPA from an NCR: its phases, and that it cannot close before its root cause, every
+    /// action done and an effectiveness check passed, nor by someone below the plant's role.
+    @Test func aCAPAClosesOnlyWhenEverythingIsDoneAndByThePlantsRole() throws {
+        var w = World(plant: Self.plant())
+        w.release(Fixtures.wo())
+        let ncr = try #require(
+            Self.ncrs(
+                try w.ok(
+                    .quality(.raiseNCR(subject: .workOrder("WO-1001"), defect: "DIM", severity: nil, description: "bores", containment: "")),
+                    "1001", "ST-10")
+            ).first?.number)
+        #expect(
+            try w.refused(
+                .quality(.openCAPA(source: .ncr, ncrs: [ncr], owner: "9001", due: Fixtures.d("2026-12-01"), problem: "x")), "1001", "ST-10"
+            ).codes == ["insufficient_role"])
+        #expect(
+            try w.refused(
+                .quality(.openCAPA(source: .ncr, ncrs: ["NCR-NOPE"], owner: "9001", due: Fixtures.d("2026-12-01"), problem: "x")), "2001", "ST-40"
+            )
+            .codes == ["unknown_ncr"])
+        let opened = try w.ok(
+            .quality(.openCAPA(source: .ncr, ncrs: [ncr], owner: "9001", due: Fixtures.d("2026-12-01"), problem: "bores oversize")), "2001", "ST-40")
+        guard case .quality(.capaOpened(let o))? = opened.first else { Issue.record("no capa.opened"); return }
+        #expect(o.number == "CAPA-261124-K1-1", "numbered like an NCR, in its own series")
+        let n = o.number
+        var c: CAPAState { w.state.capas[n]! }
+        #expect(CAPARules.phase(c) == .rootCause)
+        let early = try w.refused(.quality(.closeCAPA(number: n, note: "")), "9001", "ST-40")
+        #expect(early.codes == ["capa_incomplete", "capa_incomplete", "capa_incomplete"])
+        #expect(early.reasons.map(\.message) == ["\(n) has no root cause written", "\(n) has no action", "no effectiveness check recorded"])
+        try w.ok(.quality(.updateCAPA(CAPAUpdated(number: n, rootCauseMethod: "5 whys", rootCause: "worn boring bar"))), "2001", "ST-40")
+        try w.ok(.quality(.addCAPAAction(number: n, text: "tool life limit 200", owner: "1002", due: Fixtures.d("2026-11-30"))), "2001", "ST-40")
+        try w.ok(.quality(.addCAPAAction(number: n, text: "train night shift", owner: "9001", due: Fixtures.d("2026-11-30"))), "2001", "ST-40")
+        #expect(CAPARules.phase(c) == .actions)
+        #expect(
+            try w.refused(.quality(.checkCAPAEffectiveness(number: n, check: "30 days", passed: true, note: "")), "2001", "ST-40").codes
+                == ["capa_incomplete"])
+        #expect(try w.refused(.quality(.completeCAPAAction(number: n, action: "A2", note: "")), "1002", "ST-20").codes == ["insufficient_role"])
+        #expect(try w.refused(.quality(.completeCAPAAction(number: n, action: "A3", note: "")), "2001", "ST-40").codes == ["bad_code"])
+        try w.ok(.quality(.completeCAPAAction(number: n, action: "A1", note: "in O7741")), "1002", "ST-20")
+        #expect(try w.refused(.quality(.closeCAPA(number: n, note: "")), "9001", "ST-40").reasons.map(\.message).contains("actions not done: A2"))
+        try w.ok(.quality(.completeCAPAAction(number: n, action: "A2", note: "")), "9001", "ST-40")
+        try w.ok(.quality(.checkCAPAEffectiveness(number: n, check: "no OOT on BORE for 30 days", passed: false, note: "1 more")), "2001", "ST-40")
+        #expect(CAPARules.phase(c) == .effectiveness)
+        #expect(
+            try w.refused(.quality(.closeCAPA(number: n, note: "")), "9001", "ST-40").reasons.map(\.message)
+                == ["the last effectiveness check failed: no OOT on BORE for 30 days"])
+        try w.ok(.quality(.checkCAPAEffectiveness(number: n, check: "no OOT on BORE for 60 days", passed: true, note: "")), "2001", "ST-40")
+        #expect(CAPARules.phase(c) == .readyToClose)
+        // The plant names supervisors: an inspector may not close it.
+        #expect(try w.refused(.quality(.closeCAPA(number: n, note: "")), "2001", "ST-40").codes == ["insufficient_role"])
+        #expect(CAPARules.isOverdue(c, today: Fixtures.d("2026-12-02")) && !CAPARules.isOverdue(c, today: Fixtures.d("2026-12-01")))
+        #expect(CAPARules.dueText(c, today: Fixtures.d("2026-12-03"), calendar: PlantCalendar(plant: w.plant)) == "OVERDUE 2 days")
+        try w.ok(.quality(.closeCAPA(number: n, note: "effective")), "9001", "ST-40")
+        #expect(CAPARules.phase(c) == .closed && c.closedBy == "9001" && !CAPARules.isOverdue(c, today: Fixtures.d("2027-06-01")))
+        #expect(Signature.isSigned(.quality(.closeCAPA(number: n, note: ""))))
+        #expect(
+            try w.refused(.quality(.addCAPAAction(number: n, text: "more", owner: "9001", due: Fixtures.d("2027-01-01"))), "2001", "ST-40").codes == [
+                "capa_closed"
+            ])
+    }
+
+    /// Actions added at two nodes while apart both stand, in canonical order.
+    @Test func capaActionsAddedOfflineBothStand() throws {
+        var base = World(plant: Self.plant())
+        base.release(Fixtures.wo())
+        try base.ok(
+            .quality(.openCAPA(source: .audit, ncrs: [], owner: "9001", due: Fixtures.d("2027-01-31"), problem: "audit finding 4")), "2001", "ST-40")
+        let n = try #require(base.state.capas.keys.first)
+        var a = base
+        var b = World(plant: Self.plant(), now: base.now, node: "K2")
+        b.events = base.events
+        a.advance(minutes: 1); b.advance(minutes: 2)
+        try a.ok(.quality(.addCAPAAction(number: n, text: "from K1", owner: "9001", due: Fixtures.d("2027-01-10"))), "2001", "ST-40")
+        try b.ok(.quality(.addCAPAAction(number: n, text: "from K2", owner: "9001", due: Fixtures.d("2027-01-10"))), "2001", "ST-40")
+        let merged = PlantState.fold(a.events + b.events.filter { $0.id.node == "K2" })
+        #expect(merged.capas[n]?.actions.map(\.text) == ["from K1", "from K2"])
+        #expect(merged == PlantState.fold((b.events.filter { $0.id.node == "K2" } + a.events).reversed()))
+    }
 }

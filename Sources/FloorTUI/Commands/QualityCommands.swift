@@ -257,3 +257,114 @@ struct LotsCommand: ParsableCommand {
         }
     }
 }
+
+/// CAPAs: opened from NCRs (or an audit finding, a complaint), worked through root cause, actions
+/// and an effectiveness check, closed with a signature by the role the plant names.
+struct CAPACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capa", abstract: "Corrective and preventive actions: open, write, add and finish actions, check, close.",
+        subcommands: [Open.self, Update.self, Action.self, Done.self, Check.self, Close.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open a CAPA from NCRs (--ncr, repeated) or on its own (--source audit|complaint|other).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "An NCR it comes from (repeat for several).") var ncr: [String] = []
+        @Option(help: "ncr, audit, complaint or other (default: ncr with --ncr, other without).") var source: String?
+        @Option(help: "The badge of its owner.") var owner: String
+        @Option(help: "Due date (2027-01-31).") var due: String
+        @Option(help: "The problem statement.") var problem: String
+        @Option(help: "The badge of the inspector opening it.") var by: String
+        func run() throws {
+            try runReporting {
+                let src: CAPASource
+                if let source {
+                    guard let s = CAPASource(rawValue: source) else { throw CommandFailure("--source is ncr, audit, complaint or other") }
+                    src = s
+                } else {
+                    src = ncr.isEmpty ? .other : .ncr
+                }
+                guard let d = try date(due, "--due") else { throw CommandFailure("--due is needed") }
+                say(try recorded(.quality(.openCAPA(source: src, ncrs: ncr, owner: owner, due: d, problem: problem)), by: by, store: store))
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a CAPA's containment or root cause, change owner or due date, add NCRs.")
+        @OptionGroup var store: StoreOptions
+        @Argument var number: String
+        @Option var containment: String?
+        @Option(name: .customLong("root-cause-method"), help: "5 whys, fishbone, 8D, fault tree …") var method: String?
+        @Option(name: .customLong("root-cause")) var rootCause: String?
+        @Option var owner: String?
+        @Option var due: String?
+        @Option(help: "An NCR to add (repeat).") var ncr: [String] = []
+        @Option(help: "The badge of the inspector.") var by: String
+        func run() throws {
+            try runReporting {
+                let u = CAPAUpdated(
+                    number: number, containment: containment, rootCauseMethod: method, rootCause: rootCause, owner: owner,
+                    due: try date(due, "--due"), addNCRs: ncr)
+                say(try recorded(.quality(.updateCAPA(u)), by: by, store: store))
+            }
+        }
+    }
+
+    struct Action: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an action to a CAPA (numbered A1, A2 …).")
+        @OptionGroup var store: StoreOptions
+        @Argument var number: String
+        @Option var text: String
+        @Option(help: "The badge of its owner.") var owner: String
+        @Option var due: String
+        @Option(help: "The badge of the inspector.") var by: String
+        func run() throws {
+            try runReporting {
+                guard let d = try date(due, "--due") else { throw CommandFailure("--due is needed") }
+                say(try recorded(.quality(.addCAPAAction(number: number, text: text, owner: owner, due: d)), by: by, store: store))
+            }
+        }
+    }
+
+    struct Done: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark a CAPA action done (its owner, or an inspector).")
+        @OptionGroup var store: StoreOptions
+        @Argument var number: String
+        @Argument(help: "A1, A2 …") var action: String
+        @Option var note: String = ""
+        @Option(help: "The badge of the person who did it.") var by: String
+        func run() throws {
+            try runReporting { say(try recorded(.quality(.completeCAPAAction(number: number, action: action, note: note)), by: by, store: store)) }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a CAPA's effectiveness check (once every action is done).")
+        @OptionGroup var store: StoreOptions
+        @Argument var number: String
+        @Option(help: "What was checked.") var check: String
+        @Flag(help: "The check passed.") var passed = false
+        @Flag(help: "The check failed.") var failed = false
+        @Option var note: String = ""
+        @Option(help: "The badge of the inspector.") var by: String
+        func run() throws {
+            try runReporting {
+                guard passed != failed else { throw CommandFailure("say --passed or --failed") }
+                say(try recorded(.quality(.checkCAPAEffectiveness(number: number, check: check, passed: passed, note: note)), by: by, store: store))
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a CAPA: every action done and the effectiveness check passed; signed by the role the plant names.")
+        @OptionGroup var store: StoreOptions
+        @Argument var number: String
+        @Option var note: String = ""
+        @Option(help: "The badge of the person closing it.") var by: String
+        func run() throws {
+            try runReporting { say(try PeopleCommand.signed(.quality(.closeCAPA(number: number, note: note)), by: by, store: store)) }
+        }
+    }
+}

@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
         subcommands: [
             Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self, AuditTrail.self,
-            QualificationsReport.self, NCRReport.self, NCRPareto.self, NCRTrend.self, LotsReport.self,
+            QualificationsReport.self, NCRReport.self, NCRPareto.self, NCRTrend.self, LotsReport.self, CAPAReport.self,
         ])
 
     struct NCRReport: ParsableCommand {
@@ -62,6 +62,18 @@ struct ReportCommand: ParsableCommand {
             try common.print { s in
                 guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
                 return try s.read { db in try QualityReports.weekly(db, plant: plant, weeks: max(1, weeks)) }
+            }
+        }
+    }
+
+    struct CAPAReport: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "capa", abstract: "Open CAPAs by due date, overdue ones said so.")
+        @OptionGroup var common: Common
+        @Flag(help: "Closed CAPAs too.") var all = false
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                return try s.read { db in try QualityReports.capas(db, plant: plant, all: all) }
             }
         }
     }

@@ -13,6 +13,14 @@ public enum QualityCommand: Equatable, Sendable {
     /// Holds the lot and, under one NCR, every open traveler that used it.
     case holdLot(material: String, lot: String, reason: String)
     case releaseLotHold(material: String, lot: String, note: String)
+    /// A CAPA from NCRs (or an audit finding, a complaint): owner (a badge), due date, problem.
+    case openCAPA(source: CAPASource, ncrs: [String], owner: String, due: LocalDate, problem: String)
+    case updateCAPA(CAPAUpdated)
+    case addCAPAAction(number: String, text: String, owner: String, due: LocalDate)
+    /// `action`: A1, A2 … as listed.
+    case completeCAPAAction(number: String, action: String, note: String)
+    case checkCAPAEffectiveness(number: String, check: String, passed: Bool, note: String)
+    case closeCAPA(number: String, note: String)
 
     public var meaning: String {
         switch self {
@@ -25,12 +33,14 @@ public enum QualityCommand: Equatable, Sendable {
         case .rejectLot: return "rejected (incoming inspection)"
         case .holdLot: return "held (lot)"
         case .releaseLotHold: return "released (hold)"
+        case .closeCAPA: return "closed (CAPA)"
+        case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness: return "recorded"
         }
     }
 
     public var isSigned: Bool {
         switch self {
-        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold: return true
+        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold, .closeCAPA: return true
         default: return false
         }
     }

@@ -32,9 +32,16 @@ public enum QualityEvent: Equatable, Sendable {
     case lotReleased(LotVerdict)
     case lotRejected(LotVerdict)
     case lotConsumed(LotConsumed)
+    case capaOpened(CAPAOpened)
+    case capaUpdated(CAPAUpdated)
+    case capaActionAdded(CAPAActionAdded)
+    case capaActionDone(CAPAActionDone)
+    case capaEffectiveness(CAPAEffectiveness)
+    case capaClosed(CAPAClosed)
 
     public static let types: [String] = [
         "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
+        "capa.opened", "capa.updated", "capa.action_added", "capa.action_done", "capa.effectiveness_checked", "capa.closed",
     ]
 
     public var type: String {
@@ -47,6 +54,12 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased: return "lot.released"
         case .lotRejected: return "lot.rejected"
         case .lotConsumed: return "lot.consumed"
+        case .capaOpened: return "capa.opened"
+        case .capaUpdated: return "capa.updated"
+        case .capaActionAdded: return "capa.action_added"
+        case .capaActionDone: return "capa.action_done"
+        case .capaEffectiveness: return "capa.effectiveness_checked"
+        case .capaClosed: return "capa.closed"
         }
     }
 
@@ -59,6 +72,12 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReceived(let e): return .lot(e.material, e.lot)
         case .lotReleased(let e), .lotRejected(let e): return .lot(e.material, e.lot)
         case .lotConsumed(let e): return .lot(e.material, e.lot)
+        case .capaOpened(let e): return .capa(e.number)
+        case .capaUpdated(let e): return .capa(e.number)
+        case .capaActionAdded(let e): return .capa(e.number)
+        case .capaActionDone(let e): return .capa(e.number)
+        case .capaEffectiveness(let e): return .capa(e.number)
+        case .capaClosed(let e): return .capa(e.number)
         }
     }
 
@@ -71,6 +90,12 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReceived(let p): return EventCodec.encode(p)
         case .lotReleased(let p), .lotRejected(let p): return EventCodec.encode(p)
         case .lotConsumed(let p): return EventCodec.encode(p)
+        case .capaOpened(let p): return EventCodec.encode(p)
+        case .capaUpdated(let p): return EventCodec.encode(p)
+        case .capaActionAdded(let p): return EventCodec.encode(p)
+        case .capaActionDone(let p): return EventCodec.encode(p)
+        case .capaEffectiveness(let p): return EventCodec.encode(p)
+        case .capaClosed(let p): return EventCodec.encode(p)
         }
     }
 
@@ -85,6 +110,12 @@ public enum QualityEvent: Equatable, Sendable {
         case "lot.released": return d(LotVerdict.self).map(QualityEvent.lotReleased)
         case "lot.rejected": return d(LotVerdict.self).map(QualityEvent.lotRejected)
         case "lot.consumed": return d(LotConsumed.self).map(QualityEvent.lotConsumed)
+        case "capa.opened": return d(CAPAOpened.self).map(QualityEvent.capaOpened)
+        case "capa.updated": return d(CAPAUpdated.self).map(QualityEvent.capaUpdated)
+        case "capa.action_added": return d(CAPAActionAdded.self).map(QualityEvent.capaActionAdded)
+        case "capa.action_done": return d(CAPAActionDone.self).map(QualityEvent.capaActionDone)
+        case "capa.effectiveness_checked": return d(CAPAEffectiveness.self).map(QualityEvent.capaEffectiveness)
+        case "capa.closed": return d(CAPAClosed.self).map(QualityEvent.capaClosed)
         default: return nil
         }
     }
@@ -106,6 +137,14 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased(let e): return "lot \(e.lot) of \(e.material) released by incoming inspection"
         case .lotRejected(let e): return "lot \(e.lot) of \(e.material) REJECTED at incoming inspection" + (e.ncr.map { " (\($0))" } ?? "")
         case .lotConsumed(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) used by \(e.serial)"
+        case .capaOpened(let e):
+            return
+                "\(e.number) opened (\(e.source.rawValue)\(e.ncrs.isEmpty ? "" : ": " + e.ncrs.joined(separator: ", "))), owner \(e.owner), due \(e.due)"
+        case .capaUpdated(let e): return "\(e.number) updated"
+        case .capaActionAdded(let e): return "\(e.number) action added: \(e.text) (\(e.owner), due \(e.due))"
+        case .capaActionDone(let e): return "\(e.number) action done"
+        case .capaEffectiveness(let e): return "\(e.number) effectiveness check \(e.passed ? "PASSED" : "FAILED"): \(e.check)"
+        case .capaClosed(let e): return "\(e.number) closed"
         }
     }
 
@@ -125,6 +164,12 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased(let e): return "lot \(e.material) \(e.lot): quarantine → released"
         case .lotRejected(let e): return "lot \(e.material) \(e.lot): → rejected"
         case .lotConsumed(let e): return "lot \(e.material) \(e.lot): used + \(Tolerance.format(e.qty))"
+        case .capaOpened(let e): return "\(e.number): → open"
+        case .capaUpdated(let e): return "\(e.number): written" + (e.addNCRs.isEmpty ? "" : "; ncrs + \(e.addNCRs.joined(separator: ", "))")
+        case .capaActionAdded(let e): return "\(e.number) actions: + \(e.action)"
+        case .capaActionDone(let e): return "\(e.number) action \(e.action): open → done"
+        case .capaEffectiveness(let e): return "\(e.number) effectiveness: → \(e.passed ? "passed" : "failed")"
+        case .capaClosed(let e): return "\(e.number): open → closed"
         }
     }
 
@@ -135,10 +180,11 @@ public enum QualityEvent: Equatable, Sendable {
         case .ncrClosed: return "closed (NCR)"
         case .lotReleased: return "released (incoming inspection)"
         case .lotRejected: return "rejected (incoming inspection)"
+        case .capaClosed: return "closed (CAPA)"
         default: return nil
         }
     }
-    public static let signedTypes: Set<String> = ["ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected"]
+    public static let signedTypes: Set<String> = ["ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected", "capa.closed"]
 }
 
 extension AggregateID {

@@ -28,6 +28,8 @@ extension Decider {
         let today = plant.calendar.localDate(env.now)
         let where_ = station.isConsole ? nil : station.id
         switch command {
+        case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness, .closeCAPA:
+            return try capaCommands(command, person, plant, state, env)
         case .raiseNCR(let subject, let code, let severity, let description, let containment):
             var reasons: [RefusalReason] = []
             let defect = QualityRules.defect(code, plant: plant.plant)
@@ -172,6 +174,70 @@ extension Decider {
                 throw Refusal(.noHold, "lot \(lot) of \(material) has no open hold")
             }
             return [.lotHoldReleased(HoldReleased(subject: material + ":" + lot, holds: l.holds.map(\.id), note: note))]
+        }
+    }
+
+    static func requireCAPA(_ number: String, _ state: StateReader) throws -> CAPAState {
+        guard let c = try state.capa(number), c.opened != nil else { throw Refusal(.unknownCAPA, "no CAPA \(number)") }
+        guard c.isOpen else { throw Refusal(.capaClosed, "\(number) is closed") }
+        return c
+    }
+
+    static func capaCommands(
+        _ command: QualityCommand, _ person: Person, _ plant: PlantIndex, _ state: StateReader, _ env: DecisionEnv
+    ) throws -> [DomainEvent] {
+        let today = plant.calendar.localDate(env.now)
+        func requireOwner(_ badge: String) throws {
+            guard plant.people[badge] != nil else { throw Refusal(.unknownBadge, "no person with badge \(badge) to own it") }
+        }
+        switch command {
+        case .openCAPA(let source, let ncrs, let owner, let due, let problem):
+            try requireRole(.inspector, person, "open a CAPA")
+            try requireOwner(owner)
+            for n in ncrs { _ = try requireNCR(n, state) }
+            if source == .ncr, ncrs.isEmpty { throw Refusal(.unknownNCR, "a CAPA from NCRs names at least one") }
+            guard !problem.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw Refusal(.emptyNote, "a CAPA needs its problem statement")
+            }
+            let number = try NCRNumber.next("CAPA", on: today, node: env.node, state: state)
+            return [.quality(.capaOpened(CAPAOpened(number: number, source: source, ncrs: ncrs, owner: owner, due: due, problem: problem)))]
+        case .updateCAPA(let u):
+            _ = try requireCAPA(u.number, state)
+            try requireRole(.inspector, person, "change a CAPA")
+            if let o = u.owner { try requireOwner(o) }
+            for n in u.addNCRs { _ = try requireNCR(n, state) }
+            return [.quality(.capaUpdated(u))]
+        case .addCAPAAction(let number, let text, let owner, let due):
+            _ = try requireCAPA(number, state)
+            try requireRole(.inspector, person, "add a CAPA action")
+            try requireOwner(owner)
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Refusal(.emptyNote, "an action needs its text") }
+            return [.quality(.capaActionAdded(CAPAActionAdded(number: number, action: env.newID(), text: text, owner: owner, due: due)))]
+        case .completeCAPAAction(let number, let label, let note):
+            let c = try requireCAPA(number, state)
+            guard label.hasPrefix("A"), let i = Int(label.dropFirst()), i >= 1, i <= c.actions.count else {
+                throw Refusal(.badCode, "\(number) has actions A1 to A\(c.actions.count); \(label) is not one")
+            }
+            let a = c.actions[i - 1]
+            guard a.owner == person.badge || person.role >= .inspector else {
+                throw Refusal(.insufficientRole, "\(label) is \(a.owner)'s: they or an inspector mark it done")
+            }
+            guard a.doneAt == nil else { throw Refusal(.capaIncomplete, "\(label) is done already") }
+            return [.quality(.capaActionDone(CAPAActionDone(number: number, action: a.id, note: note)))]
+        case .checkCAPAEffectiveness(let number, let check, let passed, let note):
+            let c = try requireCAPA(number, state)
+            try requireRole(.inspector, person, "record a CAPA's effectiveness check")
+            if c.actions.isEmpty || c.actions.contains(where: { $0.doneAt == nil }) {
+                throw Refusal(.capaIncomplete, "the effectiveness of \(number) is checked once every action is done")
+            }
+            guard !check.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Refusal(.emptyNote, "say what was checked") }
+            return [.quality(.capaEffectiveness(CAPAEffectiveness(number: number, check: check, passed: passed, note: note)))]
+        case .closeCAPA(let number, let note):
+            guard let c = try state.capa(number), c.opened != nil else { throw Refusal(.unknownCAPA, "no CAPA \(number)") }
+            if let r = CAPARules.closeRefusal(c, by: person, role: plant.plant.quality?.closeCAPA ?? .supervisor) { throw r }
+            return [.quality(.capaClosed(CAPAClosed(number: number, note: note)))]
+        default:
+            throw Refusal(.unknownCommand, "\(command) is not a CAPA command")
         }
     }
 

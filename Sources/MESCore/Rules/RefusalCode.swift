@@ -191,6 +191,13 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     /// Not one of the plant's defect codes.
     case unknownDefect = "unknown_defect"
 
+    /// The CAPA is closed.
+    case capaClosed = "capa_closed"
+    /// No such CAPA.
+    case unknownCAPA = "unknown_capa"
+    /// The CAPA closes only with its root cause, every action done and an effectiveness check passed.
+    case capaIncomplete = "capa_incomplete"
+
     /// What the code means, in words.
     public var meaning: String {
         switch self {
@@ -286,6 +293,9 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .ncrDispositioned: return "the nonconformance report has a disposition already"
         case .needsContainment: return "a critical or major nonconformance closes only with its containment written"
         case .unknownDefect: return "not one of the plant's defect codes"
+        case .capaClosed: return "the CAPA is closed"
+        case .unknownCAPA: return "no such CAPA"
+        case .capaIncomplete: return "the CAPA closes only with its root cause, every action done and an effectiveness check passed"
         }
     }
 

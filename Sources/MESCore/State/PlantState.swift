@@ -25,7 +25,9 @@ public protocol StateReader {
     func startedCount(workOrder: String, step: String) throws -> Int
     /// A nonconformance report (nil: none by that number known here).
     func ncr(_ number: String) throws -> NCRState?
-    /// How many register numbers (NCRs) known here start with `prefix` (`NCRNumber`).
+    /// A CAPA (nil: none by that number known here).
+    func capa(_ number: String) throws -> CAPAState?
+    /// How many register numbers (NCRs and CAPAs) known here start with `prefix` (`NCRNumber`).
     func registerCount(prefix: String) throws -> Int
     /// The travelers that used a lot (every step), in serial order.
     func lotUsers(material: String, lot: String) throws -> [String]
@@ -111,6 +113,7 @@ public struct PlantState: StateReader {
     public var lots: [String: LotState] = [:]
     public var signings: [String: SigningState] = [:]
     public var ncrs: [String: NCRState] = [:]
+    public var capas: [String: CAPAState] = [:]
     /// The travelers that consumed each lot (`material:lot`), as LocalStore's `lot_uses`.
     public var lotUses: [String: Set<String>] = [:]
     /// Routing versions approved under change control (`PlantState.routingKey`).
@@ -182,6 +185,10 @@ public struct PlantState: StateReader {
                 var n = NCRState(number: agg.key)
                 for e in evs { n.apply(e) }
                 s.ncrs[agg.key] = n
+            case "capa":
+                var c = CAPAState(number: agg.key)
+                for e in evs { c.apply(e) }
+                s.capas[agg.key] = c
             default:
                 s.unknownEvents +=
                     evs.filter {
@@ -216,7 +223,8 @@ public struct PlantState: StateReader {
         return 1 + wo.serials.filter { s in (parts[s]?.firstStarts[step]).map { $0 < mine } ?? false }.count
     }
     public func ncr(_ number: String) -> NCRState? { ncrs[number] }
-    public func registerCount(prefix: String) -> Int { ncrs.keys.filter { $0.hasPrefix(prefix) }.count }
+    public func capa(_ number: String) -> CAPAState? { capas[number] }
+    public func registerCount(prefix: String) -> Int { (Array(ncrs.keys) + Array(capas.keys)).filter { $0.hasPrefix(prefix) }.count }
     public func lotUsers(material: String, lot: String) -> [String] {
         (lotUses[material + ":" + lot] ?? []).sorted()
     }
@@ -230,7 +238,7 @@ extension PlantState: Equatable {
     public static func == (a: PlantState, b: PlantState) -> Bool {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
             && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
-            && a.ncrs == b.ncrs
+            && a.ncrs == b.ncrs && a.capas == b.capas
             && a.unknownEvents == b.unknownEvents
     }
 }
