@@ -14,6 +14,7 @@ struct Floor: AsyncParsableCommand {
         subcommands: [
             Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self,
             Simulate.self,
-            AuditCommand.self, SyncCommand.self, CentralCommand.self, DocsCommand.self, PeopleCommand.self, NCRCommand.self, CAPACommand.self, LotsCommand.self,
+            AuditCommand.self, SyncCommand.self, CentralCommand.self, DocsCommand.self, PeopleCommand.self,
+            NCRCommand.self, CAPACommand.self, LotsCommand.self,
         ])
 }

@@ -138,8 +138,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotRejected(let e): return "lot \(e.lot) of \(e.material) REJECTED at incoming inspection" + (e.ncr.map { " (\($0))" } ?? "")
         case .lotConsumed(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) used by \(e.serial)"
         case .capaOpened(let e):
-            return
-                "\(e.number) opened (\(e.source.rawValue)\(e.ncrs.isEmpty ? "" : ": " + e.ncrs.joined(separator: ", "))), owner \(e.owner), due \(e.due)"
+            let from = e.ncrs.isEmpty ? "" : ": " + e.ncrs.joined(separator: ", ")
+            return "\(e.number) opened (\(e.source.rawValue)\(from)), owner \(e.owner), due \(e.due)"
         case .capaUpdated(let e): return "\(e.number) updated"
         case .capaActionAdded(let e): return "\(e.number) action added: \(e.text) (\(e.owner), due \(e.due))"
         case .capaActionDone(let e): return "\(e.number) action done"
