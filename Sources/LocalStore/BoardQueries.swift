@@ -54,6 +54,9 @@ public struct BoardSnapshot: Sendable {
     public var lateCount = 0
     public var atRiskCount = 0
     public var holdCount = 0
+    /// NCRs not closed (raised at this work center's stations when the board shows one), and when the oldest was raised.
+    public var openNCRs = 0
+    public var oldestNCRAt: Int64?
     public var fpyToday: Double?
     /// Late first, then at risk; at most `listLimit`.
     public var orders: [OrderRow] = []
@@ -251,6 +254,13 @@ public enum BoardQueries {
         let holds = try Queries.openHolds(db).filter { h in workCenter.map { h.workCenter == $0 } ?? true }
         b.holdCount = holds.count
         b.holds = Array(holds.prefix(listLimit))
+        let here = Set(stations.map(\.id))
+        for r in try Row.fetchAll(db, sql: "SELECT station, raised_at FROM ncrs WHERE status != 'closed'") {
+            let station: String? = r[0]
+            if workCenter != nil, !here.contains(station ?? "") { continue }
+            b.openNCRs += 1
+            b.oldestNCRAt = min(b.oldestNCRAt ?? Int64.max, r[1])
+        }
         return b
     }
 

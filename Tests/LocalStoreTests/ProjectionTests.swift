@@ -54,6 +54,17 @@ import Testing
         #expect(p.orders == pure.workOrders)
         #expect(p.fpis == pure.fpis)
         #expect(p.machines == pure.machines)
+        // The quality registers too: lots (each consumption counts one down) and the NCRs the rules raised.
+        #expect(!pure.lots.isEmpty && !pure.ncrs.isEmpty)
+        try store.read { db in
+            let s = StoreState(db: db, plant: pure.plant)
+            for (k, l) in pure.lots { #expect(try s.lot(material: l.material, lot: l.lot) == l, "\(k)") }
+            for (k, n) in pure.ncrs { #expect(try s.ncr(k) == n, "\(k)") }
+            let open = pure.ncrs.values.filter(\.isOpen)
+            let board = try BoardQueries.load(db, plant: pure.plant, now: Self.start.addingTimeInterval(3 * 86_400))
+            #expect(board.openNCRs == open.count && board.oldestNCRAt == open.map(\.raisedAt).min())
+            #expect(try QualityReports.ncrs(db, plant: pure.plant).rows.count == pure.ncrs.count)
+        }
         // The query tables agree with the folded parts.
         let statuses = try store.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT serial, status FROM parts").map { ($0[0] as String, $0[1] as String) })
@@ -201,4 +212,29 @@ import Testing
         }
         #expect(plan.joined().contains("parts_queue"), "\(plan)")
     }
+}
+
+/// Migration v4-quality on a store an older build left: its held lots are folded into `lots`.
+@Test func theQualityMigrationFoldsTheLotsOfAnExistingStore() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("floor-mig4-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("s.db").path
+    var store: Store? = try Store.open(path: path, nodeID: "K1")
+    let plant = SimulatedPlant.make(stations: 8)
+    let material = try #require(plant.materials.first).id
+    _ = try store!.append(
+        [(.plantLoaded(PlantLoaded(plant: plant)), ""), (.lotHeld(LotHeld(material: material, lot: "OLD-1", hold: "H1", reason: "recall")), "201")],
+        now: ProjectionTests.start)
+    try store!.write { db in
+        for t in ["ncrs", "lots", "capas", "capa_ncrs"] { try db.execute(sql: "DROP TABLE \(t)") }
+        try db.execute(sql: "DROP INDEX lot_uses_serial")
+        try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-quality'")
+    }
+    try store!.close()
+    store = nil
+    let reopened = try Store.open(path: path)
+    let row = try reopened.read { db in try Row.fetchOne(db, sql: "SELECT lot, on_hold, used FROM lots WHERE material = ?", arguments: [material]) }
+    #expect(row?[0] == "OLD-1" && row?[1] == 1 && row?[2] == 0.0)
+    #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ncrs") } == 0)
 }

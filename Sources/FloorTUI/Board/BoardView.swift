@@ -144,10 +144,14 @@ enum BoardView {
             let mark = o.risk == .late ? "! LATE" : "~ RISK"
             return ("\(mark) \(o.number) due \(o.due) (\(o.open) open)", o.risk == .late ? .stop : .warn)
         }
-        let holds = d.holds.map { h -> (String, Paint) in
-            let subject = AggregateID(rawValue: h.aggregate).key
-            return ("⚠ \(subject) \(h.reason)\(h.step.map { " @\($0)" } ?? "") \(age(now, h.at))", .warn)
-        }
+        // Open NCRs head the holds column: how many, and how old the oldest is.
+        let ncrs: [(String, Paint)] = d.openNCRs > 0 ? [("NCRs open \(d.openNCRs), oldest \(age(now, d.oldestNCRAt ?? now))", .stop)] : []
+        let holds =
+            ncrs
+            + d.holds.map { h -> (String, Paint) in
+                let subject = AggregateID(rawValue: h.aggregate).key
+                return ("⚠ \(subject) \(h.reason)\(h.step.map { " @\($0)" } ?? "") \(age(now, h.at))", .warn)
+            }
         let downs =
             d.downs.map { ("▼ \($0.station) \($0.reason) \(age(now, $0.since))", Paint.stop) }
             + d.andons.map { a in
