@@ -205,7 +205,38 @@ public enum ConsoleLoader {
                                     plant.people[h.by]?.name ?? h.by, h.note,
                                 ], role: .warn, ref: ref))
                     }
-                    t.summary = ["\(t.rows.count) open · d disposition · l release · Enter history"]
+                    let holdRows = t.rows.count
+                    // The NCR register's open reports, oldest first (a traveler's opens its history), then
+                    // open CAPAs by due date, an overdue one said so and in the stop colour.
+                    var ncrs = 0
+                    for r in try QualityReports.ncrs(db, plant: plant, filter: .open, now: now).rows {
+                        let c = r.map(\.plain)
+                        let number = c[0], n = try state.ncr(number)
+                        let serial = n?.raised?.serials.count == 1 ? n?.raised?.serials.first : nil
+                        ncrs += 1
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [
+                                    number, c[5].isEmpty ? (c[11].isEmpty ? c[6] : "lot \(c[11])") : c[5], c[7], "\(c[2]) \(c[3])", c[20],
+                                    n.map { age($0.raisedAt) } ?? "\(c[16])d", plant.people[c[15]]?.name ?? c[15], "\(c[1]) · \(c[8].isEmpty ? "" : c[8] + " · ")\(c[19])",
+                                ], role: c[2] == "minor" ? .warn : .stop, ref: serial.map { .part($0) } ?? .none))
+                    }
+                    var capas = 0, overdue = 0
+                    for r in try QualityReports.capas(db, plant: plant, now: now).rows {
+                        let c = r.map(\.plain)
+                        capas += 1
+                        let late = c[6].hasPrefix("OVERDUE")
+                        if late { overdue += 1 }
+                        t.rows.append(
+                            ConsoleRow(
+                                cells: [c[0], c[3], c[1], c[6], "", "due \(c[5])", plant.people[c[4]]?.name ?? c[4], "actions \(c[7]) · \(c[9])"],
+                                role: late ? .stop : .info))
+                    }
+                    t.summary = [
+                        "\(holdRows) open · d disposition · l release · Enter history",
+                        "\(ncrs) NCR\(ncrs == 1 ? "" : "s") open · \(capas) CAPA\(capas == 1 ? "" : "s") open\(overdue > 0 ? ", \(overdue) OVERDUE" : "")"
+                            + " · floor report ncr / capa",
+                    ]
                 case .tab(.fpi):
                     t.title = "First pieces waiting for a decision"
                     t.columns = ["FIRST PIECE", "ORDER", "STEP", "SINCE", "KEY"]

@@ -253,7 +253,10 @@ extension ConsoleDriver {
         #expect(c.model.message?.text.hasPrefix("SIGNED dispositioned (rework)") == true, "\(c.model.message?.text ?? "")")
         let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
         #expect(p.holds.isEmpty && p.status == .queued && p.step == "OP10")
-        #expect(c.model.table.rows.isEmpty, "the holds list reloaded")
+        #expect(!c.model.table.rows.contains { if case .hold = $0.ref { return true }; return false }, "the holds list reloaded")
+        // Its NCR took the disposition and stays listed, open until an inspector closes it; Enter opens the part.
+        let ncr = try #require(c.model.table.rows.first)
+        #expect(ncr.cells[0].hasPrefix("NCR-") && ncr.cells[7].hasPrefix("dispositioned") && ncr.ref == .part("NW-5001-001"))
         // The history shows the signature's meaning and who signed.
         c.send(.scan("SN:NW-5001-001"))
         #expect(c.screen.contains("dispositioned (rework)") && c.screen.contains("Eva Schmidt"))
