@@ -218,7 +218,8 @@ public enum ConsoleLoader {
                             ConsoleRow(
                                 cells: [
                                     number, c[5].isEmpty ? (c[11].isEmpty ? c[6] : "lot \(c[11])") : c[5], c[7], "\(c[2]) \(c[3])", c[20],
-                                    n.map { age($0.raisedAt) } ?? "\(c[16])d", plant.people[c[15]]?.name ?? c[15], "\(c[1]) · \(c[8].isEmpty ? "" : c[8] + " · ")\(c[19])",
+                                    n.map { age($0.raisedAt) } ?? "\(c[16])d", plant.people[c[15]]?.name ?? c[15],
+                                    "\(c[1]) · \(c[8].isEmpty ? "" : c[8] + " · ")\(c[19])",
                                 ], role: c[2] == "minor" ? .warn : .stop, ref: serial.map { .part($0) } ?? .none))
                     }
                     var capas = 0, overdue = 0

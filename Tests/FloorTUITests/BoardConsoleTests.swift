@@ -253,7 +253,10 @@ extension ConsoleDriver {
         #expect(c.model.message?.text.hasPrefix("SIGNED dispositioned (rework)") == true, "\(c.model.message?.text ?? "")")
         let p = try #require(try h.service.read { try $0.part("NW-5001-001") })
         #expect(p.holds.isEmpty && p.status == .queued && p.step == "OP10")
-        #expect(!c.model.table.rows.contains { if case .hold = $0.ref { return true }; return false }, "the holds list reloaded")
+        #expect(
+            !c.model.table.rows.contains {
+                if case .hold = $0.ref { return true }; return false
+            }, "the holds list reloaded")
         // Its NCR took the disposition and stays listed, open until an inspector closes it; Enter opens the part.
         let ncr = try #require(c.model.table.rows.first)
         #expect(ncr.cells[0].hasPrefix("NCR-") && ncr.cells[7].hasPrefix("dispositioned") && ncr.ref == .part("NW-5001-001"))
@@ -307,6 +310,20 @@ extension ConsoleDriver {
 }
 
 @Suite struct ConsoleViewsTests {
+    @Test func theHoldsViewSaysACAPAIsOverdueInWordsAndColour() throws {
+        let h = try KioskHarness()
+        let yesterday = try #require(try h.service.plantIndex()).calendar.localDate(h.clockBox.now.addingTimeInterval(-86_400))
+        let out = try h.service.runAtConsole(
+            .quality(.openCAPA(source: .audit, ncrs: [], owner: "301", due: yesterday, problem: "audit finding 7: gauge labels")), badge: "201",
+            now: h.clockBox.now)
+        #expect(out.refusal == nil, "\(String(describing: out.refusal))")
+        let c = try signedIn(h)
+        c.type("2")
+        let row = try #require(c.model.table.rows.first { $0.cells[0].hasPrefix("CAPA-") })
+        #expect(row.cells[3].hasPrefix("OVERDUE") && row.role == .stop && row.cells[2] == "root cause", "\(row.cells)")
+        #expect(c.model.table.summary.contains { $0.contains("1 CAPA open, 1 OVERDUE") })
+    }
+
     func signedIn(_ h: KioskHarness, _ badge: String = "301") throws -> ConsoleDriver {
         let c = try consoleDriver(h)
         c.signIn(badge)
