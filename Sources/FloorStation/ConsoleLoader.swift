@@ -235,8 +235,8 @@ public enum ConsoleLoader {
                     }
                     t.summary = [
                         "\(holdRows) open · d disposition · l release · Enter history",
-                        "\(ncrs) NCR\(ncrs == 1 ? "" : "s") open · \(capas) CAPA\(capas == 1 ? "" : "s") open\(overdue > 0 ? ", \(overdue) OVERDUE" : "")"
-                            + " · floor report ncr / capa",
+                        "\(ncrs) NCR\(ncrs == 1 ? "" : "s") open · \(capas) CAPA\(capas == 1 ? "" : "s") open"
+                            + (overdue > 0 ? ", \(overdue) OVERDUE" : "") + " · floor report ncr / capa",
                     ]
                 case .tab(.fpi):
                     t.title = "First pieces waiting for a decision"
