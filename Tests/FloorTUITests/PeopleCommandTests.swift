@@ -8,8 +8,7 @@ import Testing
 @Suite("floor people, end to end")
 struct PeopleCommandTests {
     @Test func secretsAreSetLockedAndUnlockedAndNeverShown() throws {
-        let f = try FloorBinary()
-        #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
+        let f = try FloorBinary.demo()
         let secret = "Quartz-7731x", boss = "Harbor-2290q"
         var outputs = ""
         func people(_ args: [String], _ input: String) throws -> FloorBinary.Result {

@@ -10,8 +10,7 @@ import Testing
 @Suite("signatures at the kiosk and the console (tmux)", .serialized, .enabled(if: Tmux.available))
 struct SigningTmuxTests {
     @Test func anInspectorSignsAtTheOperatorsKioskAndASupervisorUnlocksFromTheConsole() throws {
-        let f = try FloorBinary()
-        #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
+        let f = try FloorBinary.demo()
         let secret = DemoPlant.signingSecret
         let wrong = "wrongpin7"
         let bytes = f.dir.appendingPathComponent("pty.bytes").path, trace = f.dir.appendingPathComponent("trace.log").path

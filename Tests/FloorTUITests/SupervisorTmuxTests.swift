@@ -8,8 +8,7 @@ struct SupervisorTmuxTests {
     /// Held part → supervisor dispositions it to rework in the console → the kiosk shows it back in
     /// its queue at the rework step and the wall board's hold count drops, each within ~1 s.
     @Test func aDispositionReachesTheKioskAndTheBoard() throws {
-        let f = try FloorBinary()
-        #expect(try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"]).status == 0)
+        let f = try FloorBinary.demo()
         let held = try f.run([
             "scan", "--db", f.db, "--station", "K-SW1", "EMP:101", "SN:NW-5001-001", "CMD:START",
             "LOT:TI64-6:HEAT-7731", "M:OD=3.60",

@@ -26,6 +26,26 @@ struct FloorBinary {
     }
     var db: String { dir.appendingPathComponent("floor.db").path }
 
+    /// The store `floor demo --no-kiosk` makes, made once per test run by the real command and
+    /// copied for each test that starts from it (a week of simulated history takes seconds of a
+    /// core that a dozen tests need not spend again). `floor demo` itself is tested on its own.
+    private static let demoTemplate: Swift.Result<URL, Error> = Swift.Result {
+        let f = try FloorBinary()
+        let r = try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"])
+        guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "floor demo failed: \(r.err)"]) }
+        return f.dir
+    }
+
+    /// A binary on a fresh copy of the demo store.
+    static func demo() throws -> FloorBinary {
+        let from = try demoTemplate.get()
+        let f = try FloorBinary()
+        for name in try FileManager.default.contentsOfDirectory(atPath: from.path) {
+            try FileManager.default.copyItem(at: from.appendingPathComponent(name), to: f.dir.appendingPathComponent(name))
+        }
+        return f
+    }
+
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:], input: String? = nil) throws -> Result {
         let p = Process()

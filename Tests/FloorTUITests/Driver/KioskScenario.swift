@@ -57,9 +57,7 @@ extension KioskWay {
     /// A kiosk of `station` on a fresh demo store (`floor demo --no-kiosk`), driven this way, once
     /// it shows its login screen.
     func demoKiosk(station: String = "K-SW1", width: Int = 80, height: Int = 24, keymap: String = "default") throws -> KioskScenario {
-        let f = try FloorBinary()
-        let r = try f.run(["demo", "--dir", f.dir.path, "--no-kiosk"])
-        #expect(r.status == 0, "\(r.err)")
+        let f = try FloorBinary.demo()
         let k: KioskScenario
         switch self {
         case .inProcess: k = try InProcessKiosk(f, station: station, width: width, height: height, keymap: keymap)
