@@ -84,6 +84,12 @@ struct QualityCommandTests {
         #expect(
             page.contains("received into quarantine") && page.contains("released by incoming inspection")
                 && page.contains("held (supplier recall R-77)"))
+        // A lot rejected at incoming inspection is under an NCR with its supplier and refused at the station.
+        #expect(try f.run(["lots", "receive", "AL6061-25:H-2", "--quantity", "500", "--supplier", "Kaiser", "--by", "1001"]).status == 0)
+        let rejected = try f.run(["lots", "reject", "AL6061-25:H-2", "--defect", "MAT", "--note", "wrong temper", "--by", "2001"], input: "\(secret)\n")
+        #expect(rejected.status == 0 && rejected.out.contains("REJECTED at incoming inspection (NCR-"), "\(rejected.out)\(rejected.err)")
+        let refusedLot = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-003", "CMD:START", "LOT:AL6061-25:H-2")
+        #expect(refusedLot.out.contains("was rejected at incoming inspection"), "\(refusedLot.out)")
         // A broken lot key and an unknown defect get clear messages, and nothing changes.
         let bad = try f.run(["lots", "receive", "H-9", "--quantity", "1", "--supplier", "x", "--by", "1001"])
         #expect(bad.status != 0 && bad.err.contains("is not MATERIAL:LOT"))

@@ -36,6 +36,14 @@ private func lotKey(_ text: String) throws -> (String, String) {
     return (String(t[..<i]), String(t[t.index(after: i)...]))
 }
 
+/// A signed act on the lot named MATERIAL:LOT (the signer's secret is asked), printed as recorded.
+private func signedOnLot(_ lot: String, by badge: String, store: StoreOptions, _ make: (String, String) -> QualityCommand) throws {
+    try runReporting {
+        let (m, l) = try lotKey(lot)
+        say(try PeopleCommand.signed(.quality(make(m, l)), by: badge, store: store))
+    }
+}
+
 /// The NCR register: raise, classify, contain, disposition (signed), close (signed).
 struct NCRCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -168,12 +176,7 @@ struct LotsCommand: ParsableCommand {
         @Argument(help: "MATERIAL:LOT") var lot: String
         @Option var note: String = ""
         @Option(help: "The badge of the inspector.") var by: String
-        func run() throws {
-            try runReporting {
-                let (m, l) = try lotKey(lot)
-                say(try PeopleCommand.signed(.quality(.releaseLot(material: m, lot: l, note: note)), by: by, store: store))
-            }
-        }
+        func run() throws { try signedOnLot(lot, by: by, store: store) { .releaseLot(material: $0, lot: $1, note: note) } }
     }
 
     struct Reject: ParsableCommand {
@@ -183,12 +186,7 @@ struct LotsCommand: ParsableCommand {
         @Option(help: "A defect code of the plant file.") var defect: String
         @Option var note: String = ""
         @Option(help: "The badge of the inspector.") var by: String
-        func run() throws {
-            try runReporting {
-                let (m, l) = try lotKey(lot)
-                say(try PeopleCommand.signed(.quality(.rejectLot(material: m, lot: l, defect: defect, note: note)), by: by, store: store))
-            }
-        }
+        func run() throws { try signedOnLot(lot, by: by, store: store) { .rejectLot(material: $0, lot: $1, defect: defect, note: note) } }
     }
 
     struct Hold: ParsableCommand {
@@ -217,12 +215,7 @@ struct LotsCommand: ParsableCommand {
         @Argument(help: "MATERIAL:LOT") var lot: String
         @Option var note: String = ""
         @Option(help: "The badge of the inspector.") var by: String
-        func run() throws {
-            try runReporting {
-                let (m, l) = try lotKey(lot)
-                say(try PeopleCommand.signed(.quality(.releaseLotHold(material: m, lot: l, note: note)), by: by, store: store))
-            }
-        }
+        func run() throws { try signedOnLot(lot, by: by, store: store) { .releaseLotHold(material: $0, lot: $1, note: note) } }
     }
 
     struct Show: ParsableCommand {
