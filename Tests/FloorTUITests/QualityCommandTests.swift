@@ -86,7 +86,8 @@ struct QualityCommandTests {
                 && page.contains("held (supplier recall R-77)"))
         // A lot rejected at incoming inspection is under an NCR with its supplier and refused at the station.
         #expect(try f.run(["lots", "receive", "AL6061-25:H-2", "--quantity", "500", "--supplier", "Kaiser", "--by", "1001"]).status == 0)
-        let rejected = try f.run(["lots", "reject", "AL6061-25:H-2", "--defect", "MAT", "--note", "wrong temper", "--by", "2001"], input: "\(secret)\n")
+        let rejected = try f.run(
+            ["lots", "reject", "AL6061-25:H-2", "--defect", "MAT", "--note", "wrong temper", "--by", "2001"], input: "\(secret)\n")
         #expect(rejected.status == 0 && rejected.out.contains("REJECTED at incoming inspection (NCR-"), "\(rejected.out)\(rejected.err)")
         let refusedLot = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-003", "CMD:START", "LOT:AL6061-25:H-2")
         #expect(refusedLot.out.contains("was rejected at incoming inspection"), "\(refusedLot.out)")
