@@ -220,13 +220,13 @@ public enum ConsoleLoader {
                                     number, c[5].isEmpty ? (c[11].isEmpty ? c[6] : "lot \(c[11])") : c[5], c[7], "\(c[2]) \(c[3])", c[20],
                                     n.map { age($0.raisedAt) } ?? "\(c[16])d", plant.people[c[15]]?.name ?? c[15],
                                     "\(c[1]) · \(c[8].isEmpty ? "" : c[8] + " · ")\(c[19])",
-                                ], role: c[2] == "minor" ? .warn : .stop, ref: serial.map { .part($0) } ?? .none))
+                                ], role: n?.severity.needsContainment == true ? .stop : .warn, ref: serial.map { .part($0) } ?? .none))
                     }
                     var capas = 0, overdue = 0
                     for r in try QualityReports.capas(db, plant: plant, now: now).rows {
                         let c = r.map(\.plain)
                         capas += 1
-                        let late = c[6].hasPrefix("OVERDUE")
+                        let late = try state.capa(c[0]).map { CAPARules.isOverdue($0, today: plant.calendar.localDate(now)) } ?? false
                         if late { overdue += 1 }
                         t.rows.append(
                             ConsoleRow(

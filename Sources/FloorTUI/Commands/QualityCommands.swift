@@ -20,7 +20,8 @@ private func say(_ events: [RecordedEvent]) {
     for e in events where e.event.type != "signature.applied" { print(Describe.event(e)) }
 }
 
-private func date(_ text: String?, _ option: String) throws -> LocalDate? {
+/// A date option (`--due 2027-06-30`), nil when not given; a clear message when it is not a date.
+func date(_ text: String?, _ option: String) throws -> LocalDate? {
     guard let text else { return nil }
     guard let d = LocalDate(text) else { throw CommandFailure("\(option) \(Sanitize.line(text)) is not a date (2027-06-30)") }
     return d

@@ -24,13 +24,8 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try common.print { s in
                 guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
-                func day(_ t: String?, _ o: String) throws -> LocalDate? {
-                    guard let t else { return nil }
-                    guard let d = LocalDate(t) else { throw CommandFailure("\(o) \(Sanitize.line(t)) is not a date") }
-                    return d
-                }
-                let start = try day(from, "--from").map { plant.calendar.startOfDay($0).epochMillis }
-                let end = try day(to, "--to").map { plant.calendar.startOfDay($0).epochMillis + 86_400_000 }
+                let start = try date(from, "--from").map { plant.calendar.startOfDay($0).epochMillis }
+                let end = try date(to, "--to").map { plant.calendar.startOfDay($0).epochMillis + 86_400_000 }
                 let filter: QualityReports.NCRFilter = open ? .open : closed ? .closed : .all
                 return try s.read { db in try QualityReports.ncrs(db, plant: plant, filter: filter, from: start, to: end) }
             }

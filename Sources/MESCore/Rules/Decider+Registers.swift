@@ -272,7 +272,11 @@ public enum Containment {
         var plan = Plan(toHold: [], done: [], held: [])
         for serial in try state.lotUsers(material: material, lot: lot) {
             guard let p = try state.part(serial) else { continue }
-            let lotHolds = p.holds.filter { $0.reason == "LOT" && $0.note.hasPrefix("lot \(lot) of \(material):") }
+            // Held for this lot: under an NCR raised for it (not by the words of the hold's note).
+            let lotHolds = try p.holds.filter { h in
+                guard let n = h.ncr, let raised = try state.ncr(n)?.raised else { return false }
+                return raised.material == material && raised.lot == lot
+            }
             let e = Entry(serial: serial, workOrder: p.workOrder, step: p.step, status: p.status, onHoldUnder: lotHolds.compactMap(\.ncr))
             if p.status.isTerminal { plan.done.append(e) } else if !lotHolds.isEmpty { plan.held.append(e) } else { plan.toHold.append(e) }
         }
