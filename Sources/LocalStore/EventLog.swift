@@ -205,7 +205,8 @@ public enum EventLog {
             out.append(env)
         }
         try saveNodeState(state, db: db)
-        try Projections.apply(out, db)
+        // Folded with the events as decided: their payloads are not decoded back.
+        try Projections.apply(zip(out, events).map { (RecordedEvent(envelope: $0, event: $1.event), $0.aggregate) }, db)
         return out
     }
 
@@ -281,9 +282,7 @@ public enum EventLog {
         if clock != own.clock { try saveClock(clock, db: db) }
         if !fresh.isEmpty {
             if project {
-                for (env, event) in zip(fresh, decoded) {
-                    try Projections.apply(RecordedEvent(envelope: env, event: event), aggregate: env.aggregate, db)
-                }
+                try Projections.apply(zip(fresh, decoded).map { (RecordedEvent(envelope: $0, event: $1), $0.aggregate) }, db)
             } else if try Store.meta(Projections.lagKey, db: db) == nil {
                 // Fold from the first event stored now, later.
                 try Store.setMeta(Projections.lagKey, String(db.lastInsertedRowID - Int64(fresh.count) + 1), db: db)

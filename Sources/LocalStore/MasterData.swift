@@ -81,6 +81,51 @@ public enum MasterData {
         }
     }
 
+    /// Reads, validates and receives the lots of a CSV file (an ERP's receipts) by `badge`, in one
+    /// transaction: lots received before with the same content are skipped, a known lot with other
+    /// content is an error, and any refusal of one receipt (the rules of `floor lots receive`)
+    /// loads nothing.
+    public static func loadLots(path: String, store: Store, badge: String, now: Date = Date()) throws -> LoadResult {
+        let text = try readText(path)
+        let service = FloorService(store: store)
+        return try store.write { db in
+            guard let plant = try StoreState.loadPlant(db) else {
+                throw FileProblems([
+                    FileProblem(file: path, line: 1, field: "plant", message: "no plant is loaded in this store: load the plant file first")
+                ])
+            }
+            var existing: [String: LotCSV.Known] = [:]
+            let rows = try Data.fetchAll(db, sql: "SELECT state FROM aggregates WHERE id >= 'lot:' AND id < 'lot;'")
+            for data in rows {
+                let l = try Projections.decoder.decode(LotState.self, from: data)
+                guard let r = l.receipt else { continue }
+                existing[l.material + ":" + l.lot] = LotCSV.Known(quantity: r.quantity, supplier: r.supplier, certificate: r.certificate, expiry: r.expiry)
+            }
+            let lines = try LotCSV.parse(text, file: path, plant: plant, existing: existing).get()
+            if lines.isEmpty { return .unchanged }
+            var problems: [FileProblem] = []
+            var quarantined = 0
+            for l in lines {
+                let outcome = try service.run(
+                    .quality(
+                        .receiveLot(
+                            material: l.material, lot: l.lot, quantity: l.quantity, supplier: l.supplier, certificate: l.certificate, expiry: l.expiry
+                        )), badge: badge, station: Station.console.id, now: now, db: db)
+                if let r = outcome.refusal {
+                    problems.append(FileProblem(file: path, line: l.line, field: "lot", message: r.reasons.map(\.message).joined(separator: "; ")))
+                } else if outcome.events.contains(where: {
+                    if case .quality(.lotReceived(let e)) = $0.event { return e.quarantined }
+                    return false
+                }) {
+                    quarantined += 1
+                }
+            }
+            // All or nothing: throwing rolls back the receipts recorded above.
+            if !problems.isEmpty { throw FileProblems(problems) }
+            return .loaded(summary: "received \(lines.count) lots (\(quarantined) into quarantine for incoming inspection)")
+        }
+    }
+
     /// What loading the plant file at `path` would change, without loading it.
     public static func diffPlant(path: String, store: Store) throws -> PlantDiff {
         let plant = try PlantFile.load(text: try readText(path), file: path).get()

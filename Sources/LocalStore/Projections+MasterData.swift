@@ -85,6 +85,16 @@ final class StateCache: @unchecked Sendable {
         guard let e = entries[id], e.data == data else { return nil }
         return e.value as? S
     }
+    /// Makes room for `n` more entries now (emptying the cache when they would not fit), so a
+    /// prefetched window is not emptied half way through its fold.
+    func reserve(_ n: Int) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count + n > capacity { entries.removeAll(keepingCapacity: true) }
+    }
+    func has(_ id: String, _ data: Data) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return entries[id]?.data == data
+    }
     func put(_ id: String, _ data: Data, _ value: Any) {
         lock.lock(); defer { lock.unlock() }
         if entries.count >= capacity, entries[id] == nil { entries.removeAll(keepingCapacity: true) }

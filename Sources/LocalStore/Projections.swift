@@ -37,7 +37,48 @@ public enum Projections {
 
     /// Folds newly stored events into the read models, in the caller's transaction.
     public static func apply(_ envelopes: [EventEnvelope], _ db: Database) throws {
-        for env in envelopes { try apply(RecordedEvent(envelope: env), aggregate: env.aggregate, db) }
+        try apply(envelopes.map { (RecordedEvent(envelope: $0), $0.aggregate) }, db)
+    }
+
+    /// Folds decoded events in order. A long run first decodes the stored states of the travelers
+    /// it touches on every core (`prefetchParts`), so the fold itself finds them decoded.
+    static func apply(_ events: [(event: RecordedEvent, aggregate: String)], _ db: Database) throws {
+        guard events.count >= prefetchThreshold else {
+            for e in events { try apply(e.event, aggregate: e.aggregate, db) }
+            return
+        }
+        for start in stride(from: 0, to: events.count, by: prefetchWindow) {
+            let window = events[start..<min(start + prefetchWindow, events.count)]
+            try prefetchParts(window.map(\.aggregate), db)
+            for e in window { try apply(e.event, aggregate: e.aggregate, db) }
+        }
+    }
+
+    /// Below this many events a fold decodes as it goes.
+    static let prefetchThreshold = 64
+    /// Travelers decoded ahead at a time (within `StateCache`'s capacity).
+    static let prefetchWindow = 1024
+
+    /// Reads the stored states of the travelers among `aggregates` and decodes them in parallel
+    /// into `StateCache`. Nothing else changes: a cache hit needs the very bytes stored, so a state
+    /// folded again before its turn is simply decoded again.
+    static func prefetchParts(_ aggregates: [String], _ db: Database) throws {
+        var seen = Set<String>()
+        var rows: [(id: String, data: Data)] = []
+        let stmt = try db.cachedStatement(sql: "SELECT state FROM aggregates WHERE id = ?")
+        for id in aggregates where id.hasPrefix("part:") && seen.insert(id).inserted {
+            if let data = try Data.fetchOne(stmt, arguments: [id]), !StateCache.shared.has(id, data) { rows.append((id, data)) }
+        }
+        guard rows.count >= prefetchThreshold else { return }
+        StateCache.shared.reserve(2 * rows.count)  // each state decoded now, and its successor saved by the fold
+        let todo = rows
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in stride(from: w, to: todo.count, by: workers) {
+                // A state that does not decode is left for the fold, which reports it.
+                if let s = try? decoder.decode(PartState.self, from: todo[i].data) { StateCache.shared.put(todo[i].id, todo[i].data, s) }
+            }
+        }
     }
 
     static func apply(_ r: RecordedEvent, aggregate: String, _ db: Database) throws {

@@ -59,6 +59,27 @@ public struct StoreState: StateReader {
             db.cachedStatement(sql: "SELECT DISTINCT serial FROM lot_uses WHERE material = ? AND lot = ? ORDER BY serial"),
             arguments: [material, lot])
     }
+    /// `Containment.usage` from the query tables (a lot used by thousands of travelers is listed
+    /// without decoding one state): `parts` carries the effective status, `holds` the open holds
+    /// with their NCR, `ncrs` the material and lot each was raised for.
+    public func lotUsage(material: String, lot: String) throws -> [Containment.Entry] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.serial, p.work_order, p.step, p.status,
+                        (SELECT group_concat(ncr, char(10)) FROM (
+                            SELECT DISTINCT h.ncr FROM holds h JOIN ncrs n ON n.number = h.ncr
+                            WHERE h.aggregate = 'part:' || p.serial AND n.material = ?1 AND n.lot = ?2 ORDER BY h.ncr))
+                    FROM parts p WHERE p.serial IN (SELECT serial FROM lot_uses WHERE material = ?1 AND lot = ?2)
+                    ORDER BY p.serial
+                    """), arguments: [material, lot])
+        return rows.map { row in
+            let ncrs: String? = row[4]
+            return Containment.Entry(
+                serial: row[0], workOrder: row[1], step: row[2], status: PartStatus(rawValue: row[3]) ?? .queued,
+                onHoldUnder: ncrs.map { $0.split(separator: "\n").map(String.init) } ?? [])
+        }
+    }
     public func routing(id: String, version: Int) throws -> Routing? {
         try Projections.routing(id: id, version: version, db)
     }

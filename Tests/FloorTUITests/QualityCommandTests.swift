@@ -99,4 +99,41 @@ struct QualityCommandTests {
         #expect(try f.run(["audit", "verify"]).out.contains("0 problems"))
         #expect(!(hold.out + dispo.out + release.out).contains(secret))
     }
+
+    /// An ERP's receipts as a CSV file: all or nothing, the same file twice changes nothing, a
+    /// changed lot is an error naming its line, and the lots are then refused or used at the station
+    /// as their material says.
+    @Test func lotsArriveFromAFileAllOrNothing() throws {
+        let f = try FloorBinary()
+        #expect(try f.run(["plant", "load", FloorBinary.examples.appendingPathComponent("plant.yaml").path]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
+        let good = try f.write(
+            "lots.csv",
+            "material,lot,quantity,unit,supplier,certificate,expiry\nAL6061-25,H-10,500,mm,Alcoa,C-1,2030-01-31\nAL6061-25,H-11,250,,Alcoa,,\n")
+        let bad = try f.write(
+            "bad.csv", "material,lot,quantity,supplier,expiry\nAL6061-25,H-12,100,Alcoa,\nAL6061-2,H-13,5,Alcoa,\nAL6061-25,H-14,5,Alcoa,2030-13-01\n")
+        let refused = try f.run(["lots", "load", bad, "--by", "1001"])
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("bad.csv:3") && refused.err.contains("did you mean \"AL6061-25\"?"), "\(refused.err)")
+        #expect(refused.err.contains("bad.csv:4") && refused.err.contains("bad expiry date \"2030-13-01\""), "\(refused.err)")
+        // Nothing of the bad file was received, not even its good first line.
+        #expect(!(try f.run(["report", "lots", "--format", "csv"]).out.contains("H-12")))
+
+        let loaded = try f.run(["lots", "load", good, "--by", "1001"])
+        #expect(loaded.status == 0 && loaded.out.contains("received 2 lots"), "\(loaded.out)\(loaded.err)")
+        let again = try f.run(["lots", "load", good, "--by", "1001"])
+        #expect(again.status == 0 && again.out.contains("unchanged"), "\(again.out)")
+        let changed = try f.write("changed.csv", "material,lot,quantity,supplier\nAL6061-25,H-11,300,Alcoa\n")
+        let conflict = try f.run(["lots", "load", changed, "--by", "1001"])
+        #expect(conflict.status != 0 && conflict.err.contains("changed.csv:2") && conflict.err.contains("quantity \"250\" → \"300\""), "\(conflict.err)")
+        let nobody = try f.run(["lots", "load", try f.write("n.csv", "material,lot,quantity,supplier\nAL6061-25,H-20,1,Alcoa\n"), "--by", "4242"])
+        #expect(nobody.status != 0 && nobody.err.contains("4242"), "\(nobody.err)")
+
+        let report = try f.run(["report", "lots", "--format", "csv"]).out
+        #expect(report.contains("H-10") && report.contains("H-11") && report.contains("2030-01-31"), "\(report)")
+        let show = try f.run(["lots", "show", "AL6061-25:H-10"])
+        #expect(show.out.contains("Alcoa") && show.out.contains("C-1"), "\(show.out)")
+        let used = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "LOT:AL6061-25:H-10")
+        #expect(used.out.contains("consumed lot H-10 of AL6061-25"), "\(used.out)")
+    }
 }

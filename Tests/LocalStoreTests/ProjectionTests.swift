@@ -72,6 +72,55 @@ import Testing
         for (serial, part) in pure.parts { #expect(statuses[serial] == part.displayStatus.rawValue, "\(serial)") }
     }
 
+    /// The store answers a lot's containment list from its tables; it must equal the list made
+    /// from folded states (MESCore's meaning) and the pure fold's, before and after a lot hold,
+    /// and with a cancelled order among the users.
+    @Test func aLotsUsageFromTheTablesEqualsTheFoldedStates() throws {
+        let store = try Self.simulatedStore()
+        let service = FloorService(store: store)
+        let pure0 = try Self.pureFold(store)
+        let (material, lot) = try #require(
+            pure0.lotUses.max { $0.value.count < $1.value.count }.map { k, _ in (String(k.split(separator: ":")[0]), String(k.split(separator: ":")[1])) })
+        let users = pure0.lotUsers(material: material, lot: lot)
+        #expect(users.count >= 3)
+        let now = Self.start.addingTimeInterval(3 * 86_400)
+        // Cancel the order of one user that is still open, then hold the lot: its open users go on hold under one NCR.
+        let open = try #require(users.compactMap { pure0.parts[$0] }.first { !$0.status.isTerminal })
+        let cancelled = try store.write { db in
+            try service.run(
+                .cancelWorkOrder(number: open.workOrder, reason: "customer cancelled"), badge: "9001", station: Station.console.id, now: now,
+                db: db, signature: .simulated)
+        }
+        #expect(cancelled.refusal == nil)
+        var checked = 0
+        for step in 0..<2 {
+            if step == 1 {
+                let r = try store.write { db in
+                    try service.run(
+                        .quality(.holdLot(material: material, lot: lot, reason: "supplier recall")), badge: "8001", station: Station.console.id,
+                        now: now, db: db, signature: .simulated)
+                }
+                #expect(r.refusal == nil)
+            }
+            let pure = try Self.pureFold(store)
+            try store.read { db in
+                let s = StoreState(db: db, plant: pure.plant)
+                let fromTables = try s.lotUsage(material: material, lot: lot)
+                #expect(fromTables == (try Containment.usage(material: material, lot: lot, state: s)))
+                #expect(fromTables == (try pure.lotUsage(material: material, lot: lot)))
+                #expect(fromTables.map(\.serial) == users)
+                if step == 1 {
+                    let plan = try Containment.plan(material: material, lot: lot, state: s)
+                    #expect(plan.toHold.isEmpty && !plan.held.isEmpty)
+                    #expect(Set(plan.held.flatMap(\.onHoldUnder)).count == 1)
+                    #expect(plan.done.contains { $0.serial == open.serial && $0.status == .cancelled })
+                }
+                checked += fromTables.count
+            }
+        }
+        #expect(checked == 2 * users.count)
+    }
+
     @Test func lateEventsFromAnotherNodeRefoldOnlyTheirAggregateAndConverge() throws {
         // Node K1 works; node K2 did conflicting work earlier (its HLC sorts before K1's later events).
         let store = try Self.simulatedStore(days: 1, seed: 5)

@@ -111,7 +111,7 @@ private func loader(_ badge: String?, _ store: Store) throws -> MasterDataLoader
 }
 
 /// Opens the store, loads a master-data file, and says what changed.
-private func load(_ store: StoreOptions, loaded: String, unchanged: String, _ body: (Store) throws -> MasterData.LoadResult) throws {
+func load(_ store: StoreOptions, loaded: String, unchanged: String, _ body: (Store) throws -> MasterData.LoadResult) throws {
     try runReporting {
         switch try body(try store.open()) {
         case .loaded(let summary): print(loaded + Sanitize.line(summary))

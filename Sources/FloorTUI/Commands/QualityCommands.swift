@@ -145,7 +145,7 @@ struct NCRCommand: ParsableCommand {
 struct LotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lots", abstract: "Material lots: receive, release or reject at incoming inspection, hold and contain.",
-        subcommands: [Receive.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Show.self])
+        subcommands: [Receive.self, Load.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Show.self])
 
     struct Receive: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -167,6 +167,20 @@ struct LotsCommand: ParsableCommand {
                             .receiveLot(
                                 material: m, lot: l, quantity: quantity, supplier: supplier, certificate: certificate,
                                 expiry: try date(expiry, "--expiry"))), by: by, store: store))
+            }
+        }
+    }
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Receive the lots of a CSV file from an ERP (all or nothing; lots received before with the same content are skipped).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The lot file (CSV with header: material,lot,quantity,unit,supplier,certificate,expiry).") var file: String
+        @Option(help: "The badge of the person receiving them.") var by: String
+
+        func run() throws {
+            try load(store, loaded: "", unchanged: "every lot in this file is already received") {
+                try MasterData.loadLots(path: file, store: $0, badge: by)
             }
         }
     }

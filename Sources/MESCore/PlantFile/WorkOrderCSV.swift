@@ -19,36 +19,8 @@ public enum WorkOrderCSV {
             problems.append(FileProblem(file: file, line: line, column: column, field: field, message: message))
         }
 
-        let records = WorkOrderCSVRecords.read(text)
-        guard let header = records.first else {
-            report(1, nil, "header", "the file is empty: a header row is required (\(columns.joined(separator: ",")))")
+        guard let sheet = CSVSheet.read(text, columns: columns, required: requiredColumns, report: report) else {
             return .failure(FileProblems(problems))
-        }
-
-        // Header.
-        var index: [String: Int] = [:]  // column name -> 0-based position
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for issue in header.issues { report(header.line, issue.column, "header", issue.message) }
-        if !names.contains(where: columns.contains) {
-            report(
-                header.line, nil, "header",
-                "the first row must be the header: \(columns.joined(separator: ",")) (found \"\(header.fields.joined(separator: ","))\")")
-            return .failure(FileProblems(problems))
-        }
-        for (i, name) in names.enumerated() {
-            if !columns.contains(name) {
-                var message = "unknown column \"\(header.fields[i])\""
-                if let s = FileHints.suggestion(for: name, among: columns) { message += "; did you mean \"\(s)\"?" }
-                message += " (columns are \(columns.joined(separator: ",")))"
-                report(header.line, i + 1, name.isEmpty ? "header" : Sanitize.line(name), message)
-            } else if let first = index[name] {
-                report(header.line, i + 1, name, "column \"\(name)\" appears twice (first as column \(first + 1))")
-            } else {
-                index[name] = i
-            }
-        }
-        for name in requiredColumns where index[name] == nil {
-            report(header.line, nil, name, "missing column \"\(name)\"")
         }
 
         // Rows.
@@ -56,25 +28,11 @@ public enum WorkOrderCSV {
         let partIDs = plant.parts.map(\.id)
         var seen: [String: Int] = [:]  // number -> line
         var specs: [WorkOrderSpec] = []
-        for record in records.dropFirst() {
+        for record in sheet.rows {
             let line = record.line
-            func fieldName(_ column: Int) -> String {
-                names.indices.contains(column - 1) && !names[column - 1].isEmpty ? names[column - 1] : "row"
-            }
-            for issue in record.issues { report(line, issue.column, fieldName(issue.column), issue.message) }
-            guard record.fields.count == header.fields.count else {
-                report(
-                    line, nil, "row",
-                    "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), "
-                        + "the header has \(header.fields.count)")
-                continue
-            }
-            func value(_ name: String) -> String {
-                guard let i = index[name] else { return "" }
-                return record.fields[i].trimmingCharacters(in: .whitespaces)
-            }
-            func column(_ name: String) -> Int? { index[name].map { $0 + 1 } }
-            var ok = record.issues.isEmpty
+            let value = record.value, column = record.column
+            var ok = record.clean
+            let index = record.index
 
             let number = value("number")
             if number.isEmpty {

@@ -253,6 +253,9 @@ extension Decider {
 /// hold can still stop.
 public enum Containment {
     public struct Entry: Equatable, Sendable {
+        public init(serial: String, workOrder: String, step: String, status: PartStatus, onHoldUnder: [String]) {
+            self.serial = serial; self.workOrder = workOrder; self.step = step; self.status = status; self.onHoldUnder = onHoldUnder
+        }
         public var serial: String
         public var workOrder: String
         public var step: String
@@ -270,16 +273,35 @@ public enum Containment {
 
     public static func plan(material: String, lot: String, state: StateReader) throws -> Plan {
         var plan = Plan(toHold: [], done: [], held: [])
+        for e in try state.lotUsage(material: material, lot: lot) {
+            if e.status.isTerminal { plan.done.append(e) } else if !e.onHoldUnder.isEmpty { plan.held.append(e) } else { plan.toHold.append(e) }
+        }
+        return plan
+    }
+
+    /// Every traveler that used the lot, where it is, and the NCRs of this lot it is held under
+    /// (a hold counts by the NCR it sits under, never by the words of its note), from folded
+    /// states: `StateReader.lotUsage`'s meaning, which a store may answer from its tables.
+    public static func usage(material: String, lot: String, state: StateReader) throws -> [Entry] {
+        var out: [Entry] = []
         for serial in try state.lotUsers(material: material, lot: lot) {
             guard let p = try state.part(serial) else { continue }
-            // Held for this lot: under an NCR raised for it (not by the words of the hold's note).
             let lotHolds = try p.holds.filter { h in
                 guard let n = h.ncr, let raised = try state.ncr(n)?.raised else { return false }
                 return raised.material == material && raised.lot == lot
             }
-            let e = Entry(serial: serial, workOrder: p.workOrder, step: p.step, status: p.status, onHoldUnder: lotHolds.compactMap(\.ncr))
-            if p.status.isTerminal { plan.done.append(e) } else if !lotHolds.isEmpty { plan.held.append(e) } else { plan.toHold.append(e) }
+            let cancelled = try state.workOrder(p.workOrder)?.cancelled ?? false
+            out.append(
+                Entry(
+                    serial: serial, workOrder: p.workOrder, step: p.step, status: p.effectiveStatus(workOrderCancelled: cancelled),
+                    onHoldUnder: lotHolds.compactMap(\.ncr).sorted()))
         }
-        return plan
+        return out
+    }
+}
+
+extension StateReader {
+    public func lotUsage(material: String, lot: String) throws -> [Containment.Entry] {
+        try Containment.usage(material: material, lot: lot, state: self)
     }
 }

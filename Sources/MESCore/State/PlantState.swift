@@ -31,6 +31,9 @@ public protocol StateReader {
     func registerCount(prefix: String) throws -> Int
     /// The travelers that used a lot (every step), in serial order.
     func lotUsers(material: String, lot: String) throws -> [String]
+    /// Each traveler that used a lot, where it is now and the NCRs of that lot it is held under,
+    /// in serial order (`Containment.usage` gives the meaning; a store may answer from its tables).
+    func lotUsage(material: String, lot: String) throws -> [Containment.Entry]
 }
 
 /// The plant with its lookups built once (the scan path must not search arrays).
