@@ -27,6 +27,9 @@ public enum ConsoleScreen: Equatable, Sendable {
     case tab(ConsoleTab)
     case station(String)
     case history(String)
+    /// A material lot's page (`MATERIAL:LOT`): receipt, inspection, status history, what is left,
+    /// every traveler that used it.
+    case lot(String)
 }
 
 /// What a row is about, so an action knows its subject.
@@ -40,6 +43,8 @@ public enum RowRef: Equatable, Sendable {
     case override(serial: String, id: String)
     case andon(station: String)
     case order(String)
+    /// A material lot, `MATERIAL:LOT`.
+    case lot(String)
 
     public var serial: String? {
         switch self {
@@ -100,7 +105,65 @@ public enum ConsoleLoader {
         public var plant: PlantIndex?
     }
 
-    public static func load(_ screen: ConsoleScreen, service: FloorService, now: Date) throws -> Loaded {
+    /// `ncrs`: what the holds view's NCR register is narrowed to.
+    /// A lot's page: receipt and inspection in the summary, then its status history, its conflicts,
+    /// and every traveler that used it with where it is now (Enter opens the traveler's history).
+    static func lotPage(
+        _ key: String, _ t: inout ConsoleTable, state: StoreState, plant: PlantIndex, now: Date, age: (Int64) -> String
+    ) throws {
+        let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let l = try state.lot(material: parts[0], lot: parts[1]) else { t.problem = "no lot \(key) known here"; return }
+        let today = plant.calendar.localDate(now)
+        let tz = plant.calendar.timeZone
+        func minute(_ ms: Int64) -> String { String(Reports.isoText(ms, tz).prefix(16)).replacingOccurrences(of: "T", with: " ") }
+        t.title = "Lot \(l.lot) of \(l.material)"
+        var head = "status: \(QualityRules.statusText(l, today: today).uppercased())"
+        if let r = l.receipt {
+            let left = l.remaining.map { ReceiptDraft.quantityText($0) } ?? "?"
+            head += " · received \(ReceiptDraft.quantityText(r.quantity)) \(r.unit), used \(ReceiptDraft.quantityText(l.used ?? 0)), left \(left)"
+            t.summary.append(head)
+            let coc: String = r.certificate.map { " · CoC \($0)" } ?? " · no CoC"
+            let expiry: String = r.expiry.map { " · expires \($0)" } ?? ""
+            let by: String = plant.people[r.by]?.name ?? r.by
+            t.summary.append("from \(r.supplier)\(coc)\(expiry) · received by \(by) \(minute(r.at))")
+        } else {
+            t.summary.append(head + " · not received here (used \(ReceiptDraft.quantityText(l.used ?? 0)))")
+        }
+        if let n = l.ncr { t.summary.append("incoming inspection: \(l.status?.rawValue ?? "") under \(n)") }
+        if let p = l.parents { t.summary.append("made from lot\(p.count == 1 ? "" : "s") \(p.joined(separator: ", "))") }
+        if let c = l.children { t.summary.append("gave to lot\(c.count == 1 ? "" : "s") \(c.joined(separator: ", ")) (their users are listed here)") }
+        for h in l.holds { t.summary.append("⚠ on hold (\(h.reason)) since \(age(h.at)) ago") }
+        t.columns = ["AT / SERIAL", "WHAT", "ORDER", "STEP", "BY / STATUS", "DETAIL"]
+        for c in l.history ?? [] {
+            t.rows.append(
+                ConsoleRow(
+                    cells: [
+                        minute(c.at), c.what, "", "",
+                        plant.people[c.by]?.name ?? c.by, "",
+                    ], role: c.what.contains("held") || c.what.contains("rejected") ? .warn : .normal))
+        }
+        for c in l.conflicts ?? [] {
+            t.rows.append(ConsoleRow(cells: ["", "conflict", "", "", "", c.text], role: .stop))
+        }
+        let plan = try Containment.plan(material: l.material, lot: l.lot, state: state)
+        for (entries, what, role) in [
+            (plan.toHold, "used: open, not held", Tone.warn), (plan.held, "used: held", Tone.stop), (plan.done, "used: finished", Tone.dim),
+        ] {
+            for e in entries {
+                t.rows.append(
+                    ConsoleRow(
+                        cells: [e.serial, what, e.workOrder, e.step, e.status.rawValue, e.onHoldUnder.joined(separator: " ")], role: role,
+                        ref: .part(e.serial)))
+            }
+        }
+        t.summary.append("\(plan.toHold.count + plan.held.count + plan.done.count) travelers used it · Enter opens one's history")
+    }
+
+    public static func load(
+        _ screen: ConsoleScreen, service: FloorService, now: Date, ncrs filter: NCRViewFilter = NCRViewFilter()
+    ) throws
+        -> Loaded
+    {
         try service.store.read { db in
             guard let plant = try service.plantIndex(db) else {
                 var t = ConsoleTable(); t.problem = "no plant loaded in this store"
@@ -196,7 +259,9 @@ public enum ConsoleLoader {
                     for h in try Queries.openHolds(db) {
                         let agg = AggregateID(rawValue: h.aggregate)
                         let ref: RowRef =
-                            agg.kind == "part" ? .hold(serial: agg.key, hold: h.hold) : (agg.kind == "wo" ? .orderHold(order: agg.key) : .none)
+                            agg.kind == "part"
+                            ? .hold(serial: agg.key, hold: h.hold)
+                            : (agg.kind == "wo" ? .orderHold(order: agg.key) : (agg.kind == "lot" ? .lot(agg.key) : .none))
                         if agg.kind == "part" { try rework(agg.key, state) }
                         t.rows.append(
                             ConsoleRow(
@@ -208,19 +273,25 @@ public enum ConsoleLoader {
                     let holdRows = t.rows.count
                     // The NCR register's open reports, oldest first (a traveler's opens its history), then
                     // open CAPAs by due date, an overdue one said so and in the stop colour.
-                    var ncrs = 0
+                    var ncrs = 0, shown = 0
                     for r in try QualityReports.ncrs(db, plant: plant, filter: .open, now: now).rows {
                         let c = r.map(\.plain)
                         let number = c[0], n = try state.ncr(number)
-                        let serial = n?.raised?.serials.count == 1 ? n?.raised?.serials.first : nil
                         ncrs += 1
+                        if !filter.isEmpty {
+                            guard let n, filter.matches(n, workCenter: c[8].isEmpty ? nil : c[8]) else { continue }
+                        }
+                        shown += 1
+                        let serial = n?.raised?.serials.count == 1 ? n?.raised?.serials.first : nil
+                        let lotKey = n?.raised.flatMap { r in r.material.flatMap { m in r.lot.map { m + ":" + $0 } } }
+                        let ref: RowRef = serial.map { .part($0) } ?? lotKey.map { .lot($0) } ?? .none
                         t.rows.append(
                             ConsoleRow(
                                 cells: [
                                     number, c[5].isEmpty ? (c[11].isEmpty ? c[6] : "lot \(c[11])") : c[5], c[7], "\(c[2]) \(c[3])", c[20],
                                     n.map { age($0.raisedAt) } ?? "\(c[16])d", plant.people[c[15]]?.name ?? c[15],
                                     "\(c[1]) · \(c[8].isEmpty ? "" : c[8] + " · ")\(c[19])",
-                                ], role: n?.severity.needsContainment == true ? .stop : .warn, ref: serial.map { .part($0) } ?? .none))
+                                ], role: n?.severity.needsContainment == true ? .stop : .warn, ref: ref))
                     }
                     var capas = 0, overdue = 0
                     for r in try QualityReports.capas(db, plant: plant, now: now).rows {
@@ -238,6 +309,13 @@ public enum ConsoleLoader {
                         "\(ncrs) NCR\(ncrs == 1 ? "" : "s") open · \(capas) CAPA\(capas == 1 ? "" : "s") open"
                             + (overdue > 0 ? ", \(overdue) OVERDUE" : "") + " · floor report ncr / capa",
                     ]
+                    if !filter.isEmpty {
+                        t.summary.append("NCRs filtered by \(filter.text): \(shown) of \(ncrs) shown · / changes the filter, an empty one clears it")
+                    } else if ncrs > 1 {
+                        t.summary.append("/ filters the NCRs (part: wc: defect: sev: supplier: lot: or words) · Enter on a lot's NCR opens the lot")
+                    }
+                case .lot(let key):
+                    try lotPage(key, &t, state: StoreState(db: db, plant: plant), plant: plant, now: now, age: age)
                 case .tab(.fpi):
                     t.title = "First pieces waiting for a decision"
                     t.columns = ["FIRST PIECE", "ORDER", "STEP", "SINCE", "KEY"]

@@ -49,8 +49,25 @@ public struct KioskData: Sendable {
         public var notNow: [CommandVerb: Refusal] = [:]
     }
 
+    /// A lot received lately (a receiving station's list), with its status in words.
+    public struct ReceivedRow: Equatable, Sendable {
+        public var material: String
+        public var lot: String
+        public var quantity: String
+        public var supplier: String
+        public var status: String
+        /// nil: not known here (shown as its words only).
+        public var lotStatus: LotStatus?
+        public var onHold: Bool
+        public var at: Int64
+        public var by: String
+    }
+
     public var plantName = ""
     public var stationID = ""
+    /// A receiving station: its screen receives lots (`ReceiptDraft`) and lists the last received.
+    public var receiving = false
+    public var received: [ReceivedRow] = []
     public var stationName = ""
     public var workCenter = ""
     public var shift: String?
@@ -116,6 +133,12 @@ public enum KioskLoader {
             d.reasons = plant.plant.reasons
             d.calendar = plant.calendar
             d.shift = plant.calendar.shift(at: now, shifts: plant.plant.shifts)?.shift
+            d.people = plant.people.mapValues(\.name)
+            if station.isReceiving {
+                d.receiving = true
+                d.received = try receivedLots(StoreState(db: db, plant: plant), plant: plant, now: now)
+                return d
+            }
             let target = plant.downtimeTarget(of: station)
             if let down = try state.machine(target)?.down {
                 let label = plant.plant.reasons.downtime.first { $0.code == down.reason }?.label ?? down.reason
@@ -172,6 +195,21 @@ public enum KioskLoader {
                 selected, station: station, person: person, plant: plant, state: state, now: now, previewActions: previewActions)
             return d
         }
+    }
+
+    /// The lots received last (any station), newest first, with their status in words.
+    static func receivedLots(_ state: StoreState, plant: PlantIndex, now: Date, limit: Int = 12) throws -> [KioskData.ReceivedRow] {
+        let today = plant.calendar.localDate(now)
+        var out: [KioskData.ReceivedRow] = []
+        for l in try state.lastReceived(limit: limit) {
+            guard let r = l.receipt else { continue }
+            out.append(
+                KioskData.ReceivedRow(
+                    material: l.material, lot: l.lot, quantity: ReceiptDraft.quantityText(r.quantity) + " " + r.unit, supplier: r.supplier,
+                    status: QualityRules.statusText(l, today: today), lotStatus: l.status, onHold: !l.holds.isEmpty, at: r.at,
+                    by: r.by))
+        }
+        return out
     }
 
     /// The open part: its step, instructions, materials, measurements due and start blockers;

@@ -16,6 +16,8 @@ public struct StationSession: Sendable {
     public private(set) var pendingScrap: (count: Int, reason: String)?
     /// A signed record asked for, waiting for its signer's badge + secret (`sign`).
     public private(set) var awaitingSignature: PendingSignature?
+    /// At a receiving station: the lot being received (`ReceiptDraft`), until `CMD:RECEIVE`.
+    public private(set) var receipt: ReceiptDraft?
 
     /// A command whose record is a signature, decided only once its signer gives badge + secret.
     public struct PendingSignature: Equatable, Sendable {
@@ -85,8 +87,11 @@ public struct StationSession: Sendable {
             break
         }
         guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
+        if plant.stations[stationID]?.isReceiving == true { return try receiving(label, person, plant, service, now, shown) }
 
         switch label {
+        case .supplier, .certificate, .expiry, .command(verb: .receive, _):
+            return .refused(.notReceiving, "\(stationID) is not a receiving station", shown)
         case .serial(let serial):
             guard let part = try service.read({ try $0.part(serial) }) else {
                 return .refused(.unknownPart, "no part \(Sanitize.line(serial))", shown)
@@ -148,6 +153,9 @@ public struct StationSession: Sendable {
         if let material = plant.materialsByGTIN[gtin] {
             guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
             guard let lot = data.lot else { return .refused(.noLot, "the label of \(material.id) carries no lot (10)", shown) }
+            if plant.stations[stationID]?.isReceiving == true {
+                return startReceipt(ReceiptDraft(material: material, lot: lot, expiry: data.expiry, count: data.count, fromLabel: true))
+            }
             guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
             return try run(.consume(serial: serial, material: material.id, lot: lot, expiry: data.expiry), person, service, now, shown)
         }
@@ -158,10 +166,71 @@ public struct StationSession: Sendable {
         return .refused(.unknownGtin, "GTIN \(gtin) is not a material or part of this plant", shown)
     }
 
+    /// A receiving station's codes: a lot label starts a receipt, its fields complete it,
+    /// `CMD:RECEIVE` records it (decided by the rules as `floor lots receive` is).
+    private mutating func receiving(
+        _ label: Label, _ person: Person, _ plant: PlantIndex, _ service: FloorService, _ now: Date, _ shown: String
+    ) throws -> Reply {
+        func needDraft() -> Reply { .refused(.receiptIncomplete, "scan the lot's label (or type LOT:<material>:<lot>) first", shown) }
+        switch label {
+        case .lot(let material, let lot):
+            guard let m = plant.materials[material] else {
+                return .refused(.wrongMaterial, "no material \(Sanitize.line(material)) in the plant", shown)
+            }
+            return startReceipt(ReceiptDraft(material: m, lot: lot, fromLabel: false))
+        case .quantity(let n):
+            guard receipt != nil else { return needDraft() }
+            guard n > 0 else { return .refused(.badCount, "a received quantity is more than 0", shown) }
+            receipt?.quantity = Double(n); receipt?.sources[.quantity] = "typed"
+        case .supplier(let text):
+            guard receipt != nil else { return needDraft() }
+            receipt?.supplier = text; receipt?.sources[.supplier] = "typed"
+        case .certificate(let text):
+            guard receipt != nil else { return needDraft() }
+            receipt?.certificate = text; receipt?.sources[.certificate] = "typed"
+        case .expiry(let d):
+            guard receipt != nil else { return needDraft() }
+            receipt?.expiry = d; receipt?.sources[.expiry] = "typed"
+        case .command(verb: .receive, _):
+            guard let draft = receipt else { return needDraft() }
+            switch draft.command {
+            case .failure(let r): return .refused(r, shown)
+            case .success(let command):
+                let reply = try run(command, person, service, now, shown)
+                if reply.kind == .done { receipt = nil }
+                return reply
+            }
+        case .command(let verb, let arg) where verb == .cancel || verb == .logout:
+            return try command(verb, arg, person, service, now, shown)
+        default:
+            return .refused(.notReceiving, "\(stationID) is a receiving station: scan a lot's label, or LOT:<material>:<lot>", shown)
+        }
+        return .info(receiptLine())
+    }
+
+    private mutating func startReceipt(_ draft: ReceiptDraft) -> Reply {
+        receipt = draft
+        return .info(receiptLine())
+    }
+
+    /// The receipt so far and what it still needs, in one line.
+    private func receiptLine() -> String {
+        guard let r = receipt else { return "" }
+        var s = "receiving lot \(Sanitize.line(r.lot)) of \(r.material)"
+        if let q = r.quantity { s += ": \(ReceiptDraft.quantityText(q)) \(Sanitize.line(r.unit))" }
+        if let sup = r.supplier { s += " from \(Sanitize.line(sup))" }
+        if let e = r.expiry { s += ", expires \(e)" }
+        let missing = r.missing
+        s +=
+            missing.isEmpty
+            ? "; scan CMD:RECEIVE to record it" : "; still needs " + missing.map { ReceiptDraft.code(for: $0) }.joined(separator: " and ")
+        return s
+    }
+
     private mutating func login(_ badge: String, _ plant: PlantIndex, _ shown: String) -> Reply {
         guard let p = plant.people[badge] else { return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", shown) }
         person = p
-        selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil; awaitingSignature = nil
+        selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil; awaitingSignature = nil; receipt = nil
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
     }
 
@@ -176,7 +245,7 @@ public struct StationSession: Sendable {
             self = StationSession(stationID: stationID, gs1PercentIsSeparator: gs1PercentIsSeparator)
             return .info("logged out")
         case .cancel:
-            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; awaitingSignature = nil
+            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; awaitingSignature = nil; receipt = nil
             return .info("cancelled")
         default:
             break
@@ -240,6 +309,12 @@ public struct StationSession: Sendable {
                 .disposition(
                     serial: serial, kind: kind, reworkStep: kind == .rework ? extra : nil,
                     reference: pendingNote, scrapReason: kind == .scrap ? extra : nil, note: note))
+        case .ncr:
+            // Raised by hand on the selected part, which goes on hold under it; NOTE: says what is wrong.
+            guard let arg else { return .failure(Refusal(.needsReason, CommandVerb.ncr.syntax + " after NOTE:<what is wrong>")) }
+            return .success(.quality(.raiseNCR(subject: .part(serial: serial), defect: arg, severity: nil, description: note, containment: "")))
+        case .receive:
+            return .failure(Refusal(.notReceiving, "CMD:RECEIVE is for a receiving station"))
         case .help, .cancel, .logout:
             return .failure(Refusal(.unknownCommand, "CMD:\(verb.rawValue) is not a command of the record"))
         }

@@ -99,7 +99,8 @@ public enum MasterData {
             for data in rows {
                 let l = try Projections.decoder.decode(LotState.self, from: data)
                 guard let r = l.receipt else { continue }
-                existing[l.material + ":" + l.lot] = LotCSV.Known(quantity: r.quantity, supplier: r.supplier, certificate: r.certificate, expiry: r.expiry)
+                existing[l.material + ":" + l.lot] = LotCSV.Known(
+                    quantity: r.quantity, supplier: r.supplier, certificate: r.certificate, expiry: r.expiry)
             }
             let lines = try LotCSV.parse(text, file: path, plant: plant, existing: existing).get()
             if lines.isEmpty { return .unchanged }

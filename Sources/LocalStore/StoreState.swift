@@ -63,22 +63,34 @@ public struct StoreState: StateReader {
     /// without decoding one state): `parts` carries the effective status, `holds` the open holds
     /// with their NCR, `ncrs` the material and lot each was raised for.
     public func lotUsage(material: String, lot: String) throws -> [Containment.Entry] {
+        // The lot and the lots made from it (`Containment.family`), as a JSON array for json_each.
+        let family = try Containment.family(material: material, lot: lot, state: self)
+        let lots = String(decoding: try JSONEncoder().encode(family), as: UTF8.self)
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT p.serial, p.work_order, p.step, p.status,
                         (SELECT group_concat(ncr, char(10)) FROM (
                             SELECT DISTINCT h.ncr FROM holds h JOIN ncrs n ON n.number = h.ncr
-                            WHERE h.aggregate = 'part:' || p.serial AND n.material = ?1 AND n.lot = ?2 ORDER BY h.ncr))
-                    FROM parts p WHERE p.serial IN (SELECT serial FROM lot_uses WHERE material = ?1 AND lot = ?2)
+                            WHERE h.aggregate = 'part:' || p.serial AND n.material = ?1 AND n.lot IN (SELECT value FROM json_each(?2))
+                            ORDER BY h.ncr))
+                    FROM parts p
+                    WHERE p.serial IN (SELECT serial FROM lot_uses WHERE material = ?1 AND lot IN (SELECT value FROM json_each(?2)))
                     ORDER BY p.serial
-                    """), arguments: [material, lot])
+                    """), arguments: [material, lots])
         return rows.map { row in
             let ncrs: String? = row[4]
             return Containment.Entry(
                 serial: row[0], workOrder: row[1], step: row[2], status: PartStatus(rawValue: row[3]) ?? .queued,
                 onHoldUnder: ncrs.map { $0.split(separator: "\n").map(String.init) } ?? [])
         }
+    }
+    /// The lots received last, newest first (a receiving station's list).
+    public func lastReceived(limit: Int) throws -> [LotState] {
+        let keys = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT material, lot FROM lots WHERE received_at IS NOT NULL ORDER BY received_at DESC, material, lot LIMIT ?"),
+            arguments: [limit])
+        return try keys.compactMap { try lot(material: $0[0], lot: $0[1]) }
     }
     public func routing(id: String, version: Int) throws -> Routing? {
         try Projections.routing(id: id, version: version, db)

@@ -1,4 +1,5 @@
 import Foundation
+import MESCore
 
 /// What a scanned (or typed) code means, before any lookup in the plant (`docs/scanner.md`,
 /// and the typed codes of the README). Prefixes are case-insensitive; what follows keeps its case.
@@ -17,6 +18,10 @@ public enum Label: Equatable, Sendable {
     case scrapCount(Int, reason: String)
     /// `NOTE:<text>`
     case note(String)
+    /// `SUP:<supplier>`, `COC:<certificate>`, `EXP:<date>`: a receipt's fields at a receiving station.
+    case supplier(String)
+    case certificate(String)
+    case expiry(LocalDate)
     /// No prefix: looked up as a serial, then a work order, then a badge.
     case bare(String)
     /// Something that cannot mean anything (empty, malformed prefix form).
@@ -57,6 +62,11 @@ public enum Label: Equatable, Sendable {
             guard p.count == 2, let n = Int(p[0]), n > 0 else { return .invalid(raw, why: "SCRAP: needs SCRAP:<count>:<reason>") }
             return .scrapCount(n, reason: String(p[1]))
         case .note: return .note(rest)
+        case .sup: return need(rest, "a supplier") ?? .supplier(rest)
+        case .coc: return need(rest, "a certificate reference") ?? .certificate(rest)
+        case .exp:
+            guard let d = LocalDate(rest.trimmingCharacters(in: .whitespaces)) else { return .invalid(raw, why: "EXP: needs EXP:<YYYY-MM-DD>") }
+            return .expiry(d)
         }
     }
 }

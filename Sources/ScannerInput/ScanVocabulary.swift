@@ -5,7 +5,8 @@ import MESCore
 /// kiosk's HELP line, `floor scan --help`, the README's code table and `docs/scan-codes.md` are
 /// generated from it (a test fails when a generated text is out of date).
 public enum ScanPrefix: String, CaseIterable, Sendable {
-    case emp = "EMP", sn = "SN", wo = "WO", lot = "LOT", eq = "EQ", m = "M", qty = "QTY", scrap = "SCRAP", note = "NOTE", cmd = "CMD"
+    case emp = "EMP", sn = "SN", wo = "WO", lot = "LOT", eq = "EQ", m = "M", qty = "QTY", scrap = "SCRAP", note = "NOTE"
+    case sup = "SUP", coc = "COC", exp = "EXP", cmd = "CMD"
 
     /// How the code is written.
     public var syntax: String {
@@ -19,6 +20,9 @@ public enum ScanPrefix: String, CaseIterable, Sendable {
         case .qty: return "QTY:<good>"
         case .scrap: return "SCRAP:<count>:<reason>"
         case .note: return "NOTE:<text>"
+        case .sup: return "SUP:<supplier>"
+        case .coc: return "COC:<certificate>"
+        case .exp: return "EXP:<YYYY-MM-DD>"
         case .cmd: return "CMD:<verb>[:<arg>]"
         }
     }
@@ -29,12 +33,15 @@ public enum ScanPrefix: String, CaseIterable, Sendable {
         case .emp: return "log in (switches person)"
         case .sn: return "select a traveler"
         case .wo: return "select a work order's next piece waiting at this station (a batch traveler's serial is its work order)"
-        case .lot: return "a material lot for the running step"
+        case .lot: return "a material lot for the running step (at a receiving station: the lot to receive)"
         case .eq: return "a gauge for the next readings (refused when out of calibration)"
         case .m: return "a measurement (`PASS`/`FAIL` for pass/fail checks)"
-        case .qty: return "the good count for the next completion of a batch traveler"
+        case .qty: return "the good count for the next completion of a batch traveler (at a receiving station: the quantity received)"
         case .scrap: return "pieces scrapped at the next completion of a batch traveler, with the reason"
-        case .note: return "the note or reference the next action needs (waive reason, disposition reference)"
+        case .note: return "the note or reference the next action needs (waive reason, disposition reference, an NCR's description)"
+        case .sup: return "at a receiving station: the lot's supplier"
+        case .coc: return "at a receiving station: the supplier's certificate of conformance reference"
+        case .exp: return "at a receiving station: the lot's expiry date, when its label does not carry it (AI 17)"
         case .cmd: return "a command card: one of the verbs below"
         }
     }
@@ -46,6 +53,7 @@ public enum CommandVerb: String, CaseIterable, Sendable {
     case pass = "PASS", fail = "FAIL", waive = "WAIVE"
     case hold = "HOLD", release = "RELEASE", scrap = "SCRAP", dispo = "DISPO", override = "OVERRIDE"
     case down = "DOWN", up = "UP", andon = "ANDON"
+    case ncr = "NCR", receive = "RECEIVE"
     case cancel = "CANCEL", logout = "LOGOUT", help = "HELP"
 
     /// How the card is written.
@@ -57,6 +65,7 @@ public enum CommandVerb: String, CaseIterable, Sendable {
         case .override: return "CMD:OVERRIDE:<\(BlockerKind.allCases.filter(\.overridable).map(\.rawValue).joined(separator: "|"))>"
         case .down: return "CMD:DOWN:<reason>"
         case .andon: return "CMD:ANDON:<\(AndonKind.allCases.map(\.rawValue).joined(separator: "|"))|CLEAR>"
+        case .ncr: return "CMD:NCR:<defect code>"
         default: return "CMD:" + rawValue
         }
     }
@@ -64,7 +73,7 @@ public enum CommandVerb: String, CaseIterable, Sendable {
     /// Whether it acts on the selected part (else on the station or the session).
     public var needsPart: Bool {
         switch self {
-        case .down, .up, .andon, .cancel, .logout, .help: return false
+        case .down, .up, .andon, .receive, .cancel, .logout, .help: return false
         default: return true
         }
     }
@@ -88,7 +97,9 @@ public enum CommandVerb: String, CaseIterable, Sendable {
         case .down: return "the station's machine is down, for one of the plant's downtime reasons"
         case .up: return "the station's machine runs again"
         case .andon: return "call for help at this station (shown on the wall board and the console); `CLEAR` ends the call"
-        case .cancel: return "forget the selected part and what was kept for the next action"
+        case .ncr: return "after `NOTE:<what is wrong>`: raise a nonconformance (NCR) on the selected part, which goes on hold under it"
+        case .receive: return "at a receiving station: receive the lot scanned, once its quantity and supplier are known"
+        case .cancel: return "forget the selected part (or the lot being received) and what was kept for the next action"
         case .logout: return "log out"
         case .help: return "list the codes"
         }

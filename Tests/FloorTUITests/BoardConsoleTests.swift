@@ -324,6 +324,59 @@ extension ConsoleDriver {
         #expect(c.model.table.summary.contains { $0.contains("1 CAPA open, 1 OVERDUE") })
     }
 
+    /// The NCR register in the holds view narrows by part, work center, defect, severity,
+    /// supplier, lot or words (`/`), says how many it shows of how many, refuses a filter it cannot
+    /// read, and Enter on a lot's NCR opens the lot's page: receipt, status history, every user.
+    @Test func theNCRViewFiltersAndALotsNCROpensTheLotsPage() throws {
+        let yaml =
+            DemoPlant.yaml + "\nquality:\n  defects:\n    - {code: DIM, label: Dimension, severity: major}\n    - {code: SURF, label: Surface}\n"
+        let h = try KioskHarness(plantYAML: yaml)
+        let now = h.clockBox.now
+        func run(_ c: Command, _ badge: String = "201") throws {
+            let out = try h.service.runAtConsole(c, badge: badge, now: now)
+            #expect(out.refusal == nil, "\(String(describing: out.refusal))")
+        }
+        try run(.quality(.raiseNCR(subject: .part(serial: "NW-5001-001"), defect: "DIM", severity: nil, description: "OD over", containment: "")))
+        try run(.quality(.raiseNCR(subject: .part(serial: "NW-5002-001"), defect: "SURF", severity: nil, description: "scratch", containment: "")))
+        try run(
+            .quality(.receiveLot(material: "TI64-6", lot: "L-1", quantity: 900, supplier: "Titan Alloys", certificate: "TA-1", expiry: nil)), "104")
+        try run(
+            .quality(.raiseNCR(subject: .lot(material: "TI64-6", lot: "L-1"), defect: "DIM", severity: nil, description: "bar bent", containment: ""))
+        )
+        let c = try signedIn(h)
+        c.type("2")
+        func ncrRows() -> [ConsoleRow] { c.model.table.rows.filter { $0.cells[0].hasPrefix("NCR-") } }
+        #expect(ncrRows().count == 3)
+        #expect(c.model.table.summary.contains { $0.hasPrefix("/ filters the NCRs") })
+
+        c.type("/defect:SURF\r")
+        #expect(ncrRows().map { $0.cells[1] } == ["BS-35-40"] && ncrRows().first?.cells[3] == "minor SURF", "\(ncrRows().map(\.cells))")
+        #expect(c.model.table.summary.contains("NCRs filtered by defect:SURF: 1 of 3 shown · / changes the filter, an empty one clears it"))
+        // The holds themselves are not filtered: the register is.
+        #expect(c.model.table.rows.contains { $0.cells[0] == "part:NW-5001-001" })
+        c.type("/")
+        for _ in 0..<"defect:SURF".count { c.send(.key(.backspace)) }
+        c.type("sev:bogus\r")
+        #expect(c.model.message?.text.contains("sev:bogus is not a severity (minor, major, critical)") == true)
+        #expect(c.model.ncrFilter.defect == "SURF")
+        c.type("/")
+        for _ in 0..<"defect:SURF".count { c.send(.key(.backspace)) }
+        c.type("sev:major bent\r")
+        #expect(ncrRows().count == 1 && ncrRows().first?.cells[1] == "lot L-1", "\(ncrRows().map(\.cells))")
+
+        // Enter on it: the lot's page.
+        let index = try #require(c.model.table.rows.firstIndex { $0.cells[0].hasPrefix("NCR-") })
+        for _ in 0..<index { c.send(.key(.down)) }
+        c.type("\r")
+        #expect(c.model.screen == .lot("TI64-6:L-1"))
+        #expect(c.model.table.title == "Lot L-1 of TI64-6")
+        let summary = c.model.table.summary.joined(separator: "\n")
+        #expect(summary.contains("status: RELEASED · received 900 mm, used 0, left 900"), "\(summary)")
+        #expect(summary.contains("from Titan Alloys · CoC TA-1") && summary.contains("0 travelers used it"), "\(summary)")
+        #expect(c.model.table.rows.contains { $0.cells[1].contains("received") }, "\(c.model.table.rows.map(\.cells))")
+        #expect(c.screen.text.contains("Lot L-1 of TI64-6") && c.screen.text.contains("2026-11-24 09:00  received"))
+    }
+
     func signedIn(_ h: KioskHarness, _ badge: String = "301") throws -> ConsoleDriver {
         let c = try consoleDriver(h)
         c.signIn(badge)

@@ -277,6 +277,46 @@ struct KioskScreenTests {
         #expect(k.driver.model.message?.text.contains(said) == true, "\(k.driver.model.message?.text ?? "") vs \(said)")
     }
 
+    /// A receiving station: the supplier's GS1 label fills the receipt (lot, expiry from AI 17,
+    /// count from AI 30; the supplier from the plant file), the screen says where each value came
+    /// from and what is missing, and the received lot is listed with its status in words.
+    @Test func aReceivingStationShowsTheLotBeingReceivedAndTheLastReceived() throws {
+        let yaml = DemoPlant.yaml
+            .replacingOccurrences(
+                of: "- {id: K-PK,  name: Pack,        work_center: PACK}",
+                with: "- {id: K-PK,  name: Pack,        work_center: PACK}\n  - {id: K-RCV, name: Goods in, work_center: PACK, receiving: yes}"
+            )
+            .replacingOccurrences(
+                of: "unit: mm, gtin: \"04012345000016\"}",
+                with: "unit: mm, gtin: \"04012345000016\", supplier: \"Titan Alloys\", incoming_inspection: yes}")
+        #expect(yaml.contains("K-RCV") && yaml.contains("Titan Alloys"))
+        let k = try KioskHarness(station: "K-RCV", plantYAML: yaml)
+        k.scan("EMP:104")
+        #expect(k.text.contains("Receiving at Goods in") && k.text.contains("No lot received yet."))
+        k.scan("LOT:POUCH:P-1")
+        #expect(k.text.contains("needed: QTY:<quantity>") && k.text.contains("needed: SUP:<supplier>"))
+        #expect(k.text.contains("Still needs QTY:<quantity> and SUP:<supplier>"))
+        k.scan("CMD:RECEIVE")
+        #expect(k.driver.model.message?.kind == .refused)
+        k.scan("CMD:CANCEL")
+        k.scan("]C1010401234500001610T-881\u{1D}17280630\u{1D}30600")
+        #expect(k.text.contains("Titan Alloys") && k.text.contains("(plant file)"), "\(k.text)")
+        #expect(k.text.contains("2028-06-30") && k.text.contains("600 mm"))
+        #expect(k.text.contains("Goes to QUARANTINE until incoming inspection releases it"))
+        #expect(k.text.contains("Ready: scan CMD:RECEIVE"))
+        try assertGolden(k.screen, "receiving-draft-80x24")
+        k.scan("COC:TA-2026-0412")
+        k.scan("CMD:RECEIVE")
+        #expect(k.driver.model.message?.kind == .ok, "\(String(describing: k.driver.model.message))")
+        k.driver.reloadIfChanged()
+        #expect(k.text.contains("T-881") && k.text.contains("09:00 quarantine"), "\(k.text)")
+        #expect(k.driver.model.session.receipt == nil)
+        try assertGolden(k.screen, "receiving-received-80x24")
+        // A traveler cannot be worked at a receiving station.
+        k.scan("SN:NW-5001-001")
+        #expect(k.driver.model.message?.text.contains("K-RCV is a receiving station") == true)
+    }
+
     @Test func tooSmallTerminal() throws {
         let k = try KioskHarness(width: 60, height: 20)
         #expect(k.text.contains("Terminal too small"))

@@ -111,7 +111,8 @@ struct QualityCommandTests {
             "lots.csv",
             "material,lot,quantity,unit,supplier,certificate,expiry\nAL6061-25,H-10,500,mm,Alcoa,C-1,2030-01-31\nAL6061-25,H-11,250,,Alcoa,,\n")
         let bad = try f.write(
-            "bad.csv", "material,lot,quantity,supplier,expiry\nAL6061-25,H-12,100,Alcoa,\nAL6061-2,H-13,5,Alcoa,\nAL6061-25,H-14,5,Alcoa,2030-13-01\n")
+            "bad.csv", "material,lot,quantity,supplier,expiry\nAL6061-25,H-12,100,Alcoa,\nAL6061-2,H-13,5,Alcoa,\nAL6061-25,H-14,5,Alcoa,2030-13-01\n"
+        )
         let refused = try f.run(["lots", "load", bad, "--by", "1001"])
         #expect(refused.status != 0)
         #expect(refused.err.contains("bad.csv:3") && refused.err.contains("did you mean \"AL6061-25\"?"), "\(refused.err)")
@@ -125,7 +126,9 @@ struct QualityCommandTests {
         #expect(again.status == 0 && again.out.contains("unchanged"), "\(again.out)")
         let changed = try f.write("changed.csv", "material,lot,quantity,supplier\nAL6061-25,H-11,300,Alcoa\n")
         let conflict = try f.run(["lots", "load", changed, "--by", "1001"])
-        #expect(conflict.status != 0 && conflict.err.contains("changed.csv:2") && conflict.err.contains("quantity \"250\" → \"300\""), "\(conflict.err)")
+        #expect(
+            conflict.status != 0 && conflict.err.contains("changed.csv:2") && conflict.err.contains("quantity \"250\" → \"300\""),
+            "\(conflict.err)")
         let nobody = try f.run(["lots", "load", try f.write("n.csv", "material,lot,quantity,supplier\nAL6061-25,H-20,1,Alcoa\n"), "--by", "4242"])
         #expect(nobody.status != 0 && nobody.err.contains("4242"), "\(nobody.err)")
 
@@ -135,5 +138,72 @@ struct QualityCommandTests {
         #expect(show.out.contains("Alcoa") && show.out.contains("C-1"), "\(show.out)")
         let used = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START", "LOT:AL6061-25:H-10")
         #expect(used.out.contains("consumed lot H-10 of AL6061-25"), "\(used.out)")
+
+        // A sub-lot split off H-10 and used by another traveler is contained with its parent.
+        let split = try f.run(["lots", "split", "AL6061-25:H-10", "--into", "H-10A", "--quantity", "200", "--by", "1001"])
+        #expect(split.status == 0 && split.out.contains("lot H-10A of AL6061-25 made from H-10 (200)"), "\(split.out)\(split.err)")
+        let tooMuch = try f.run(["lots", "split", "AL6061-25:H-10", "--into", "H-10B", "--quantity", "999", "--by", "1001"])
+        #expect(tooMuch.status != 0 && tooMuch.err.contains("[lot_used_up]"), "\(tooMuch.err)")
+        let sub = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-002", "CMD:START", "LOT:AL6061-25:H-10A")
+        #expect(sub.out.contains("consumed lot H-10A of AL6061-25"), "\(sub.out)")
+        #expect(try f.run(["people", "set-secret", "2001"], input: "Lab-Coat-4417\nLab-Coat-4417\n").status == 0)
+        let hold = try f.run(["lots", "hold", "AL6061-25:H-10", "--reason", "mill cert wrong", "--by", "2001"], input: "Lab-Coat-4417\n")
+        #expect(hold.status == 0 && hold.out.contains("2 open traveler(s) put on hold"), "\(hold.out)\(hold.err)")
+        let page = try f.run(["lots", "show", "AL6061-25:H-10A"]).out
+        #expect(page.contains("on hold") && page.contains("made from lot H-10"), "\(page)")
+        let refusedSub = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-003", "CMD:START", "LOT:AL6061-25:H-10A")
+        #expect(refusedSub.out.contains("on hold"), "\(refusedSub.out)")
+    }
+
+    /// A receiving station: a supplier's GS1 label (lot, expiry from AI 17, count from AI 30) and
+    /// the material's supplier from the plant file make a receipt that `CMD:RECEIVE` records; what
+    /// is missing is said; an expired lot is not received; travelers are not worked there. At a
+    /// production station `CMD:NCR` raises an NCR by hand and holds the part under it.
+    @Test func aReceivingStationReceivesFromTheSuppliersLabelAndAKioskRaisesAnNCR() throws {
+        let f = try FloorBinary()
+        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
+        let plant =
+            example
+            .replacingOccurrences(of: "unit: mm, gtin: \"00614141000029\"}", with: "unit: mm, gtin: \"00614141000029\", supplier: Alcoa}")
+            .replacingOccurrences(
+                of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
+                with: "  - {id: ST-50, name: Pack 1,     work_center: PACK}\n  - {id: RCV-1, name: Dock 1, work_center: PACK, receiving: yes}")
+            + "\nquality:\n  defects:\n    - {code: DIM, label: Dimension, severity: major}\n"
+        #expect(try f.run(["plant", "load", try f.write("plant.yaml", plant)]).status == 0)
+        #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
+
+        let label = "(01)00614141000029(10)H-77(17)271231(30)400"
+        let draft = try f.scan("RCV-1", "EMP:1001", label)
+        #expect(draft.out.contains("receiving lot H-77 of AL6061-25: 400 mm from Alcoa, expires 2027-12-31; scan CMD:RECEIVE"), "\(draft.out)")
+        let received = try f.scan("RCV-1", "EMP:1001", label, "COC:C-5521", "CMD:RECEIVE")
+        #expect(received.out.contains("OK CMD:RECEIVE: lot H-77 of AL6061-25 received: 400 mm from Alcoa"), "\(received.out)\(received.err)")
+        let show = try f.run(["lots", "show", "AL6061-25:H-77"]).out
+        #expect(show.contains("2027-12-31") && show.contains("C-5521") && show.contains("400"), "\(show)")
+
+        // Typed: the lot and its quantity, which a receipt cannot do without.
+        // (`floor scan` stops at the first refusal, as a script should.)
+        let incomplete = try f.scan("RCV-1", "EMP:1001", "LOT:HELICOIL-M6:B-9", "CMD:RECEIVE")
+        #expect(incomplete.out.contains("still needs its quantity (QTY:<quantity>) and its supplier (SUP:<supplier>)"), "\(incomplete.out)")
+        let typed = try f.scan("RCV-1", "EMP:1001", "LOT:HELICOIL-M6:B-9", "QTY:500", "SUP:Heli Inc", "EXP:2030-01-31", "CMD:RECEIVE")
+        #expect(typed.out.contains("lot B-9 of HELICOIL-M6 received: 500 ea from Heli Inc"), "\(typed.out)")
+        let expired = try f.scan("RCV-1", "EMP:1001", "(01)00614141000029(10)H-78(17)200101(30)5", "CMD:RECEIVE")
+        #expect(expired.out.contains("expired on 2020-01-01: it is not received"), "\(expired.out)")
+        let travelerHere = try f.scan("RCV-1", "EMP:1001", "SN:WO-1001-001")
+        #expect(travelerHere.out.contains("RCV-1 is a receiving station"), "\(travelerHere.out)")
+        let receiveElsewhere = try f.scan("ST-10", "EMP:1001", "SUP:Alcoa")
+        #expect(receiveElsewhere.out.contains("ST-10 is not a receiving station"), "\(receiveElsewhere.out)")
+        let lots = try f.run(["report", "lots", "--format", "csv"]).out
+        #expect(lots.contains("H-77") && lots.contains("B-9") && !lots.contains("H-78"), "\(lots)")
+
+        // An NCR raised by hand at the kiosk.
+        let noNote = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:NCR:DIM")
+        #expect(noNote.out.contains("an NCR needs a description"), "\(noNote.out)")
+        let ncr = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "NOTE:bar stock bent", "CMD:NCR:DIM")
+        #expect(ncr.out.contains("NCR-") && ncr.out.contains("WO-1001-001"), "\(ncr.out)")
+        let open = try #require(
+            try JSONSerialization.jsonObject(with: Data(try f.run(["report", "ncr", "--open", "--format", "json"]).out.utf8)) as? [[String: Any]])
+        #expect(open.count == 1 && open.first?["source"] as? String == "manual" && open.first?["defect"] as? String == "DIM")
+        let held = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START")
+        #expect(held.out.contains("on hold"), "\(held.out)")
     }
 }

@@ -80,7 +80,9 @@ import Testing
         let service = FloorService(store: store)
         let pure0 = try Self.pureFold(store)
         let (material, lot) = try #require(
-            pure0.lotUses.max { $0.value.count < $1.value.count }.map { k, _ in (String(k.split(separator: ":")[0]), String(k.split(separator: ":")[1])) })
+            pure0.lotUses.max { $0.value.count < $1.value.count }.map { k, _ in
+                (String(k.split(separator: ":")[0]), String(k.split(separator: ":")[1]))
+            })
         let users = pure0.lotUsers(material: material, lot: lot)
         #expect(users.count >= 3)
         let now = Self.start.addingTimeInterval(3 * 86_400)

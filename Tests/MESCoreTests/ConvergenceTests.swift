@@ -408,6 +408,12 @@ import Testing
             .quality(.lotReleased(LotVerdict(material: "AL6061-25", lot: "H1", note: "certs ok"))),
             .quality(.lotRejected(LotVerdict(material: "AL6061-25", lot: "H2", note: "wrong alloy", ncr: "NCR-261202-K1-2"))),
             .quality(.lotConsumed(LotConsumed(material: "AL6061-25", lot: "H1", serial: "WO-1001-001", step: "OP10", qty: 130))),
+            .quality(.lotSplit(LotSplit(material: "AL6061-25", lot: "H1", into: "H1-A", qty: 100))),
+            .quality(
+                .lotDerived(
+                    LotDerived(
+                        material: "AL6061-25", lot: "H1-A", from: [LotDerived.Portion(lot: "H1", qty: 100)], quantity: 100, unit: "mm",
+                        supplier: "Alcoa", certificate: "COC-77", expiry: Fixtures.d("2027-06-30"), quarantined: false))),
             .quality(
                 .capaOpened(
                     CAPAOpened(

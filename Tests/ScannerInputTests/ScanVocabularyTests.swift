@@ -1,4 +1,5 @@
 import Foundation
+import MESCore
 import Testing
 
 @testable import ScannerInput
@@ -23,11 +24,13 @@ import Testing
         for p in ScanPrefix.allCases {
             let sample = p.syntax.replacingOccurrences(of: "<count>", with: "2").replacingOccurrences(of: "<good>", with: "3")
                 .replacingOccurrences(of: "[:<arg>]", with: "").replacingOccurrences(of: "<verb>", with: "START")
+                .replacingOccurrences(of: "<YYYY-MM-DD>", with: "2027-06-30")
                 .replacingOccurrences(of: "<", with: "x").replacingOccurrences(of: ">", with: "")
             let label = Label.parse(sample)
             switch (p, label) {
             case (.emp, .badge), (.sn, .serial), (.wo, .workOrder), (.lot, .lot), (.eq, .equipment), (.m, .measurement),
-                (.qty, .quantity(3)), (.scrap, .scrapCount(2, _)), (.note, .note), (.cmd, .command(.start, nil)):
+                (.qty, .quantity(3)), (.scrap, .scrapCount(2, _)), (.note, .note), (.cmd, .command(.start, nil)),
+                (.sup, .supplier), (.coc, .certificate), (.exp, .expiry(LocalDate(year: 2027, month: 6, day: 30))):
                 break
             default:
                 Issue.record("\(sample) parsed as \(label)")

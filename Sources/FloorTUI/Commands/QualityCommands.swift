@@ -145,7 +145,7 @@ struct NCRCommand: ParsableCommand {
 struct LotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lots", abstract: "Material lots: receive, release or reject at incoming inspection, hold and contain.",
-        subcommands: [Receive.self, Load.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Show.self])
+        subcommands: [Receive.self, Load.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Split.self, Merge.self, Show.self])
 
     struct Receive: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -233,6 +233,40 @@ struct LotsCommand: ParsableCommand {
         func run() throws { try signedOnLot(lot, by: by, store: store) { .releaseLotHold(material: $0, lot: $1, note: note) } }
     }
 
+    struct Split: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Split part of a lot into a new sub-lot that keeps its receipt, inspection status and genealogy.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "MATERIAL:LOT") var lot: String
+        @Option(help: "The new sub-lot's number.") var into: String
+        @Option(help: "How much goes to it, in the material's unit.") var quantity: Double
+        @Option(help: "The badge of the person splitting it.") var by: String
+        func run() throws {
+            try runReporting {
+                let (m, l) = try lotKey(lot)
+                say(try recorded(.quality(.splitLot(material: m, lot: l, into: into, quantity: quantity)), by: by, store: store))
+            }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge what is left of two lots or more (one material, one supplier, one inspection status) into a new lot.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "MATERIAL:LOT, two or more, of one material.") var lots: [String]
+        @Option(help: "The merged lot's number.") var into: String
+        @Option(help: "The badge of the person merging them.") var by: String
+        func run() throws {
+            try runReporting {
+                let keys = try lots.map(lotKey)
+                guard let m = keys.first?.0, keys.allSatisfy({ $0.0 == m }) else {
+                    throw CommandFailure("the lots to merge are of one material")
+                }
+                say(try recorded(.quality(.mergeLots(material: m, lots: keys.map(\.1), into: into)), by: by, store: store))
+            }
+        }
+    }
+
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A lot's page: receipt, inspection, status history, quantity left, every traveler that used it.")
@@ -257,6 +291,8 @@ struct LotsCommand: ParsableCommand {
                                 "received \(Tolerance.format(r.quantity)) \(r.unit) from \(r.supplier)" + (r.certificate.map { ", CoC \($0)" } ?? "")
                                     + (r.expiry.map { ", expires \($0)" } ?? "") + "; left \(Tolerance.format(state.remaining ?? 0))"))
                     }
+                    if let p = state.parents { print(Sanitize.line("made from lot\(p.count == 1 ? "" : "s") \(p.joined(separator: ", "))")) }
+                    if let c = state.children { print(Sanitize.line("gave to lot\(c.count == 1 ? "" : "s") \(c.joined(separator: ", "))")) }
                     for h in state.history ?? [] { print(Sanitize.line("  \(Reports.isoText(h.at, tz))  \(h.by)  \(h.what)")) }
                     for c in state.conflicts ?? [] { print(Sanitize.line("  CONFLICT: \(c.text)")) }
                 }

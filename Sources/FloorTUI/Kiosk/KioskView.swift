@@ -20,6 +20,12 @@ enum KioskView {
             login(&s, m)
         } else {
             y = banners(&s, m, y: y)
+            if m.data.receiving {
+                receiving(&s, m, top: y)
+                footer(&s, m)
+                overlays(&s, m)
+                return s
+            }
             switch m.base {
             case .queue: queue(&s, m, top: y)
             case .part: part(&s, m, top: y, measuring: false)
@@ -27,6 +33,11 @@ enum KioskView {
             }
         }
         footer(&s, m)
+        overlays(&s, m)
+        return s
+    }
+
+    private static func overlays(_ s: inout Screen, _ m: KioskModel) {
         switch m.overlay {
         case .picker(let p)?: picker(&s, m, p)
         case .entry(let e)?: entry(&s, e)
@@ -35,7 +46,84 @@ enum KioskView {
         case .calibrate(let c)?: calibrate(&s, m, c)
         case nil: break
         }
-        return s
+    }
+
+    // MARK: receiving
+
+    /// A receiving station: the lot being received, field by field with where each value came
+    /// from and what is still missing, then the lots received last with their status in words.
+    private static func receiving(_ s: inout Screen, _ m: KioskModel, top: Int) {
+        var y = top
+        s.put(" Receiving at \(m.data.stationName)", x: 0, y: y, role: .title, bold: true)
+        y += 1
+        guard let r = m.session.receipt else {
+            s.put(" Scan the supplier's label (GS1), or type LOT:<material>:<lot>.", x: 0, y: y + 1)
+            y += 3
+            receivedList(&s, m, top: y)
+            return
+        }
+        let boxHeight = 10
+        s.box(x: 1, y: y + 1, width: s.width - 2, height: boxHeight, title: "Lot being received")
+        var ly = y + 2
+        func field(_ name: String, _ value: String?, _ f: ReceiptDraft.Field?) {
+            s.put(name.fit(12), x: 3, y: ly, role: .dim)
+            if let value, !value.isEmpty {
+                let n = s.put(value, x: 16, y: ly, bold: true, maxWidth: s.width - 40)
+                if let f, let from = r.sources[f] { s.put("(\(from))", x: 17 + n, y: ly, role: .dim) }
+            } else if let f {
+                let needed = r.missing.contains(f)
+                s.put(
+                    needed ? "needed: \(ReceiptDraft.code(for: f))" : "none (\(ReceiptDraft.code(for: f)))", x: 16, y: ly,
+                    role: needed ? .warn : .dim,
+                    bold: needed)
+            }
+            ly += 1
+        }
+        field("Material", "\(r.material)  \(r.materialName)", nil)
+        field("Lot", r.lot, nil)
+        field("Quantity", r.quantity.map { ReceiptDraft.quantityText($0) + " " + r.unit }, .quantity)
+        field("Supplier", r.supplier, .supplier)
+        field("Certificate", r.certificate, .certificate)
+        field("Expiry", r.expiry?.description, .expiry)
+        if let e = r.expiry, e < m.data.calendar.localDate(m.now) {
+            s.put("EXPIRED on \(e): it will not be received", x: 3, y: ly, role: .stop, bold: true)
+        } else if r.quarantine {
+            s.put("Goes to QUARANTINE until incoming inspection releases it", x: 3, y: ly, role: .warn, bold: true)
+        } else {
+            s.put("Free to use once received", x: 3, y: ly, role: .ok)
+        }
+        ly += 1
+        if r.missing.isEmpty {
+            s.put("Ready: scan CMD:RECEIVE to record it (CMD:CANCEL drops it)", x: 3, y: ly, role: .ok, bold: true)
+        } else {
+            s.put("Still needs " + r.missing.map { ReceiptDraft.code(for: $0) }.joined(separator: " and "), x: 3, y: ly, role: .warn, bold: true)
+        }
+        receivedList(&s, m, top: y + boxHeight + 2)
+    }
+
+    private static func receivedList(_ s: inout Screen, _ m: KioskModel, top: Int) {
+        var y = top
+        let bottom = s.height - 3
+        guard y < bottom else { return }
+        s.put(" Last received", x: 0, y: y, role: .title, bold: true)
+        y += 1
+        if m.data.received.isEmpty {
+            s.put("  No lot received yet.", x: 0, y: y, role: .dim)
+            return
+        }
+        s.put(
+            "  " + "LOT".fit(12) + " " + "MATERIAL".fit(10) + " " + "QTY".fit(10) + " " + "SUPPLIER".fit(14) + " " + "AT".fit(6) + "STATUS",
+            x: 0, y: y, role: .dim, bold: true)
+        y += 1
+        for row in m.data.received where y < bottom {
+            let line =
+                "  " + row.lot.fit(12) + " " + row.material.fit(10) + " " + row.quantity.fit(10) + " " + row.supplier.fit(14) + " "
+                + clock(m, row.at).fit(6)
+            let x = s.put(line, x: 0, y: y)
+            let role: Paint = row.onHold || row.lotStatus == .rejected ? .stop : (row.lotStatus == .quarantined ? .warn : .ok)
+            s.put(row.status, x: x, y: y, role: role, bold: role != .ok)
+            y += 1
+        }
     }
 
     // MARK: frame
@@ -94,6 +182,7 @@ enum KioskView {
         let wanted: [Action]
         switch m.context {
         case .login: wanted = [.help, .manualEntry, .calibrate]
+        case .queue where m.data.receiving: wanted = [.help, .manualEntry, .logout]
         case .queue: wanted = [.help, .open, .start, .pause, .resume, .downtime, .manualEntry, .logout]
         case .part: wanted = [.help, .start, .pause, .measure, .complete, .hold, .scrap, .undo, .downtime, .back]
         case .measure: wanted = [.accept, .nextField, .complete, .back, .help]

@@ -104,7 +104,7 @@ final class ConsoleDriver: LoopClient, ElmProgram {
         guard model.person != nil else { return .loaded(ConsoleTable(), lastEvent: model.lastEvent, plant: model.plant) }
         do {
             let screen = model.screen
-            let l = try ConsoleLoader.load(screen, service: service, now: clock())
+            let l = try ConsoleLoader.load(screen, service: service, now: clock(), ncrs: model.ncrFilter)
             return .loaded(l.table, lastEvent: l.lastEvent, plant: l.plant)
         } catch {
             return .failed("cannot read the store: \(error)")

@@ -54,6 +54,7 @@ enum ConsoleFlow: Equatable, Sendable {
     /// "BADGE SKILL EXPIRES" and "BADGE SKILL REASON...".
     case qualify
     case revokeQualification
+    case ncrFilter
 }
 
 struct ConsoleModel: TimedModel, Sendable {
@@ -101,6 +102,8 @@ struct ConsoleModel: TimedModel, Sendable {
     /// The OS user of this session (SSH), when it maps to no one allowed here.
     var login: String?
     var stack: [ConsoleScreen] = [.tab(.stations)]
+    /// What the holds view's NCR register is narrowed to (`/`).
+    var ncrFilter = NCRViewFilter()
     var table = ConsoleTable()
     var selection = 0
     var overlay: Overlay?

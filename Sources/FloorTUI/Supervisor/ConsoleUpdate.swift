@@ -243,6 +243,7 @@ enum ConsoleUpdate {
         case .open:
             switch row?.ref {
             case .station(let s)?: push(&m, .station(s)); return [.load]
+            case .lot(let key)?: push(&m, .lot(key)); return [.load]
             case let r? where r.serial != nil: push(&m, .history(r.serial!)); return [.load]
             default: return []
             }
@@ -318,6 +319,13 @@ enum ConsoleUpdate {
             return []
         case .loadOrders:
             m.overlay = .entry(.init(title: "Load a work-order file", prompt: "Path of the CSV file:", flow: .loadOrders))
+            return []
+        case .filterNCRs:
+            if m.screen != .tab(.holds) { m.stack = [.tab(.holds)]; m.selection = 0 }
+            var e = ConsoleModel.Entry(
+                title: "Filter the open NCRs", prompt: "part: wc: defect: sev: supplier: lot: or words (empty: all):", flow: .ncrFilter)
+            e.text = m.ncrFilter.text
+            m.overlay = .entry(e)
             return []
         case .unlockSigning:
             m.overlay = .entry(.init(title: "Unlock a person's signing", prompt: "Badge of the person locked out:", flow: .unlockBadge))
@@ -433,6 +441,14 @@ enum ConsoleUpdate {
             return confirm(&m, .cancelWorkOrder(number: o, reason: v), "cancel work order \(o): \(v)")
         case .loadOrders:
             return [.loadOrders(path: v)]
+        case .ncrFilter:
+            switch NCRViewFilter.parse(v) {
+            case .failure(let r): return none(&m, r.reasons.map(\.message).joined(separator: "; "))
+            case .success(let f):
+                m.ncrFilter = f
+                m.selection = 0
+                return [.load]
+            }
         case .unlockBadge:
             var badge = v.trimmingCharacters(in: .whitespaces)
             if case .badge(let b) = Label.parse(badge) { badge = b }

@@ -70,6 +70,7 @@ enum ConsoleView {
             switch m.screen {
             case .station(let id): crumb = "› station \(id)"
             case .history(let serial): crumb = "› history \(serial)"
+            case .lot(let key): crumb = "› lot \(key)"
             case .tab: crumb = ""
             }
             s.put(crumb + "  (Esc: back)", x: x + 1, y: 1, role: .title, bold: true, maxWidth: s.width - x - 2)

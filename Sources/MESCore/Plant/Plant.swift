@@ -214,9 +214,13 @@ public struct Station: Codable, Equatable, Sendable {
     public var name: String
     public var workCenter: String
     public var equipment: [String]
-    public init(id: String, name: String, workCenter: String, equipment: [String] = []) {
-        self.id = id; self.name = name; self.workCenter = workCenter; self.equipment = equipment
+    /// A receiving station: its kiosk receives material lots (GS1 label or typed) instead of
+    /// working a queue (`ReceiptDraft`).
+    public var receiving: Bool?
+    public init(id: String, name: String, workCenter: String, equipment: [String] = [], receiving: Bool? = nil) {
+        self.id = id; self.name = name; self.workCenter = workCenter; self.equipment = equipment; self.receiving = receiving
     }
+    public var isReceiving: Bool { receiving ?? false }
 }
 
 public struct Material: Codable, Equatable, Sendable {
@@ -226,6 +230,8 @@ public struct Material: Codable, Equatable, Sendable {
     public var gtin: String?
     /// Its lots are quarantined at receipt until an inspector releases them (incoming inspection).
     public var incomingInspection: Bool?
+    /// Who supplies it, when one supplier does: the supplier a receipt starts with.
+    public var supplier: String?
     public init(id: String, name: String, unit: String, gtin: String? = nil) {
         self.id = id; self.name = name; self.unit = unit; self.gtin = gtin
     }

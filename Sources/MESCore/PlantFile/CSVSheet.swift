@@ -40,7 +40,8 @@ struct CSVSheet {
         if !names.contains(where: columns.contains) {
             report(
                 header.line, nil, "header",
-                "the first row must be the header: \(columns.joined(separator: ",")) (found \"\(Sanitize.line(header.fields.joined(separator: ",")))\")")
+                "the first row must be the header: \(columns.joined(separator: ","))"
+                    + " (found \"\(Sanitize.line(header.fields.joined(separator: ",")))\")")
             return nil
         }
         for (i, name) in names.enumerated() {

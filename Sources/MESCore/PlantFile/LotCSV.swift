@@ -81,7 +81,8 @@ public enum LotCSV {
                 if row.has("quantity") {
                     bad(
                         "quantity",
-                        quantityText.isEmpty ? "missing quantity" : "quantity must be a number greater than 0, found \"\(Sanitize.line(quantityText))\"")
+                        quantityText.isEmpty
+                            ? "missing quantity" : "quantity must be a number greater than 0, found \"\(Sanitize.line(quantityText))\"")
                 } else {
                     ok = false
                 }
@@ -122,7 +123,9 @@ public enum LotCSV {
 
     static func differences(_ a: Known, _ b: Known) -> String {
         var out: [String] = []
-        func diff(_ name: String, _ x: String, _ y: String) { if x != y { out.append("\(name) \"\(Sanitize.line(x))\" → \"\(Sanitize.line(y))\"") } }
+        func diff(_ name: String, _ x: String, _ y: String) {
+            if x != y { out.append("\(name) \"\(Sanitize.line(x))\" → \"\(Sanitize.line(y))\"") }
+        }
         diff("quantity", String(format: "%g", a.quantity), String(format: "%g", b.quantity))
         diff("supplier", a.supplier, b.supplier)
         diff("certificate", a.certificate ?? "", b.certificate ?? "")

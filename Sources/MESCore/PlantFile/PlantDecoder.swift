@@ -35,8 +35,8 @@ public enum PlantFileKeys {
     public static let qualification = ["skill", "certified", "expires"]
     public static let workCenter = ["id", "name"]
     public static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
-    public static let station = ["id", "name", "work_center", "equipment"]
-    public static let material = ["id", "name", "unit", "gtin", "incoming_inspection"]
+    public static let station = ["id", "name", "work_center", "equipment", "receiving"]
+    public static let material = ["id", "name", "unit", "gtin", "incoming_inspection", "supplier"]
     public static let part = ["id", "name", "revision", "gtin", "routing"]
     public static let routing = ["id", "version", "status", "effective", "steps"]
     public static let step = [
@@ -543,8 +543,9 @@ private struct PlantDecoding {
                 unique(item.text, item.node, item.field, &listed, what: "equipment in this station")
                 ids.append(item.text)
             }
+            let receiving = bool(f, "receiving", default: false)
             if let id, let name, let wc {
-                out.append(Station(id: id.text, name: name, workCenter: wc.text, equipment: ids))
+                out.append(Station(id: id.text, name: name, workCenter: wc.text, equipment: ids, receiving: receiving ? true : nil))
             }
         }
         return out
@@ -572,9 +573,11 @@ private struct PlantDecoding {
             let code = gtin(f)
             let gtinOK = f.value("gtin") == nil || code != nil
             let inspect = bool(f, "incoming_inspection", default: false)
+            let supplier = text(f, "supplier", required: false)
             if let id, let name, let unit, gtinOK {
                 var m = Material(id: id.text, name: name, unit: unit, gtin: code)
                 if inspect { m.incomingInspection = true }
+                m.supplier = supplier
                 out.append(m)
             }
         }

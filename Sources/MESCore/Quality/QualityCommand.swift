@@ -13,6 +13,10 @@ public enum QualityCommand: Equatable, Sendable {
     /// Holds the lot and, under one NCR, every open traveler that used it.
     case holdLot(material: String, lot: String, reason: String)
     case releaseLotHold(material: String, lot: String, note: String)
+    /// Part of a lot into a new sub-lot that keeps its receipt, status and genealogy.
+    case splitLot(material: String, lot: String, into: String, quantity: Double)
+    /// What is left of two lots or more of one material and supplier into a new lot.
+    case mergeLots(material: String, lots: [String], into: String)
     /// A CAPA from NCRs (or an audit finding, a complaint): owner (a badge), due date, problem.
     case openCAPA(source: CAPASource, ncrs: [String], owner: String, due: LocalDate, problem: String)
     case updateCAPA(CAPAUpdated)
@@ -33,6 +37,7 @@ public enum QualityCommand: Equatable, Sendable {
         case .rejectLot: return "rejected (incoming inspection)"
         case .holdLot: return "held (lot)"
         case .releaseLotHold: return "released (hold)"
+        case .splitLot, .mergeLots: return "recorded"
         case .closeCAPA: return "closed (CAPA)"
         case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness: return "recorded"
         }

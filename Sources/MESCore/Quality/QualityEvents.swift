@@ -32,6 +32,10 @@ public enum QualityEvent: Equatable, Sendable {
     case lotReleased(LotVerdict)
     case lotRejected(LotVerdict)
     case lotConsumed(LotConsumed)
+    /// Part of a lot given to a sub-lot (a split) or all that is left of it to a merged lot.
+    case lotSplit(LotSplit)
+    /// A lot made from others (a split's sub-lot, or a merge), keeping their receipt and status.
+    case lotDerived(LotDerived)
     case capaOpened(CAPAOpened)
     case capaUpdated(CAPAUpdated)
     case capaActionAdded(CAPAActionAdded)
@@ -41,7 +45,8 @@ public enum QualityEvent: Equatable, Sendable {
 
     public static let types: [String] = [
         "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
-        "capa.opened", "capa.updated", "capa.action_added", "capa.action_done", "capa.effectiveness_checked", "capa.closed",
+        "lot.split", "lot.derived", "capa.opened", "capa.updated", "capa.action_added", "capa.action_done", "capa.effectiveness_checked",
+        "capa.closed",
     ]
 
     public var type: String {
@@ -54,6 +59,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased: return "lot.released"
         case .lotRejected: return "lot.rejected"
         case .lotConsumed: return "lot.consumed"
+        case .lotSplit: return "lot.split"
+        case .lotDerived: return "lot.derived"
         case .capaOpened: return "capa.opened"
         case .capaUpdated: return "capa.updated"
         case .capaActionAdded: return "capa.action_added"
@@ -72,6 +79,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReceived(let e): return .lot(e.material, e.lot)
         case .lotReleased(let e), .lotRejected(let e): return .lot(e.material, e.lot)
         case .lotConsumed(let e): return .lot(e.material, e.lot)
+        case .lotSplit(let e): return .lot(e.material, e.lot)
+        case .lotDerived(let e): return .lot(e.material, e.lot)
         case .capaOpened(let e): return .capa(e.number)
         case .capaUpdated(let e): return .capa(e.number)
         case .capaActionAdded(let e): return .capa(e.number)
@@ -90,6 +99,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReceived(let p): return EventCodec.encode(p)
         case .lotReleased(let p), .lotRejected(let p): return EventCodec.encode(p)
         case .lotConsumed(let p): return EventCodec.encode(p)
+        case .lotSplit(let p): return EventCodec.encode(p)
+        case .lotDerived(let p): return EventCodec.encode(p)
         case .capaOpened(let p): return EventCodec.encode(p)
         case .capaUpdated(let p): return EventCodec.encode(p)
         case .capaActionAdded(let p): return EventCodec.encode(p)
@@ -110,6 +121,8 @@ public enum QualityEvent: Equatable, Sendable {
         case "lot.released": return d(LotVerdict.self).map(QualityEvent.lotReleased)
         case "lot.rejected": return d(LotVerdict.self).map(QualityEvent.lotRejected)
         case "lot.consumed": return d(LotConsumed.self).map(QualityEvent.lotConsumed)
+        case "lot.split": return d(LotSplit.self).map(QualityEvent.lotSplit)
+        case "lot.derived": return d(LotDerived.self).map(QualityEvent.lotDerived)
         case "capa.opened": return d(CAPAOpened.self).map(QualityEvent.capaOpened)
         case "capa.updated": return d(CAPAUpdated.self).map(QualityEvent.capaUpdated)
         case "capa.action_added": return d(CAPAActionAdded.self).map(QualityEvent.capaActionAdded)
@@ -137,6 +150,11 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased(let e): return "lot \(e.lot) of \(e.material) released by incoming inspection"
         case .lotRejected(let e): return "lot \(e.lot) of \(e.material) REJECTED at incoming inspection" + (e.ncr.map { " (\($0))" } ?? "")
         case .lotConsumed(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) used by \(e.serial)"
+        case .lotSplit(let e): return "lot \(e.lot) of \(e.material): \(Tolerance.format(e.qty)) to lot \(e.into)"
+        case .lotDerived(let e):
+            let from = e.from.map { "\($0.lot) (\(Tolerance.format($0.qty)))" }.joined(separator: ", ")
+            return "lot \(e.lot) of \(e.material) made from \(from): \(Tolerance.format(e.quantity)) \(e.unit)"
+                + (e.quarantined ? ", in quarantine" : "")
         case .capaOpened(let e):
             let from = e.ncrs.isEmpty ? "" : ": " + e.ncrs.joined(separator: ", ")
             return "\(e.number) opened (\(e.source.rawValue)\(from)), owner \(e.owner), due \(e.due)"
@@ -164,6 +182,10 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased(let e): return "lot \(e.material) \(e.lot): quarantine → released"
         case .lotRejected(let e): return "lot \(e.material) \(e.lot): → rejected"
         case .lotConsumed(let e): return "lot \(e.material) \(e.lot): used + \(Tolerance.format(e.qty))"
+        case .lotSplit(let e): return "lot \(e.material) \(e.lot): given \(Tolerance.format(e.qty)) → lot \(e.into)"
+        case .lotDerived(let e):
+            return "lot \(e.material) \(e.lot): → " + (e.quarantined ? "quarantine" : "released") + " from "
+                + e.from.map(\.lot).joined(separator: ", ")
         case .capaOpened(let e): return "\(e.number): → open"
         case .capaUpdated(let e): return "\(e.number): written" + (e.addNCRs.isEmpty ? "" : "; ncrs + \(e.addNCRs.joined(separator: ", "))")
         case .capaActionAdded(let e): return "\(e.number) actions: + \(e.action)"
@@ -268,6 +290,43 @@ public struct LotReceived: Codable, Equatable, Sendable {
         quarantined: Bool
     ) {
         self.material = material; self.lot = lot; self.quantity = quantity; self.unit = unit; self.supplier = supplier
+        self.certificate = certificate; self.expiry = expiry; self.quarantined = quarantined
+    }
+}
+
+/// Part of a lot given to another (`into`): a split's sub-lot, or a merged lot taking what is left.
+public struct LotSplit: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var into: String
+    public var qty: Double
+    public init(material: String, lot: String, into: String, qty: Double) {
+        self.material = material; self.lot = lot; self.into = into; self.qty = qty
+    }
+}
+
+/// A lot made from others of the same material: what it took from each, and the receipt and
+/// inspection status it keeps from them (the parents' history stays on their own pages).
+public struct LotDerived: Codable, Equatable, Sendable {
+    public struct Portion: Codable, Equatable, Sendable {
+        public var lot: String
+        public var qty: Double
+        public init(lot: String, qty: Double) { self.lot = lot; self.qty = qty }
+    }
+    public var material: String
+    public var lot: String
+    public var from: [Portion]
+    public var quantity: Double
+    public var unit: String
+    public var supplier: String
+    public var certificate: String?
+    public var expiry: LocalDate?
+    public var quarantined: Bool
+    public init(
+        material: String, lot: String, from: [Portion], quantity: Double, unit: String, supplier: String, certificate: String?,
+        expiry: LocalDate?, quarantined: Bool
+    ) {
+        self.material = material; self.lot = lot; self.from = from; self.quantity = quantity; self.unit = unit; self.supplier = supplier
         self.certificate = certificate; self.expiry = expiry; self.quarantined = quarantined
     }
 }

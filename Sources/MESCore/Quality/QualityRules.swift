@@ -108,3 +108,129 @@ public enum QualityRules {
         return l.receipt == nil ? "not received" : "released"
     }
 }
+
+/// Lot split and merge: what makes a sub-lot or a merged lot refused.
+extension QualityRules {
+    /// Why a new lot may not be called `into` (`existing`: what is known of that number already).
+    static func newLotRefusal(_ into: String, material: String, existing: LotState?) -> RefusalReason? {
+        if into.isEmpty || into.contains(":") || into.unicodeScalars.contains(where: Sanitize.isControl) {
+            return RefusalReason(.badCode, "a new lot needs a number without colons or control characters")
+        }
+        if existing?.receipt != nil || existing?.uses != nil {
+            return RefusalReason(.lotAlreadyReceived, "lot \(into) of \(material) exists already: give the new lot a number of its own")
+        }
+        return nil
+    }
+
+    /// Why `l` cannot give to another lot now (a held or rejected lot stays whole where it is).
+    static func sourceRefusal(_ l: LotState) -> RefusalReason? {
+        if !l.holds.isEmpty { return RefusalReason(.lotOnHold, "lot \(l.lot) of \(l.material) is on hold: release it first") }
+        if l.status == .rejected { return RefusalReason(.lotRejected, "lot \(l.lot) of \(l.material) was rejected at incoming inspection") }
+        return nil
+    }
+
+    public static func splitRefusal(_ l: LotState, into: String, quantity: Double, existing: LotState?) -> Refusal? {
+        var r: [RefusalReason] = []
+        if into == l.lot { r.append(RefusalReason(.badCode, "a sub-lot needs a number other than its parent's")) }
+        if let why = newLotRefusal(into, material: l.material, existing: existing) { r.append(why) }
+        if let why = sourceRefusal(l) { r.append(why) }
+        let left = l.remaining ?? 0
+        if !(quantity > 0) || !quantity.isFinite {
+            r.append(RefusalReason(.badCount, "a split takes a quantity greater than 0"))
+        } else if quantity > left {
+            r.append(
+                RefusalReason(
+                    .lotUsedUp, "lot \(l.lot) has \(Tolerance.format(left)) \(l.receipt?.unit ?? "") left, less than \(Tolerance.format(quantity))"))
+        }
+        return r.isEmpty ? nil : Refusal(r)
+    }
+
+    /// A merge takes two lots or more with something left, of one supplier and one inspection
+    /// status (a quarantined lot is not released by being merged into a released one).
+    public static func mergeRefusal(_ lots: [LotState], into: String, existing: LotState?) -> Refusal? {
+        var r: [RefusalReason] = []
+        if Set(lots.map(\.lot)).count < 2 || Set(lots.map(\.lot)).count < lots.count {
+            r.append(RefusalReason(.badCode, "a merge takes two different lots or more"))
+        }
+        if let first = lots.first, let why = newLotRefusal(into, material: first.material, existing: existing) { r.append(why) }
+        for l in lots {
+            if let why = sourceRefusal(l) { r.append(why) }
+            if (l.remaining ?? 0) <= 0 { r.append(RefusalReason(.lotUsedUp, "lot \(l.lot) has nothing left to merge")) }
+        }
+        if Set(lots.compactMap { $0.receipt?.supplier }).count > 1 {
+            r.append(RefusalReason(.badCode, "lots of different suppliers are not merged: the trace to each supplier would be lost"))
+        }
+        if Set(lots.map { $0.status == .quarantined }).count > 1 {
+            r.append(RefusalReason(.lotQuarantined, "a lot in quarantine is merged only with lots in quarantine"))
+        }
+        return r.isEmpty ? nil : Refusal(r)
+    }
+}
+
+/// What the console's NCR view is narrowed to: `part:`, `wc:` (work center), `defect:`,
+/// `sev:` (severity), `supplier:` and `lot:` terms, and free words matched against the number
+/// and description (case-insensitive). Every term must match.
+public struct NCRViewFilter: Equatable, Sendable {
+    public var part: String?
+    public var workCenter: String?
+    public var defect: String?
+    public var severity: NCRSeverity?
+    public var supplier: String?
+    public var lot: String?
+    public var words: [String] = []
+
+    public init() {}
+
+    /// The filter a person typed, or why it cannot be one (an unknown key, a bad severity).
+    public static func parse(_ text: String) -> Result<NCRViewFilter, Refusal> {
+        var f = NCRViewFilter()
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+            guard let colon = token.firstIndex(of: ":"), colon != token.startIndex else { f.words.append(token.lowercased()); continue }
+            let key = token[..<colon].lowercased(), value = String(token[token.index(after: colon)...])
+            guard !value.isEmpty else { return .failure(Refusal(.badCode, "\(key): needs a value")) }
+            switch key {
+            case "part": f.part = value
+            case "wc", "work-center", "work_center": f.workCenter = value
+            case "defect": f.defect = value
+            case "supplier": f.supplier = value.lowercased()
+            case "lot": f.lot = value
+            case "sev", "severity":
+                guard let s = NCRSeverity(rawValue: value.lowercased()) else {
+                    return .failure(
+                        Refusal(.badCode, "sev:\(value) is not a severity (\(NCRSeverity.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                }
+                f.severity = s
+            default:
+                return .failure(Refusal(.badCode, "\(key): is not a filter (part: wc: defect: sev: supplier: lot:, or words)"))
+            }
+        }
+        return .success(f)
+    }
+
+    public var isEmpty: Bool { self == NCRViewFilter() }
+
+    /// Whether `ncr`, found at `workCenter` (the work center of its step or station), passes.
+    public func matches(_ ncr: NCRState, workCenter wc: String?) -> Bool {
+        let r = ncr.raised
+        if let part, r?.part != part { return false }
+        if let workCenter, wc != workCenter { return false }
+        if let defect, ncr.defect != defect { return false }
+        if let severity, ncr.severity != severity { return false }
+        if let supplier, !(r?.supplier?.lowercased().contains(supplier) ?? false) { return false }
+        if let lot, r?.lot != lot { return false }
+        let text = (ncr.number + " " + ncr.description).lowercased()
+        return words.allSatisfy { text.contains($0) }
+    }
+
+    /// The filter as typed back (for the screen's summary).
+    public var text: String {
+        var t: [String] = []
+        if let part { t.append("part:" + part) }
+        if let workCenter { t.append("wc:" + workCenter) }
+        if let defect { t.append("defect:" + defect) }
+        if let severity { t.append("sev:" + severity.rawValue) }
+        if let supplier { t.append("supplier:" + supplier) }
+        if let lot { t.append("lot:" + lot) }
+        return (t + words).joined(separator: " ")
+    }
+}

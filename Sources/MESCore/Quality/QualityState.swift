@@ -99,10 +99,15 @@ public struct LotState: Codable, Equatable, Sendable {
     public var uses: Int?
     public var history: [LotStatusChange]?
     public var conflicts: [Conflict]?
+    /// Given to sub-lots or a merged lot (`lot.split`), and the lots given to, in order.
+    public var given: Double?
+    public var children: [String]?
+    /// The lots this one was made from (`lot.derived`).
+    public var parents: [String]?
     public init(material: String, lot: String) { self.material = material; self.lot = lot; holds = [] }
 
     /// Quantity left, when the lot was received with one.
-    public var remaining: Double? { receipt.map { $0.quantity - (used ?? 0) } }
+    public var remaining: Double? { receipt.map { $0.quantity - (used ?? 0) - (given ?? 0) } }
 
     public mutating func apply(_ r: RecordedEvent) {
         func log(_ what: String) { history = (history ?? []) + [LotStatusChange(at: r.millis, by: r.actor, what: what)] }
@@ -147,6 +152,29 @@ public struct LotState: Codable, Equatable, Sendable {
         case .quality(.lotRejected(let e)):
             status = .rejected; verdictBy = r.actor; verdictNote = e.note; ncr = e.ncr
             log("rejected by incoming inspection" + (e.ncr.map { " (\($0))" } ?? ""))
+        case .quality(.lotSplit(let e)):
+            material = e.material; lot = e.lot
+            given = (given ?? 0) + e.qty
+            if !(children ?? []).contains(e.into) { children = (children ?? []) + [e.into] }
+            log("gave \(Tolerance.format(e.qty)) to lot \(e.into)")
+        case .quality(.lotDerived(let e)):
+            material = e.material; lot = e.lot
+            guard receipt == nil else {
+                return conflicts =
+                    (conflicts ?? [])
+                    + [
+                        Conflict(
+                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
+                            text: "made again from \(e.from.map(\.lot).joined(separator: ", ")); the first stands")
+                    ]
+            }
+            receipt = LotReceipt(
+                quantity: e.quantity, unit: e.unit, supplier: e.supplier, certificate: e.certificate, expiry: e.expiry, by: r.actor, at: r.millis)
+            parents = e.from.map(\.lot)
+            if status == nil { status = e.quarantined ? .quarantined : .released }
+            log(
+                (e.from.count == 1 ? "split from lot " : "merged from lots ")
+                    + e.from.map { "\($0.lot) (\(Tolerance.format($0.qty)))" }.joined(separator: ", "))
         case .quality(.lotConsumed(let e)):
             material = e.material; lot = e.lot
             used = (used ?? 0) + e.qty; uses = (uses ?? 0) + 1

@@ -104,6 +104,9 @@ extension Decider {
             }
             if !(quantity > 0) || !quantity.isFinite { reasons.append(RefusalReason(.badCount, "a received quantity is more than 0")) }
             if lot.isEmpty { reasons.append(RefusalReason(.badCode, "a lot needs its number")) }
+            if let expiry, expiry < today {
+                reasons.append(RefusalReason(.lotExpired, "lot \(lot) of \(material) expired on \(expiry): it is not received"))
+            }
             guard reasons.isEmpty else { throw Refusal(reasons) }
             return [
                 .quality(
@@ -159,6 +162,10 @@ extension Decider {
                             serials: plan.toHold.map(\.serial), material: material, lot: lot, supplier: supplier, station: where_,
                             description: reason, containment: "lot held; \(plan.toHold.count) open traveler(s) held under this NCR"))),
             ]
+            // The lots made from it are held with it (each refused at the station on its own).
+            for child in try Containment.family(material: material, lot: lot, state: state).dropFirst() {
+                out.append(.lotHeld(LotHeld(material: material, lot: child, hold: env.newID(), reason: "parent lot \(lot) held: " + reason)))
+            }
             for p in plan.toHold {
                 out.append(
                     .partHeld(
@@ -167,6 +174,38 @@ extension Decider {
                             ncr: number)))
             }
             return out
+
+        case .splitLot(let material, let lot, let into, let quantity):
+            let l = try requireLot(material, lot, state)
+            if let r = QualityRules.splitRefusal(l, into: into, quantity: quantity, existing: try state.lot(material: material, lot: into)) {
+                throw r
+            }
+            let receipt = l.receipt!
+            return [
+                .quality(.lotSplit(LotSplit(material: material, lot: lot, into: into, qty: quantity))),
+                .quality(
+                    .lotDerived(
+                        LotDerived(
+                            material: material, lot: into, from: [LotDerived.Portion(lot: lot, qty: quantity)], quantity: quantity,
+                            unit: receipt.unit, supplier: receipt.supplier, certificate: receipt.certificate, expiry: receipt.expiry,
+                            quarantined: l.status == .quarantined))),
+            ]
+
+        case .mergeLots(let material, let lots, let into):
+            let sources = try lots.map { try requireLot(material, $0, state) }
+            if let r = QualityRules.mergeRefusal(sources, into: into, existing: try state.lot(material: material, lot: into)) { throw r }
+            let portions = sources.map { LotDerived.Portion(lot: $0.lot, qty: $0.remaining ?? 0) }
+            let receipts = sources.compactMap(\.receipt)
+            let certificates = Array(Set(receipts.compactMap(\.certificate))).sorted()
+            return portions.map { .quality(.lotSplit(LotSplit(material: material, lot: $0.lot, into: into, qty: $0.qty))) } + [
+                .quality(
+                    .lotDerived(
+                        LotDerived(
+                            material: material, lot: into, from: portions, quantity: portions.reduce(0) { $0 + $1.qty },
+                            unit: receipts[0].unit, supplier: receipts[0].supplier,
+                            certificate: certificates.isEmpty ? nil : certificates.joined(separator: " "),
+                            expiry: receipts.compactMap(\.expiry).min(), quarantined: sources[0].status == .quarantined)))
+            ]
 
         case .releaseLotHold(let material, let lot, let note):
             try requireRole(.inspector, person, "release a lot's hold")
@@ -284,17 +323,34 @@ public enum Containment {
     /// states: `StateReader.lotUsage`'s meaning, which a store may answer from its tables.
     public static func usage(material: String, lot: String, state: StateReader) throws -> [Entry] {
         var out: [Entry] = []
-        for serial in try state.lotUsers(material: material, lot: lot) {
+        let lots = try family(material: material, lot: lot, state: state)
+        var serials = Set<String>()
+        for l in lots { serials.formUnion(try state.lotUsers(material: material, lot: l)) }
+        let family = Set(lots)
+        for serial in serials.sorted() {
             guard let p = try state.part(serial) else { continue }
             let lotHolds = try p.holds.filter { h in
                 guard let n = h.ncr, let raised = try state.ncr(n)?.raised else { return false }
-                return raised.material == material && raised.lot == lot
+                return raised.material == material && raised.lot.map(family.contains) == true
             }
             let cancelled = try state.workOrder(p.workOrder)?.cancelled ?? false
             out.append(
                 Entry(
                     serial: serial, workOrder: p.workOrder, step: p.step, status: p.effectiveStatus(workOrderCancelled: cancelled),
                     onHoldUnder: lotHolds.compactMap(\.ncr).sorted()))
+        }
+        return out
+    }
+}
+
+extension Containment {
+    /// The lot and every lot made from it by splits and merges, to any depth, the lot first: a
+    /// sub-lot keeps its parent's history, so containing the parent contains it too.
+    public static func family(material: String, lot: String, state: StateReader) throws -> [String] {
+        var out = [lot], seen: Set<String> = [lot], i = 0
+        while i < out.count {
+            for c in try state.lot(material: material, lot: out[i])?.children ?? [] where seen.insert(c).inserted { out.append(c) }
+            i += 1
         }
         return out
     }

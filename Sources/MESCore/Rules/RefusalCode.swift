@@ -197,6 +197,10 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case unknownCAPA = "unknown_capa"
     /// The CAPA closes only with its root cause, every action done and an effectiveness check passed.
     case capaIncomplete = "capa_incomplete"
+    /// A receipt at a receiving station still lacks its quantity or supplier.
+    case receiptIncomplete = "receipt_incomplete"
+    /// A receiving station's code at a station that does not receive, or the other way round.
+    case notReceiving = "not_receiving"
 
     /// What the code means, in words.
     public var meaning: String {
@@ -296,6 +300,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .capaClosed: return "the CAPA is closed"
         case .unknownCAPA: return "no such CAPA"
         case .capaIncomplete: return "the CAPA closes only with its root cause, every action done and an effectiveness check passed"
+        case .receiptIncomplete: return "a lot is received with its quantity and supplier"
+        case .notReceiving: return "receiving codes are for a receiving station, and a receiving station does not work travelers"
         }
     }
 

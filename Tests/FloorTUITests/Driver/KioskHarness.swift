@@ -27,7 +27,7 @@ final class KioskHarness {
 
     init(
         station: String = "K-SW1", width: Int = 80, height: Int = 24, keymap: String = "default",
-        orders: String = DemoPlant.orders(today: "2026-11-24", week: "2026-12-01")
+        orders: String = DemoPlant.orders(today: "2026-11-24", week: "2026-12-01"), plantYAML: String = DemoPlant.yaml
     ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("floor-kiosk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -36,7 +36,7 @@ final class KioskHarness {
         service = FloorService(store: store, newID: { counter.next() })
         now = KioskHarness.t0
         let plant = dir.appendingPathComponent("plant.yaml").path
-        try DemoPlant.yaml.write(toFile: plant, atomically: true, encoding: .utf8)
+        try plantYAML.write(toFile: plant, atomically: true, encoding: .utf8)
         _ = try MasterData.loadPlant(path: plant, store: store, by: .commandLine(account: "test"), now: KioskHarness.t0.addingTimeInterval(-86_400))
         try DemoPlant.setSecrets(service: service, cost: KioskHarness.cheap, now: KioskHarness.t0.addingTimeInterval(-86_000))
         let csv = dir.appendingPathComponent("orders.csv").path
