@@ -142,6 +142,14 @@ public enum ConsoleLoader {
                         plant.people[c.by]?.name ?? c.by, "",
                     ], role: c.what.contains("held") || c.what.contains("rejected") ? .warn : .normal))
         }
+        for r in l.readings ?? [] {
+            t.rows.append(
+                ConsoleRow(
+                    cells: [
+                        minute(r.at), "measured \(r.characteristic) = \(r.value)", "", "", plant.people[r.by]?.name ?? r.by,
+                        (r.inTolerance ? "in tolerance" : "OUT OF TOLERANCE") + (r.gauge.map { " · \($0)" } ?? ""),
+                    ], role: r.inTolerance ? .ok : .stop))
+        }
         for c in l.conflicts ?? [] {
             t.rows.append(ConsoleRow(cells: ["", "conflict", "", "", "", c.text], role: .stop))
         }

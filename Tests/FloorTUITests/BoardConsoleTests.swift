@@ -377,6 +377,38 @@ extension ConsoleDriver {
         #expect(c.screen.text.contains("Lot L-1 of TI64-6") && c.screen.text.contains("2026-11-24 09:00  received"))
     }
 
+    /// `N` raises an NCR by hand on the row's part (or order, or lot): the defect code and what is
+    /// wrong are typed, Enter records it, and the part goes on hold under it; an unknown code is
+    /// refused with the plant's list.
+    @Test func anNCRIsRaisedByHandInTheConsole() throws {
+        let yaml = DemoPlant.yaml + "\nquality:\n  defects:\n    - {code: DIM, label: Dimension, severity: major}\n"
+        let h = try KioskHarness(plantYAML: yaml)
+        let c = try signedIn(h)
+        c.type("6")  // orders
+        let row = try #require(
+            c.model.table.rows.firstIndex {
+                if case .order = $0.ref { return true }; return false
+            })
+        for _ in 0..<row { c.send(.key(.down)) }
+        guard case .order(let order) = c.model.selectedRow?.ref else { Issue.record("no order row"); return }
+        c.type("N")
+        c.type("XYZ wrong\r\r")
+        #expect(c.model.message?.text.contains("no defect code XYZ (DIM)") == true, "\(String(describing: c.model.message))")
+        c.type("N")
+        c.type("DIM drawing revision C used, D released\r\r")
+        let ncrs = try h.store.read { db in try QualityReports.ncrs(db, plant: nil).rows.map { $0.map(\.plain) } }
+        #expect(ncrs.count == 1 && ncrs.first?[6] == order && ncrs.first?[19] == "drawing revision C used, D released", "\(ncrs)")
+        // On a held traveler's row: the part goes on hold under the NCR too.
+        let hold = try h.service.runAtConsole(.hold(serial: "NW-5001-001", reason: "SUSPECT", note: "looks bent"), badge: "301", now: h.clockBox.now)
+        #expect(hold.refusal == nil, "\(String(describing: hold.refusal))")
+        c.type("2")
+        #expect(c.model.selectedRow?.ref.serial == "NW-5001-001", "\(c.model.table.rows.map(\.cells))")
+        c.type("N")
+        c.type("DIM shank bent\r\r")
+        let part = try #require(try h.service.read { try $0.part("NW-5001-001") })
+        #expect(part.holds.count == 2 && part.holds.contains { $0.reason == "NCR" && $0.ncr?.hasPrefix("NCR-") == true }, "\(part.holds)")
+    }
+
     func signedIn(_ h: KioskHarness, _ badge: String = "301") throws -> ConsoleDriver {
         let c = try consoleDriver(h)
         c.signIn(badge)

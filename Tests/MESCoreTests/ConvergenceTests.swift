@@ -409,6 +409,7 @@ import Testing
             .quality(.lotRejected(LotVerdict(material: "AL6061-25", lot: "H2", note: "wrong alloy", ncr: "NCR-261202-K1-2"))),
             .quality(.lotConsumed(LotConsumed(material: "AL6061-25", lot: "H1", serial: "WO-1001-001", step: "OP10", qty: 130))),
             .quality(.lotSplit(LotSplit(material: "AL6061-25", lot: "H1", into: "H1-A", qty: 100))),
+            .quality(.lotMeasured(LotMeasured(material: "AL6061-25", lot: "H1", characteristic: "HARD", value: .number(71), inTolerance: true))),
             .quality(
                 .lotDerived(
                     LotDerived(

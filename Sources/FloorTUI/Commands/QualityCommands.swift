@@ -145,7 +145,9 @@ struct NCRCommand: ParsableCommand {
 struct LotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lots", abstract: "Material lots: receive, release or reject at incoming inspection, hold and contain.",
-        subcommands: [Receive.self, Load.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Split.self, Merge.self, Show.self])
+        subcommands: [
+            Receive.self, Load.self, Release.self, Reject.self, Hold.self, ReleaseHold.self, Split.self, Merge.self, Measure.self, Show.self,
+        ])
 
     struct Receive: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -233,6 +235,25 @@ struct LotsCommand: ParsableCommand {
         func run() throws { try signedOnLot(lot, by: by, store: store) { .releaseLotHold(material: $0, lot: $1, note: note) } }
     }
 
+    struct Measure: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a reading of a quarantined lot at incoming inspection (materials[].inspection in the plant file).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "MATERIAL:LOT") var lot: String
+        @Option(help: "The characteristic's id.") var characteristic: String
+        @Option(help: "The value: a number, or PASS / FAIL.") var value: String
+        @Option(help: "The gauge used (refused when out of calibration).") var gauge: String?
+        @Option(help: "The badge of the person measuring.") var by: String
+        func run() throws {
+            try runReporting {
+                let (m, l) = try lotKey(lot)
+                say(
+                    try recorded(
+                        .quality(.measureLot(material: m, lot: l, characteristic: characteristic, value: value, gauge: gauge)), by: by, store: store))
+            }
+        }
+    }
+
     struct Split: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Split part of a lot into a new sub-lot that keeps its receipt, inspection status and genealogy.")
@@ -294,6 +315,12 @@ struct LotsCommand: ParsableCommand {
                     if let p = state.parents { print(Sanitize.line("made from lot\(p.count == 1 ? "" : "s") \(p.joined(separator: ", "))")) }
                     if let c = state.children { print(Sanitize.line("gave to lot\(c.count == 1 ? "" : "s") \(c.joined(separator: ", "))")) }
                     for h in state.history ?? [] { print(Sanitize.line("  \(Reports.isoText(h.at, tz))  \(h.by)  \(h.what)")) }
+                    for r in state.readings ?? [] {
+                        print(
+                            Sanitize.line(
+                                "  \(Reports.isoText(r.at, tz))  \(r.by)  measured \(r.characteristic) = \(r.value)"
+                                    + (r.gauge.map { " (\($0))" } ?? "") + (r.inTolerance ? " in tolerance" : " OUT OF TOLERANCE")))
+                    }
                     for c in state.conflicts ?? [] { print(Sanitize.line("  CONFLICT: \(c.text)")) }
                 }
                 print(Render.table(users, format))

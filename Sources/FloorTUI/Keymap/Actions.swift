@@ -20,7 +20,7 @@ public enum Action: String, CaseIterable, Sendable {
     case viewAndon = "view-andon", viewOrders = "view-orders", viewConflicts = "view-conflicts", viewReports = "view-reports"
     case disposition, approve, acknowledge, clearAndon = "clear-andon", priority
     case holdOrder = "hold-order", releaseOrder = "release-order", cancelOrder = "cancel-order", loadOrders = "load-orders"
-    case unlockSigning = "unlock-signing", qualify, revokeQualification = "revoke-qualification", filterNCRs = "filter-ncrs"
+    case unlockSigning = "unlock-signing", qualify, revokeQualification = "revoke-qualification", filterNCRs = "filter-ncrs", raiseNCR = "raise-ncr"
 
     /// The one table of actions: every row its title (help, hints), whether it changes data (a
     /// read-only mode never offers it), and the command card it sends for the open part at a kiosk
@@ -86,6 +86,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .qualify: return ActionSpec("certify a person's skill", mutating: true)
         case .revokeQualification: return ActionSpec("revoke a person's skill", mutating: true)
         case .filterNCRs: return ActionSpec("filter NCRs", mutating: false)
+        case .raiseNCR: return ActionSpec("raise an NCR", mutating: true)
         }
     }
 

@@ -55,6 +55,8 @@ enum ConsoleFlow: Equatable, Sendable {
     case qualify
     case revokeQualification
     case ncrFilter
+    /// "DEFECT what is wrong", for an NCR raised by hand on a part, an order or a lot.
+    case raiseNCR(NCRSubject)
 }
 
 struct ConsoleModel: TimedModel, Sendable {

@@ -320,6 +320,27 @@ enum ConsoleUpdate {
         case .loadOrders:
             m.overlay = .entry(.init(title: "Load a work-order file", prompt: "Path of the CSV file:", flow: .loadOrders))
             return []
+        case .raiseNCR:
+            // On the part, order or lot of the row (or of the history shown).
+            let subject: NCRSubject
+            var what: String
+            if let s = row?.ref.serial ?? historySerial(m) {
+                subject = .part(serial: s); what = s
+            } else if let o = selectedOrder(row) {
+                subject = .workOrder(o); what = "work order \(o)"
+            } else if case .lot(let key)? = row?.ref, let c = key.firstIndex(of: ":") {
+                subject = .lot(material: String(key[..<c]), lot: String(key[key.index(after: c)...])); what = "lot \(key)"
+            } else if case .lot(let key) = m.screen, let c = key.firstIndex(of: ":") {
+                subject = .lot(material: String(key[..<c]), lot: String(key[key.index(after: c)...])); what = "lot \(key)"
+            } else {
+                return none(&m, "choose a part, a work order or a lot")
+            }
+            let codes = (m.plant?.plant.quality?.defects ?? []).map(\.code).joined(separator: " ")
+            m.overlay = .entry(
+                .init(
+                    title: "Raise an NCR on \(what)", prompt: "Defect code, then what is wrong (\(codes.isEmpty ? "DIM bore oversize" : codes)):",
+                    flow: .raiseNCR(subject)))
+            return []
         case .filterNCRs:
             if m.screen != .tab(.holds) { m.stack = [.tab(.holds)]; m.selection = 0 }
             var e = ConsoleModel.Entry(
@@ -441,6 +462,11 @@ enum ConsoleUpdate {
             return confirm(&m, .cancelWorkOrder(number: o, reason: v), "cancel work order \(o): \(v)")
         case .loadOrders:
             return [.loadOrders(path: v)]
+        case .raiseNCR(let subject):
+            let words = v.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1).map(String.init)
+            guard words.count == 2 else { return none(&m, "type the defect code, then what is wrong") }
+            let command = Command.quality(.raiseNCR(subject: subject, defect: words[0], severity: nil, description: words[1], containment: ""))
+            return confirm(&m, command, "raise an NCR (\(words[0])): \(words[1])")
         case .ncrFilter:
             switch NCRViewFilter.parse(v) {
             case .failure(let r): return none(&m, r.reasons.map(\.message).joined(separator: "; "))

@@ -232,6 +232,10 @@ public struct Material: Codable, Equatable, Sendable {
     public var incomingInspection: Bool?
     /// Who supplies it, when one supplier does: the supplier a receipt starts with.
     public var supplier: String?
+    /// Characteristics measured at incoming inspection (the step's measurement rules), and how
+    /// many readings of each a lot needs before it may be released (`inspectionSample`, default 1).
+    public var inspection: [Characteristic]?
+    public var inspectionSample: Int?
     public init(id: String, name: String, unit: String, gtin: String? = nil) {
         self.id = id; self.name = name; self.unit = unit; self.gtin = gtin
     }

@@ -36,7 +36,7 @@ public enum PlantFileKeys {
     public static let workCenter = ["id", "name"]
     public static let equipment = ["id", "name", "work_center", "kind", "calibration_due"]
     public static let station = ["id", "name", "work_center", "equipment", "receiving"]
-    public static let material = ["id", "name", "unit", "gtin", "incoming_inspection", "supplier"]
+    public static let material = ["id", "name", "unit", "gtin", "incoming_inspection", "supplier", "inspection", "inspection_sample"]
     public static let part = ["id", "name", "revision", "gtin", "routing"]
     public static let routing = ["id", "version", "status", "effective", "steps"]
     public static let step = [
@@ -55,7 +55,8 @@ public enum PlantFileKeys {
         ("people[].qualifications[]", qualification),
         ("work_centers[]", workCenter), ("equipment[]", equipment), ("stations[]", station), ("materials[]", material),
         ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
-        ("steps[].measurements[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping), ("change_control", changeControl),
+        ("steps[].measurements[], materials[].inspection[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping),
+        ("change_control", changeControl),
         ("quality", quality), ("quality.defects[]", defect),
     ]
 }
@@ -574,10 +575,21 @@ private struct PlantDecoding {
             let gtinOK = f.value("gtin") == nil || code != nil
             let inspect = bool(f, "incoming_inspection", default: false)
             let supplier = text(f, "supplier", required: false)
+            var seenCharacteristics: [String: Int] = [:]
+            let checks = list(f, "inspection").enumerated().compactMap { k, item in
+                decodeCharacteristic(item, "\(f.path("inspection"))[\(k)]", seen: &seenCharacteristics)
+            }
+            let sample = integer(f, "inspection_sample", required: false)
+            if let sample, sample.value < 1 { report(sample.node, f.path("inspection_sample"), "inspection_sample is 1 or more") }
+            if !checks.isEmpty, !inspect {
+                report(node, f.path("inspection"), "inspection characteristics need incoming_inspection: yes (a lot is measured while in quarantine)")
+            }
             if let id, let name, let unit, gtinOK {
                 var m = Material(id: id.text, name: name, unit: unit, gtin: code)
                 if inspect { m.incomingInspection = true }
                 m.supplier = supplier
+                if !checks.isEmpty { m.inspection = checks }
+                if let sample, sample.value > 1 { m.inspectionSample = sample.value }
                 out.append(m)
             }
         }

@@ -17,6 +17,8 @@ public enum QualityCommand: Equatable, Sendable {
     case splitLot(material: String, lot: String, into: String, quantity: Double)
     /// What is left of two lots or more of one material and supplier into a new lot.
     case mergeLots(material: String, lots: [String], into: String)
+    /// A reading at incoming inspection of a quarantined lot (`materials[].inspection`).
+    case measureLot(material: String, lot: String, characteristic: String, value: String, gauge: String?)
     /// A CAPA from NCRs (or an audit finding, a complaint): owner (a badge), due date, problem.
     case openCAPA(source: CAPASource, ncrs: [String], owner: String, due: LocalDate, problem: String)
     case updateCAPA(CAPAUpdated)
@@ -37,7 +39,7 @@ public enum QualityCommand: Equatable, Sendable {
         case .rejectLot: return "rejected (incoming inspection)"
         case .holdLot: return "held (lot)"
         case .releaseLotHold: return "released (hold)"
-        case .splitLot, .mergeLots: return "recorded"
+        case .splitLot, .mergeLots, .measureLot: return "recorded"
         case .closeCAPA: return "closed (CAPA)"
         case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness: return "recorded"
         }

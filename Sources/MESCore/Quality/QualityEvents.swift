@@ -36,6 +36,8 @@ public enum QualityEvent: Equatable, Sendable {
     case lotSplit(LotSplit)
     /// A lot made from others (a split's sub-lot, or a merge), keeping their receipt and status.
     case lotDerived(LotDerived)
+    /// A reading of one of the material's inspection characteristics on a lot in quarantine.
+    case lotMeasured(LotMeasured)
     case capaOpened(CAPAOpened)
     case capaUpdated(CAPAUpdated)
     case capaActionAdded(CAPAActionAdded)
@@ -45,7 +47,8 @@ public enum QualityEvent: Equatable, Sendable {
 
     public static let types: [String] = [
         "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
-        "lot.split", "lot.derived", "capa.opened", "capa.updated", "capa.action_added", "capa.action_done", "capa.effectiveness_checked",
+        "lot.split", "lot.derived", "lot.measured", "capa.opened", "capa.updated", "capa.action_added", "capa.action_done",
+        "capa.effectiveness_checked",
         "capa.closed",
     ]
 
@@ -61,6 +64,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotConsumed: return "lot.consumed"
         case .lotSplit: return "lot.split"
         case .lotDerived: return "lot.derived"
+        case .lotMeasured: return "lot.measured"
         case .capaOpened: return "capa.opened"
         case .capaUpdated: return "capa.updated"
         case .capaActionAdded: return "capa.action_added"
@@ -81,6 +85,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotConsumed(let e): return .lot(e.material, e.lot)
         case .lotSplit(let e): return .lot(e.material, e.lot)
         case .lotDerived(let e): return .lot(e.material, e.lot)
+        case .lotMeasured(let e): return .lot(e.material, e.lot)
         case .capaOpened(let e): return .capa(e.number)
         case .capaUpdated(let e): return .capa(e.number)
         case .capaActionAdded(let e): return .capa(e.number)
@@ -101,6 +106,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotConsumed(let p): return EventCodec.encode(p)
         case .lotSplit(let p): return EventCodec.encode(p)
         case .lotDerived(let p): return EventCodec.encode(p)
+        case .lotMeasured(let p): return EventCodec.encode(p)
         case .capaOpened(let p): return EventCodec.encode(p)
         case .capaUpdated(let p): return EventCodec.encode(p)
         case .capaActionAdded(let p): return EventCodec.encode(p)
@@ -123,6 +129,7 @@ public enum QualityEvent: Equatable, Sendable {
         case "lot.consumed": return d(LotConsumed.self).map(QualityEvent.lotConsumed)
         case "lot.split": return d(LotSplit.self).map(QualityEvent.lotSplit)
         case "lot.derived": return d(LotDerived.self).map(QualityEvent.lotDerived)
+        case "lot.measured": return d(LotMeasured.self).map(QualityEvent.lotMeasured)
         case "capa.opened": return d(CAPAOpened.self).map(QualityEvent.capaOpened)
         case "capa.updated": return d(CAPAUpdated.self).map(QualityEvent.capaUpdated)
         case "capa.action_added": return d(CAPAActionAdded.self).map(QualityEvent.capaActionAdded)
@@ -155,6 +162,8 @@ public enum QualityEvent: Equatable, Sendable {
             let from = e.from.map { "\($0.lot) (\(Tolerance.format($0.qty)))" }.joined(separator: ", ")
             return "lot \(e.lot) of \(e.material) made from \(from): \(Tolerance.format(e.quantity)) \(e.unit)"
                 + (e.quarantined ? ", in quarantine" : "")
+        case .lotMeasured(let e):
+            return "lot \(e.lot) of \(e.material): \(e.characteristic) = \(e.value) " + (e.inTolerance ? "in tolerance" : "OUT OF TOLERANCE")
         case .capaOpened(let e):
             let from = e.ncrs.isEmpty ? "" : ": " + e.ncrs.joined(separator: ", ")
             return "\(e.number) opened (\(e.source.rawValue)\(from)), owner \(e.owner), due \(e.due)"
@@ -186,6 +195,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotDerived(let e):
             return "lot \(e.material) \(e.lot): → " + (e.quarantined ? "quarantine" : "released") + " from "
                 + e.from.map(\.lot).joined(separator: ", ")
+        case .lotMeasured(let e): return "lot \(e.material) \(e.lot) \(e.characteristic): → \(e.value)"
         case .capaOpened(let e): return "\(e.number): → open"
         case .capaUpdated(let e): return "\(e.number): written" + (e.addNCRs.isEmpty ? "" : "; ncrs + \(e.addNCRs.joined(separator: ", "))")
         case .capaActionAdded(let e): return "\(e.number) actions: + \(e.action)"
@@ -291,6 +301,20 @@ public struct LotReceived: Codable, Equatable, Sendable {
     ) {
         self.material = material; self.lot = lot; self.quantity = quantity; self.unit = unit; self.supplier = supplier
         self.certificate = certificate; self.expiry = expiry; self.quarantined = quarantined
+    }
+}
+
+/// A reading taken at incoming inspection, judged by the characteristic's limits.
+public struct LotMeasured: Codable, Equatable, Sendable {
+    public var material: String
+    public var lot: String
+    public var characteristic: String
+    public var value: MeasuredValue
+    public var inTolerance: Bool
+    public var gauge: String?
+    public init(material: String, lot: String, characteristic: String, value: MeasuredValue, inTolerance: Bool, gauge: String? = nil) {
+        self.material = material; self.lot = lot; self.characteristic = characteristic; self.value = value; self.inTolerance = inTolerance
+        self.gauge = gauge
     }
 }
 

@@ -109,6 +109,35 @@ public enum QualityRules {
     }
 }
 
+/// Sampling at incoming inspection: what a quarantined lot still lacks before release.
+extension QualityRules {
+    /// Why `l` may not be released yet by its material's inspection plan: a characteristic with
+    /// fewer readings than the sample, or a reading out of tolerance (then the lot is rejected).
+    public static func inspectionRefusal(_ l: LotState, material m: Material) -> Refusal? {
+        let checks = m.inspection ?? []
+        guard !checks.isEmpty else { return nil }
+        let need = max(1, m.inspectionSample ?? 1)
+        let readings = l.readings ?? []
+        var r: [RefusalReason] = []
+        let out = readings.filter { !$0.inTolerance }
+        if !out.isEmpty {
+            r.append(
+                RefusalReason(
+                    .inspectionFailed,
+                    "incoming inspection found \(out.map { "\($0.characteristic) = \($0.value)" }.joined(separator: ", ")) out of tolerance: reject the lot"
+                ))
+        }
+        let short = checks.compactMap { c -> String? in
+            let n = readings.filter { $0.characteristic == c.id }.count
+            return n < need ? "\(c.id) (\(n) of \(need))" : nil
+        }
+        if !short.isEmpty {
+            r.append(RefusalReason(.inspectionIncomplete, "incoming inspection still needs readings of " + short.joined(separator: ", ")))
+        }
+        return r.isEmpty ? nil : Refusal(r)
+    }
+}
+
 /// Lot split and merge: what makes a sub-lot or a merged lot refused.
 extension QualityRules {
     /// Why a new lot may not be called `into` (`existing`: what is known of that number already).

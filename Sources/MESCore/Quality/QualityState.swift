@@ -75,6 +75,16 @@ public struct LotReceipt: Codable, Equatable, Sendable {
     public var at: Int64
 }
 
+/// One reading of a lot at incoming inspection.
+public struct LotReading: Codable, Equatable, Sendable {
+    public var characteristic: String
+    public var value: MeasuredValue
+    public var inTolerance: Bool
+    public var gauge: String?
+    public var by: String
+    public var at: Int64
+}
+
 /// One change of a lot's status, for its page (received, released, rejected, held, released from hold).
 public struct LotStatusChange: Codable, Equatable, Sendable {
     public var at: Int64
@@ -104,6 +114,8 @@ public struct LotState: Codable, Equatable, Sendable {
     public var children: [String]?
     /// The lots this one was made from (`lot.derived`).
     public var parents: [String]?
+    /// Readings taken at incoming inspection, in order.
+    public var readings: [LotReading]?
     public init(material: String, lot: String) { self.material = material; self.lot = lot; holds = [] }
 
     /// Quantity left, when the lot was received with one.
@@ -175,6 +187,13 @@ public struct LotState: Codable, Equatable, Sendable {
             log(
                 (e.from.count == 1 ? "split from lot " : "merged from lots ")
                     + e.from.map { "\($0.lot) (\(Tolerance.format($0.qty)))" }.joined(separator: ", "))
+        case .quality(.lotMeasured(let e)):
+            material = e.material; lot = e.lot
+            readings =
+                (readings ?? []) + [
+                    LotReading(
+                        characteristic: e.characteristic, value: e.value, inTolerance: e.inTolerance, gauge: e.gauge, by: r.actor, at: r.millis)
+                ]
         case .quality(.lotConsumed(let e)):
             material = e.material; lot = e.lot
             used = (used ?? 0) + e.qty; uses = (uses ?? 0) + 1

@@ -122,6 +122,7 @@ extension Decider {
             guard l.status == .quarantined else {
                 throw Refusal(.badDisposition, "lot \(lot) of \(material) is not in quarantine (\(QualityRules.statusText(l, today: today)))")
             }
+            if let m = plant.materials[material], let r = QualityRules.inspectionRefusal(l, material: m) { throw r }
             return [.quality(.lotReleased(LotVerdict(material: material, lot: lot, note: note)))]
 
         case .rejectLot(let material, let lot, let code, let note):
@@ -174,6 +175,22 @@ extension Decider {
                             ncr: number)))
             }
             return out
+
+        case .measureLot(let material, let lot, let charID, let text, let gauge):
+            let l = try requireLot(material, lot, state)
+            guard let m = plant.materials[material], let checks = m.inspection, !checks.isEmpty else {
+                throw Refusal(.unknownCharacteristic, "\(material) has no characteristics to measure at incoming inspection")
+            }
+            guard l.status == .quarantined else {
+                throw Refusal(
+                    .badDisposition, "lot \(lot) of \(material) is measured while in quarantine (\(QualityRules.statusText(l, today: today)))")
+            }
+            let (c, value, verdict) = try reading(charID, text, gauge, among: checks, of: material, plant, env)
+            return [
+                .quality(
+                    .lotMeasured(
+                        LotMeasured(material: material, lot: lot, characteristic: c.id, value: value, inTolerance: verdict.isGood, gauge: gauge)))
+            ]
 
         case .splitLot(let material, let lot, let into, let quantity):
             let l = try requireLot(material, lot, state)

@@ -49,22 +49,7 @@ extension Decider {
 
         case .record(let serial, let charID, let text, let gauge):
             let (part, _, step) = try running(serial, plant, state)
-            guard let c = step.measurements.first(where: { $0.id.caseInsensitiveCompare(charID) == .orderedSame }) else {
-                throw Refusal(
-                    .unknownCharacteristic,
-                    "\(step.id) has no characteristic \(charID) (it has \(step.measurements.map(\.id).joined(separator: ", ")))")
-            }
-            guard let value = Tolerance.parseValue(text, kind: c.kind) else {
-                throw Refusal(
-                    .badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
-            }
-            if let g = gauge {
-                guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
-                if let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
-                    throw Refusal(.calibrationExpired, why.message + "; its reading is refused")
-                }
-            }
-            let verdict = Tolerance.verdict(c, value)
+            let (c, value, verdict) = try reading(charID, text, gauge, among: step.measurements, of: step.id, plant, env)
             var out: [DomainEvent] = [
                 .measurementRecorded(
                     MeasurementRecorded(
@@ -105,5 +90,29 @@ extension Decider {
         default:
             throw Refusal(.unknownCommand, "\(command) is not a command of this family")
         }
+    }
+}
+
+extension Decider {
+    /// A reading of one of `checks` (a step's measurements, or a material's incoming inspection):
+    /// the characteristic, the value as typed (a number, or PASS/FAIL) and its verdict; a gauge
+    /// out of calibration is refused, and its reading with it.
+    static func reading(
+        _ charID: String, _ text: String, _ gauge: String?, among checks: [Characteristic], of owner: String, _ plant: PlantIndex,
+        _ env: DecisionEnv
+    ) throws -> (Characteristic, MeasuredValue, Verdict) {
+        guard let c = checks.first(where: { $0.id.caseInsensitiveCompare(charID) == .orderedSame }) else {
+            throw Refusal(.unknownCharacteristic, "\(owner) has no characteristic \(charID) (it has \(checks.map(\.id).joined(separator: ", ")))")
+        }
+        guard let value = Tolerance.parseValue(text, kind: c.kind) else {
+            throw Refusal(.badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
+        }
+        if let g = gauge {
+            guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
+            if let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
+                throw Refusal(.calibrationExpired, why.message + "; its reading is refused")
+            }
+        }
+        return (c, value, Tolerance.verdict(c, value))
     }
 }

@@ -201,6 +201,10 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case receiptIncomplete = "receipt_incomplete"
     /// A receiving station's code at a station that does not receive, or the other way round.
     case notReceiving = "not_receiving"
+    /// A lot's incoming inspection lacks readings its material's plan asks for.
+    case inspectionIncomplete = "inspection_incomplete"
+    /// A reading at incoming inspection was out of tolerance: the lot is rejected, not released.
+    case inspectionFailed = "inspection_failed"
 
     /// What the code means, in words.
     public var meaning: String {
@@ -301,6 +305,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .unknownCAPA: return "no such CAPA"
         case .capaIncomplete: return "the CAPA closes only with its root cause, every action done and an effectiveness check passed"
         case .receiptIncomplete: return "a lot is received with its quantity and supplier"
+        case .inspectionIncomplete: return "incoming inspection has not taken every reading its plan asks for"
+        case .inspectionFailed: return "a reading at incoming inspection was out of tolerance: the lot is rejected, not released"
         case .notReceiving: return "receiving codes are for a receiving station, and a receiving station does not work travelers"
         }
     }
