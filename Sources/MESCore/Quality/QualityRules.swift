@@ -124,8 +124,8 @@ extension QualityRules {
             r.append(
                 RefusalReason(
                     .inspectionFailed,
-                    "incoming inspection found \(out.map { "\($0.characteristic) = \($0.value)" }.joined(separator: ", ")) out of tolerance: reject the lot"
-                ))
+                    "incoming inspection found " + out.map { "\($0.characteristic) = \($0.value)" }.joined(separator: ", ")
+                        + " out of tolerance: reject the lot"))
         }
         let short = checks.compactMap { c -> String? in
             let n = readings.filter { $0.characteristic == c.id }.count
