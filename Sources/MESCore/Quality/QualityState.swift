@@ -123,6 +123,16 @@ public struct LotState: Codable, Equatable, Sendable {
 
     public mutating func apply(_ r: RecordedEvent) {
         func log(_ what: String) { history = (history ?? []) + [LotStatusChange(at: r.millis, by: r.actor, what: what)] }
+        func conflict(_ text: String) {
+            conflicts = (conflicts ?? []) + [Conflict(event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis, text: text)]
+        }
+        /// Founds the lot's receipt (a receipt or a derivation), once: false when it had one already.
+        func found(_ q: Double, _ unit: String, _ supplier: String, _ certificate: String?, _ expiry: LocalDate?, quarantined: Bool) -> Bool {
+            guard receipt == nil else { return false }
+            receipt = LotReceipt(quantity: q, unit: unit, supplier: supplier, certificate: certificate, expiry: expiry, by: r.actor, at: r.millis)
+            if status == nil { status = quarantined ? .quarantined : .released }
+            return true
+        }
         switch r.event {
         case .lotHeld(let e):
             material = e.material; lot = e.lot
@@ -137,13 +147,7 @@ public struct LotState: Codable, Equatable, Sendable {
         case .quality(.lotReceived(let e)):
             material = e.material; lot = e.lot
             guard receipt == nil else {
-                return conflicts =
-                    (conflicts ?? [])
-                    + [
-                        Conflict(
-                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
-                            text: "received again; the first receipt stands")
-                    ]
+                return conflict("received again; the first receipt stands")
             }
             receipt = LotReceipt(
                 quantity: e.quantity, unit: e.unit, supplier: e.supplier, certificate: e.certificate, expiry: e.expiry, by: r.actor, at: r.millis)
@@ -151,13 +155,7 @@ public struct LotState: Codable, Equatable, Sendable {
             log(e.quarantined ? "received into quarantine" : "received")
         case .quality(.lotReleased(let e)):
             guard status != .rejected else {
-                return conflicts =
-                    (conflicts ?? [])
-                    + [
-                        Conflict(
-                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
-                            text: "released after it was rejected; the rejection stands")
-                    ]
+                return conflict("released after it was rejected; the rejection stands")
             }
             status = .released; verdictBy = r.actor; verdictNote = e.note
             log("released by incoming inspection")
@@ -172,13 +170,7 @@ public struct LotState: Codable, Equatable, Sendable {
         case .quality(.lotDerived(let e)):
             material = e.material; lot = e.lot
             guard receipt == nil else {
-                return conflicts =
-                    (conflicts ?? [])
-                    + [
-                        Conflict(
-                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
-                            text: "made again from \(e.from.map(\.lot).joined(separator: ", ")); the first stands")
-                    ]
+                return conflict("made again from \(e.from.map(\.lot).joined(separator: ", ")); the first stands")
             }
             receipt = LotReceipt(
                 quantity: e.quantity, unit: e.unit, supplier: e.supplier, certificate: e.certificate, expiry: e.expiry, by: r.actor, at: r.millis)
@@ -199,13 +191,7 @@ public struct LotState: Codable, Equatable, Sendable {
             used = (used ?? 0) + e.qty; uses = (uses ?? 0) + 1
             let why = !holds.isEmpty ? "on hold" : status == .quarantined ? "in quarantine" : status == .rejected ? "rejected" : nil
             if let why {
-                conflicts =
-                    (conflicts ?? [])
-                    + [
-                        Conflict(
-                            event: r.id, aggregate: AggregateID.lot(material, lot).rawValue, at: r.millis,
-                            text: "used by \(e.serial) at \(e.step) while \(why)")
-                    ]
+                conflict("used by \(e.serial) at \(e.step) while \(why)")
             }
         default:
             break
