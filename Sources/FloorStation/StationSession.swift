@@ -18,6 +18,9 @@ public struct StationSession: Sendable {
     public private(set) var awaitingSignature: PendingSignature?
     /// At a receiving station: the lot being received (`ReceiptDraft`), until `CMD:RECEIVE`.
     public private(set) var receipt: ReceiptDraft?
+    /// At a receiving station: the received lot in quarantine that `M:` readings go to (incoming
+    /// inspection), set by receiving it or by scanning it again.
+    public private(set) var inspecting: (material: String, lot: String)?
 
     /// A command whose record is a signature, decided only once its signer gives badge + secret.
     public struct PendingSignature: Equatable, Sendable {
@@ -87,7 +90,10 @@ public struct StationSession: Sendable {
             break
         }
         guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
-        if plant.stations[stationID]?.isReceiving == true { return try receiving(label, person, plant, service, now, shown) }
+        if plant.stations[stationID]?.isReceiving == true {
+            // A gauge (EQ:) is taken as at any station; every other code is the receiving station's.
+            if case .equipment = label {} else { return try receiving(label, person, plant, service, now, shown) }
+        }
 
         switch label {
         case .supplier, .certificate, .expiry, .command(verb: .receive, _):
@@ -154,6 +160,9 @@ public struct StationSession: Sendable {
             guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
             guard let lot = data.lot else { return .refused(.noLot, "the label of \(material.id) carries no lot (10)", shown) }
             if plant.stations[stationID]?.isReceiving == true {
+                if let known = try service.read({ try $0.lot(material: material.id, lot: lot) }), known.receipt != nil {
+                    return inspect(known, material, shown)
+                }
                 return startReceipt(ReceiptDraft(material: material, lot: lot, expiry: data.expiry, count: data.count, fromLabel: true))
             }
             guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
@@ -177,7 +186,16 @@ public struct StationSession: Sendable {
             guard let m = plant.materials[material] else {
                 return .refused(.wrongMaterial, "no material \(Sanitize.line(material)) in the plant", shown)
             }
+            if let known = try service.read({ try $0.lot(material: material, lot: lot) }), known.receipt != nil {
+                return inspect(known, m, shown)
+            }
             return startReceipt(ReceiptDraft(material: m, lot: lot, fromLabel: false))
+        case .measurement(let c, let v):
+            guard let (material, lot) = inspecting else {
+                return .refused(.receiptIncomplete, "scan the received lot to inspect (LOT:<material>:<lot>) first", shown)
+            }
+            return try run(
+                .quality(.measureLot(material: material, lot: lot, characteristic: c, value: v, gauge: gauge)), person, service, now, shown)
         case .quantity(let n):
             guard receipt != nil else { return needDraft() }
             guard n > 0 else { return .refused(.badCount, "a received quantity is more than 0", shown) }
@@ -197,7 +215,10 @@ public struct StationSession: Sendable {
             case .failure(let r): return .refused(r, shown)
             case .success(let command):
                 let reply = try run(command, person, service, now, shown)
-                if reply.kind == .done { receipt = nil }
+                if reply.kind == .done {
+                    receipt = nil
+                    inspecting = draft.quarantine && !(plant.materials[draft.material]?.inspection ?? []).isEmpty ? (draft.material, draft.lot) : nil
+                }
                 return reply
             }
         case .command(let verb, let arg) where verb == .cancel || verb == .logout:
@@ -210,7 +231,24 @@ public struct StationSession: Sendable {
 
     private mutating func startReceipt(_ draft: ReceiptDraft) -> Reply {
         receipt = draft
+        inspecting = nil
         return .info(receiptLine())
+    }
+
+    /// A lot received before, scanned again: its incoming inspection, when it is in quarantine
+    /// and its material has characteristics to measure; else what it is, in words.
+    private mutating func inspect(_ l: LotState, _ m: Material, _ shown: String) -> Reply {
+        receipt = nil
+        let checks = m.inspection ?? []
+        guard l.status == .quarantined, !checks.isEmpty else {
+            inspecting = nil
+            return .refused(
+                .lotAlreadyReceived, "lot \(Sanitize.line(l.lot)) of \(m.id) is received already (\(l.status?.rawValue ?? "known"))", shown)
+        }
+        inspecting = (m.id, l.lot)
+        let need = max(1, m.inspectionSample ?? 1)
+        let missing = checks.map { c in "\(c.id) \((l.readings ?? []).filter { $0.characteristic == c.id }.count)/\(need)" }
+        return .info("inspecting lot \(Sanitize.line(l.lot)) of \(m.id): scan M:<characteristic>=<value> (" + missing.joined(separator: ", ") + ")")
     }
 
     /// The receipt so far and what it still needs, in one line.
@@ -231,6 +269,7 @@ public struct StationSession: Sendable {
         guard let p = plant.people[badge] else { return .refused(.unknownBadge, "no person with badge \(Sanitize.line(badge))", shown) }
         person = p
         selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; gauge = nil; awaitingSignature = nil; receipt = nil
+        inspecting = nil
         return .info("logged in: \(Sanitize.line(p.name)) (\(p.role.label)) at \(stationID)")
     }
 
@@ -245,7 +284,7 @@ public struct StationSession: Sendable {
             self = StationSession(stationID: stationID, gs1PercentIsSeparator: gs1PercentIsSeparator)
             return .info("logged out")
         case .cancel:
-            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; awaitingSignature = nil; receipt = nil
+            selected = nil; pendingNote = nil; pendingGood = nil; pendingScrap = nil; awaitingSignature = nil; receipt = nil; inspecting = nil
             return .info("cancelled")
         default:
             break

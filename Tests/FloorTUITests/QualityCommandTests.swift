@@ -206,4 +206,43 @@ struct QualityCommandTests {
         let held = try f.scan("ST-10", "EMP:1001", "SN:WO-1001-001", "CMD:START")
         #expect(held.out.contains("on hold"), "\(held.out)")
     }
+
+    /// Incoming inspection at the receiving station: a lot received into quarantine takes its
+    /// readings there (`M:`), scanning it again resumes its inspection, and release waits for the
+    /// readings, refused while one is out of tolerance.
+    @Test func aReceivingStationTakesTheIncomingInspectionsReadings() throws {
+        let f = try FloorBinary()
+        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
+        let plant =
+            example
+            .replacingOccurrences(
+                of: "unit: mm, gtin: \"00614141000029\"}",
+                with:
+                    "unit: mm, gtin: \"00614141000029\", supplier: Alcoa, incoming_inspection: yes,\n     inspection: [{id: HARD, name: Hardness, unit: HRB, lower: 60, upper: 80}]}"
+            )
+            .replacingOccurrences(
+                of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
+                with: "  - {id: ST-50, name: Pack 1,     work_center: PACK}\n  - {id: RCV-1, name: Dock 1, work_center: PACK, receiving: yes}")
+        let loaded = try f.run(["plant", "load", try f.write("plant.yaml", plant)])
+        #expect(loaded.status == 0, "\(loaded.err)")
+        let secret = "Lab-Coat-4417"
+        #expect(try f.run(["people", "set-secret", "2001"], input: "\(secret)\n\(secret)\n").status == 0)
+
+        let first = try f.scan("RCV-1", "EMP:1001", "(01)00614141000029(10)H-77(30)400", "CMD:RECEIVE", "M:HARD=71")
+        #expect(first.out.contains("in quarantine") && first.out.contains("HARD = 71 in tolerance"), "\(first.out)\(first.err)")
+        let early = try f.run(["lots", "release", "AL6061-25:H-88", "--by", "2001"], input: "\(secret)\n")
+        #expect(early.status != 0)
+        let second = try f.scan("RCV-1", "EMP:1001", "(01)00614141000029(10)H-78(30)400", "CMD:RECEIVE")
+        #expect(second.status == 0, "\(second.out)")
+        let none = try f.run(["lots", "release", "AL6061-25:H-78", "--by", "2001"], input: "\(secret)\n")
+        #expect(none.status != 0 && none.err.contains("still needs readings of HARD (0 of 1)"), "\(none.err)")
+        let again = try f.scan("RCV-1", "EMP:2001", "LOT:AL6061-25:H-78", "M:HARD=91")
+        #expect(again.out.contains("inspecting lot H-78 of AL6061-25") && again.out.contains("OUT OF TOLERANCE"), "\(again.out)")
+        let out = try f.run(["lots", "release", "AL6061-25:H-78", "--by", "2001"], input: "\(secret)\n")
+        #expect(out.status != 0 && out.err.contains("[inspection_failed]"), "\(out.err)")
+        let ok = try f.run(["lots", "release", "AL6061-25:H-77", "--by", "2001"], input: "\(secret)\n")
+        #expect(ok.status == 0 && ok.out.contains("released by incoming inspection"), "\(ok.out)\(ok.err)")
+        let show = try f.run(["lots", "show", "AL6061-25:H-78"]).out
+        #expect(show.contains("measured HARD = 91") && show.contains("OUT OF TOLERANCE"), "\(show)")
+    }
 }
