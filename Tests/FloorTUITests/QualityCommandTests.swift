@@ -217,8 +217,8 @@ struct QualityCommandTests {
             example
             .replacingOccurrences(
                 of: "unit: mm, gtin: \"00614141000029\"}",
-                with:
-                    "unit: mm, gtin: \"00614141000029\", supplier: Alcoa, incoming_inspection: yes,\n     inspection: [{id: HARD, name: Hardness, unit: HRB, lower: 60, upper: 80}]}"
+                with: "unit: mm, gtin: \"00614141000029\", supplier: Alcoa, incoming_inspection: yes,\n"
+                    + "     inspection: [{id: HARD, name: Hardness, unit: HRB, lower: 60, upper: 80}]}"
             )
             .replacingOccurrences(
                 of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
