@@ -155,19 +155,25 @@ struct QualityCommandTests {
         #expect(refusedSub.out.contains("on hold"), "\(refusedSub.out)")
     }
 
+    /// The example plant with a receiving station RCV-1 and `material` keys added to AL6061-25.
+    static func receivingPlant(material: String) throws -> String {
+        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
+        return
+            example
+            .replacingOccurrences(of: "unit: mm, gtin: \"00614141000029\"}", with: "unit: mm, gtin: \"00614141000029\", \(material)}")
+            .replacingOccurrences(
+                of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
+                with: "  - {id: ST-50, name: Pack 1,     work_center: PACK}\n  - {id: RCV-1, name: Dock 1, work_center: PACK, receiving: yes}")
+    }
+
     /// A receiving station: a supplier's GS1 label (lot, expiry from AI 17, count from AI 30) and
     /// the material's supplier from the plant file make a receipt that `CMD:RECEIVE` records; what
     /// is missing is said; an expired lot is not received; travelers are not worked there. At a
     /// production station `CMD:NCR` raises an NCR by hand and holds the part under it.
     @Test func aReceivingStationReceivesFromTheSuppliersLabelAndAKioskRaisesAnNCR() throws {
         let f = try FloorBinary()
-        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
         let plant =
-            example
-            .replacingOccurrences(of: "unit: mm, gtin: \"00614141000029\"}", with: "unit: mm, gtin: \"00614141000029\", supplier: Alcoa}")
-            .replacingOccurrences(
-                of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
-                with: "  - {id: ST-50, name: Pack 1,     work_center: PACK}\n  - {id: RCV-1, name: Dock 1, work_center: PACK, receiving: yes}")
+            try Self.receivingPlant(material: "supplier: Alcoa")
             + "\nquality:\n  defects:\n    - {code: DIM, label: Dimension, severity: major}\n"
         #expect(try f.run(["plant", "load", try f.write("plant.yaml", plant)]).status == 0)
         #expect(try f.run(["orders", "load", FloorBinary.examples.appendingPathComponent("work-orders.csv").path]).status == 0)
@@ -212,17 +218,8 @@ struct QualityCommandTests {
     /// readings, refused while one is out of tolerance.
     @Test func aReceivingStationTakesTheIncomingInspectionsReadings() throws {
         let f = try FloorBinary()
-        let example = try String(contentsOf: FloorBinary.examples.appendingPathComponent("plant.yaml"), encoding: .utf8)
-        let plant =
-            example
-            .replacingOccurrences(
-                of: "unit: mm, gtin: \"00614141000029\"}",
-                with: "unit: mm, gtin: \"00614141000029\", supplier: Alcoa, incoming_inspection: yes,\n"
-                    + "     inspection: [{id: HARD, name: Hardness, unit: HRB, lower: 60, upper: 80}]}"
-            )
-            .replacingOccurrences(
-                of: "  - {id: ST-50, name: Pack 1,     work_center: PACK}",
-                with: "  - {id: ST-50, name: Pack 1,     work_center: PACK}\n  - {id: RCV-1, name: Dock 1, work_center: PACK, receiving: yes}")
+        let plant = try Self.receivingPlant(
+            material: "supplier: Alcoa, incoming_inspection: yes,\n     inspection: [{id: HARD, name: Hardness, unit: HRB, lower: 60, upper: 80}]")
         let loaded = try f.run(["plant", "load", try f.write("plant.yaml", plant)])
         #expect(loaded.status == 0, "\(loaded.err)")
         let secret = "Lab-Coat-4417"
