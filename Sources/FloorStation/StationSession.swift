@@ -217,7 +217,10 @@ public struct StationSession: Sendable {
                 let reply = try run(command, person, service, now, shown)
                 if reply.kind == .done {
                     receipt = nil
-                    inspecting = draft.quarantine && !(plant.materials[draft.material]?.inspection ?? []).isEmpty ? (draft.material, draft.lot) : nil
+                    let awaits = plant.materials[draft.material].map {
+                        QualityRules.awaitsInspection(draft.quarantine ? .quarantined : .released, material: $0)
+                    }
+                    inspecting = awaits == true ? (draft.material, draft.lot) : nil
                 }
                 return reply
             }
@@ -239,15 +242,13 @@ public struct StationSession: Sendable {
     /// and its material has characteristics to measure; else what it is, in words.
     private mutating func inspect(_ l: LotState, _ m: Material, _ shown: String) -> Reply {
         receipt = nil
-        let checks = m.inspection ?? []
-        guard l.status == .quarantined, !checks.isEmpty else {
+        guard QualityRules.awaitsInspection(l.status, material: m) else {
             inspecting = nil
             return .refused(
                 .lotAlreadyReceived, "lot \(Sanitize.line(l.lot)) of \(m.id) is received already (\(l.status?.rawValue ?? "known"))", shown)
         }
         inspecting = (m.id, l.lot)
-        let need = max(1, m.inspectionSample ?? 1)
-        let missing = checks.map { c in "\(c.id) \((l.readings ?? []).filter { $0.characteristic == c.id }.count)/\(need)" }
+        let missing = QualityRules.inspectionProgress(l, material: m).map { "\($0.characteristic) \($0.have)/\($0.need)" }
         return .info("inspecting lot \(Sanitize.line(l.lot)) of \(m.id): scan M:<characteristic>=<value> (" + missing.joined(separator: ", ") + ")")
     }
 

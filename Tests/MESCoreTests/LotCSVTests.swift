@@ -43,7 +43,7 @@ import Testing
             AL6061-25,H-7,10,mm,Acme,,
             AL6061-25,H-7,10,mm,Acme,,
             AL6061-25,,10,mm,Acme,,
-            AL6061-25,A:B,10,mm,Acme,,
+            AL6061-25,A\u{7}B,10,mm,Acme,,
             AL6061-25,H-8,10
             """
         let ps = problems(text)
@@ -61,7 +61,7 @@ import Testing
         #expect(ps.filter { $0.line == 8 }.isEmpty)
         one(9, "lot", "already on line 8")
         one(10, "lot", "missing lot number")
-        one(11, "lot", "a colon")
+        one(11, "lot", "holds a control character")
         one(12, "row", "this row has 3 fields, the header has 7")
         #expect(ps.count == 10)
         #expect(ps.allSatisfy { $0.file == "lots.csv" })

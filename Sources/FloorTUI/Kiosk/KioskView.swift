@@ -85,7 +85,7 @@ enum KioskView {
         field("Supplier", r.supplier, .supplier)
         field("Certificate", r.certificate, .certificate)
         field("Expiry", r.expiry?.description, .expiry)
-        if let e = r.expiry, e < m.data.calendar.localDate(m.now) {
+        if let e = r.expiry, QualityRules.expiredAtReceipt(e, today: m.data.calendar.localDate(m.now)) {
             s.put("EXPIRED on \(e): it will not be received", x: 3, y: ly, role: .stop, bold: true)
         } else if r.quarantine {
             s.put("Goes to QUARANTINE until incoming inspection releases it", x: 3, y: ly, role: .warn, bold: true)

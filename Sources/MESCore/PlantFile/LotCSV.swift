@@ -68,8 +68,8 @@ public enum LotCSV {
             let lot = row.value("lot")
             if lot.isEmpty {
                 if row.has("lot") { bad("lot", "missing lot number") } else { ok = false }
-            } else if lot.unicodeScalars.contains(where: Sanitize.isControl) || lot.contains(":") {
-                bad("lot", "lot number \"\(Sanitize.line(lot))\" holds a control character or a colon")
+            } else if let why = QualityRules.lotNumberRefusal(lot) {
+                bad("lot", why.message)
             } else if let first = seen[material + ":" + lot] {
                 bad("lot", "lot \(Sanitize.line(lot)) of \(Sanitize.line(material)) is already on line \(first)")
             } else {

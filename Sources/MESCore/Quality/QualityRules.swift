@@ -113,10 +113,25 @@ public enum QualityRules {
 extension QualityRules {
     /// Why `l` may not be released yet by its material's inspection plan: a characteristic with
     /// fewer readings than the sample, or a reading out of tolerance (then the lot is rejected).
-    public static func inspectionRefusal(_ l: LotState, material m: Material) -> Refusal? {
-        let checks = m.inspection ?? []
-        guard !checks.isEmpty else { return nil }
+    /// Each inspection characteristic of `m` with the readings `l` has of it and the readings
+    /// it needs (empty: the material has no plan).
+    public static func inspectionProgress(_ l: LotState, material m: Material) -> [(characteristic: String, have: Int, need: Int)] {
         let need = max(1, m.inspectionSample ?? 1)
+        return (m.inspection ?? []).map { c in (c.id, (l.readings ?? []).filter { $0.characteristic == c.id }.count, need) }
+    }
+
+    /// Whether a lot of `m` with `status` waits for readings at incoming inspection: in quarantine,
+    /// its material having characteristics to measure.
+    public static func awaitsInspection(_ status: LotStatus?, material m: Material) -> Bool {
+        status == .quarantined && !(m.inspection ?? []).isEmpty
+    }
+
+    /// A lot past its expiry on `today` is not received (its last day still is a day of use).
+    public static func expiredAtReceipt(_ expiry: LocalDate?, today: LocalDate) -> Bool { expiry.map { $0 < today } ?? false }
+
+    public static func inspectionRefusal(_ l: LotState, material m: Material) -> Refusal? {
+        let progress = inspectionProgress(l, material: m)
+        guard !progress.isEmpty else { return nil }
         let readings = l.readings ?? []
         var r: [RefusalReason] = []
         let out = readings.filter { !$0.inTolerance }
@@ -127,10 +142,7 @@ extension QualityRules {
                     "incoming inspection found " + out.map { "\($0.characteristic) = \($0.value)" }.joined(separator: ", ")
                         + " out of tolerance: reject the lot"))
         }
-        let short = checks.compactMap { c -> String? in
-            let n = readings.filter { $0.characteristic == c.id }.count
-            return n < need ? "\(c.id) (\(n) of \(need))" : nil
-        }
+        let short = progress.filter { $0.have < $0.need }.map { "\($0.characteristic) (\($0.have) of \($0.need))" }
         if !short.isEmpty {
             r.append(RefusalReason(.inspectionIncomplete, "incoming inspection still needs readings of " + short.joined(separator: ", ")))
         }
@@ -141,10 +153,18 @@ extension QualityRules {
 /// Lot split and merge: what makes a sub-lot or a merged lot refused.
 extension QualityRules {
     /// Why a new lot may not be called `into` (`existing`: what is known of that number already).
-    static func newLotRefusal(_ into: String, material: String, existing: LotState?) -> RefusalReason? {
-        if into.isEmpty || into.contains(":") || into.unicodeScalars.contains(where: Sanitize.isControl) {
-            return RefusalReason(.badCode, "a new lot needs a number without colons or control characters")
+    /// Why `lot` cannot be a lot number: empty, or with a control character (a receipt, a lot
+    /// file's row, a sub-lot or a merged lot all ask this).
+    public static func lotNumberRefusal(_ lot: String) -> RefusalReason? {
+        if lot.trimmingCharacters(in: .whitespaces).isEmpty { return RefusalReason(.badCode, "a lot needs its number") }
+        if lot.unicodeScalars.contains(where: Sanitize.isControl) {
+            return RefusalReason(.badCode, "lot number \"\(Sanitize.line(lot))\" holds a control character")
         }
+        return nil
+    }
+
+    static func newLotRefusal(_ into: String, material: String, existing: LotState?) -> RefusalReason? {
+        if let why = lotNumberRefusal(into) { return why }
         if existing?.receipt != nil || existing?.uses != nil {
             return RefusalReason(.lotAlreadyReceived, "lot \(into) of \(material) exists already: give the new lot a number of its own")
         }

@@ -103,8 +103,8 @@ extension Decider {
                 reasons.append(RefusalReason(.lotAlreadyReceived, "lot \(lot) of \(material) was received already"))
             }
             if !(quantity > 0) || !quantity.isFinite { reasons.append(RefusalReason(.badCount, "a received quantity is more than 0")) }
-            if lot.isEmpty { reasons.append(RefusalReason(.badCode, "a lot needs its number")) }
-            if let expiry, expiry < today {
+            if let why = QualityRules.lotNumberRefusal(lot) { reasons.append(why) }
+            if let expiry, QualityRules.expiredAtReceipt(expiry, today: today) {
                 reasons.append(RefusalReason(.lotExpired, "lot \(lot) of \(material) expired on \(expiry): it is not received"))
             }
             guard reasons.isEmpty else { throw Refusal(reasons) }
