@@ -160,10 +160,8 @@ public struct StationSession: Sendable {
             guard let person else { return .refused(.notLoggedIn, "scan your badge first", shown) }
             guard let lot = data.lot else { return .refused(.noLot, "the label of \(material.id) carries no lot (10)", shown) }
             if plant.stations[stationID]?.isReceiving == true {
-                if let known = try service.read({ try $0.lot(material: material.id, lot: lot) }), known.receipt != nil {
-                    return inspect(known, material, shown)
-                }
-                return startReceipt(ReceiptDraft(material: material, lot: lot, expiry: data.expiry, count: data.count, fromLabel: true))
+                return try lotAtReceiving(
+                    ReceiptDraft(material: material, lot: lot, expiry: data.expiry, count: data.count, fromLabel: true), material, service, shown)
             }
             guard let serial = selected else { return .refused(.noPart, "scan a part first", shown) }
             return try run(.consume(serial: serial, material: material.id, lot: lot, expiry: data.expiry), person, service, now, shown)
@@ -186,10 +184,7 @@ public struct StationSession: Sendable {
             guard let m = plant.materials[material] else {
                 return .refused(.wrongMaterial, "no material \(Sanitize.line(material)) in the plant", shown)
             }
-            if let known = try service.read({ try $0.lot(material: material, lot: lot) }), known.receipt != nil {
-                return inspect(known, m, shown)
-            }
-            return startReceipt(ReceiptDraft(material: m, lot: lot, fromLabel: false))
+            return try lotAtReceiving(ReceiptDraft(material: m, lot: lot, fromLabel: false), m, service, shown)
         case .measurement(let c, let v):
             guard let (material, lot) = inspecting else {
                 return .refused(.receiptIncomplete, "scan the received lot to inspect (LOT:<material>:<lot>) first", shown)
@@ -230,6 +225,13 @@ public struct StationSession: Sendable {
             return .refused(.notReceiving, "\(stationID) is a receiving station: scan a lot's label, or LOT:<material>:<lot>", shown)
         }
         return .info(receiptLine())
+    }
+
+    /// A lot scanned at the receiving station: one received before resumes its inspection, a new
+    /// one starts `draft`.
+    private mutating func lotAtReceiving(_ draft: ReceiptDraft, _ m: Material, _ service: FloorService, _ shown: String) throws -> Reply {
+        if let known = try service.read({ try $0.lot(material: m.id, lot: draft.lot) }), known.receipt != nil { return inspect(known, m, shown) }
+        return startReceipt(draft)
     }
 
     private mutating func startReceipt(_ draft: ReceiptDraft) -> Reply {

@@ -62,9 +62,8 @@ public struct StoreState: StateReader {
     /// `Containment.usage` from the query tables (a lot used by thousands of travelers is listed
     /// without decoding one state): `parts` carries the effective status, `holds` the open holds
     /// with their NCR, `ncrs` the material and lot each was raised for.
-    public func lotUsage(material: String, lot: String) throws -> [Containment.Entry] {
-        // The lot and the lots made from it (`Containment.family`), as a JSON array for json_each.
-        let family = try Containment.family(material: material, lot: lot, state: self)
+    public func lotUsage(material: String, family: [String]) throws -> [Containment.Entry] {
+        // The lot and the lots made from it, as a JSON array for json_each.
         let lots = String(decoding: try JSONEncoder().encode(family), as: UTF8.self)
         let rows = try Row.fetchAll(
             db.cachedStatement(

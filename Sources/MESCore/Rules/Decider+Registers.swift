@@ -164,7 +164,7 @@ extension Decider {
                             description: reason, containment: "lot held; \(plan.toHold.count) open traveler(s) held under this NCR"))),
             ]
             // The lots made from it are held with it (each refused at the station on its own).
-            for child in try Containment.family(material: material, lot: lot, state: state).dropFirst() {
+            for child in plan.family.dropFirst() {
                 out.append(.lotHeld(LotHeld(material: material, lot: child, hold: env.newID(), reason: "parent lot \(lot) held: " + reason)))
             }
             for p in plan.toHold {
@@ -325,11 +325,14 @@ public enum Containment {
         public var done: [Entry]
         /// Already held under an NCR of this lot.
         public var held: [Entry]
+        /// The lot and the lots made from it (`family`), the lot first.
+        public var family: [String]
     }
 
     public static func plan(material: String, lot: String, state: StateReader) throws -> Plan {
-        var plan = Plan(toHold: [], done: [], held: [])
-        for e in try state.lotUsage(material: material, lot: lot) {
+        let lots = try family(material: material, lot: lot, state: state)
+        var plan = Plan(toHold: [], done: [], held: [], family: lots)
+        for e in try state.lotUsage(material: material, family: lots) {
             if e.status.isTerminal { plan.done.append(e) } else if !e.onHoldUnder.isEmpty { plan.held.append(e) } else { plan.toHold.append(e) }
         }
         return plan
@@ -339,8 +342,12 @@ public enum Containment {
     /// (a hold counts by the NCR it sits under, never by the words of its note), from folded
     /// states: `StateReader.lotUsage`'s meaning, which a store may answer from its tables.
     public static func usage(material: String, lot: String, state: StateReader) throws -> [Entry] {
+        try usage(material: material, family: family(material: material, lot: lot, state: state), state: state)
+    }
+
+    /// The same for a lot's `family` already known (`Containment.family`).
+    public static func usage(material: String, family lots: [String], state: StateReader) throws -> [Entry] {
         var out: [Entry] = []
-        let lots = try family(material: material, lot: lot, state: state)
         var serials = Set<String>()
         for l in lots { serials.formUnion(try state.lotUsers(material: material, lot: l)) }
         let family = Set(lots)
@@ -374,7 +381,11 @@ extension Containment {
 }
 
 extension StateReader {
+    public func lotUsage(material: String, family: [String]) throws -> [Containment.Entry] {
+        try Containment.usage(material: material, family: family, state: self)
+    }
+    /// A lot's usage, its family found first.
     public func lotUsage(material: String, lot: String) throws -> [Containment.Entry] {
-        try Containment.usage(material: material, lot: lot, state: self)
+        try lotUsage(material: material, family: Containment.family(material: material, lot: lot, state: self))
     }
 }

@@ -33,7 +33,8 @@ public protocol StateReader {
     func lotUsers(material: String, lot: String) throws -> [String]
     /// Each traveler that used a lot, where it is now and the NCRs of that lot it is held under,
     /// in serial order (`Containment.usage` gives the meaning; a store may answer from its tables).
-    func lotUsage(material: String, lot: String) throws -> [Containment.Entry]
+    /// `family`: the lot and the lots made from it (`Containment.family`), the lot first.
+    func lotUsage(material: String, family: [String]) throws -> [Containment.Entry]
 }
 
 /// The plant with its lookups built once (the scan path must not search arrays).
@@ -157,13 +158,9 @@ public struct PlantState: StateReader {
                 }
                 s.parts[agg.key] = p
             case "machine":
-                var m = MachineState(id: agg.key)
-                for e in evs { m.apply(e) }
-                s.machines[agg.key] = m
+                s.machines[agg.key] = folded(MachineState(id: agg.key), evs) { $0.apply($1) }
             case "andon":
-                var a = AndonState(station: agg.key)
-                for e in evs { a.apply(e) }
-                s.andons[agg.key] = a
+                s.andons[agg.key] = folded(AndonState(station: agg.key), evs) { $0.apply($1) }
             case "routing":
                 if evs.contains(where: {
                     if case .routingApproved = $0.event { return true }; return false
@@ -171,27 +168,18 @@ public struct PlantState: StateReader {
                     s.approvedRoutings.insert(agg.key)
                 }
             case "person":
-                var g = SigningState(badge: agg.key)
-                for e in evs { g.apply(e) }
-                s.signings[agg.key] = g
+                s.signings[agg.key] = folded(SigningState(badge: agg.key), evs) { $0.apply($1) }
             case "fpi":
                 let k = FPIKey(rawValue: agg.key)
-                var f = FPIState(key: k)
-                for e in evs { f.apply(e) }
-                s.fpis[k] = f
+                s.fpis[k] = folded(FPIState(key: k), evs) { $0.apply($1) }
             case "lot":
-                var l = LotState(material: "", lot: "")
-                for e in evs { l.apply(e) }
+                let l = folded(LotState(material: "", lot: ""), evs) { $0.apply($1) }
                 guard !l.material.isEmpty else { continue }  // only releases of a hold never seen here
                 s.lots[agg.key] = l
             case "ncr":
-                var n = NCRState(number: agg.key)
-                for e in evs { n.apply(e) }
-                s.ncrs[agg.key] = n
+                s.ncrs[agg.key] = folded(NCRState(number: agg.key), evs) { $0.apply($1) }
             case "capa":
-                var c = CAPAState(number: agg.key)
-                for e in evs { c.apply(e) }
-                s.capas[agg.key] = c
+                s.capas[agg.key] = folded(CAPAState(number: agg.key), evs) { $0.apply($1) }
             default:
                 s.unknownEvents +=
                     evs.filter {
@@ -244,4 +232,11 @@ extension PlantState: Equatable {
             && a.ncrs == b.ncrs && a.capas == b.capas
             && a.unknownEvents == b.unknownEvents
     }
+}
+
+/// An aggregate's state after `events`, in order, from `initial`.
+func folded<S>(_ initial: S, _ events: [RecordedEvent], _ apply: (inout S, RecordedEvent) -> Void) -> S {
+    var s = initial
+    for e in events { apply(&s, e) }
+    return s
 }
