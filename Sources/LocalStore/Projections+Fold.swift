@@ -118,7 +118,10 @@ extension Projections {
             guard var p = try initialPart(serial, db, order: wo) else { continue }
             // Part events that arrived before the release are folded now.
             let early = try EventLog.events(aggregate: AggregateID.part(serial).rawValue, db: db).map(RecordedEvent.init(envelope:))
-            for e in early { p.apply(e) }
+            for e in early {
+                p.apply(e)
+                try writeMeasurement(e, part: p, db)
+            }
             try saveAggregate(
                 AggregateID.part(serial).rawValue, p,
                 early.last?.order ?? OrderKey(hlc: HLC(wall: wo.releasedAt, logical: -1), node: "", seq: 0), db)

@@ -46,7 +46,7 @@ extension Projections {
         return r.step(step)?.workCenter
     }
 
-    static func plantTimeZone(_ db: Database) throws -> TimeZone {
+    public static func plantTimeZone(_ db: Database) throws -> TimeZone {
         let plant = try loadState(PlantAggregate.self, "plant", db)?.plant
         return plant.flatMap { TimeZone(identifier: $0.timezone) } ?? TimeZone(identifier: "UTC")!
     }

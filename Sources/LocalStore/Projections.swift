@@ -95,6 +95,7 @@ public enum Projections {
             guard let (part, refolded) = try foldPart(agg, r, db) else { return }
             // Outcomes and scrap lines are rewritten only when they can have changed.
             try writePart(part, db, yield: refolded || r.event.affectsYield)
+            if case .measurementRecorded = r.event { try writeMeasurement(r, part: part, db) }
         case "machine":
             let m = try fold(agg, r, db, initial: { MachineState(id: agg.key) }) { $0.apply($1) }
             try db.execute(sql: "DELETE FROM down WHERE machine = ?", arguments: [m.id])
@@ -135,6 +136,9 @@ public enum Projections {
             let c = try fold(agg, r, db, initial: { CAPAState(number: agg.key) }) { $0.apply($1) }
             try writeCAPA(c, db)
             try writeConflicts(c.conflicts, aggregate: aggregate, db)
+        case "spc":
+            // A chart's limits and responses live in its state; its points come from `measurements`.
+            _ = try fold(agg, r, db, initial: { SPCChartState(key: agg.key) }) { $0.apply($1) }
         case "ncr":
             let n = try fold(agg, r, db, initial: { NCRState(number: agg.key) }) { $0.apply($1) }
             try writeNCR(n, db)

@@ -366,6 +366,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v4-quality", foreignKeyChecks: .immediate) { db in
             try Projections.createQualityTables(db)
         }
+        migrator.registerMigration("v5-spc", foreignKeyChecks: .immediate) { db in
+            try Projections.createMeasurementTables(db)
+        }
         return migrator
     }
 

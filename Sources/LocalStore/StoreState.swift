@@ -42,6 +42,12 @@ public struct StoreState: StateReader {
     public func lot(material: String, lot: String) throws -> LotState? {
         try Projections.loadState(LotState.self, AggregateID.lot(material, lot).rawValue, db)
     }
+    public func spcChart(_ key: String) throws -> SPCChartState? {
+        try Projections.loadState(SPCChartState.self, AggregateID.spc(key).rawValue, db)
+    }
+    public func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) throws -> SPCSeries {
+        try Projections.spcSeries(chart: chart, after: after, lookback: lookback, db)
+    }
     public func ncr(_ number: String) throws -> NCRState? {
         try Projections.loadState(NCRState.self, AggregateID.ncr(number).rawValue, db)
     }

@@ -430,6 +430,23 @@ import Testing
             .quality(.capaActionDone(CAPAActionDone(number: "CAPA-261202-K1-1", action: "X1", note: "in the program"))),
             .quality(.capaEffectiveness(CAPAEffectiveness(number: "CAPA-261202-K1-1", check: "no OOT for 30 days", passed: true, note: ""))),
             .quality(.capaClosed(CAPAClosed(number: "CAPA-261202-K1-1", note: "effective"))),
+            .quality(
+                .spcLimitsSet(
+                    SPCLimitsSet(
+                        chart: "BRK-7741/OP20/BORE",
+                        limits: ControlLimits(
+                            kind: .individuals, subgroupSize: 1, center: 12.004, lower: 11.993, upper: 12.015, spreadCenter: 0.004,
+                            spreadLower: 0, spreadUpper: 0.013, sigma: 0.0035), baseline: "the first 20 subgroups", reason: "new bar"))),
+            .quality(
+                .spcAcknowledged(
+                    SPCResponse(
+                        chart: "BRK-7741/OP20/BORE", station: "ST-20", through: OrderKey(hlc: HLC(wall: 5, logical: 0), node: "K1", seq: 3),
+                        rules: [.nineOneSide], reason: "offset"))),
+            .quality(
+                .spcCleared(
+                    SPCResponse(
+                        chart: "BRK-7741/OP20/BORE", station: "ST-20", through: OrderKey(hlc: HLC(wall: 6, logical: 0), node: "K2", seq: 1),
+                        rules: [.beyond3Sigma], reason: "re-indexed"))),
         ]
     }
 

@@ -10,13 +10,13 @@ extension QualityReports.NCRFilter: ExpressibleByArgument {}
 extension QualityReports.ParetoBy: ExpressibleByArgument {}
 
 /// Runs an unsigned register act by `badge` at the console and prints what it recorded.
-private func recorded(_ command: Command, by badge: String, store: StoreOptions) throws -> [RecordedEvent] {
+func recorded(_ command: Command, by badge: String, store: StoreOptions) throws -> [RecordedEvent] {
     let outcome = try FloorService(store: try store.open(create: false)).runAtConsole(command, badge: badge)
     if let r = outcome.refusal { throw r }
     return outcome.events
 }
 
-private func say(_ events: [RecordedEvent]) {
+func say(_ events: [RecordedEvent]) {
     for e in events where e.event.type != "signature.applied" { print(Describe.event(e)) }
 }
 

@@ -20,6 +20,8 @@ public struct Plant: Codable, Equatable, Sendable {
     public var changeControl: ChangeControlPolicy?
     /// The quality system's policy: defect codes, receiving, who closes a CAPA (nil: defaults).
     public var quality: QualityPolicy?
+    /// Statistical process control: the charted characteristics and who sets their limits (nil: none).
+    public var spc: SPCPolicy?
 
     public init(
         id: String, name: String, timezone: String, shifts: [Shift] = [], reasons: Reasons = Reasons(),

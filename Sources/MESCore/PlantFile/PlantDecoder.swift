@@ -21,10 +21,12 @@ public enum PlantDecoder {
 public enum PlantFileKeys {
     public static let top = [
         "plant", "shifts", "reasons", "people", "work_centers", "equipment", "stations",
-        "materials", "parts", "routings", "change_control", "quality",
+        "materials", "parts", "routings", "change_control", "quality", "spc",
     ]
     public static let quality = ["defects", "require_receipt", "close_capa"]
     public static let defect = ["code", "label", "severity"]
+    public static let spc = ["set_limits", "charts"]
+    public static let spcChart = ["part", "step", "characteristic", "subgroup", "subgroup_by", "rules", "reaction", "stop_on", "warn_on", "baseline"]
     public static let changeControl = ["approve_routings"]
     public static let plant = ["id", "name", "timezone"]
     public static let shift = ["id", "start", "end", "days"]
@@ -57,7 +59,7 @@ public enum PlantFileKeys {
         ("parts[]", part), ("routings[]", routing), ("routings[].steps[]", step), ("steps[].materials[]", materialUse),
         ("steps[].measurements[], materials[].inspection[]", characteristic), ("steps[].next[]", edge), ("steps[].on_fail", onFailMapping),
         ("change_control", changeControl),
-        ("quality", quality), ("quality.defects[]", defect),
+        ("quality", quality), ("quality.defects[]", defect), ("spc", spc), ("spc.charts[]", spcChart),
     ]
 }
 
@@ -72,6 +74,8 @@ private enum Choices {
     static let characteristicKinds: [CharacteristicKind] = [.variable, .passFail]
     static let edgeConditions: [EdgeCondition] = [.pass, .fail, .always]
     static let severities: [NCRSeverity] = NCRSeverity.allCases
+    static let reactions: [SPCReaction] = SPCReaction.allCases
+    static let subgroupings: [SPCSubgrouping] = SPCSubgrouping.allCases
 }
 
 fileprivate extension SourceNode {
@@ -373,6 +377,7 @@ private struct PlantDecoding {
         }
 
         let quality = decodeQuality(top)
+        let spc = decodeSPC(top, parts: parts, routings: routings)
 
         guard let header else { return nil }
         var plant = Plant(
@@ -381,6 +386,7 @@ private struct PlantDecoding {
             materials: materials, parts: parts, routings: routings)
         plant.changeControl = policy
         plant.quality = quality
+        plant.spc = spc
         return plant
     }
 
@@ -445,6 +451,76 @@ private struct PlantDecoding {
             if let code, let label, let severity { q.defects.append(DefectCode(code: code.text, label: label, severity: severity)) }
         }
         return q
+    }
+
+    /// The `spc` section: each chart names a part, a step of its routing and a variable
+    /// characteristic of that step (in some version of the routing).
+    mutating func decodeSPC(_ top: Fields, parts: [PartDefinition], routings: [Routing]) -> SPCPolicy? {
+        guard let node = top.value("spc"), !node.isNull, let f = fields(node, "spc", Keys.spc, what: "the spc section") else { return nil }
+        var policy = SPCPolicy()
+        if let role = choice(f, "set_limits", Choices.roles, default: .inspector, what: "role") { policy.setLimits = role }
+        var seen: [String: Int] = [:]
+        for (i, item) in list(f, "charts").enumerated() {
+            guard let c = fields(item, "\(f.path("charts"))[\(i)]", Keys.spcChart, what: "a control chart") else { continue }
+            let part = identifier(c, "part"), step = identifier(c, "step"), characteristic = identifier(c, "characteristic")
+            var ok = part != nil && step != nil && characteristic != nil
+            if let part, let step, let characteristic {
+                let key = SPCPlan.key(part: part.text, step: step.text, characteristic: characteristic.text)
+                unique(key, part.node, c.path("part"), &seen, what: "control chart")
+                if let def = parts.first(where: { $0.id == part.text }) {
+                    let steps = routings.filter { $0.id == def.routing }.flatMap(\.steps).filter { $0.id == step.text }
+                    let chars = steps.flatMap(\.measurements).filter { $0.id == characteristic.text }
+                    if steps.isEmpty {
+                        report(step.node, c.path("step"), "part \(part.text)'s routing \(def.routing) has no step \"\(step.text)\""); ok = false
+                    } else if chars.isEmpty {
+                        report(characteristic.node, c.path("characteristic"), "step \(step.text) measures no \"\(characteristic.text)\""); ok = false
+                    } else if chars.contains(where: { $0.kind != .variable }) {
+                        report(characteristic.node, c.path("characteristic"), "\(characteristic.text) is pass/fail: only a variable is charted")
+                        ok = false
+                    }
+                } else {
+                    report(part.node, c.path("part"), "unknown part \"\(part.text)\""); ok = false
+                }
+            }
+            var size = 1
+            if let (n, nNode) = integer(c, "subgroup", required: false) {
+                if (1...25).contains(n) {
+                    size = n
+                } else {
+                    report(nNode, c.path("subgroup"), "a subgroup is 1 to 25 readings, found \(n)"); ok = false
+                }
+            }
+            var baseline = SPCPlan.defaultBaseline
+            if let (k, kNode) = integer(c, "baseline", required: false) {
+                if k >= 2 { baseline = k } else { report(kNode, c.path("baseline"), "a baseline needs at least 2 subgroups, found \(k)"); ok = false }
+            }
+            func rules(_ key: String, _ fallback: [NelsonRule]) -> [NelsonRule] {
+                guard c.value(key) != nil else { return fallback }
+                var out: [NelsonRule] = []
+                for item in textList(c, key) {
+                    guard let n = Int(item.text.trimmingCharacters(in: .whitespaces)), let r = NelsonRule(rawValue: n) else {
+                        report(item.node, item.field, "a Nelson rule is 1 to 8, found \"\(item.text)\""); ok = false; continue
+                    }
+                    if !out.contains(r) { out.append(r) }
+                }
+                return out
+            }
+            let inForce = rules("rules", SPCPlan.defaultRules), stopOn = rules("stop_on", []), warnOn = rules("warn_on", [])
+            for (key, list) in [("stop_on", stopOn), ("warn_on", warnOn)] {
+                for r in list where !inForce.contains(r) {
+                    if let n = c.value(key) { report(n, c.path(key), "rule \(r.rawValue) is not among the chart's rules"); ok = false }
+                }
+            }
+            let reaction = choice(c, "reaction", Choices.reactions, default: .acknowledge, what: "reaction")
+            let by = choice(c, "subgroup_by", Choices.subgroupings, default: .consecutive, what: "subgrouping")
+            if ok, let part, let step, let characteristic, let reaction, let by {
+                policy.charts.append(
+                    SPCPlan(
+                        part: part.text, step: step.text, characteristic: characteristic.text, subgroupSize: size, subgrouping: by,
+                        rules: inForce, reaction: reaction, stopOn: stopOn, warnOn: warnOn, baseline: baseline))
+            }
+        }
+        return policy
     }
 
     mutating func decodeReasonList(_ parent: Fields, _ key: String, keys: [String]) -> [Reason] {

@@ -27,6 +27,13 @@ public enum QualityCommand: Equatable, Sendable {
     case completeCAPAAction(number: String, action: String, note: String)
     case checkCAPAEffectiveness(number: String, check: String, passed: Bool, note: String)
     case closeCAPA(number: String, note: String)
+    /// Sets (or recalculates) a chart's control limits from a baseline: its first `subgroups`
+    /// complete subgroups, or those plotted from `from` to `to` (millis). Signed.
+    case setSPCLimits(chart: String, subgroups: Int?, from: Int64?, to: Int64?, reason: String)
+    /// The operator acknowledges the open signals of a chart at this station, with a reason.
+    case acknowledgeSPC(chart: String, reason: String)
+    /// An inspector clears the open signals of a chart at `station`, lifting a stop. Signed.
+    case clearSPC(chart: String, station: String, note: String)
 
     public var meaning: String {
         switch self {
@@ -41,13 +48,16 @@ public enum QualityCommand: Equatable, Sendable {
         case .releaseLotHold: return "released (hold)"
         case .splitLot, .mergeLots, .measureLot: return "recorded"
         case .closeCAPA: return "closed (CAPA)"
+        case .setSPCLimits: return "set (control limits)"
+        case .clearSPC: return "cleared (SPC signal)"
+        case .acknowledgeSPC: return "recorded"
         case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness: return "recorded"
         }
     }
 
     public var isSigned: Bool {
         switch self {
-        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold, .closeCAPA: return true
+        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold, .closeCAPA, .setSPCLimits, .clearSPC: return true
         default: return false
         }
     }

@@ -44,12 +44,18 @@ public enum QualityEvent: Equatable, Sendable {
     case capaActionDone(CAPAActionDone)
     case capaEffectiveness(CAPAEffectiveness)
     case capaClosed(CAPAClosed)
+    /// A control chart's limits set from a baseline (signed): frozen until set again.
+    case spcLimitsSet(SPCLimitsSet)
+    /// An operator acknowledges a chart's signals at a station, with a reason.
+    case spcAcknowledged(SPCResponse)
+    /// An inspector clears a chart's signals at a station (signed), lifting a stop.
+    case spcCleared(SPCResponse)
 
     public static let types: [String] = [
         "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
         "lot.split", "lot.derived", "lot.measured", "capa.opened", "capa.updated", "capa.action_added", "capa.action_done",
         "capa.effectiveness_checked",
-        "capa.closed",
+        "capa.closed", "spc.limits_set", "spc.acknowledged", "spc.cleared",
     ]
 
     public var type: String {
@@ -71,6 +77,9 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaActionDone: return "capa.action_done"
         case .capaEffectiveness: return "capa.effectiveness_checked"
         case .capaClosed: return "capa.closed"
+        case .spcLimitsSet: return "spc.limits_set"
+        case .spcAcknowledged: return "spc.acknowledged"
+        case .spcCleared: return "spc.cleared"
         }
     }
 
@@ -92,6 +101,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaActionDone(let e): return .capa(e.number)
         case .capaEffectiveness(let e): return .capa(e.number)
         case .capaClosed(let e): return .capa(e.number)
+        case .spcLimitsSet(let e): return .spc(e.chart)
+        case .spcAcknowledged(let e), .spcCleared(let e): return .spc(e.chart)
         }
     }
 
@@ -113,6 +124,8 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaActionDone(let p): return EventCodec.encode(p)
         case .capaEffectiveness(let p): return EventCodec.encode(p)
         case .capaClosed(let p): return EventCodec.encode(p)
+        case .spcLimitsSet(let p): return EventCodec.encode(p)
+        case .spcAcknowledged(let p), .spcCleared(let p): return EventCodec.encode(p)
         }
     }
 
@@ -136,6 +149,9 @@ public enum QualityEvent: Equatable, Sendable {
         case "capa.action_done": return d(CAPAActionDone.self).map(QualityEvent.capaActionDone)
         case "capa.effectiveness_checked": return d(CAPAEffectiveness.self).map(QualityEvent.capaEffectiveness)
         case "capa.closed": return d(CAPAClosed.self).map(QualityEvent.capaClosed)
+        case "spc.limits_set": return d(SPCLimitsSet.self).map(QualityEvent.spcLimitsSet)
+        case "spc.acknowledged": return d(SPCResponse.self).map(QualityEvent.spcAcknowledged)
+        case "spc.cleared": return d(SPCResponse.self).map(QualityEvent.spcCleared)
         default: return nil
         }
     }
@@ -172,6 +188,13 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaActionDone(let e): return "\(e.number) action done"
         case .capaEffectiveness(let e): return "\(e.number) effectiveness check \(e.passed ? "PASSED" : "FAILED"): \(e.check)"
         case .capaClosed(let e): return "\(e.number) closed"
+        case .spcLimitsSet(let e):
+            return "control limits of \(e.chart) set from \(e.baseline): centre \(Tolerance.format(e.limits.center)), "
+                + "\(Tolerance.format(e.limits.lower)) to \(Tolerance.format(e.limits.upper))"
+        case .spcAcknowledged(let e):
+            return "signal of \(e.chart) at \(e.station) acknowledged (\(e.rules.map { "rule \($0.rawValue)" }.joined(separator: ", "))): \(e.reason)"
+        case .spcCleared(let e):
+            return "signal of \(e.chart) at \(e.station) cleared (\(e.rules.map { "rule \($0.rawValue)" }.joined(separator: ", "))): \(e.reason)"
         }
     }
 
@@ -202,6 +225,11 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaActionDone(let e): return "\(e.number) action \(e.action): open → done"
         case .capaEffectiveness(let e): return "\(e.number) effectiveness: → \(e.passed ? "passed" : "failed")"
         case .capaClosed(let e): return "\(e.number): open → closed"
+        case .spcLimitsSet(let e):
+            let l = e.limits
+            return "\(e.chart) limits: → \(Tolerance.format(l.lower)) / \(Tolerance.format(l.center)) / \(Tolerance.format(l.upper))"
+        case .spcAcknowledged(let e): return "\(e.chart) at \(e.station): signal → acknowledged"
+        case .spcCleared(let e): return "\(e.chart) at \(e.station): signal → cleared"
         }
     }
 
@@ -213,10 +241,14 @@ public enum QualityEvent: Equatable, Sendable {
         case .lotReleased: return "released (incoming inspection)"
         case .lotRejected: return "rejected (incoming inspection)"
         case .capaClosed: return "closed (CAPA)"
+        case .spcLimitsSet: return "set (control limits)"
+        case .spcCleared: return "cleared (SPC signal)"
         default: return nil
         }
     }
-    public static let signedTypes: Set<String> = ["ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected", "capa.closed"]
+    public static let signedTypes: Set<String> = [
+        "ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected", "capa.closed", "spc.limits_set", "spc.cleared",
+    ]
 }
 
 extension AggregateID {

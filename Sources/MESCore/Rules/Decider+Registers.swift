@@ -30,6 +30,8 @@ extension Decider {
         switch command {
         case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness, .closeCAPA:
             return try capaCommands(command, person, plant, state, env)
+        case .setSPCLimits, .acknowledgeSPC, .clearSPC:
+            return try spcCommands(command, person, station, plant, state, env)
         case .raiseNCR(let subject, let code, let severity, let description, let containment):
             var reasons: [RefusalReason] = []
             let defect = QualityRules.defect(code, plant: plant.plant)

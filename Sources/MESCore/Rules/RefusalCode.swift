@@ -205,6 +205,16 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case inspectionIncomplete = "inspection_incomplete"
     /// A reading at incoming inspection was out of tolerance: the lot is rejected, not released.
     case inspectionFailed = "inspection_failed"
+    /// A control chart signalled at this station and nobody has acknowledged it yet.
+    case spcSignalOpen = "spc_signal_open"
+    /// A control chart's signal stopped the step at this station until an inspector clears it.
+    case spcStopped = "spc_stopped"
+    /// The baseline has too few subgroups (or no spread) to set control limits from.
+    case spcBaselineShort = "spc_baseline_short"
+    /// The plant file charts no such part, step and characteristic.
+    case unknownChart = "unknown_chart"
+    /// There is no open signal to acknowledge or clear.
+    case spcNothingOpen = "spc_nothing_open"
 
     /// What the code means, in words.
     public var meaning: String {
@@ -307,6 +317,11 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .receiptIncomplete: return "a lot is received with its quantity and supplier"
         case .inspectionIncomplete: return "incoming inspection has not taken every reading its plan asks for"
         case .inspectionFailed: return "a reading at incoming inspection was out of tolerance: the lot is rejected, not released"
+        case .spcSignalOpen: return "a control chart signalled at this station: the operator acknowledges it, with a reason, before the next start"
+        case .spcStopped: return "a control chart's signal stopped the step at this station until an inspector clears it"
+        case .spcBaselineShort: return "the baseline has too few subgroups, or no spread, to set control limits from"
+        case .unknownChart: return "the plant file charts no such part, step and characteristic"
+        case .spcNothingOpen: return "there is no open signal to acknowledge or clear"
         case .notReceiving: return "receiving codes are for a receiving station, and a receiving station does not work travelers"
         }
     }

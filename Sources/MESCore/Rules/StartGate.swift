@@ -86,6 +86,9 @@ public enum StartGate {
             }
         }
 
+        // 4b. Statistical process control: a chart of this step stopped here, or not acknowledged.
+        if let step { blockers += try Decider.spcBlockers(part: part.part, step: step.id, station: station, plant: plant, state: state) }
+
         // 5. First piece on the full scope key.
         var fpiKey: FPIKey?
         var designates = false

@@ -35,6 +35,11 @@ public protocol StateReader {
     /// in serial order (`Containment.usage` gives the meaning; a store may answer from its tables).
     /// `family`: the lot and the lots made from it (`Containment.family`), the lot first.
     func lotUsage(material: String, family: [String]) throws -> [Containment.Entry]
+    /// A control chart's limits and responses (nil: nothing recorded for it).
+    func spcChart(_ key: String) throws -> SPCChartState?
+    /// A window of a chart's readings in canonical order (`SPCSeries.window`): every reading
+    /// after `after` and `lookback` readings before them; after nil, the last `lookback`.
+    func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) throws -> SPCSeries
 }
 
 /// The plant with its lookups built once (the scan path must not search arrays).
@@ -122,6 +127,10 @@ public struct PlantState: StateReader {
     public var lotUses: [String: Set<String>] = [:]
     /// Routing versions approved under change control (`PlantState.routingKey`).
     public var approvedRoutings: Set<String> = []
+    public var spcCharts: [String: SPCChartState] = [:]
+    /// Each chart's numeric readings (`SPCPlan.key`), as LocalStore's `measurements`: a traveler's
+    /// latest reading per step and characteristic, in canonical order.
+    public var spcReadings: [String: [SPCReading]] = [:]
     /// Events of a type this build does not know, kept and counted.
     public var unknownEvents: Int = 0
 
@@ -152,10 +161,18 @@ public struct PlantState: StateReader {
             switch agg.kind {
             case "part":
                 guard var p = s.parts[agg.key] else { continue }
+                var latest: [String: (chart: String, reading: SPCReading)] = [:]
                 for e in evs {
                     p.apply(e)
                     if case .materialConsumed(let m) = e.event { s.lotUses[m.material + ":" + m.lot, default: []].insert(agg.key) }
+                    if case .measurementRecorded(let m) = e.event, case .number(let v) = m.value {
+                        let chart = SPCPlan.key(part: p.part, step: m.step, characteristic: m.characteristic)
+                        latest[m.step + "/" + m.characteristic] = (
+                            chart, SPCReading(serial: m.serial, workOrder: p.workOrder, station: m.station, by: e.actor, value: v, order: e.order)
+                        )
+                    }
                 }
+                for (chart, r) in latest.values { s.spcReadings[chart, default: []].append(r) }
                 s.parts[agg.key] = p
             case "machine":
                 s.machines[agg.key] = folded(MachineState(id: agg.key), evs) { $0.apply($1) }
@@ -180,6 +197,8 @@ public struct PlantState: StateReader {
                 s.ncrs[agg.key] = folded(NCRState(number: agg.key), evs) { $0.apply($1) }
             case "capa":
                 s.capas[agg.key] = folded(CAPAState(number: agg.key), evs) { $0.apply($1) }
+            case "spc":
+                s.spcCharts[agg.key] = folded(SPCChartState(key: agg.key), evs) { $0.apply($1) }
             default:
                 s.unknownEvents +=
                     evs.filter {
@@ -187,6 +206,7 @@ public struct PlantState: StateReader {
                     }.count
             }
         }
+        for k in s.spcReadings.keys { s.spcReadings[k]!.sort { $0.order < $1.order } }
         return s
     }
 
@@ -219,6 +239,10 @@ public struct PlantState: StateReader {
     public func lotUsers(material: String, lot: String) -> [String] {
         (lotUses[material + ":" + lot] ?? []).sorted()
     }
+    public func spcChart(_ key: String) -> SPCChartState? { spcCharts[key] }
+    public func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) -> SPCSeries {
+        SPCSeries.window(of: spcReadings[chart.key] ?? [], after: after, lookback: lookback)
+    }
     public func startedCount(workOrder: String, step: String) -> Int {
         guard let wo = workOrders[workOrder] else { return 0 }
         return wo.serials.filter { parts[$0]?.firstStarts[step] != nil }.count
@@ -230,6 +254,7 @@ extension PlantState: Equatable {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
             && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
             && a.ncrs == b.ncrs && a.capas == b.capas
+            && a.spcCharts == b.spcCharts && a.spcReadings == b.spcReadings
             && a.unknownEvents == b.unknownEvents
     }
 }
