@@ -59,10 +59,10 @@ extension Projections {
         // The latest reading of the traveler, step and characteristic counts; the others are replaced.
         try db.cachedStatement(
             sql: """
-                UPDATE measurements SET replaced = (event IS NOT latest.event)
-                FROM (SELECT event FROM measurements WHERE serial = ? AND step = ? AND characteristic = ?
+                UPDATE measurements SET replaced = (measurements.event IS NOT latest.id)
+                FROM (SELECT event AS id FROM measurements WHERE serial = ? AND step = ? AND characteristic = ?
                       ORDER BY hlc_wall DESC, hlc_logical DESC, node DESC, seq DESC LIMIT 1) AS latest
-                WHERE serial = ? AND step = ? AND characteristic = ? AND replaced IS NOT (event IS NOT latest.event)
+                WHERE serial = ? AND step = ? AND characteristic = ? AND replaced IS NOT (measurements.event IS NOT latest.id)
                 """
         ).execute(arguments: [m.serial, m.step, m.characteristic, m.serial, m.step, m.characteristic])
     }

@@ -85,7 +85,7 @@ public enum SimulatedPlant {
                 id: "R-C", version: 1, status: .approved, effective: LocalDate(year: 2020, month: 1, day: 1),
                 steps: [cut, mill("10%"), turn, inspect, pack]),
         ]
-        return Plant(
+        var plant = Plant(
             id: "SIM", name: "Simulated plant (\(n) stations)", timezone: "America/Chicago",
             shifts: [
                 Shift(id: "DAY", start: ClockTime("06:00")!, end: ClockTime("14:00")!, days: [.mon, .tue, .wed, .thu, .fri, .sat]),
@@ -113,6 +113,14 @@ public enum SimulatedPlant {
                 PartDefinition(id: "P-C", name: "Housing", revision: "C", routing: "R-C"),
             ],
             routings: routings)
+        // Charted, with warnings only: a simulated station never waits for an acknowledgement.
+        plant.spc = SPCPolicy(
+            setLimits: .inspector,
+            charts: [
+                SPCPlan(part: "P-A", step: "OP20", characteristic: "BORE", reaction: .warn),
+                SPCPlan(part: "P-B", step: "OP30", characteristic: "OD", subgroupSize: 5, reaction: .warn),
+            ])
+        return plant
     }
 }
 

@@ -28,14 +28,15 @@ public struct SPCSeries: Equatable, Sendable {
     }
 
     /// The window of a whole stream: every reading after `after`, and `lookback` readings before
-    /// them (after nil: the last `lookback`). What a store answers from its table.
-    public static func window(of all: [SPCReading], after: OrderKey?, lookback: Int) -> SPCSeries {
+    /// them (after nil: the last `lookback`). What a store answers from its table. `byOrder`: count
+    /// each work order's readings before the window (needed only to group subgroups by order).
+    public static func window(of all: [SPCReading], after: OrderKey?, lookback: Int, byOrder: Bool = true) -> SPCSeries {
         let firstAfter = after.map { a in all.firstIndex { $0.order > a } ?? all.count } ?? all.count
         let start = max(0, firstAfter - max(0, min(lookback, all.count)))
         let kept = Array(all[start...])
         var before: [String: Int] = [:]
         let orders = Set(kept.map(\.workOrder))
-        for r in all[..<start] where orders.contains(r.workOrder) { before[r.workOrder, default: 0] += 1 }
+        if byOrder { for r in all[..<start] where orders.contains(r.workOrder) { before[r.workOrder, default: 0] += 1 } }
         return SPCSeries(readings: kept, before: start, beforeByOrder: before)
     }
 }

@@ -241,7 +241,7 @@ public struct PlantState: StateReader {
     }
     public func spcChart(_ key: String) -> SPCChartState? { spcCharts[key] }
     public func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) -> SPCSeries {
-        SPCSeries.window(of: spcReadings[chart.key] ?? [], after: after, lookback: lookback)
+        SPCSeries.window(of: spcReadings[chart.key] ?? [], after: after, lookback: lookback, byOrder: chart.subgrouping == .order)
     }
     public func startedCount(workOrder: String, step: String) -> Int {
         guard let wo = workOrders[workOrder] else { return 0 }
