@@ -47,6 +47,9 @@ public struct KioskData: Sendable {
         /// on this read (nothing is recorded); a verb that is absent would be accepted. Shown
         /// before the action is tried.
         public var notNow: [CommandVerb: Refusal] = [:]
+        /// The step's control charts by characteristic: the last points, limits, capability and
+        /// signals, read once with the part (drawing them costs no store read).
+        public var charts: [String: SPCSummary] = [:]
     }
 
     /// A lot received lately (a receiving station's list), with its status in words.
@@ -74,6 +77,8 @@ public struct KioskData: Sendable {
     public var queue: [QueueRow] = []
     public var running: [RunRow] = []
     public var banners: [FirstPieceBanner] = []
+    /// Control-chart signals open at this station (any chart), oldest first.
+    public var spcSignals: [SPCSignal] = []
     /// The station's machine (or the station) when down: reason label and since.
     public var down: (target: String, reason: String, since: Int64)?
     public var part: PartDetail?
@@ -182,6 +187,7 @@ public enum KioskLoader {
                         risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
                         blockers: blockers, isFirstPiece: false, elsewhere: elsewhere))
             }
+            for plan in plant.plant.spc?.charts ?? [] { d.spcSignals += try SPCChart.openSignals(plan: plan, station: stationID, state: state) }
             d.banners = try StationBoard.firstPieceBanners(pairs: pairs, station: station, person: person, plant: plant, state: state, now: now)
             let firstPieces = Set(
                 d.banners.compactMap { b -> String? in
@@ -238,6 +244,16 @@ public enum KioskLoader {
                 selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
                 state: state, now: now)
         }
+        var charts: [String: SPCSummary] = [:]
+        if let step {
+            for plan in plant.plant.spc?.charts ?? [] where plan.part == part.part && plan.step == step.id {
+                let series = try state.spcSeries(chart: plan, after: nil, lookback: chartPoints * max(1, plan.subgroupSize))
+                let chart = try state.spcChart(plan.key)
+                charts[plan.characteristic] = SPCSummary.of(
+                    SPCChart.points(series, plan: plan, state: chart), plan: plan, state: chart,
+                    characteristic: step.measurements.first { $0.id == plan.characteristic })
+            }
+        }
         return KioskData.PartDetail(
             part: part, partName: plant.parts[part.part]?.name ?? part.part, step: step,
             instructions: step.map { Sanitize.multiline($0.instructions) } ?? [],
@@ -249,8 +265,11 @@ public enum KioskLoader {
                     dueAt: $0.spec.due.deadline(in: plant.calendar.timeZone).epochMillis,
                     now: millis, remainingMinutes: remaining)
             },
-            due: wo?.spec.due.description ?? "", notNow: notNow)
+            due: wo?.spec.due.description ?? "", notNow: notNow, charts: charts)
     }
+
+    /// Points a station's run chart reads (the widest screen shows fewer).
+    public static let chartPoints = 200
 
     /// The part verbs a kiosk's keys send, previewed.
     public static let previewedVerbs: [CommandVerb] = [.start, .pause, .resume, .complete, .undo, .pass, .fail, .waive, .hold, .release, .scrap]

@@ -357,6 +357,8 @@ public struct StationSession: Sendable {
             return .success(.quality(.raiseNCR(subject: .part(serial: serial), defect: arg, severity: nil, description: note, containment: "")))
         case .receive:
             return .failure(Refusal(.notReceiving, "CMD:RECEIVE is for a receiving station"))
+        case .spcAck: return .success(.quality(.acknowledgeSPC(chart: "", reason: note)))
+        case .spcClear: return .success(.quality(.clearSPC(chart: "", station: station, note: note)))
         case .help, .cancel, .logout:
             return .failure(Refusal(.unknownCommand, "CMD:\(verb.rawValue) is not a command of the record"))
         }

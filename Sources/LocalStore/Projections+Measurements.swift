@@ -88,7 +88,10 @@ extension Projections {
             later = try Row.fetchAll(
                 db.cachedStatement(
                     sql:
-                        "SELECT \(readingColumns) FROM measurements WHERE \(chart) AND \(orderCols) > (?, ?, ?, ?) ORDER BY hlc_wall, hlc_logical, node, seq"
+                        """
+                        SELECT \(readingColumns) FROM measurements WHERE \(chart) AND \(orderCols) > (?, ?, ?, ?)
+                        ORDER BY hlc_wall, hlc_logical, node, seq
+                        """
                 ),
                 arguments: args
             ).map(reading)

@@ -11,7 +11,8 @@ extension SPCReports {
         let height = top + paneH * 2 + gap + 40
         var out: [String] = []
         out.append(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+                + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
         let heading = title ?? "\(s.plan.key): \(chartName(s.plan.kind))"

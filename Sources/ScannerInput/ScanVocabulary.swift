@@ -53,7 +53,7 @@ public enum CommandVerb: String, CaseIterable, Sendable {
     case pass = "PASS", fail = "FAIL", waive = "WAIVE"
     case hold = "HOLD", release = "RELEASE", scrap = "SCRAP", dispo = "DISPO", override = "OVERRIDE"
     case down = "DOWN", up = "UP", andon = "ANDON"
-    case ncr = "NCR", receive = "RECEIVE"
+    case ncr = "NCR", receive = "RECEIVE", spcAck = "SPCACK", spcClear = "SPCCLEAR"
     case cancel = "CANCEL", logout = "LOGOUT", help = "HELP"
 
     /// How the card is written.
@@ -73,7 +73,7 @@ public enum CommandVerb: String, CaseIterable, Sendable {
     /// Whether it acts on the selected part (else on the station or the session).
     public var needsPart: Bool {
         switch self {
-        case .down, .up, .andon, .receive, .cancel, .logout, .help: return false
+        case .down, .up, .andon, .receive, .spcAck, .spcClear, .cancel, .logout, .help: return false
         default: return true
         }
     }
@@ -99,6 +99,9 @@ public enum CommandVerb: String, CaseIterable, Sendable {
         case .andon: return "call for help at this station (shown on the wall board and the console); `CLEAR` ends the call"
         case .ncr: return "after `NOTE:<what is wrong>`: raise a nonconformance (NCR) on the selected part, which goes on hold under it"
         case .receive: return "at a receiving station: receive the lot scanned, once its quantity and supplier are known"
+        case .spcAck:
+            return "after `NOTE:<reason>`: acknowledge this station's open control-chart signals (the next start waits for it when the plan says so)"
+        case .spcClear: return "after `NOTE:<cause and action>`: an inspector clears this station's control-chart signals, lifting a stop (signed)"
         case .cancel: return "forget the selected part (or the lot being received) and what was kept for the next action"
         case .logout: return "log out"
         case .help: return "list the codes"

@@ -81,7 +81,9 @@ import Testing
         #expect(series.readings.contains { $0.serial == target.serial && $0.value == 12.017 })
         try store.read { db in
             #expect(try StoreState(db: db, plant: pure.plant).spcSeries(chart: Self.bore, after: nil, lookback: .max) == series)
-            let replaced = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM measurements WHERE serial = ? AND step = 'OP20' AND characteristic = 'BORE' AND replaced = 1", arguments: [target.serial])
+            let replaced = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM measurements WHERE serial = ? AND step = 'OP20' AND characteristic = 'BORE' AND replaced = 1",
+                arguments: [target.serial])
             #expect(replaced == 1)
         }
     }

@@ -131,6 +131,11 @@ enum DemoPlant {
                 run_min: 1
                 materials:
                   - {material: POUCH, qty: 1}
+
+        spc:
+          set_limits: inspector
+          charts:
+            - {part: BS-35-40, step: OP10, characteristic: OD, subgroup: 1, rules: [1, 2, 3, 5, 6], reaction: acknowledge, stop_on: [1], baseline: 20}
         """
 
     /// Every demo person's signing secret. A demo's secret is published (the README and the

@@ -227,6 +227,25 @@ enum KioskView {
                 x: 0, y: y, role: .stop, bold: true)
             y += 1
         }
+        // A control chart out of control here: the rule in words and what to do, before anything else.
+        let byChart = Dictionary(grouping: m.data.spcSignals, by: \.chart)
+        for (_, sigs) in byChart.sorted(by: { $0.key < $1.key }).prefix(2) {
+            let worst = sigs.map(\.reaction).max() ?? .warn
+            let rules = sigs.reduce(into: [NelsonRule]()) { if !$0.contains($1.rule) { $0.append($1.rule) } }
+            let chart = sigs[0].chart.split(separator: "/").map(String.init)
+            let what = chart.count == 3 ? "\(chart[2]) at \(chart[1])" : sigs[0].chart
+            let todo: String
+            switch worst {
+            case .stop: todo = "stopped here until an inspector clears it: NOTE:<cause>, then CMD:SPCCLEAR"
+            case .acknowledge: todo = "check the process (not an NCR), then NOTE:<what you did>, CMD:SPCACK"
+            case .warn: todo = "a warning: check the process (NOTE:<what you did>, CMD:SPCACK notes it)"
+            }
+            let role: Paint = worst == .stop ? .stop : .warn
+            s.fill(y: y, height: 2, role: role)
+            s.put(" ! OUT OF CONTROL  \(what): " + rules.map(\.words).joined(separator: "; "), x: 0, y: y, role: role, bold: true)
+            s.put("   rule " + rules.map { String($0.rawValue) }.joined(separator: ", ") + ": " + todo, x: 0, y: y + 1, role: role)
+            y += 2
+        }
         // Keys waiting for their first piece to start share one line; every other state gets its own.
         let required = m.data.banners.filter { $0.status == .required }
         if !required.isEmpty {
@@ -493,6 +512,14 @@ enum KioskView {
         }
         if let step = d.step, d.measurements.contains(where: { $0.verdict.map { !$0.isGood } ?? false }) {
             s.put(" OUT OF TOLERANCE: \(StationBoard.onFailConsequence(step)) ", x: 2, y: y + height - 1, role: .stop, bold: true)
+        }
+        // The focused characteristic's run chart fills the room the rows leave.
+        let used = min(d.measurements.count, height - 2) + 1
+        if measuring, m.measureFocus < d.measurements.count, let chart = d.charts[d.measurements[m.measureFocus].characteristic.id] {
+            let top = y + 1 + used
+            let rows = y + height - 1 - top
+            s.rule(y: top - 1, x: 1, width: w - 2)
+            RunChart.draw(&s, chart, x: 2, y: top, width: w - 4, height: rows)
         }
     }
 

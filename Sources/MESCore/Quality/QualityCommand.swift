@@ -30,9 +30,11 @@ public enum QualityCommand: Equatable, Sendable {
     /// Sets (or recalculates) a chart's control limits from a baseline: its first `subgroups`
     /// complete subgroups, or those plotted from `from` to `to` (millis). Signed.
     case setSPCLimits(chart: String, subgroups: Int?, from: Int64?, to: Int64?, reason: String)
-    /// The operator acknowledges the open signals of a chart at this station, with a reason.
+    /// The operator acknowledges the open signals of a chart at this station, with a reason
+    /// (`chart` empty: of every chart with open signals there).
     case acknowledgeSPC(chart: String, reason: String)
-    /// An inspector clears the open signals of a chart at `station`, lifting a stop. Signed.
+    /// An inspector clears the open signals of a chart at `station`, lifting a stop (`chart`
+    /// empty: every chart with open signals there). Signed.
     case clearSPC(chart: String, station: String, note: String)
 
     public var meaning: String {

@@ -36,29 +36,40 @@ extension Decider {
                 : "the first \(count) subgroups"
             return [.quality(.spcLimitsSet(SPCLimitsSet(chart: chart, limits: limits, baseline: baseline, reason: reason)))]
         case .acknowledgeSPC(let chart, let reason):
-            let plan = try spcPlan(chart, plant)
             if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw Refusal(.emptyNote, "an acknowledgement needs a reason: what was seen or done")
             }
-            let open = try SPCChart.openSignals(part: plan.part, step: plan.step, station: station.id, plant: plant, state: state)
-                .filter { $0.chart == chart }
-            guard let last = open.map(\.order).max() else {
-                throw Refusal(.spcNothingOpen, "\(chart) has no open signal at \(station.id)")
+            return try responses(chart, at: station.id, plant, state) {
+                .spcAcknowledged(SPCResponse(chart: $0, station: station.id, through: $1, rules: $2, reason: reason))
             }
-            return [.quality(.spcAcknowledged(SPCResponse(chart: chart, station: station.id, through: last, rules: rules(open), reason: reason)))]
         case .clearSPC(let chart, let at, let note):
-            let plan = try spcPlan(chart, plant)
             try requireRole(.inspector, person, "clear a control chart's signal")
             if note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw Refusal(.emptyNote, "clearing a signal needs a note: the cause found and what was done")
             }
-            let open = try SPCChart.openSignals(part: plan.part, step: plan.step, station: at, plant: plant, state: state)
-                .filter { $0.chart == chart }
-            guard let last = open.map(\.order).max() else { throw Refusal(.spcNothingOpen, "\(chart) has no open signal at \(at)") }
-            return [.quality(.spcCleared(SPCResponse(chart: chart, station: at, through: last, rules: rules(open), reason: note)))]
+            return try responses(chart, at: at, plant, state) {
+                .spcCleared(SPCResponse(chart: $0, station: at, through: $1, rules: $2, reason: note))
+            }
         default:
             return []
         }
+    }
+
+    /// One response per chart with open signals at `station` (`chart` empty: every chart of the plant), through its newest.
+    private static func responses(
+        _ chart: String, at station: String, _ plant: PlantIndex, _ state: StateReader,
+        _ make: (String, OrderKey, [NelsonRule]) -> QualityEvent
+    ) throws -> [DomainEvent] {
+        let plans = chart.isEmpty ? plant.plant.spc?.charts ?? [] : [try spcPlan(chart, plant)]
+        var out: [DomainEvent] = []
+        for plan in plans {
+            let open = try SPCChart.openSignals(plan: plan, station: station, state: state)
+            if let last = open.map(\.order).max() { out.append(.quality(make(plan.key, last, rules(open)))) }
+        }
+        guard !out.isEmpty else {
+            throw Refusal(.spcNothingOpen, (chart.isEmpty ? "no control chart" : chart) + " has no open signal at \(station)")
+        }
+        return out
     }
 
     private static func rules(_ signals: [SPCSignal]) -> [NelsonRule] { Array(Set(signals.map(\.rule))).sorted { $0.rawValue < $1.rawValue } }
@@ -71,9 +82,12 @@ extension Decider {
             let words = sigs.map { "rule \($0.rule.rawValue): \($0.words)" }
             let unique = words.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "; ")
             if sigs.contains(where: { $0.reaction == .stop }) {
-                out.append(RefusalReason(.spcStopped, "\(chart) is out of control (\(unique)): an inspector clears it before the next start"))
+                out.append(
+                    RefusalReason(
+                        .spcStopped,
+                        "\(chart) is out of control (\(unique)): an inspector clears it before the next start (NOTE:<cause>, then CMD:SPCCLEAR)"))
             } else if sigs.contains(where: { $0.reaction == .acknowledge }) {
-                out.append(RefusalReason(.spcSignalOpen, "\(chart) is out of control (\(unique)): acknowledge it with a reason (CMD:SPCACK)"))
+                out.append(RefusalReason(.spcSignalOpen, "\(chart) is out of control (\(unique)): acknowledge it: NOTE:<reason>, then CMD:SPCACK"))
             }
         }
         return out

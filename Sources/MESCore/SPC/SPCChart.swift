@@ -242,19 +242,21 @@ public enum SPCChart {
     /// The open signals at `station` of every chart of `part` at `step`, from the store's windows:
     /// what the start gate and the kiosk's banner ask.
     public static func openSignals(part: String, step: String, station: String, plant: PlantIndex, state: StateReader) throws -> [SPCSignal] {
-        guard let policy = plant.plant.spc else { return [] }
-        var out: [SPCSignal] = []
-        for plan in policy.charts where plan.part == part && plan.step == step {
-            guard let chart = try state.spcChart(plan.key), let first = chart.limitsHistory.first else { continue }
-            // Look from the oldest point a signal could still be open at: the last clearance when
-            // the plan stops on some rule (an acknowledgement does not answer a stop), else the
-            // last response; never before limits were first set (no point before has signals).
-            let stops = plan.rules.contains { plan.reaction(to: $0) == .stop }
-            let since = max(first.order, chart.answered(station, clearedOnly: stops) ?? first.order)
-            let series = try state.spcSeries(chart: plan, after: since, lookback: ruleLookback * max(1, plan.subgroupSize))
-            out += open(signals(points(series, plan: plan, state: chart), plan: plan), station: station, state: chart)
+        try (plant.plant.spc?.charts ?? []).filter { $0.part == part && $0.step == step }.flatMap {
+            try openSignals(plan: $0, station: station, state: state)
         }
-        return out
+    }
+
+    /// The open signals of one chart at `station`.
+    public static func openSignals(plan: SPCPlan, station: String, state: StateReader) throws -> [SPCSignal] {
+        guard let chart = try state.spcChart(plan.key), let first = chart.limitsHistory.first else { return [] }
+        // Look from the oldest point a signal could still be open at: the last clearance when the
+        // plan stops on some rule (an acknowledgement does not answer a stop), else the last
+        // response; never before limits were first set (no point before has signals).
+        let stops = plan.rules.contains { plan.reaction(to: $0) == .stop }
+        let since = max(first.order, chart.answered(station, clearedOnly: stops) ?? first.order)
+        let series = try state.spcSeries(chart: plan, after: since, lookback: ruleLookback * max(1, plan.subgroupSize))
+        return open(signals(points(series, plan: plan, state: chart), plan: plan), station: station, state: chart)
     }
 
     /// Limits from a baseline: the first `firstSubgroups` complete subgroups of the readings,
