@@ -12,7 +12,9 @@ struct FloorBench: AsyncParsableCommand {
         abstract:
             "Floor's benchmarks (not part of the floor binary): the scan path, the kiosk and the wedge in a pty, the board and console, replication.",
         discussion: "The pty benchmarks drive the floor binary beside this one (or $FLOOR_BIN). Build both with -c release.",
-        subcommands: [Bench.self, BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self, BenchSigning.self, BenchQuality.self, BenchSPC.self],
+        subcommands: [
+            Bench.self, BenchKiosk.self, BenchWedge.self, BenchBoard.self, BenchCentral.self, BenchSigning.self, BenchQuality.self, BenchSPC.self,
+        ],
         defaultSubcommand: Bench.self)
 }
 
