@@ -114,7 +114,9 @@ public struct StationSession: Sendable {
             return .info("work order \(Sanitize.line(number)): \(wo.spec.quantity) x \(wo.spec.part), selected \(Sanitize.line(pick ?? "-"))")
         case .equipment(let id):
             guard let e = plant.equipment[id] else { return .refused(.unknownEquipment, "no equipment \(Sanitize.line(id))", shown) }
-            if let why = plant.calibrationReason(e, on: plant.calendar.localDate(now)) { return .refused(Refusal([why]), shown) }
+            if let why = try service.read({ try Calibration.reason(e, state: $0, on: plant.calendar.localDate(now)) }) {
+                return .refused(Refusal([why]), shown)
+            }
             if e.kind == .gauge { gauge = e.id; return .info("gauge \(e.id) (\(Sanitize.line(e.name))) for the next readings") }
             return .info("equipment \(e.id) (\(Sanitize.line(e.name)))")
         case .note(let text):

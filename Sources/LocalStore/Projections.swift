@@ -136,6 +136,9 @@ public enum Projections {
             let c = try fold(agg, r, db, initial: { CAPAState(number: agg.key) }) { $0.apply($1) }
             try writeCAPA(c, db)
             try writeConflicts(c.conflicts, aggregate: aggregate, db)
+        case "calibration":
+            // The history lives in the state; `floor report calibration` reads every one.
+            _ = try fold(agg, r, db, initial: { CalibrationState(equipment: agg.key) }) { $0.apply($1) }
         case "spc":
             // A chart's limits and responses live in its state; its points come from `measurements`.
             _ = try fold(agg, r, db, initial: { SPCChartState(key: agg.key) }) { $0.apply($1) }

@@ -42,6 +42,9 @@ public struct StoreState: StateReader {
     public func lot(material: String, lot: String) throws -> LotState? {
         try Projections.loadState(LotState.self, AggregateID.lot(material, lot).rawValue, db)
     }
+    public func calibration(_ equipment: String) throws -> CalibrationState? {
+        try Projections.loadState(CalibrationState.self, AggregateID.calibration(equipment).rawValue, db)
+    }
     public func spcChart(_ key: String) throws -> SPCChartState? {
         try Projections.loadState(SPCChartState.self, AggregateID.spc(key).rawValue, db)
     }

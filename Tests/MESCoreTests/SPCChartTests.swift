@@ -230,3 +230,48 @@ extension SPCChartTests {
 extension OrderKey {
     func with(logical: Int32) -> OrderKey { OrderKey(hlc: HLC(wall: hlc.wall, logical: logical), node: node, seq: seq) }
 }
+
+/// Calibration kept as signed events: a failure refuses the gauge and its readings until a later
+/// pass; a pass's due date replaces the plant file's; a characteristic may require a gauge.
+@Suite struct CalibrationTests {
+    static func plant() -> Plant {
+        Fixtures.plant { p in
+            var op20 = p.routings[0].steps[1]
+            op20.firstPiece = .none
+            op20.measurements[0].requireGauge = true
+            p.routings[0].steps = [op20]
+        }
+    }
+
+    @Test func aFailedGaugeIsRefusedUntilALaterPassAndAGaugeCanBeRequired() throws {
+        var w = World(plant: Self.plant())
+        w.release(Fixtures.wo(qty: 3))
+        let s = Fixtures.wo(qty: 3).serials
+        try w.ok(.start(serial: s[0]), "1002", "ST-20")
+        let record = { (g: String?) in Command.record(serial: s[0], characteristic: "BORE", value: "12.004", gauge: g) }
+        #expect(try w.refused(record(nil), "1002", "ST-20").codes == ["gauge_required"])
+        try w.ok(record("CAL-017"), "1002", "ST-20")
+        let today = PlantCalendar(plant: w.plant).localDate(w.now)
+        let fail = EquipmentCalibrated(equipment: "CAL-017", on: today, due: nil, passed: false, certificate: "C-1")
+        #expect(try w.refused(.quality(.recordCalibration(fail)), "1002", "ST-20").codes == ["insufficient_role"])
+        let evs = try w.ok(.quality(.recordCalibration(fail)), "2001", "ST-40")
+        #expect(evs.first.flatMap(Signature.meaning(of:)) == "calibrated (equipment)")
+        let refused = try w.refused(record("CAL-017"), "1002", "ST-20")
+        #expect(refused.codes == ["calibration_expired"] && refused.reasons[0].message.contains("failed its calibration on \(today)"))
+        // Rules of the record itself: a certificate, not in the future, a pass due after it was done.
+        let bad = EquipmentCalibrated(equipment: "CAL-017", on: today.adding(days: 1), due: today, passed: true, certificate: " ")
+        #expect(Set(try w.refused(.quality(.recordCalibration(bad)), "2001", "ST-40").codes) == ["empty_note", "bad_date"])
+        let pass = EquipmentCalibrated(equipment: "CAL-017", on: today, due: today.adding(days: 180), passed: true, certificate: "C-2")
+        try w.ok(.quality(.recordCalibration(pass)), "2001", "ST-40")
+        try w.ok(record("CAL-017"), "1002", "ST-20")
+        // Ten days on, the micrometer's plant-file date (2026-12-01) has passed; a recorded pass replaces it.
+        w.advance(minutes: 10 * 24 * 60)
+        let later = PlantCalendar(plant: w.plant).localDate(w.now)
+        #expect(try w.refused(record("MIC-004"), "1002", "ST-20").codes == ["calibration_expired"])
+        let mic = EquipmentCalibrated(equipment: "MIC-004", on: later, due: later.adding(days: 90), passed: true, certificate: "C-3")
+        try w.ok(.quality(.recordCalibration(mic)), "2001", "ST-40")
+        try w.ok(record("MIC-004"), "1002", "ST-20")
+        let state = try #require(w.state.calibration("CAL-017"))
+        #expect(state.history.count == 2 && state.lastGood?.certificate == "C-2" && state.current?.passed == true)
+    }
+}

@@ -15,6 +15,6 @@ struct Floor: AsyncParsableCommand {
             Demo.self, Kiosk.self, Dashboard.self, Supervisor.self, PlantCommand.self, OrdersCommand.self, Scan.self, ReportCommand.self,
             Simulate.self,
             AuditCommand.self, SyncCommand.self, CentralCommand.self, DocsCommand.self, PeopleCommand.self,
-            NCRCommand.self, CAPACommand.self, LotsCommand.self, SPCCommand.self,
+            NCRCommand.self, CAPACommand.self, LotsCommand.self, SPCCommand.self, EquipmentCommand.self,
         ])
 }

@@ -167,3 +167,69 @@ extension ReportCommand {
         }
     }
 }
+
+/// Calibrations kept by Floor: recorded signed, shown as due, and a failed gauge's readings listed.
+struct EquipmentCommand: ParsableCommand {
+    enum Result: String, ExpressibleByArgument, CaseIterable { case pass, fail }
+    static let configuration = CommandConfiguration(
+        commandName: "equipment", abstract: "Record a machine's or gauge's calibration (signed, an inspector or higher).",
+        subcommands: [Calibrated.self])
+
+    struct Calibrated: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a calibration: pass with its next due date, or fail (then the equipment is refused until a later pass).",
+            discussion: "After a failure, `floor report gauge EQ` lists every reading taken with it since its last good calibration.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The equipment's id (plant file).") var equipment: String
+        @Option(help: "The day it was calibrated (YYYY-MM-DD).") var on: String
+        @Option(help: "The day it is due again (a pass).") var due: String?
+        @Option(help: "pass or fail.") var result: Result
+        @Option(help: "The calibration certificate's reference.") var certificate: String
+        @Option var note: String = ""
+        @Option(help: "The badge of the person recording it; their secret is asked.") var by: String
+        func run() throws {
+            try runReporting {
+                guard let day = try date(on, "--on") else { throw CommandFailure("--on is needed") }
+                let c = EquipmentCalibrated(
+                    equipment: equipment, on: day, due: try date(due, "--due"), passed: result == .pass, certificate: certificate, note: note)
+                say(try PeopleCommand.signed(.quality(.recordCalibration(c)), by: by, store: store))
+            }
+        }
+    }
+}
+
+extension ReportCommand {
+    struct CalibrationReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calibration", abstract: "Machines and gauges due for calibration within N days, overdue or failed (soonest first).")
+        @OptionGroup var common: Common
+        @Option(help: "Due within this many days of today (plant calendar).") var days: Int = 30
+        @Flag(help: "Every calibrated machine and gauge.") var all = false
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                return try s.read { db in
+                    try CalibrationReports.due(db, plant: plant, today: plant.calendar.localDate(Date()), days: days, all: all)
+                }
+            }
+        }
+    }
+
+    struct GaugeReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gauge",
+            abstract: "Every reading taken with a gauge since its last good calibration (or --since), with where each part is now.",
+            discussion: "The impact assessment after a failed calibration: parts, characteristics, values, and each part's status and step.")
+        @OptionGroup var common: Common
+        @Argument(help: "The gauge's id.") var gauge: String
+        @Option(help: "From this day (plant calendar); default: the day of its last good calibration.") var since: String?
+        func run() throws {
+            try common.print { s in
+                guard let plant = try FloorService(store: s).plantIndex() else { throw ServiceError.noPlant }
+                guard plant.equipment[gauge] != nil else { throw CommandFailure("no equipment \(Sanitize.line(gauge)) in the plant") }
+                let from = try dayBound(since, "--since", plant: plant, end: false)
+                return try s.read { db in try CalibrationReports.gaugeImpact(db, plant: plant, gauge: gauge, since: from).table }
+            }
+        }
+    }
+}

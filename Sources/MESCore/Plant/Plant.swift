@@ -363,6 +363,8 @@ public struct Characteristic: Codable, Equatable, Sendable {
     public var upper: Double?
     public var balloon: String?
     public var sample: SamplePlan
+    /// Read only with a gauge scanned first (`EQ:`), so that every reading names its gauge.
+    public var requireGauge: Bool?
     public init(
         id: String, name: String, kind: CharacteristicKind = .variable, unit: String? = nil,
         nominal: Double? = nil, lower: Double? = nil, upper: Double? = nil, balloon: String? = nil,

@@ -46,7 +46,7 @@ public enum PlantFileKeys {
         "materials", "measurements", "first_piece", "signoff", "on_fail", "next",
     ]
     public static let materialUse = ["material", "qty"]
-    public static let characteristic = ["id", "name", "kind", "unit", "nominal", "lower", "upper", "balloon", "sample"]
+    public static let characteristic = ["id", "name", "kind", "unit", "nominal", "lower", "upper", "balloon", "sample", "require_gauge"]
     public static let edge = ["to", "when"]
     public static let onFailMapping = ["rework"]
 
@@ -879,10 +879,13 @@ private struct PlantDecoding {
         let numbersOK =
             (f.value("nominal") == nil || nominal != nil) && (f.value("lower") == nil || lower != nil)
             && (f.value("upper") == nil || upper != nil)
+        let requireGauge = bool(f, "require_gauge", default: false)
         guard let id, let name, let kind, let sample, limitsOK, numbersOK else { return nil }
-        return Characteristic(
+        var c = Characteristic(
             id: id.text, name: name, kind: kind, unit: unit, nominal: nominal?.value,
             lower: lower?.value, upper: upper?.value, balloon: balloon, sample: sample)
+        if requireGauge { c.requireGauge = true }
+        return c
     }
 }
 

@@ -36,6 +36,8 @@ public enum QualityCommand: Equatable, Sendable {
     /// An inspector clears the open signals of a chart at `station`, lifting a stop (`chart`
     /// empty: every chart with open signals there). Signed.
     case clearSPC(chart: String, station: String, note: String)
+    /// A calibration of a machine or gauge, pass or fail, with its certificate. Signed (an inspector or higher).
+    case recordCalibration(EquipmentCalibrated)
 
     public var meaning: String {
         switch self {
@@ -52,6 +54,7 @@ public enum QualityCommand: Equatable, Sendable {
         case .closeCAPA: return "closed (CAPA)"
         case .setSPCLimits: return "set (control limits)"
         case .clearSPC: return "cleared (SPC signal)"
+        case .recordCalibration: return "calibrated (equipment)"
         case .acknowledgeSPC: return "recorded"
         case .openCAPA, .updateCAPA, .addCAPAAction, .completeCAPAAction, .checkCAPAEffectiveness: return "recorded"
         }
@@ -59,7 +62,8 @@ public enum QualityCommand: Equatable, Sendable {
 
     public var isSigned: Bool {
         switch self {
-        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold, .closeCAPA, .setSPCLimits, .clearSPC: return true
+        case .dispositionNCR, .closeNCR, .releaseLot, .rejectLot, .holdLot, .releaseLotHold, .closeCAPA, .setSPCLimits, .clearSPC, .recordCalibration:
+            return true
         default: return false
         }
     }

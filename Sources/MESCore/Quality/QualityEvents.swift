@@ -50,12 +50,14 @@ public enum QualityEvent: Equatable, Sendable {
     case spcAcknowledged(SPCResponse)
     /// An inspector clears a chart's signals at a station (signed), lifting a stop.
     case spcCleared(SPCResponse)
+    /// A machine or gauge calibrated (signed): pass with its next due date, or fail.
+    case calibrated(EquipmentCalibrated)
 
     public static let types: [String] = [
         "ncr.raised", "ncr.updated", "ncr.dispositioned", "ncr.closed", "lot.received", "lot.released", "lot.rejected", "lot.consumed",
         "lot.split", "lot.derived", "lot.measured", "capa.opened", "capa.updated", "capa.action_added", "capa.action_done",
         "capa.effectiveness_checked",
-        "capa.closed", "spc.limits_set", "spc.acknowledged", "spc.cleared",
+        "capa.closed", "spc.limits_set", "spc.acknowledged", "spc.cleared", "equipment.calibrated",
     ]
 
     public var type: String {
@@ -80,6 +82,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .spcLimitsSet: return "spc.limits_set"
         case .spcAcknowledged: return "spc.acknowledged"
         case .spcCleared: return "spc.cleared"
+        case .calibrated: return "equipment.calibrated"
         }
     }
 
@@ -103,6 +106,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaClosed(let e): return .capa(e.number)
         case .spcLimitsSet(let e): return .spc(e.chart)
         case .spcAcknowledged(let e), .spcCleared(let e): return .spc(e.chart)
+        case .calibrated(let e): return .calibration(e.equipment)
         }
     }
 
@@ -126,6 +130,7 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaClosed(let p): return EventCodec.encode(p)
         case .spcLimitsSet(let p): return EventCodec.encode(p)
         case .spcAcknowledged(let p), .spcCleared(let p): return EventCodec.encode(p)
+        case .calibrated(let p): return EventCodec.encode(p)
         }
     }
 
@@ -152,6 +157,7 @@ public enum QualityEvent: Equatable, Sendable {
         case "spc.limits_set": return d(SPCLimitsSet.self).map(QualityEvent.spcLimitsSet)
         case "spc.acknowledged": return d(SPCResponse.self).map(QualityEvent.spcAcknowledged)
         case "spc.cleared": return d(SPCResponse.self).map(QualityEvent.spcCleared)
+        case "equipment.calibrated": return d(EquipmentCalibrated.self).map(QualityEvent.calibrated)
         default: return nil
         }
     }
@@ -193,6 +199,9 @@ public enum QualityEvent: Equatable, Sendable {
                 + "\(Tolerance.format(e.limits.lower)) to \(Tolerance.format(e.limits.upper))"
         case .spcAcknowledged(let e):
             return "signal of \(e.chart) at \(e.station) acknowledged (\(e.rules.map { "rule \($0.rawValue)" }.joined(separator: ", "))): \(e.reason)"
+        case .calibrated(let e):
+            return "\(e.equipment) calibrated on \(e.on): " + (e.passed ? "PASS, due \(e.due.map(\.description) ?? "-")" : "FAIL")
+                + " (certificate \(e.certificate))"
         case .spcCleared(let e):
             return "signal of \(e.chart) at \(e.station) cleared (\(e.rules.map { "rule \($0.rawValue)" }.joined(separator: ", "))): \(e.reason)"
         }
@@ -230,6 +239,7 @@ public enum QualityEvent: Equatable, Sendable {
             return "\(e.chart) limits: → \(Tolerance.format(l.lower)) / \(Tolerance.format(l.center)) / \(Tolerance.format(l.upper))"
         case .spcAcknowledged(let e): return "\(e.chart) at \(e.station): signal → acknowledged"
         case .spcCleared(let e): return "\(e.chart) at \(e.station): signal → cleared"
+        case .calibrated(let e): return "\(e.equipment) calibration: → " + (e.passed ? "due \(e.due.map(\.description) ?? "-")" : "failed")
         }
     }
 
@@ -243,11 +253,13 @@ public enum QualityEvent: Equatable, Sendable {
         case .capaClosed: return "closed (CAPA)"
         case .spcLimitsSet: return "set (control limits)"
         case .spcCleared: return "cleared (SPC signal)"
+        case .calibrated: return "calibrated (equipment)"
         default: return nil
         }
     }
     public static let signedTypes: Set<String> = [
         "ncr.dispositioned", "ncr.closed", "lot.released", "lot.rejected", "capa.closed", "spc.limits_set", "spc.cleared",
+        "equipment.calibrated",
     ]
 }
 

@@ -65,6 +65,7 @@ public enum ChangeControl {
                 out.append("characteristic \(c.id) tolerance \(limits(was)) → \(limits(c))")
             }
             if was.sample != c.sample { out.append("characteristic \(c.id) sampling changed") }
+            if (was.requireGauge ?? false) != (c.requireGauge ?? false) { out.append("characteristic \(c.id) gauge requirement changed") }
             if was.kind != c.kind || was.unit != c.unit || was.name != c.name || was.balloon != c.balloon {
                 out.append("characteristic \(c.id) changed")
             }

@@ -32,6 +32,10 @@ extension Decider {
             return try capaCommands(command, person, plant, state, env)
         case .setSPCLimits, .acknowledgeSPC, .clearSPC:
             return try spcCommands(command, person, station, plant, state, env)
+        case .recordCalibration(let c):
+            try requireRole(.inspector, person, "record a calibration")
+            if let r = Calibration.refusal(c, plant: plant, today: today) { throw r }
+            return [.quality(.calibrated(c))]
         case .raiseNCR(let subject, let code, let severity, let description, let containment):
             var reasons: [RefusalReason] = []
             let defect = QualityRules.defect(code, plant: plant.plant)
@@ -187,7 +191,7 @@ extension Decider {
                 throw Refusal(
                     .badDisposition, "lot \(lot) of \(material) is measured while in quarantine (\(QualityRules.statusText(l, today: today)))")
             }
-            let (c, value, verdict) = try reading(charID, text, gauge, among: checks, of: material, plant, env)
+            let (c, value, verdict) = try reading(charID, text, gauge, among: checks, of: material, plant, state, env)
             return [
                 .quality(
                     .lotMeasured(

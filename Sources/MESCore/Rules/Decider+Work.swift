@@ -49,7 +49,7 @@ extension Decider {
 
         case .record(let serial, let charID, let text, let gauge):
             let (part, _, step) = try running(serial, plant, state)
-            let (c, value, verdict) = try reading(charID, text, gauge, among: step.measurements, of: step.id, plant, env)
+            let (c, value, verdict) = try reading(charID, text, gauge, among: step.measurements, of: step.id, plant, state, env)
             var out: [DomainEvent] = [
                 .measurementRecorded(
                     MeasurementRecorded(
@@ -99,7 +99,7 @@ extension Decider {
     /// out of calibration is refused, and its reading with it.
     static func reading(
         _ charID: String, _ text: String, _ gauge: String?, among checks: [Characteristic], of owner: String, _ plant: PlantIndex,
-        _ env: DecisionEnv
+        _ state: StateReader, _ env: DecisionEnv
     ) throws -> (Characteristic, MeasuredValue, Verdict) {
         guard let c = checks.first(where: { $0.id.caseInsensitiveCompare(charID) == .orderedSame }) else {
             throw Refusal(.unknownCharacteristic, "\(owner) has no characteristic \(charID) (it has \(checks.map(\.id).joined(separator: ", ")))")
@@ -107,9 +107,12 @@ extension Decider {
         guard let value = Tolerance.parseValue(text, kind: c.kind) else {
             throw Refusal(.badValue, c.kind == .passFail ? "\(c.id) takes PASS or FAIL, not \"\(text)\"" : "\(c.id) takes a number, not \"\(text)\"")
         }
+        if c.requireGauge == true, gauge == nil {
+            throw Refusal(.gaugeRequired, "\(c.id) is read only with a gauge: scan its EQ: code first")
+        }
         if let g = gauge {
             guard let e = plant.equipment[g] else { throw Refusal(.unknownGauge, "no gauge \(g)") }
-            if let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
+            if let why = try Calibration.reason(e, state: state, on: plant.calendar.localDate(env.now)) {
                 throw Refusal(.calibrationExpired, why.message + "; its reading is refused")
             }
         }

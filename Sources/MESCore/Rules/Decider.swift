@@ -248,7 +248,9 @@ public enum Decider {
         let target = plant.downtimeTarget(of: a.station)
         if let down = try state.machine(target)?.down { r.append(RefusalReason(.machineDown, "\(target) is down (\(down.reason))")) }
         for id in a.station.equipment {
-            if let e = plant.equipment[id], e.kind == .machine, let why = plant.calibrationReason(e, on: plant.calendar.localDate(env.now)) {
+            if let e = plant.equipment[id], e.kind == .machine,
+                let why = try Calibration.reason(e, state: state, on: plant.calendar.localDate(env.now))
+            {
                 r.append(why)
             }
         }

@@ -215,6 +215,10 @@ public enum RefusalCode: String, CaseIterable, Sendable {
     case unknownChart = "unknown_chart"
     /// There is no open signal to acknowledge or clear.
     case spcNothingOpen = "spc_nothing_open"
+    /// A date that cannot be right (a calibration in the future, due before it was done).
+    case badDate = "bad_date"
+    /// The characteristic is read only with a gauge scanned first (`EQ:`).
+    case gaugeRequired = "gauge_required"
 
     /// What the code means, in words.
     public var meaning: String {
@@ -322,6 +326,8 @@ public enum RefusalCode: String, CaseIterable, Sendable {
         case .spcBaselineShort: return "the baseline has too few subgroups, or no spread, to set control limits from"
         case .unknownChart: return "the plant file charts no such part, step and characteristic"
         case .spcNothingOpen: return "there is no open signal to acknowledge or clear"
+        case .badDate: return "a date that cannot be right (a calibration in the future, or due before it was done)"
+        case .gaugeRequired: return "the characteristic is read only with a gauge: scan its EQ: code first"
         case .notReceiving: return "receiving codes are for a receiving station, and a receiving station does not work travelers"
         }
     }

@@ -74,7 +74,7 @@ public enum StartGate {
             blockers.append(RefusalReason(.machineDown, "\(downTarget) is down (\(down.reason))"))
         }
         for id in station.equipment {
-            if let e = plant.equipment[id], e.kind == .machine, let why = plant.calibrationReason(e, on: today) { blockers.append(why) }
+            if let e = plant.equipment[id], e.kind == .machine, let why = try Calibration.reason(e, state: state, on: today) { blockers.append(why) }
         }
 
         // 4. Skill and role.

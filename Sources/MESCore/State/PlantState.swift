@@ -40,6 +40,8 @@ public protocol StateReader {
     /// A window of a chart's readings in canonical order (`SPCSeries.window`): every reading
     /// after `after` and `lookback` readings before them; after nil, the last `lookback`.
     func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) throws -> SPCSeries
+    /// A machine's or gauge's recorded calibrations (nil: none recorded; the plant file's date holds).
+    func calibration(_ equipment: String) throws -> CalibrationState?
 }
 
 /// The plant with its lookups built once (the scan path must not search arrays).
@@ -128,6 +130,7 @@ public struct PlantState: StateReader {
     /// Routing versions approved under change control (`PlantState.routingKey`).
     public var approvedRoutings: Set<String> = []
     public var spcCharts: [String: SPCChartState] = [:]
+    public var calibrations: [String: CalibrationState] = [:]
     /// Each chart's numeric readings (`SPCPlan.key`), as LocalStore's `measurements`: a traveler's
     /// latest reading per step and characteristic, in canonical order.
     public var spcReadings: [String: [SPCReading]] = [:]
@@ -199,6 +202,8 @@ public struct PlantState: StateReader {
                 s.capas[agg.key] = folded(CAPAState(number: agg.key), evs) { $0.apply($1) }
             case "spc":
                 s.spcCharts[agg.key] = folded(SPCChartState(key: agg.key), evs) { $0.apply($1) }
+            case "calibration":
+                s.calibrations[agg.key] = folded(CalibrationState(equipment: agg.key), evs) { $0.apply($1) }
             default:
                 s.unknownEvents +=
                     evs.filter {
@@ -240,6 +245,7 @@ public struct PlantState: StateReader {
         (lotUses[material + ":" + lot] ?? []).sorted()
     }
     public func spcChart(_ key: String) -> SPCChartState? { spcCharts[key] }
+    public func calibration(_ equipment: String) -> CalibrationState? { calibrations[equipment] }
     public func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) -> SPCSeries {
         SPCSeries.window(of: spcReadings[chart.key] ?? [], after: after, lookback: lookback, byOrder: chart.subgrouping == .order)
     }
@@ -254,7 +260,7 @@ extension PlantState: Equatable {
         a.plant?.plant == b.plant?.plant && a.routings == b.routings && a.parts == b.parts && a.workOrders == b.workOrders
             && a.machines == b.machines && a.andons == b.andons && a.fpis == b.fpis && a.lots == b.lots && a.signings == b.signings
             && a.ncrs == b.ncrs && a.capas == b.capas
-            && a.spcCharts == b.spcCharts && a.spcReadings == b.spcReadings
+            && a.spcCharts == b.spcCharts && a.spcReadings == b.spcReadings && a.calibrations == b.calibrations
             && a.unknownEvents == b.unknownEvents
     }
 }
