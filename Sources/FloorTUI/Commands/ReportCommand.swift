@@ -11,8 +11,8 @@ struct ReportCommand: ParsableCommand {
         discussion: "--format json prints one JSON document; times are ISO-8601 with offset; numbers are JSON numbers.",
         subcommands: [
             Wip.self, Orders.self, Conflicts.self, Trace.self, OEE.self, FPY.self, Pareto.self, WipSummary.self, Board.self, AuditTrail.self,
-            QualificationsReport.self, NCRReport.self, NCRPareto.self, NCRTrend.self, LotsReport.self, CAPAReport.self, Measurements.self, SPC.self, CalibrationReport.self,
-            GaugeReport.self,
+            QualificationsReport.self, NCRReport.self, NCRPareto.self, NCRTrend.self, LotsReport.self, CAPAReport.self, Measurements.self,
+            SPC.self, CalibrationReport.self, GaugeReport.self,
         ])
 
     struct NCRReport: ParsableCommand {
