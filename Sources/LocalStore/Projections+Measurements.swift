@@ -4,7 +4,8 @@ import MESCore
 
 // Every reading recorded at a step, one row each (`floor report measurements`, the control
 // charts): migration v5-spc. A traveler's later reading of the same characteristic at the same
-// step marks its earlier ones `replaced` (a re-measurement); the charts read the others.
+// step marks its earlier ones `replaced` (a re-measurement); the charts read the others. The
+// chart index carries the value, so a window's counts never touch the table.
 extension Projections {
     public static func createMeasurementTables(_ db: Database) throws {
         try db.execute(
@@ -17,7 +18,8 @@ extension Projections {
                     hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, node TEXT NOT NULL, seq INTEGER NOT NULL,
                     replaced INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID;
-                CREATE INDEX measurements_chart ON measurements(part, step, characteristic, replaced, hlc_wall, hlc_logical, node, seq);
+                CREATE INDEX measurements_chart ON measurements(part, step, characteristic, replaced, hlc_wall, hlc_logical, node, seq, value);
+                CREATE INDEX measurements_by_characteristic ON measurements(part, characteristic, hlc_wall, hlc_logical);
                 CREATE INDEX measurements_serial ON measurements(serial, step, characteristic);
                 CREATE INDEX measurements_gauge ON measurements(gauge, hlc_wall) WHERE gauge IS NOT NULL;
                 CREATE INDEX measurements_at ON measurements(hlc_wall);
@@ -108,8 +110,11 @@ extension Projections {
             arguments: earlierArgs + [limit]
         ).map(reading).reversed()
         let readings = Array(earlier) + later
+        // The position in the stream, only where subgroups are aligned by it (`before` is 0 otherwise).
         let total =
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM measurements WHERE \(chart)\(earlierFilter)"), arguments: earlierArgs) ?? 0
+            plan.countsPosition
+            ? try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM measurements WHERE \(chart)\(earlierFilter)"), arguments: earlierArgs)
+                ?? 0 : earlier.count
         var byOrder: [String: Int] = [:]
         if plan.subgrouping == .order, let first = readings.first {
             for wo in Set(readings.map(\.workOrder)) {

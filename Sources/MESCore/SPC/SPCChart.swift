@@ -19,7 +19,8 @@ public struct SPCReading: Equatable, Sendable, Codable {
 /// (subgroups are counted from the chart's first reading, so a window knows how to align them).
 public struct SPCSeries: Equatable, Sendable {
     public var readings: [SPCReading]
-    /// The chart's readings before the first of `readings`.
+    /// The chart's readings before the first of `readings` (0 when the chart does not need it:
+    /// only consecutive subgroups of more than one reading are aligned by it).
     public var before: Int
     /// For each work order among `readings`: its readings before the window.
     public var beforeByOrder: [String: Int]
@@ -30,14 +31,14 @@ public struct SPCSeries: Equatable, Sendable {
     /// The window of a whole stream: every reading after `after`, and `lookback` readings before
     /// them (after nil: the last `lookback`). What a store answers from its table. `byOrder`: count
     /// each work order's readings before the window (needed only to group subgroups by order).
-    public static func window(of all: [SPCReading], after: OrderKey?, lookback: Int, byOrder: Bool = true) -> SPCSeries {
+    public static func window(of all: [SPCReading], after: OrderKey?, lookback: Int, byOrder: Bool = true, counted: Bool = true) -> SPCSeries {
         let firstAfter = after.map { a in all.firstIndex { $0.order > a } ?? all.count } ?? all.count
         let start = max(0, firstAfter - max(0, min(lookback, all.count)))
         let kept = Array(all[start...])
         var before: [String: Int] = [:]
         let orders = Set(kept.map(\.workOrder))
         if byOrder { for r in all[..<start] where orders.contains(r.workOrder) { before[r.workOrder, default: 0] += 1 } }
-        return SPCSeries(readings: kept, before: start, beforeByOrder: before)
+        return SPCSeries(readings: kept, before: counted ? start : 0, beforeByOrder: before)
     }
 }
 

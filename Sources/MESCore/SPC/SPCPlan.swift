@@ -57,6 +57,10 @@ public struct SPCPlan: Codable, Equatable, Sendable {
 
     public var kind: ControlLimits.Kind { ControlLimits.kind(forSubgroupSize: subgroupSize) }
 
+    /// Whether a window needs its position in the whole stream (consecutive subgroups of more
+    /// than one reading are aligned by it; a store skips the count otherwise).
+    public var countsPosition: Bool { subgroupSize > 1 && subgrouping == .consecutive }
+
     public func reaction(to rule: NelsonRule) -> SPCReaction {
         if stopOn.contains(rule) { return .stop }
         if warnOn.contains(rule) { return .warn }
