@@ -247,7 +247,9 @@ public struct PlantState: StateReader {
     public func spcChart(_ key: String) -> SPCChartState? { spcCharts[key] }
     public func calibration(_ equipment: String) -> CalibrationState? { calibrations[equipment] }
     public func spcSeries(chart: SPCPlan, after: OrderKey?, lookback: Int) -> SPCSeries {
-        SPCSeries.window(of: spcReadings[chart.key] ?? [], after: after, lookback: lookback, byOrder: chart.subgrouping == .order, counted: chart.countsPosition)
+        SPCSeries.window(
+            of: spcReadings[chart.key] ?? [], after: after, lookback: lookback, byOrder: chart.subgrouping == .order,
+            counted: chart.countsPosition)
     }
     public func startedCount(workOrder: String, step: String) -> Int {
         guard let wo = workOrders[workOrder] else { return 0 }
