@@ -25,6 +25,8 @@ public struct BoardSnapshot: Sendable {
         public var andon: String?
         /// Work waiting here (queued, held).
         public var waiting: Int
+        /// Control-chart signals read here and not answered yet, oldest first.
+        public var spcSignals: [SPCSignal] = []
     }
     public struct OrderRow: Sendable, Equatable {
         public var number: String
@@ -150,6 +152,15 @@ public enum BoardQueries {
             if workCenter == nil || stations.contains(where: { $0.id == a.station }) { b.andons.append(a) }
         }
 
+        // Open SPC signals, asked only of the stations whose work center runs a charted step.
+        var spcByStation: [String: [SPCSignal]] = [:]
+        for plan in plant.plant.spc?.charts ?? [] {
+            guard let wc = plant.plant.workCenter(of: plan) else { continue }
+            for st in stations where st.workCenter == wc {
+                spcByStation[st.id, default: []] += try SPCChart.openSignals(plan: plan, station: st.id, state: state)
+            }
+        }
+
         for st in stations {
             let target = plant.downtimeTarget(of: st)
             let down = downByMachine[target]
@@ -157,7 +168,8 @@ public enum BoardQueries {
             var tile = BoardSnapshot.Tile(
                 station: st.id, name: st.name, workCenter: st.workCenter, state: .idle, planned: 0,
                 actual: actual[st.id] ?? 0, andon: andonByStation[st.id]?.kind,
-                waiting: (waiting[st.workCenter] ?? [:]).filter { $0.key == "queued" || $0.key == "hold" }.values.reduce(0, +))
+                waiting: (waiting[st.workCenter] ?? [:]).filter { $0.key == "queued" || $0.key == "hold" }.values.reduce(0, +),
+                spcSignals: spcByStation[st.id] ?? [])
             var runMinutes: Double? = BoardRules.averageRunMinutes(workCenter: st.workCenter, plant: plant.plant)
             if let r = runs.first(where: { _ in true }) {
                 tile.workOrder = r.order; tile.step = r.step; tile.serial = r.serial; tile.since = r.since

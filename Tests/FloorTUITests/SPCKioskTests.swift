@@ -11,9 +11,13 @@ import Testing
 /// the chart, and the next start held until the operator acknowledges (a stop: until an
 /// inspector clears it).
 @Suite(.serialized) struct SPCKioskTests {
-    /// The demo plant without first pieces, its OD chart on a 5-point baseline.
+    /// The demo plant without first pieces, its OD chart on a 5-point baseline. The routing gets
+    /// an id of its own: routings are cached per process by id and version, and other tests of
+    /// this process run the demo's own BS-35 v4 (with its first pieces).
     static let yaml = DemoPlant.yaml.replacingOccurrences(of: "first_piece: per_shift", with: "first_piece: none")
         .replacingOccurrences(of: "stop_on: [1], baseline: 20}", with: "stop_on: [1], baseline: 5}")
+        .replacingOccurrences(of: "routing: BS-35}", with: "routing: BS-35-NOFP}").replacingOccurrences(
+            of: "  - id: BS-35\n", with: "  - id: BS-35-NOFP\n")
 
     static let chart = SPCPlan.key(part: "BS-35-40", step: "OP10", characteristic: "OD")
 
@@ -29,7 +33,7 @@ import Testing
 
     /// Five baseline pieces (3.498 / 3.502: CL 3.500, UCL 3.5106), limits set by the inspector.
     static func baselined() throws -> KioskHarness {
-        #expect(yaml.contains("first_piece: none") && yaml.contains("baseline: 5}"))
+        #expect(yaml.contains("first_piece: none") && yaml.contains("baseline: 5}") && yaml.contains("- id: BS-35-NOFP\n"))
         let k = try KioskHarness(plantYAML: yaml)
         k.scan("EMP:101")
         for i in 1...5 { piece(k, i, od: i % 2 == 0 ? "3.502" : "3.498") }
@@ -61,6 +65,11 @@ import Testing
         k.scan("SN:NW-5002-015"); k.scan("CMD:START")
         #expect(k.driver.model.message?.kind == .refused)
         #expect(k.driver.model.message?.text.contains("9 points in a row on one side of the centre line") == true)
+        // The wall board shows the open signal on that station's tile (and on no other).
+        let plant = try #require(try k.service.plantIndex())
+        let board = try k.store.read { db in try BoardQueries.load(db, plant: plant, now: k.clockBox.now) }
+        #expect(board.tiles.first { $0.station == "K-SW1" }?.spcSignals.map(\.rule) == [.nineOneSide])
+        #expect(board.tiles.filter { !$0.spcSignals.isEmpty }.map(\.station) == ["K-SW1"])
         k.scan("CMD:SPCACK")
         #expect(k.driver.model.message?.kind == .refused, "an acknowledgement needs a reason")
         k.scan("NOTE:offset -0.002 on T2"); k.scan("CMD:SPCACK")

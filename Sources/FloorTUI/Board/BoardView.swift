@@ -121,6 +121,13 @@ enum BoardView {
         if let a = t.andon, !stale {
             used += s.put("  ⚠ ANDON \(a)", x: x + used, y: y + 1, role: .stop, bold: true, maxWidth: w - used)
         }
+        if !t.spcSignals.isEmpty, !stale {
+            let rules = t.spcSignals.reduce(into: [Int]()) { if !$0.contains($1.rule.rawValue) { $0.append($1.rule.rawValue) } }
+            let stop = t.spcSignals.contains { $0.reaction == .stop }
+            used += s.put(
+                "  ! SPC rule " + rules.map(String.init).joined(separator: ","), x: x + used, y: y + 1, role: stop ? .stop : .warn, bold: true,
+                maxWidth: max(0, w - used))
+        }
         // Line 2: what it works on (or why it is down), with actual / plan.
         let counts = "\(t.actual)/\(t.planned)"
         let what: String

@@ -317,6 +317,12 @@ extension SPCChart {
 }
 
 extension Plant {
+    /// The work center of a charted step (the part's newest routing version that has the step).
+    public func workCenter(of plan: SPCPlan) -> String? {
+        guard let def = parts.first(where: { $0.id == plan.part }) else { return nil }
+        return routings.filter { $0.id == def.routing }.sorted { $0.version > $1.version }.lazy.compactMap { $0.step(plan.step)?.workCenter }.first
+    }
+
     /// A charted characteristic as the part's newest routing version that has it defines it.
     public func characteristic(of plan: SPCPlan) -> Characteristic? {
         guard let def = parts.first(where: { $0.id == plan.part }) else { return nil }
