@@ -53,9 +53,11 @@ struct BenchSPC: ParsableCommand {
         // 2. Limits set from the first 25 subgroups (signed as a simulation), then the evaluation a
         //    kiosk makes after each reading at a charted step: the open signals at that station.
         let inspector = plant.plant.people.first { $0.role == .inspector }!.badge
+        // Set at the store's last moment, so that the synthetic readings after it are judged by them.
+        let end = try Int64.fetchOne(db, sql: "SELECT MAX(hlc_wall) FROM events") ?? 0
         let set = try service.run(
             .quality(.setSPCLimits(chart: plan.key, subgroups: nil, from: nil, to: nil, reason: "bench")), badge: inspector,
-            station: Station.console.id, now: Date(), db: db, signature: .simulated)
+            station: Station.console.id, now: Date(timeIntervalSince1970: Double(end + 1) / 1000), db: db, signature: .simulated)
         if let r = set.refusal { throw CommandFailure("limits: \(r)") }
         let state = StoreState(db: db, plant: plant)
         let stations = try String.fetchAll(
@@ -112,7 +114,7 @@ struct BenchSPC: ParsableCommand {
                         value, passed, in_tolerance, unit, lower, upper, hlc_wall, hlc_logical, node, seq)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, 1, ?, ?, ?, ?, 0, 'BENCH', ?)
                     """)
-            let t0: Int64 = base[5]
+            let t0: Int64 = max(base[5] as Int64, try Int64.fetchOne(db, sql: "SELECT MAX(hlc_wall) FROM events") ?? 0) + 1000
             for i in 0..<extra {
                 let v = mid + width * 0.08 * (Double(rng.next() % 2001) / 1000 - 1)
                 try stmt.execute(arguments: [
