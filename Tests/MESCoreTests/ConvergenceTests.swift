@@ -447,6 +447,10 @@ import Testing
                     SPCResponse(
                         chart: "BRK-7741/OP20/BORE", station: "ST-20", through: OrderKey(hlc: HLC(wall: 6, logical: 0), node: "K2", seq: 1),
                         rules: [.beyond3Sigma], reason: "re-indexed"))),
+            .quality(
+                .calibrated(
+                    EquipmentCalibrated(
+                        equipment: "MIC-004", on: Fixtures.d("2026-11-20"), due: Fixtures.d("2027-05-20"), passed: true, certificate: "CAL-9"))),
         ]
     }
 
