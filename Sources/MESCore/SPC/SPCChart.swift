@@ -115,12 +115,11 @@ public struct SPCChartState: Codable, Equatable, Sendable {
             let entry = LimitsEntry(limits: e.limits, by: r.actor, at: r.millis, order: r.order, baseline: e.baseline, reason: e.reason)
             let i = limitsHistory.firstIndex { $0.order > r.order } ?? limitsHistory.count
             limitsHistory.insert(entry, at: i)
-        case .quality(.spcAcknowledged(let e)):
+        case .quality(.spcAcknowledged(let e)), .quality(.spcCleared(let e)):
+            var cleared = false
+            if case .quality(.spcCleared) = r.event { cleared = true }
             responses.append(
-                Response(station: e.station, through: e.through, rules: e.rules, by: r.actor, at: r.millis, reason: e.reason, cleared: false))
-        case .quality(.spcCleared(let e)):
-            responses.append(
-                Response(station: e.station, through: e.through, rules: e.rules, by: r.actor, at: r.millis, reason: e.reason, cleared: true))
+                Response(station: e.station, through: e.through, rules: e.rules, by: r.actor, at: r.millis, reason: e.reason, cleared: cleared))
         default:
             break
         }
