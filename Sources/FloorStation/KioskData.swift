@@ -187,7 +187,9 @@ public enum KioskLoader {
                         risk: DueRisk.classify(dueAt: e.dueAt, now: millis, remainingMinutes: remaining),
                         blockers: blockers, isFirstPiece: false, elsewhere: elsewhere))
             }
-            for plan in plant.plant.spc?.charts ?? [] { d.spcSignals += try SPCChart.openSignals(plan: plan, station: stationID, state: state) }
+            for plan in plant.plant.spc?.charts ?? [] where plant.plant.workCenter(of: plan) == station.workCenter {
+                d.spcSignals += try SPCChart.openSignals(plan: plan, station: stationID, state: state)
+            }
             d.banners = try StationBoard.firstPieceBanners(pairs: pairs, station: station, person: person, plant: plant, state: state, now: now)
             let firstPieces = Set(
                 d.banners.compactMap { b -> String? in

@@ -14,14 +14,9 @@ public enum CalibrationReports {
             let c = try state.calibration(e.id)
             let status = Calibration.status(e, c, on: today)
             let current = c?.current
-            var words: String, left: Int?
-            switch status {
-            case .unmanaged: continue
-            case .failed(let on): words = "FAILED on \(on): not to be used"; left = nil
-            case .overdue(let due): left = due.days(until: today) * -1; words = "OVERDUE since \(due)"
-            case .ok(let due): left = today.days(until: due); words = left == 0 ? "due today" : "due in \(left!) days"
-            }
-            if !all, let l = left, l > days { continue }
+            if case .unmanaged = status { continue }
+            if !all, !Calibration.isDue(status, today: today, within: days) { continue }
+            let left = Calibration.daysLeft(status, today: today), words = Calibration.words(status, today: today)
             rows.append(
                 (
                     left ?? Int.min,

@@ -271,6 +271,15 @@ extension OrderKey {
         let mic = EquipmentCalibrated(equipment: "MIC-004", on: later, due: later.adding(days: 90), passed: true, certificate: "C-3")
         try w.ok(.quality(.recordCalibration(mic)), "2001", "ST-40")
         try w.ok(record("MIC-004"), "1002", "ST-20")
+        // What a "due within N days" list shows.
+        let d = later
+        #expect(
+            Calibration.isDue(.ok(due: d.adding(days: 10)), today: d, within: 30)
+                && !Calibration.isDue(.ok(due: d.adding(days: 10)), today: d, within: 5))
+        #expect(Calibration.isDue(.overdue(due: d.adding(days: -2)), today: d, within: 0) && Calibration.isDue(.failed(on: d), today: d, within: 0))
+        #expect(!Calibration.isDue(.unmanaged, today: d, within: 999) && Calibration.daysLeft(.overdue(due: d.adding(days: -2)), today: d) == -2)
+        #expect(
+            Calibration.words(.ok(due: d), today: d) == "due today" && Calibration.words(.ok(due: d.adding(days: 3)), today: d) == "due in 3 days")
         let state = try #require(w.state.calibration("CAL-017"))
         #expect(state.history.count == 2 && state.lastGood?.certificate == "C-2" && state.current?.passed == true)
     }

@@ -77,7 +77,7 @@ enum RunChart {
             let h = half(p.value)
             let newest = i == shown.count - 1
             let signalled = !p.signals.isEmpty
-            let outOfSpec = (spec?.lower.map { p.value < $0 } ?? false) || (spec?.upper.map { p.value > $0 } ?? false)
+            let outOfSpec = spec.map { !Tolerance.verdict($0, .number(p.value)).isGood } ?? false
             let glyph: String
             if ascii {
                 glyph = signalled ? "X" : newest ? "@" : "*"

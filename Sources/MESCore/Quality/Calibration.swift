@@ -68,6 +68,30 @@ public enum Calibration {
         return date > due ? .overdue(due: due) : .ok(due: due)
     }
 
+    /// Days left until the calibration is due (negative: overdue; nil: failed or not managed).
+    public static func daysLeft(_ s: Status, today: LocalDate) -> Int? {
+        switch s {
+        case .ok(let due), .overdue(let due): return today.days(until: due)
+        case .failed, .unmanaged: return nil
+        }
+    }
+
+    /// Whether a calibration list "due within `days`" shows it: failed, overdue, or due in time.
+    public static func isDue(_ s: Status, today: LocalDate, within days: Int) -> Bool {
+        if case .unmanaged = s { return false }
+        return daysLeft(s, today: today).map { $0 <= days } ?? true
+    }
+
+    /// The status in words.
+    public static func words(_ s: Status, today: LocalDate) -> String {
+        switch s {
+        case .unmanaged: return "not calibrated"
+        case .failed(let on): return "FAILED on \(on): not to be used"
+        case .overdue(let due): return "OVERDUE since \(due)"
+        case .ok: return daysLeft(s, today: today) == 0 ? "due today" : "due in \(daysLeft(s, today: today)!) days"
+        }
+    }
+
     /// Why `e` may not be used on `date`, or nil: the one place that says so, for a machine at the
     /// start gate, a gauge scanned at a station, a gauge's reading.
     public static func reason(_ e: Equipment, state: StateReader, on date: LocalDate) throws -> RefusalReason? {
