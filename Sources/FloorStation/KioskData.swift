@@ -48,7 +48,7 @@ public struct KioskData: Sendable {
         /// before the action is tried.
         public var notNow: [CommandVerb: Refusal] = [:]
         /// The step's control charts by characteristic: the last points, limits, capability and
-        /// signals, read once with the part (drawing them costs no store read).
+        /// signals, read once with a running part (drawing them costs no store read).
         public var charts: [String: SPCSummary] = [:]
     }
 
@@ -246,8 +246,9 @@ public enum KioskLoader {
                 selected, part: part, startBlockers: blockers, station: station, person: person, plant: plant,
                 state: state, now: now)
         }
+        // Read only for a running part: the chart is drawn while its measurements are entered.
         var charts: [String: SPCSummary] = [:]
-        if let step {
+        if let step, part.run != nil {
             for plan in plant.plant.spc?.charts ?? [] where plan.part == part.part && plan.step == step.id {
                 let series = try state.spcSeries(chart: plan, after: nil, lookback: chartPoints * max(1, plan.subgroupSize))
                 let chart = try state.spcChart(plan.key)

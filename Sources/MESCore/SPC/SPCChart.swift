@@ -317,15 +317,17 @@ extension SPCChart {
 
 extension Plant {
     /// The work center of a charted step (the part's newest routing version that has the step).
-    public func workCenter(of plan: SPCPlan) -> String? {
-        guard let def = parts.first(where: { $0.id == plan.part }) else { return nil }
-        return routings.filter { $0.id == def.routing }.sorted { $0.version > $1.version }.lazy.compactMap { $0.step(plan.step)?.workCenter }.first
-    }
+    public func workCenter(of plan: SPCPlan) -> String? { newest(plan) { $0.workCenter } }
 
     /// A charted characteristic as the part's newest routing version that has it defines it.
-    public func characteristic(of plan: SPCPlan) -> Characteristic? {
+    public func characteristic(of plan: SPCPlan) -> Characteristic? { newest(plan) { $0.measurements.first { $0.id == plan.characteristic } } }
+
+    /// `pick` of the charted step in the part's newest routing version where it gives an answer.
+    private func newest<T>(_ plan: SPCPlan, _ pick: (Step) -> T?) -> T? {
         guard let def = parts.first(where: { $0.id == plan.part }) else { return nil }
-        return routings.filter { $0.id == def.routing }.sorted { $0.version > $1.version }
-            .lazy.compactMap { $0.step(plan.step)?.measurements.first { $0.id == plan.characteristic } }.first
+        for r in routings.filter({ $0.id == def.routing }).sorted(by: { $0.version > $1.version }) {
+            if let step = r.step(plan.step), let found = pick(step) { return found }
+        }
+        return nil
     }
 }
